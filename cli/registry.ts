@@ -1,0 +1,14 @@
+// Every CLI command, in the order `flowtime --help` lists them.
+import type { Command } from "./command.ts";
+import { runCommand } from "./run.ts";
+import { validateCommand } from "./validate.ts";
+import { gcCommand } from "./gc.ts";
+import { serveCommand } from "./serve.ts";
+
+/** All commands. */
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  validateCommand,
+  serveCommand,
+  gcCommand,
+];

@@ -1,0 +1,31 @@
+// `flowtime serve`: start the HTTP server (state queries, Sim API, captures).
+import { startServer } from "../server.ts";
+import { type Command, integerFlag, stringFlag } from "./command.ts";
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "start the HTTP server on 127.0.0.1",
+  help: `flowtime serve: start the HTTP server
+
+Usage:
+  flowtime serve [--port 8080] [--hostname 127.0.0.1]
+
+Options:
+  --port <n>            port to listen on (default 8080; 0 picks a free port)
+  --hostname <host>     address to bind (default 127.0.0.1). Binding anything other than a
+                        loopback address must be asked for explicitly and logs a warning.
+
+The data folder is $FLOWTIME_DATA_DIR (default ./data), templates $FLOWTIME_TEMPLATES_DIR
+(default ./templates). Logs are JSON lines on stderr.
+`,
+  flags: { port: { type: "string" }, hostname: { type: "string" } },
+  async run(ctx) {
+    const server = startServer({
+      port: integerFlag(ctx, "port", 0) ?? 8080,
+      hostname: stringFlag(ctx, "hostname"),
+      onListen: (addr) => ctx.err(`flowtime server listening on http://${addr.hostname}:${addr.port}`),
+    });
+    await server.finished;
+    return 0;
+  },
+};

@@ -1,0 +1,36 @@
+// The one hashing helper: sha256 over exact bytes, written as "sha256:<hex>" everywhere.
+import { createHash } from "node:crypto";
+
+const encoder = new TextEncoder();
+
+/**
+ * Lowercase hex sha256 of bytes or of a string's UTF-8 encoding.
+ * @param data bytes or text
+ * @returns 64 hex characters
+ */
+export function sha256Hex(data: Uint8Array | string): string {
+  const hash = createHash("sha256");
+  hash.update(typeof data === "string" ? encoder.encode(data) : data);
+  return hash.digest("hex");
+}
+
+/**
+ * The contract hash form: `"sha256:" + lowercase hex`.
+ * @param data bytes or text
+ * @returns the prefixed hash
+ */
+export function hashOf(data: Uint8Array | string): string {
+  return `sha256:${sha256Hex(data)}`;
+}
+
+/**
+ * Hash a file by streaming it, without holding it in memory.
+ * @param path file to hash
+ * @returns the prefixed hash of its bytes
+ */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  using file = await Deno.open(path, { read: true });
+  for await (const chunk of file.readable) hash.update(chunk);
+  return `sha256:${hash.digest("hex")}`;
+}

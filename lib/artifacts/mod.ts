@@ -1,0 +1,37 @@
+// Public face of the artifacts folder: run bundle writer and reader, series CSV, hashing,
+// ids, atomic folder writes and path confinement.
+export * from "./types.ts";
+export { hashFile, hashOf, sha256Hex } from "./hash.ts";
+export { canonicalJson, toJsonText } from "./json.ts";
+export { formatUtc, parseUtc, resolveTimestamp, timestampsPinned } from "./clock.ts";
+export { assertSafeId, isSafeId, isWithin, printable, resolveInside } from "./paths.ts";
+export {
+  type AtomicWriteOptions,
+  randomHexId,
+  removeStaleTemps,
+  STALE_TEMP_MS,
+  TEMP_PREFIX,
+  writeFileAtomically,
+  writeFolderAtomically,
+} from "./atomic.ts";
+export {
+  formatSeriesCsv,
+  type FormatSeriesOptions,
+  formatValue,
+  type ParsedSeries,
+  parseSeriesCsv,
+  type ParseSeriesOptions,
+  parseValueCell,
+  SERIES_CSV_HEADER,
+} from "./series_csv.ts";
+export { chooseRunId, nodeIdOfSeries, type RunIdRequest, seriesIdOf } from "./ids.ts";
+export {
+  originFromModel,
+  scenarioHashOf,
+  seriesToWrite,
+  type TemplateOrigin,
+  writeRunBundle,
+  type WriteRunRequest,
+  type WrittenRun,
+} from "./writer.ts";
+export { listRuns, openRun, readRunBundle, type RunBundle, type RunSummary } from "./reader.ts";

@@ -1,0 +1,90 @@
+// Path confinement: ids and relative references can never name anything outside the folder
+// they belong to. Every user-supplied id or `file:` reference passes through here.
+import { isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
+import { FlowTimeError } from "../errors.ts";
+
+const SAFE_ID = /^[A-Za-z0-9._-]+$/;
+const MAX_ID_LENGTH = 200;
+
+/**
+ * Check that an id is safe to use as a single folder or file name: characters
+ * `[A-Za-z0-9._-]`, not `.` or `..`, at most 200 characters.
+ * @param id the id (run id, template id, node id used as a file name)
+ * @param what what the id names, for the message (e.g. `run id`)
+ * @returns the id, unchanged
+ */
+export function assertSafeId(id: string, what: string): string {
+  if (typeof id !== "string" || id.length === 0) {
+    throw new FlowTimeError("invalid_id", `${what} is empty`);
+  }
+  if (id.length > MAX_ID_LENGTH || !SAFE_ID.test(id) || id === "." || id === "..") {
+    const shown = id.length > 60 ? `${id.slice(0, 57)}...` : id;
+    throw new FlowTimeError(
+      "invalid_id",
+      `${what} '${printable(shown)}' is not allowed: use only letters, digits, '.', '_' and '-' (at most ${MAX_ID_LENGTH} characters, not '.' or '..')`,
+    );
+  }
+  return id;
+}
+
+/**
+ * True when `id` passes {@link assertSafeId}.
+ * @param id candidate id
+ * @returns whether it is a safe single path segment
+ */
+export function isSafeId(id: string): boolean {
+  return typeof id === "string" && id.length > 0 && id.length <= MAX_ID_LENGTH &&
+    SAFE_ID.test(id) && id !== "." && id !== "..";
+}
+
+/**
+ * Resolve a relative reference inside a root folder, refusing anything that could escape it:
+ * absolute paths, `..` segments that climb out, backslashes, NUL and other control characters.
+ * @param root the folder the reference must stay in
+ * @param ref a relative path such as `telemetry/OrderService_arrivals.csv`
+ * @param what what the reference is, for the message
+ * @returns the absolute resolved path
+ */
+export function resolveInside(root: string, ref: string, what: string): string {
+  // deno-lint-ignore no-control-regex
+  if (ref.length === 0 || /[\u0000-\u001f\\]/.test(ref)) {
+    throw new FlowTimeError("path_escape", `${what} '${printable(ref)}' is not a valid relative path`);
+  }
+  if (isAbsolute(ref)) {
+    throw new FlowTimeError(
+      "path_escape",
+      `${what} '${ref}' is absolute; give a path relative to ${root}`,
+    );
+  }
+  const rootAbs = resolve(root);
+  const target = resolve(rootAbs, normalize(ref));
+  const rel = relative(rootAbs, target);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new FlowTimeError(
+      "path_escape",
+      `${what} '${ref}' points outside ${root}; it must stay inside that folder`,
+    );
+  }
+  return join(rootAbs, rel);
+}
+
+/**
+ * True when `inner` is `outer` or lies inside it (after resolving both).
+ * @param outer folder
+ * @param inner path to test
+ * @returns whether inner is within outer
+ */
+export function isWithin(outer: string, inner: string): boolean {
+  const rel = relative(resolve(outer), resolve(inner));
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+/**
+ * Render control characters visibly for error messages.
+ * @param text any text
+ * @returns text with control characters escaped
+ */
+export function printable(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}

@@ -1,0 +1,178 @@
+// The one series CSV module. Writers are strict (header `bin_index,value`, LF, shortest
+// round-trip numbers); readers are lenient (BOM, CRLF, `t,value` header, empty cell = NaN).
+import { FlowTimeError } from "../errors.ts";
+
+/** Header every series CSV written by the toolkit starts with. */
+export const SERIES_CSV_HEADER = "bin_index,value";
+
+/**
+ * Format one value in shortest round-trip form; non-finite as `NaN`, `Infinity`, `-Infinity`.
+ * @param value the number
+ * @returns its text
+ */
+export function formatValue(value: number): string {
+  return String(value);
+}
+
+/** Options for {@link formatSeriesCsv}. */
+export interface FormatSeriesOptions {
+  /** Bins to leave out entirely (rows removed). */
+  dropBins?: ReadonlySet<number>;
+  /** Write NaN as an empty cell instead of `NaN` (telemetry gaps). */
+  nanAsEmpty?: boolean;
+}
+
+/**
+ * Write a series as CSV text: header, one `index,value` row per bin, LF line ends.
+ * @param values the series
+ * @param options rows to drop and how to write NaN
+ * @returns the CSV text
+ */
+export function formatSeriesCsv(
+  values: ArrayLike<number>,
+  options: FormatSeriesOptions = {},
+): string {
+  const rows: string[] = [SERIES_CSV_HEADER];
+  const drop = options.dropBins;
+  for (let i = 0; i < values.length; i++) {
+    if (drop?.has(i)) continue;
+    const v = values[i];
+    rows.push(`${i},${options.nanAsEmpty && Number.isNaN(v) ? "" : formatValue(v)}`);
+  }
+  return rows.join("\n") + "\n";
+}
+
+/** A series read from CSV. */
+export interface ParsedSeries {
+  /** Values by bin; bins without a row are NaN. */
+  values: Float64Array;
+  /** Bins (below the expected length) that had no row. */
+  missingBins: number[];
+  /** Bins whose cell was empty (read as NaN). */
+  emptyBins: number[];
+  /** Number of data rows read. */
+  rowCount: number;
+  /** Highest bin index seen plus one (0 for an empty file). */
+  observedLength: number;
+}
+
+/** Options for {@link parseSeriesCsv}. */
+export interface ParseSeriesOptions {
+  /** File name for messages. */
+  file?: string;
+  /** Expected number of bins; rows at or past it are an error unless `allowExtraRows`. */
+  bins?: number;
+  /** Keep going when rows go past `bins` (they are ignored and counted). */
+  allowExtraRows?: boolean;
+}
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parse a single CSV cell as a number: decimal or exponent form, `NaN`, `Infinity`,
+ * `-Infinity` (case-insensitive, also `inf`), or an empty cell (NaN).
+ * @param cell trimmed cell text
+ * @returns the number, or undefined when the cell is not a number
+ */
+export function parseValueCell(cell: string): number | undefined {
+  if (cell === "") return NaN;
+  if (NUMBER.test(cell)) return Number(cell);
+  const lower = cell.toLowerCase();
+  if (lower === "nan") return NaN;
+  if (lower === "infinity" || lower === "+infinity" || lower === "inf" || lower === "+inf") {
+    return Infinity;
+  }
+  if (lower === "-infinity" || lower === "-inf") return -Infinity;
+  return undefined;
+}
+
+/**
+ * Parse series CSV text. Accepts a BOM, CRLF, header `bin_index,value` or `t,value`, rows in
+ * any order and empty value cells. Rejects garbage values, bad or duplicate bin indexes and
+ * truncated rows with an error naming the file and line.
+ * @param text the file content
+ * @param options file name and expected length
+ * @returns the values and what was missing
+ */
+export function parseSeriesCsv(text: string, options: ParseSeriesOptions = {}): ParsedSeries {
+  const file = options.file ?? "series.csv";
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = text.split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  if (lines.length === 0) {
+    throw new FlowTimeError("telemetry_invalid", "empty file; expected header 'bin_index,value'", {
+      file,
+      line: 1,
+    });
+  }
+  const header = stripCr(lines[0]).trim().toLowerCase().replace(/\s*,\s*/g, ",");
+  if (header !== "bin_index,value" && header !== "t,value") {
+    throw new FlowTimeError(
+      "telemetry_invalid",
+      `header is '${stripCr(lines[0]).slice(0, 60)}'; expected 'bin_index,value' (or 't,value')`,
+      { file, line: 1 },
+    );
+  }
+  const entries: Array<[number, number]> = [];
+  const seen = new Set<number>();
+  const emptyBins: number[] = [];
+  let maxIndex = -1;
+  for (let i = 1; i < lines.length; i++) {
+    const raw = stripCr(lines[i]);
+    if (raw.trim() === "") continue;
+    const comma = raw.indexOf(",");
+    if (comma < 0 || raw.indexOf(",", comma + 1) >= 0) {
+      throw new FlowTimeError(
+        "telemetry_invalid",
+        `row '${raw.slice(0, 60)}' must have exactly two cells: bin_index,value`,
+        { file, line: i + 1 },
+      );
+    }
+    const indexCell = raw.slice(0, comma).trim();
+    const valueCell = raw.slice(comma + 1).trim();
+    if (!/^\d+$/.test(indexCell) || indexCell.length > 9) {
+      throw new FlowTimeError(
+        "telemetry_invalid",
+        `bin_index '${indexCell.slice(0, 30)}' is not a non-negative integer`,
+        { file, line: i + 1 },
+      );
+    }
+    const index = Number(indexCell);
+    if (seen.has(index)) {
+      throw new FlowTimeError("telemetry_invalid", `bin_index ${index} appears twice`, {
+        file,
+        line: i + 1,
+      });
+    }
+    const value = parseValueCell(valueCell);
+    if (value === undefined) {
+      throw new FlowTimeError(
+        "telemetry_invalid",
+        `value '${valueCell.slice(0, 30)}' for bin ${index} is not a number (write digits, NaN or leave the cell empty)`,
+        { file, line: i + 1 },
+      );
+    }
+    if (options.bins !== undefined && index >= options.bins && !options.allowExtraRows) {
+      throw new FlowTimeError(
+        "telemetry_invalid",
+        `bin_index ${index} is outside the grid (0..${options.bins - 1})`,
+        { file, line: i + 1 },
+      );
+    }
+    seen.add(index);
+    if (valueCell === "") emptyBins.push(index);
+    entries.push([index, value]);
+    if (index > maxIndex) maxIndex = index;
+  }
+  const length = options.bins ?? maxIndex + 1;
+  const values = new Float64Array(length).fill(NaN);
+  for (const [index, value] of entries) if (index < length) values[index] = value;
+  const missingBins: number[] = [];
+  for (let b = 0; b < length; b++) if (!seen.has(b)) missingBins.push(b);
+  emptyBins.sort((a, b) => a - b);
+  return { values, missingBins, emptyBins, rowCount: entries.length, observedLength: maxIndex + 1 };
+}
+
+function stripCr(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}

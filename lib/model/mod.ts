@@ -1,0 +1,10 @@
+// Public face of the model folder: types, parsing and validation of model.yaml.
+export * from "./types.ts";
+export { loadModel, modelError, NODE_ID_PATTERN, parseModel } from "./parse.ts";
+export type { ParsedModel, ParseModelOptions } from "./parse.ts";
+export { dependencyMap, validateModelSemantics } from "./validate.ts";
+export type { SemanticContext } from "./validate.ts";
+export { formatPath, parseYamlLocated } from "./located_yaml.ts";
+export type { FieldPath, LocatedYaml } from "./located_yaml.ts";
+export { checkKeys, describeValue, isRawMap, IssueList, readNumber, readString } from "./issues.ts";
+export type { Issue, NumberRule, RawMap } from "./issues.ts";

@@ -1,0 +1,110 @@
+// Telemetry loader: reads the series of const nodes that name a `source` CSV, resolved inside
+// the model's folder. In telemetry mode problems become warnings and NaN (the run completes);
+// in simulation mode they are errors.
+import { FlowTimeError, fsError } from "../errors.ts";
+import { resolveInside } from "../artifacts/paths.ts";
+import { parseSeriesCsv } from "../artifacts/series_csv.ts";
+import type { ConstNode, Model } from "../model/types.ts";
+import { describeBins, type RunWarning } from "../warnings.ts";
+
+/** Series loaded for const nodes, with what went wrong. */
+export interface LoadedSources {
+  /** Loaded series by node id (NaN-filled for unresolved sources in telemetry mode). */
+  sources: Map<string, Float64Array>;
+  /** Loader warnings: `telemetry_gap`, `telemetry_sources_unresolved`, `telemetry_series_invalid`. */
+  warnings: RunWarning[];
+  /** Source references that were read. */
+  resolved: string[];
+  /** Source references that could not be read. */
+  unresolved: string[];
+}
+
+/**
+ * The path a `source` reference names, relative to the model folder (`file:` prefix removed).
+ * @param source the reference, e.g. `file:telemetry/OrderService_arrivals.csv`
+ * @returns the relative path
+ */
+export function sourcePath(source: string): string {
+  return source.startsWith("file:") ? source.slice(5).replace(/^\/\/(?=[^/])/, "") : source;
+}
+
+/**
+ * Const nodes whose values come from their `source`: every sourced node in telemetry mode,
+ * and sourced nodes without `values` in simulation mode.
+ * @param model the model
+ * @returns the nodes to load
+ */
+export function sourcedNodes(model: Model): ConstNode[] {
+  return model.nodes.filter((n): n is ConstNode =>
+    n.kind === "const" && n.source !== undefined && (model.mode === "telemetry" || n.values === undefined)
+  );
+}
+
+/**
+ * Load the telemetry series a model refers to.
+ * @param model the model
+ * @param modelDir folder holding the model file; sources must stay inside it
+ * @returns the series and loader warnings
+ */
+export async function loadTelemetrySources(model: Model, modelDir: string): Promise<LoadedSources> {
+  const bins = model.grid.bins;
+  const telemetry = model.mode === "telemetry";
+  const result: LoadedSources = { sources: new Map(), warnings: [], resolved: [], unresolved: [] };
+  for (const node of sourcedNodes(model)) {
+    const ref = node.source!;
+    const path = resolveInside(modelDir, sourcePath(ref), `source of node '${node.id}'`);
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (err) {
+      if (!telemetry) throw fsError(err, `reading source of node '${node.id}':`, path);
+      const reason = err instanceof Deno.errors.NotFound ? "file not found" : `unreadable (${(err as Error).message})`;
+      result.unresolved.push(ref);
+      result.sources.set(node.id, new Float64Array(bins).fill(NaN));
+      result.warnings.push({
+        code: "telemetry_sources_unresolved",
+        message: `source ${ref} of node '${node.id}': ${reason}; its series is NaN`,
+        nodeId: node.id,
+        severity: "warning",
+      });
+      continue;
+    }
+    let parsed;
+    try {
+      parsed = parseSeriesCsv(text, { file: path, bins, allowExtraRows: true });
+    } catch (err) {
+      if (!telemetry || !(err instanceof FlowTimeError)) throw err;
+      result.unresolved.push(ref);
+      result.sources.set(node.id, new Float64Array(bins).fill(NaN));
+      result.warnings.push({
+        code: "telemetry_series_invalid",
+        message: `source ${ref} of node '${node.id}' is not a valid series: ${err.message}`,
+        nodeId: node.id,
+        severity: "warning",
+      });
+      continue;
+    }
+    result.resolved.push(ref);
+    result.sources.set(node.id, parsed.values);
+    if (parsed.observedLength > bins) {
+      const message = `source ${ref} of node '${node.id}' has rows up to bin ${parsed.observedLength - 1} but the grid has ${bins} bins; extra rows ignored`;
+      if (!telemetry) throw new FlowTimeError("telemetry_invalid", message, { file: path });
+      result.warnings.push({ code: "telemetry_series_invalid", message, nodeId: node.id, severity: "warning" });
+    }
+    const gaps: number[] = [];
+    for (let b = 0; b < bins; b++) if (Number.isNaN(parsed.values[b])) gaps.push(b);
+    if (gaps.length > 0) {
+      if (!telemetry) {
+        throw new FlowTimeError("telemetry_invalid", `no value for bins ${describeBins(gaps)}; a simulation run needs every bin (or run in telemetry mode)`, { file: path });
+      }
+      result.warnings.push({
+        code: "telemetry_gap",
+        message: `source ${ref} of node '${node.id}' has no value for bins ${describeBins(gaps)}; they are NaN`,
+        nodeId: node.id,
+        bins: gaps,
+        severity: "warning",
+      });
+    }
+  }
+  return result;
+}

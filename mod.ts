@@ -1,0 +1,34 @@
+/**
+ * FlowTime toolkit: deterministic flow-and-queue models on a time grid, canonical run bundles,
+ * time-travel state queries, template-driven model generation and telemetry capture, in
+ * formats compatible with the public FlowTime project.
+ *
+ * @example Run a model and read a series back
+ * ```ts ignore
+ * import { openRun, runModelFile } from "@flowtime/toolkit";
+ *
+ * const written = await runModelFile("fixtures/models/queue-buffer.yaml", {
+ *   runsDir: "data/runs",
+ *   deterministic: true,
+ * });
+ * const bundle = await openRun("data/runs", written.runId);
+ * console.log(await bundle.readSeries("order_served"));
+ * ```
+ *
+ * @module
+ */
+
+export { FlowTimeError, type FlowTimeErrorCode, type ErrorPlace, type FlowTimeErrorOptions, isFlowTimeError } from "./lib/errors.ts";
+export { ENGINE_VERSION, TOOLKIT_VERSION } from "./lib/version.ts";
+export { type RunWarning, type WarningSeverity, describeBins } from "./lib/warnings.ts";
+export { dataDir, runsDir, templatesDir } from "./lib/config.ts";
+
+export * from "./lib/model/types.ts";
+export { loadModel, NODE_ID_PATTERN, parseModel, type ParsedModel, type ParseModelOptions } from "./lib/model/parse.ts";
+export { formatPath, type FieldPath } from "./lib/model/located_yaml.ts";
+export { type Issue, IssueList } from "./lib/model/issues.ts";
+export * from "./lib/engine/mod.ts";
+export * from "./lib/artifacts/mod.ts";
+export { checkSchema, assertSchema, SCHEMAS, type SchemaName, type SchemaCheck } from "./lib/schema/validator.ts";
+export { loadTelemetrySources, type LoadedSources, sourcedNodes, sourcePath } from "./lib/telemetry/loader.ts";
+export { runModelFile, type RunModelOptions, runParsedModel } from "./lib/workflow/run_model.ts";

@@ -1,0 +1,120 @@
+// The HTTP server: a Hono app built by createApp() (usable in-process with app.request) and
+// startServer() binding it with Deno.serve on loopback by default.
+import { Hono } from "hono";
+import { resolve } from "node:path";
+import { dataDir as defaultDataDir, templatesDir as defaultTemplatesDir } from "./lib/config.ts";
+import { errorResponse } from "./server/errors.ts";
+import { createLogger, type Logger } from "./server/logger.ts";
+import { TOOLKIT_VERSION } from "./lib/version.ts";
+
+/** Options for {@link createApp}. */
+export interface AppOptions {
+  /** Data folder (runs/, telemetry/); default $FLOWTIME_DATA_DIR or ./data. */
+  dataDir?: string;
+  /** Templates folder; default $FLOWTIME_TEMPLATES_DIR or ./templates. */
+  templatesDir?: string;
+  /** Request logger; `false` for silence. Default: JSON lines on stderr. */
+  logger?: Logger | false;
+}
+
+/** Values shared with route modules. */
+export interface AppEnv {
+  Variables: {
+    /** Extra fields for the request's log line. */
+    logFields: Record<string, unknown>;
+  };
+}
+
+/** Resolved server settings handed to route modules. */
+export interface ServerSettings {
+  /** Absolute data folder. */
+  dataDir: string;
+  /** Absolute templates folder. */
+  templatesDir: string;
+  /** Turn an error into a JSON response with folders hidden. */
+  fail(c: import("hono").Context, err: unknown): Response;
+}
+
+/**
+ * Build the HTTP app.
+ * @param options folders and logging
+ * @returns the Hono app
+ */
+export function createApp(options: AppOptions = {}): Hono<AppEnv> {
+  const settings: ServerSettings = {
+    dataDir: resolve(options.dataDir ?? defaultDataDir()),
+    templatesDir: resolve(options.templatesDir ?? defaultTemplatesDir()),
+    fail: (c, err) =>
+      errorResponse(c, err, [[settings.dataDir, "<data>"], [settings.templatesDir, "<templates>"]]),
+  };
+  const logger = options.logger === false ? createLogger(false) : options.logger ?? createLogger();
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    c.set("logFields", {});
+    await next();
+    logger.log({
+      event: "request",
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      ...c.get("logFields"),
+    });
+  });
+
+  app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
+
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, code: "not_found" }, 404));
+  app.onError((err, c) => {
+    logger.log({ event: "error", level: "error", message: err instanceof Error ? err.message : String(err) });
+    return settings.fail(c, err);
+  });
+  return app;
+}
+
+/** Options for {@link startServer}. */
+export interface StartOptions extends AppOptions {
+  /** Port (default 8080; 0 picks a free one). */
+  port?: number;
+  /** Address to bind (default 127.0.0.1). */
+  hostname?: string;
+  /** Called once listening. */
+  onListen?: (addr: { hostname: string; port: number }) => void;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/**
+ * Start the server with Deno.serve. Binds 127.0.0.1 unless a hostname is given; binding a
+ * non-loopback address logs a warning.
+ * @param options folders, port and address
+ * @returns the running server
+ */
+export function startServer(options: StartOptions = {}): Deno.HttpServer {
+  const hostname = options.hostname ?? "127.0.0.1";
+  const logger = options.logger === false ? createLogger(false) : options.logger ?? createLogger();
+  if (!LOOPBACK.has(hostname)) {
+    logger.log({
+      event: "bind_warning",
+      level: "warn",
+      message: `binding ${hostname}: the server has no authentication; anyone who can reach this address can read runs and start captures`,
+    });
+  }
+  const app = createApp({ ...options, logger });
+  return Deno.serve({
+    port: options.port ?? 8080,
+    hostname,
+    onListen: (addr) => options.onListen?.({ hostname: addr.hostname, port: addr.port }),
+  }, app.fetch);
+}
+
+if (import.meta.main) {
+  const { main } = await import("./cli/main.ts");
+  Deno.exit(await main(["serve", ...Deno.args], {
+    out: (t) => console.log(t),
+    err: (t) => console.error(t),
+    interactive: false,
+  }));
+}

@@ -1,0 +1,161 @@
+// Shared test helpers: temp folders inside the project (the test task may only write ./.tmp),
+// spawning the real CLI, comparing folder trees and checking bundles against their schemas.
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { checkSchema, type SchemaName } from "../lib/schema/validator.ts";
+import { hashOf } from "../lib/artifacts/hash.ts";
+
+/** Absolute path of the project root. */
+export const ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+
+/** Fixed timestamp used by goldens and determinism tests. */
+export const FIXED_TIME = "2025-10-07T00:00:00Z";
+
+/**
+ * Make a fresh temp folder under `<root>/.tmp` (removed by the caller or left for inspection).
+ * @param prefix name prefix
+ * @returns absolute path
+ */
+export async function tempDir(prefix = "t"): Promise<string> {
+  await Deno.mkdir(join(ROOT, ".tmp"), { recursive: true });
+  return await Deno.makeTempDir({ dir: join(ROOT, ".tmp"), prefix: `${prefix}-` });
+}
+
+/** Result of a CLI invocation. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for {@link runCli}. */
+export interface RunCliOptions {
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Working directory (default the project root). */
+  cwd?: string;
+  /** Deno permission flags (default: read the project, write `.tmp`, env). */
+  permissions?: string[];
+  /** Text piped to stdin. */
+  stdin?: string;
+}
+
+/** Permission flags tests give the CLI: like the `flowtime` task, with writes in .tmp. */
+export const CLI_TEST_PERMISSIONS = [
+  `--allow-read=${ROOT}`,
+  `--allow-write=${join(ROOT, ".tmp")}`,
+  "--allow-env",
+];
+
+/**
+ * Run `flowtime` as a real subprocess.
+ * @param args arguments after `flowtime`
+ * @param options environment, cwd and permissions
+ * @returns exit code and captured output
+ */
+export async function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...(options.permissions ?? CLI_TEST_PERMISSIONS), join(ROOT, "cli.ts"), ...args],
+    cwd: options.cwd ?? ROOT,
+    env: { NO_COLOR: "1", ...options.env },
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const child = cmd.spawn();
+  if (options.stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(options.stdin));
+    await w.close();
+  }
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
+ * Every file below a folder, by relative path, with its bytes.
+ * @param dir folder
+ * @returns map of relative path to content
+ */
+export async function readTree(dir: string): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  const walk = async (d: string) => {
+    for await (const e of Deno.readDir(d)) {
+      const p = join(d, e.name);
+      if (e.isDirectory) await walk(p);
+      else files.set(relative(dir, p), await Deno.readFile(p));
+    }
+  };
+  await walk(dir);
+  return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * Assert two folders hold exactly the same files with the same bytes.
+ * @param actual folder produced by the test
+ * @param expected folder checked in
+ */
+export async function assertSameTree(actual: string, expected: string): Promise<void> {
+  const a = await readTree(actual);
+  const e = await readTree(expected);
+  assert.deepEqual([...a.keys()], [...e.keys()], `file lists differ: ${actual} vs ${expected}`);
+  const dec = new TextDecoder();
+  for (const [path, bytes] of e) {
+    const got = a.get(path)!;
+    if (got.length !== bytes.length || got.some((b, i) => b !== bytes[i])) {
+      assert.equal(dec.decode(got), dec.decode(bytes), `${path} differs (run 'deno task golden' and review the diff if the change is intended)`);
+    }
+  }
+}
+
+/**
+ * Assert a value conforms to a published schema.
+ * @param name schema name
+ * @param value the value
+ * @param what label for the message
+ */
+export function assertMatchesSchema(name: SchemaName, value: unknown, what: string): void {
+  const result = checkSchema(name, value);
+  assert.ok(result.valid, `${what} does not match schema ${name}:\n  ${result.errors.join("\n  ")}`);
+}
+
+/**
+ * Read a JSON file.
+ * @param path file
+ * @returns parsed value
+ */
+export async function readJsonFile<T = Record<string, unknown>>(path: string): Promise<T> {
+  return JSON.parse(await Deno.readTextFile(path)) as T;
+}
+
+/**
+ * Check a run bundle: every JSON document matches its schema, and every hash in run.json,
+ * manifest.json and series/index.json is the sha256 of the file it names.
+ * @param runDir the run folder
+ */
+export async function assertValidRunBundle(runDir: string): Promise<void> {
+  const run = await readJsonFile<{ modelHash: string; series: Array<{ id: string; path: string }>; runId: string }>(join(runDir, "run.json"));
+  const index = await readJsonFile<{ series: Array<{ id: string; path: string; hash: string; points: number }> }>(join(runDir, "series/index.json"));
+  const manifest = await readJsonFile<{ modelHash: string; seriesHashes: Record<string, string>; runId: string }>(join(runDir, "manifest.json"));
+  const metadata = await readJsonFile(join(runDir, "model/metadata.json"));
+  assertMatchesSchema("run", run, `${runDir}/run.json`);
+  assertMatchesSchema("series-index", index, `${runDir}/series/index.json`);
+  assertMatchesSchema("run-manifest", manifest, `${runDir}/manifest.json`);
+  assertMatchesSchema("model-metadata", metadata, `${runDir}/model/metadata.json`);
+  const modelBytes = await Deno.readFile(join(runDir, "model/model.yaml"));
+  assert.deepEqual(await Deno.readFile(join(runDir, "spec.yaml")), modelBytes, "spec.yaml must equal model/model.yaml");
+  const modelHash = hashOf(modelBytes);
+  assert.equal(run.modelHash, modelHash, "run.json modelHash");
+  assert.equal(manifest.modelHash, modelHash, "manifest.json modelHash");
+  assert.equal((metadata as { modelHash: string }).modelHash, modelHash, "metadata.json modelHash");
+  assert.equal(manifest.runId, run.runId);
+  assert.deepEqual(run.series.map((s) => s.id), index.series.map((s) => s.id));
+  assert.deepEqual(Object.keys(manifest.seriesHashes), index.series.map((s) => s.id));
+  for (const s of index.series) {
+    const hash = hashOf(await Deno.readFile(join(runDir, s.path)));
+    assert.equal(s.hash, hash, `index hash of ${s.path}`);
+    assert.equal(manifest.seriesHashes[s.id], hash, `manifest hash of ${s.path}`);
+  }
+}
