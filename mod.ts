@@ -18,17 +18,40 @@
  * @module
  */
 
-export { FlowTimeError, type FlowTimeErrorCode, type ErrorPlace, type FlowTimeErrorOptions, isFlowTimeError } from "./lib/errors.ts";
+export {
+  type ErrorPlace,
+  FlowTimeError,
+  type FlowTimeErrorCode,
+  type FlowTimeErrorOptions,
+  isFlowTimeError,
+} from "./lib/errors.ts";
 export { ENGINE_VERSION, TOOLKIT_VERSION } from "./lib/version.ts";
-export { type RunWarning, type WarningSeverity, describeBins } from "./lib/warnings.ts";
+export { describeBins, type RunWarning, type WarningSeverity } from "./lib/warnings.ts";
 export { dataDir, runsDir, templatesDir } from "./lib/config.ts";
 
 export * from "./lib/model/types.ts";
-export { loadModel, NODE_ID_PATTERN, parseModel, type ParsedModel, type ParseModelOptions } from "./lib/model/parse.ts";
-export { formatPath, type FieldPath } from "./lib/model/located_yaml.ts";
+export {
+  loadModel,
+  NODE_ID_PATTERN,
+  type ParsedModel,
+  parseModel,
+  type ParseModelOptions,
+} from "./lib/model/parse.ts";
+export { type FieldPath, formatPath } from "./lib/model/located_yaml.ts";
 export { type Issue, IssueList } from "./lib/model/issues.ts";
 export * from "./lib/engine/mod.ts";
 export * from "./lib/artifacts/mod.ts";
-export { checkSchema, assertSchema, SCHEMAS, type SchemaName, type SchemaCheck } from "./lib/schema/validator.ts";
-export { loadTelemetrySources, type LoadedSources, sourcedNodes, sourcePath } from "./lib/telemetry/loader.ts";
+export {
+  assertSchema,
+  checkSchema,
+  type SchemaCheck,
+  type SchemaName,
+  SCHEMAS,
+} from "./lib/schema/validator.ts";
+export {
+  type LoadedSources,
+  loadTelemetrySources,
+  sourcedNodes,
+  sourcePath,
+} from "./lib/telemetry/loader.ts";
 export { runModelFile, type RunModelOptions, runParsedModel } from "./lib/workflow/run_model.ts";

@@ -66,9 +66,18 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
 
   app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
 
-  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, code: "not_found" }, 404));
+  app.notFound((c) =>
+    c.json({
+      error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}`,
+      code: "not_found",
+    }, 404)
+  );
   app.onError((err, c) => {
-    logger.log({ event: "error", level: "error", message: err instanceof Error ? err.message : String(err) });
+    logger.log({
+      event: "error",
+      level: "error",
+      message: err instanceof Error ? err.message : String(err),
+    });
     return settings.fail(c, err);
   });
   return app;
@@ -99,7 +108,8 @@ export function startServer(options: StartOptions = {}): Deno.HttpServer {
     logger.log({
       event: "bind_warning",
       level: "warn",
-      message: `binding ${hostname}: the server has no authentication; anyone who can reach this address can read runs and start captures`,
+      message:
+        `binding ${hostname}: the server has no authentication; anyone who can reach this address can read runs and start captures`,
     });
   }
   const app = createApp({ ...options, logger });
@@ -112,9 +122,11 @@ export function startServer(options: StartOptions = {}): Deno.HttpServer {
 
 if (import.meta.main) {
   const { main } = await import("./cli/main.ts");
-  Deno.exit(await main(["serve", ...Deno.args], {
-    out: (t) => console.log(t),
-    err: (t) => console.error(t),
-    interactive: false,
-  }));
+  Deno.exit(
+    await main(["serve", ...Deno.args], {
+      out: (t) => console.log(t),
+      err: (t) => console.error(t),
+      interactive: false,
+    }),
+  );
 }

@@ -59,7 +59,11 @@ export function parseCommandArgs(
     verbose: { type: "boolean" },
   };
   for (const [name, spec] of Object.entries(command.flags)) {
-    options[name] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.short ? { short: spec.short } : {}) };
+    options[name] = {
+      type: spec.type,
+      ...(spec.multiple ? { multiple: true } : {}),
+      ...(spec.short ? { short: spec.short } : {}),
+    };
   }
   let parsed;
   try {
@@ -75,7 +79,10 @@ export function parseCommandArgs(
     throw new FlowTimeError("usage", `missing ${p.names} (see 'flowtime ${command.name} --help')`);
   }
   if (parsed.positionals.length > p.max) {
-    throw new FlowTimeError("usage", `unexpected argument '${parsed.positionals[p.max]}' (see 'flowtime ${command.name} --help')`);
+    throw new FlowTimeError(
+      "usage",
+      `unexpected argument '${parsed.positionals[p.max]}' (see 'flowtime ${command.name} --help')`,
+    );
   }
   return { flags, positionals: parsed.positionals };
 }

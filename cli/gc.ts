@@ -18,16 +18,26 @@ Options:
                         do not run while a write is in progress)
   --json                print the removed folders as JSON
 `,
-  flags: { "data-dir": { type: "string" }, "min-age": { type: "string" }, json: { type: "boolean" } },
+  flags: {
+    "data-dir": { type: "string" },
+    "min-age": { type: "string" },
+    json: { type: "boolean" },
+  },
   async run(ctx) {
     const base = stringFlag(ctx, "data-dir") ?? dataDir();
     const minAge = (integerFlag(ctx, "min-age", 0) ?? 0) * 1000;
     const removed: string[] = [];
     for (const sub of ["runs", "telemetry"]) {
-      for (const name of await removeStaleTemps(join(base, sub), minAge)) removed.push(`${sub}/${name}`);
+      for (const name of await removeStaleTemps(join(base, sub), minAge)) {
+        removed.push(`${sub}/${name}`);
+      }
     }
     if (ctx.flags.json) printJson(ctx, { dataDir: base, removed });
-    else ctx.out(removed.length === 0 ? `nothing to clean in ${base}` : `removed ${removed.length} temp folder(s) from ${base}: ${removed.join(", ")}`);
+    else {ctx.out(
+        removed.length === 0
+          ? `nothing to clean in ${base}`
+          : `removed ${removed.length} temp folder(s) from ${base}: ${removed.join(", ")}`,
+      );}
     return 0;
   },
 };

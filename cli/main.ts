@@ -46,7 +46,9 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
         io.out(groupHelp(args[0], group));
         return sub === undefined ? 2 : 0;
       }
-      io.err(`error: unknown command 'flowtime ${args[0]} ${sub}' (see 'flowtime ${args[0]} --help')`);
+      io.err(
+        `error: unknown command 'flowtime ${args[0]} ${sub}' (see 'flowtime ${args[0]} --help')`,
+      );
       return 2;
     }
     io.err(`error: unknown command '${args[0]}' (see 'flowtime --help')`);
@@ -59,7 +61,13 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
       io.out(command.help.trimEnd());
       return 0;
     }
-    const ctx: CommandContext = { flags, positionals, out: io.out, err: io.err, interactive: io.interactive };
+    const ctx: CommandContext = {
+      flags,
+      positionals,
+      out: io.out,
+      err: io.err,
+      interactive: io.interactive,
+    };
     return await command.run(ctx);
   } catch (err) {
     return reportError(err, io, verbose);
@@ -79,9 +87,19 @@ export function reportError(err: unknown, io: CliIo, verbose: boolean): number {
     const details = err.details;
     if (verbose && Array.isArray(details) && details.length > 1) {
       for (const d of details) {
-        const i = d as { file?: string; line?: number; path?: string; message?: string; parameter?: string };
+        const i = d as {
+          file?: string;
+          line?: number;
+          path?: string;
+          message?: string;
+          parameter?: string;
+        };
         const place = [i.file, i.line].filter((x) => x !== undefined).join(":");
-        io.err(`  ${place ? place + ": " : ""}${i.path ?? i.parameter ?? ""}${i.path || i.parameter ? ": " : ""}${i.message ?? JSON.stringify(d)}`);
+        io.err(
+          `  ${place ? place + ": " : ""}${i.path ?? i.parameter ?? ""}${
+            i.path || i.parameter ? ": " : ""
+          }${i.message ?? JSON.stringify(d)}`,
+        );
       }
     }
     if (verbose && err.cause instanceof Error && err.cause.stack) io.err(err.cause.stack);
@@ -90,7 +108,14 @@ export function reportError(err: unknown, io: CliIo, verbose: boolean): number {
     return 1;
   }
   if (err instanceof Deno.errors.NotCapable) {
-    io.err(`error: ${err.message.replace(/, run again with the (--allow-\w+) flag/, "; grant it with $1 (see docs/cli.md, Permissions)")}`);
+    io.err(
+      `error: ${
+        err.message.replace(
+          /, run again with the (--allow-\w+) flag/,
+          "; grant it with $1 (see docs/cli.md, Permissions)",
+        )
+      }`,
+    );
     return 1;
   }
   const message = err instanceof Error ? err.message : String(err);

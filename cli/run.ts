@@ -56,7 +56,9 @@ Examples:
       });
     } else {
       ctx.out(`run ${written.runId} written to ${written.runDir}`);
-      ctx.out(`  mode ${written.runJson.mode}, ${written.runJson.grid.bins} bins, ${written.runJson.series.length} series, ${warnings.length} warning(s)`);
+      ctx.out(
+        `  mode ${written.runJson.mode}, ${written.runJson.grid.bins} bins, ${written.runJson.series.length} series, ${warnings.length} warning(s)`,
+      );
       for (const w of warnings) ctx.err(`warning: ${w.code}: ${w.message}`);
     }
     return 0;

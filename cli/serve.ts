@@ -23,7 +23,8 @@ The data folder is $FLOWTIME_DATA_DIR (default ./data), templates $FLOWTIME_TEMP
     const server = startServer({
       port: integerFlag(ctx, "port", 0) ?? 8080,
       hostname: stringFlag(ctx, "hostname"),
-      onListen: (addr) => ctx.err(`flowtime server listening on http://${addr.hostname}:${addr.port}`),
+      onListen: (addr) =>
+        ctx.err(`flowtime server listening on http://${addr.hostname}:${addr.port}`),
     });
     await server.finished;
     return 0;

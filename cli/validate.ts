@@ -25,7 +25,9 @@ Prints 'ok' with the node count, or the problems (file:line: field: message) and
       topologyNodes: parsed.model.topology?.nodes.length ?? 0,
     };
     if (ctx.flags.json) printJson(ctx, summary);
-    else ctx.out(`ok: ${path}: ${summary.nodes} nodes, ${summary.topologyNodes} topology nodes, ${summary.bins} bins (${summary.mode})`);
+    else {ctx.out(
+        `ok: ${path}: ${summary.nodes} nodes, ${summary.topologyNodes} topology nodes, ${summary.bins} bins (${summary.mode})`,
+      );}
     return 0;
   },
 };

@@ -123,14 +123,18 @@ export function isFlowTimeError(
 export function fsError(err: unknown, action: string, path: string): FlowTimeError {
   if (err instanceof FlowTimeError) return err;
   if (err instanceof Deno.errors.NotFound) {
-    return new FlowTimeError("not_found", `${action} ${path}: no such file or folder`, { cause: err });
+    return new FlowTimeError("not_found", `${action} ${path}: no such file or folder`, {
+      cause: err,
+    });
   }
   if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
     const flag = action.startsWith("read") ? "--allow-read" : "--allow-write";
     return new FlowTimeError(
       "permission_denied",
       `${action} ${path}: not permitted (${
-        err instanceof Deno.errors.NotCapable ? `run with ${flag} covering this path` : "the operating system refused access"
+        err instanceof Deno.errors.NotCapable
+          ? `run with ${flag} covering this path`
+          : "the operating system refused access"
       })`,
       { cause: err },
     );

@@ -13,8 +13,18 @@ const models = [
 
 const rows: string[][] = [["model", "run id", "bins", "series", "warnings"]];
 for (const model of models) {
-  const written = await runModelFile(model, { runsDir: runsDir(), deterministic: true, overwrite: true });
-  rows.push([model, written.runId, String(written.runJson.grid.bins), String(written.runJson.series.length), String(written.runJson.warnings.length)]);
+  const written = await runModelFile(model, {
+    runsDir: runsDir(),
+    deterministic: true,
+    overwrite: true,
+  });
+  rows.push([
+    model,
+    written.runId,
+    String(written.runJson.grid.bins),
+    String(written.runJson.series.length),
+    String(written.runJson.warnings.length),
+  ]);
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const [i, r] of rows.entries()) {

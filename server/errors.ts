@@ -64,7 +64,11 @@ export interface ErrorBody {
  * @param hidePaths absolute folders to replace by their role in messages
  * @returns the response
  */
-export function errorResponse(c: Context, err: unknown, hidePaths: Array<[string, string]> = []): Response {
+export function errorResponse(
+  c: Context,
+  err: unknown,
+  hidePaths: Array<[string, string]> = [],
+): Response {
   if (err instanceof FlowTimeError) {
     const body: ErrorBody = { error: scrub(err.message, hidePaths), code: err.code };
     if (err.details !== undefined) body.details = scrubDeep(err.details, hidePaths);

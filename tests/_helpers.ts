@@ -56,7 +56,13 @@ export const CLI_TEST_PERMISSIONS = [
  */
 export async function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
   const cmd = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...(options.permissions ?? CLI_TEST_PERMISSIONS), join(ROOT, "cli.ts"), ...args],
+    args: [
+      "run",
+      "--quiet",
+      ...(options.permissions ?? CLI_TEST_PERMISSIONS),
+      join(ROOT, "cli.ts"),
+      ...args,
+    ],
     cwd: options.cwd ?? ROOT,
     env: { NO_COLOR: "1", ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",
@@ -105,7 +111,11 @@ export async function assertSameTree(actual: string, expected: string): Promise<
   for (const [path, bytes] of e) {
     const got = a.get(path)!;
     if (got.length !== bytes.length || got.some((b, i) => b !== bytes[i])) {
-      assert.equal(dec.decode(got), dec.decode(bytes), `${path} differs (run 'deno task golden' and review the diff if the change is intended)`);
+      assert.equal(
+        dec.decode(got),
+        dec.decode(bytes),
+        `${path} differs (run 'deno task golden' and review the diff if the change is intended)`,
+      );
     }
   }
 }
@@ -118,7 +128,10 @@ export async function assertSameTree(actual: string, expected: string): Promise<
  */
 export function assertMatchesSchema(name: SchemaName, value: unknown, what: string): void {
   const result = checkSchema(name, value);
-  assert.ok(result.valid, `${what} does not match schema ${name}:\n  ${result.errors.join("\n  ")}`);
+  assert.ok(
+    result.valid,
+    `${what} does not match schema ${name}:\n  ${result.errors.join("\n  ")}`,
+  );
 }
 
 /**
@@ -136,16 +149,26 @@ export async function readJsonFile<T = Record<string, unknown>>(path: string): P
  * @param runDir the run folder
  */
 export async function assertValidRunBundle(runDir: string): Promise<void> {
-  const run = await readJsonFile<{ modelHash: string; series: Array<{ id: string; path: string }>; runId: string }>(join(runDir, "run.json"));
-  const index = await readJsonFile<{ series: Array<{ id: string; path: string; hash: string; points: number }> }>(join(runDir, "series/index.json"));
-  const manifest = await readJsonFile<{ modelHash: string; seriesHashes: Record<string, string>; runId: string }>(join(runDir, "manifest.json"));
+  const run = await readJsonFile<
+    { modelHash: string; series: Array<{ id: string; path: string }>; runId: string }
+  >(join(runDir, "run.json"));
+  const index = await readJsonFile<
+    { series: Array<{ id: string; path: string; hash: string; points: number }> }
+  >(join(runDir, "series/index.json"));
+  const manifest = await readJsonFile<
+    { modelHash: string; seriesHashes: Record<string, string>; runId: string }
+  >(join(runDir, "manifest.json"));
   const metadata = await readJsonFile(join(runDir, "model/metadata.json"));
   assertMatchesSchema("run", run, `${runDir}/run.json`);
   assertMatchesSchema("series-index", index, `${runDir}/series/index.json`);
   assertMatchesSchema("run-manifest", manifest, `${runDir}/manifest.json`);
   assertMatchesSchema("model-metadata", metadata, `${runDir}/model/metadata.json`);
   const modelBytes = await Deno.readFile(join(runDir, "model/model.yaml"));
-  assert.deepEqual(await Deno.readFile(join(runDir, "spec.yaml")), modelBytes, "spec.yaml must equal model/model.yaml");
+  assert.deepEqual(
+    await Deno.readFile(join(runDir, "spec.yaml")),
+    modelBytes,
+    "spec.yaml must equal model/model.yaml",
+  );
   const modelHash = hashOf(modelBytes);
   assert.equal(run.modelHash, modelHash, "run.json modelHash");
   assert.equal(manifest.modelHash, modelHash, "manifest.json modelHash");

@@ -77,7 +77,9 @@ export async function writeFolderAtomically<T>(
     }
   } catch (err) {
     await removeQuietly(temp);
-    if (err instanceof Deno.errors.AlreadyExists || /not empty|ENOTEMPTY|EEXIST/i.test(String(err))) {
+    if (
+      err instanceof Deno.errors.AlreadyExists || /not empty|ENOTEMPTY|EEXIST/i.test(String(err))
+    ) {
       throw new FlowTimeError(
         existsCode,
         `${what} ${target} was created by another writer at the same time; nothing was changed`,
@@ -94,7 +96,10 @@ export async function writeFolderAtomically<T>(
  * @param maxAgeMs only remove temp folders older than this (default 15 minutes)
  * @returns the names removed
  */
-export async function removeStaleTemps(parent: string, maxAgeMs = STALE_TEMP_MS): Promise<string[]> {
+export async function removeStaleTemps(
+  parent: string,
+  maxAgeMs = STALE_TEMP_MS,
+): Promise<string[]> {
   const removed: string[] = [];
   const now = Date.now();
   try {

@@ -46,7 +46,10 @@ export function chooseRunId(req: RunIdRequest): string {
   if (req.runId !== undefined) return assertSafeId(req.runId, "run id");
   if (req.deterministic) {
     if (req.template?.inputHash) {
-      return assertSafeId(`run_${req.template.id}_${hexOf(req.template.inputHash).slice(0, 16)}`, "run id");
+      return assertSafeId(
+        `run_${req.template.id}_${hexOf(req.template.inputHash).slice(0, 16)}`,
+        "run id",
+      );
     }
     return `run_deterministic_${hexOf(req.scenarioHash).slice(0, 8)}`;
   }

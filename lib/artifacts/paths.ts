@@ -21,7 +21,9 @@ export function assertSafeId(id: string, what: string): string {
     const shown = id.length > 60 ? `${id.slice(0, 57)}...` : id;
     throw new FlowTimeError(
       "invalid_id",
-      `${what} '${printable(shown)}' is not allowed: use only letters, digits, '.', '_' and '-' (at most ${MAX_ID_LENGTH} characters, not '.' or '..')`,
+      `${what} '${
+        printable(shown)
+      }' is not allowed: use only letters, digits, '.', '_' and '-' (at most ${MAX_ID_LENGTH} characters, not '.' or '..')`,
     );
   }
   return id;
@@ -48,7 +50,10 @@ export function isSafeId(id: string): boolean {
 export function resolveInside(root: string, ref: string, what: string): string {
   // deno-lint-ignore no-control-regex
   if (ref.length === 0 || /[\u0000-\u001f\\]/.test(ref)) {
-    throw new FlowTimeError("path_escape", `${what} '${printable(ref)}' is not a valid relative path`);
+    throw new FlowTimeError(
+      "path_escape",
+      `${what} '${printable(ref)}' is not a valid relative path`,
+    );
   }
   if (isAbsolute(ref)) {
     throw new FlowTimeError(
@@ -86,5 +91,9 @@ export function isWithin(outer: string, inner: string): boolean {
  */
 export function printable(text: string): string {
   // deno-lint-ignore no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  const control = /[\u0000-\u001f\u007f]/g;
+  return text.replace(
+    control,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }

@@ -2,14 +2,21 @@
 // (BOM, CRLF, `t,value` headers, string warnings), and reports a damaged bundle clearly.
 import { join } from "node:path";
 import { FlowTimeError, fsError } from "../errors.ts";
-import { parseModel, type ParsedModel } from "../model/parse.ts";
+import { type ParsedModel, parseModel } from "../model/parse.ts";
 import type { BinUnit, RunMode } from "../model/types.ts";
 import type { RunWarning } from "../warnings.ts";
 import { TEMP_PREFIX } from "./atomic.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { assertSafeId, isSafeId, resolveInside } from "./paths.ts";
 import { parseSeriesCsv } from "./series_csv.ts";
-import type { ModelMetadataJson, RunGrid, RunJson, RunManifest, SeriesIndex, SeriesIndexEntry } from "./types.ts";
+import type {
+  ModelMetadataJson,
+  RunGrid,
+  RunJson,
+  RunManifest,
+  SeriesIndex,
+  SeriesIndexEntry,
+} from "./types.ts";
 
 /** An opened run bundle. Documents are read eagerly; series on demand. */
 export interface RunBundle {
@@ -62,10 +69,16 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   const rawRun = await readJson(dir, "run.json", true);
   const runJson = normaliseRunJson(rawRun as Record<string, unknown>, folderName);
   const rawIndex = await readJson(dir, "series/index.json", false);
-  const index = rawIndex ? normaliseIndex(rawIndex as Record<string, unknown>, runJson) : indexFromRun(runJson);
+  const index = rawIndex
+    ? normaliseIndex(rawIndex as Record<string, unknown>, runJson)
+    : indexFromRun(runJson);
   const manifest = (await readJson(dir, "manifest.json", false)) as RunManifest | undefined;
-  const metadata = (await readJson(dir, "model/metadata.json", false)) as ModelMetadataJson | undefined;
-  const provenance = (await readJson(dir, "model/provenance.json", false)) as Record<string, unknown> | undefined;
+  const metadata = (await readJson(dir, "model/metadata.json", false)) as
+    | ModelMetadataJson
+    | undefined;
+  const provenance = (await readJson(dir, "model/provenance.json", false)) as
+    | Record<string, unknown>
+    | undefined;
   let modelText: string | undefined;
   let modelPath: string | undefined;
   for (const rel of ["model/model.yaml", "spec.yaml"]) {
@@ -78,7 +91,9 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   }
   const byId = new Map(index.series.map((s) => [s.id, s]));
   const byNode = new Map<string, SeriesIndexEntry>();
-  for (const s of index.series) if (!byNode.has(nodeIdOfSeries(s.id))) byNode.set(nodeIdOfSeries(s.id), s);
+  for (const s of index.series) {
+    if (!byNode.has(nodeIdOfSeries(s.id))) byNode.set(nodeIdOfSeries(s.id), s);
+  }
   const resolveSeriesId = (idOrNode: string): string | undefined =>
     byId.get(idOrNode)?.id ?? byId.get(seriesIdOf(idOrNode))?.id ?? byNode.get(idOrNode)?.id;
   let parsed: ParsedModel | undefined;
@@ -95,7 +110,9 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     resolveSeriesId,
     async readSeries(idOrNode: string): Promise<Float64Array> {
       const id = resolveSeriesId(idOrNode);
-      if (!id) throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
+      if (!id) {
+        throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
+      }
       const entry = byId.get(id)!;
       const path = resolveInside(dir, entry.path, `series path of ${id}`);
       let text: string;
@@ -103,15 +120,26 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
         text = await Deno.readTextFile(path);
       } catch (err) {
         if (err instanceof Deno.errors.NotFound) {
-          throw new FlowTimeError("bundle_invalid", `series file ${entry.path} listed in series/index.json is missing`, { file: join(dir, entry.path) });
+          throw new FlowTimeError(
+            "bundle_invalid",
+            `series file ${entry.path} listed in series/index.json is missing`,
+            { file: join(dir, entry.path) },
+          );
         }
         throw fsError(err, "reading", path);
       }
       try {
-        return parseSeriesCsv(text, { file: join(dir, entry.path), bins: runJson.grid.bins, allowExtraRows: true }).values;
+        return parseSeriesCsv(text, {
+          file: join(dir, entry.path),
+          bins: runJson.grid.bins,
+          allowExtraRows: true,
+        }).values;
       } catch (err) {
         if (err instanceof FlowTimeError) {
-          throw new FlowTimeError("bundle_invalid", err.message, { cause: err, details: err.details });
+          throw new FlowTimeError("bundle_invalid", err.message, {
+            cause: err,
+            details: err.details,
+          });
         }
         throw err;
       }
@@ -119,13 +147,21 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     parsedModel(): ParsedModel {
       if (parsed) return parsed;
       if (modelText === undefined) {
-        throw new FlowTimeError("bundle_invalid", `run ${runJson.runId} has no model/model.yaml or spec.yaml`, { file: dir });
+        throw new FlowTimeError(
+          "bundle_invalid",
+          `run ${runJson.runId} has no model/model.yaml or spec.yaml`,
+          { file: dir },
+        );
       }
       try {
         parsed = parseModel(modelText, { file: join(dir, modelPath!) });
       } catch (err) {
         if (err instanceof FlowTimeError) {
-          throw new FlowTimeError("bundle_invalid", `the run's model is unreadable: ${err.message}`, { cause: err, details: err.details });
+          throw new FlowTimeError(
+            "bundle_invalid",
+            `the run's model is unreadable: ${err.message}`,
+            { cause: err, details: err.details },
+          );
         }
         throw err;
       }
@@ -175,11 +211,19 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
     throw fsError(err, "listing", runsDir);
   }
   for (const e of entries) {
-    if (!e.isDirectory || e.name.startsWith(".") || e.name.startsWith(TEMP_PREFIX) || !isSafeId(e.name)) continue;
+    if (
+      !e.isDirectory || e.name.startsWith(".") || e.name.startsWith(TEMP_PREFIX) ||
+      !isSafeId(e.name)
+    ) continue;
     try {
-      const raw = await readJson(join(runsDir, e.name), "run.json", true) as Record<string, unknown>;
+      const raw = await readJson(join(runsDir, e.name), "run.json", true) as Record<
+        string,
+        unknown
+      >;
       const run = normaliseRunJson(raw, e.name);
-      const meta = await readJson(join(runsDir, e.name), "model/metadata.json", false) as ModelMetadataJson | undefined;
+      const meta = await readJson(join(runsDir, e.name), "model/metadata.json", false) as
+        | ModelMetadataJson
+        | undefined;
       out.push({
         runId: run.runId,
         templateId: meta?.templateId ?? "adhoc-model",
@@ -191,7 +235,9 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
       // not a readable run: leave it out of the listing
     }
   }
-  return out.sort((a, b) => b.createdUtc.localeCompare(a.createdUtc) || a.runId.localeCompare(b.runId));
+  return out.sort((a, b) =>
+    b.createdUtc.localeCompare(a.createdUtc) || a.runId.localeCompare(b.runId)
+  );
 }
 
 async function readTextIfExists(path: string): Promise<string | undefined> {
@@ -207,15 +253,25 @@ async function readJson(dir: string, rel: string, required: boolean): Promise<un
   const path = join(dir, rel);
   const text = await readTextIfExists(path);
   if (text === undefined) {
-    if (required) throw new FlowTimeError("bundle_invalid", `${rel} is missing from run folder ${dir}`, { file: path });
+    if (required) {
+      throw new FlowTimeError("bundle_invalid", `${rel} is missing from run folder ${dir}`, {
+        file: path,
+      });
+    }
     return undefined;
   }
   try {
     const value = JSON.parse(text.replace(BOM, ""));
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not a JSON object");
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new Error("not a JSON object");
+    }
     return value;
   } catch (err) {
-    throw new FlowTimeError("bundle_invalid", `${rel} is not valid JSON (${(err as Error).message}); the run folder is damaged`, { file: path });
+    throw new FlowTimeError(
+      "bundle_invalid",
+      `${rel} is not valid JSON (${(err as Error).message}); the run folder is damaged`,
+      { file: path },
+    );
   }
 }
 
@@ -235,7 +291,7 @@ function normaliseRunJson(raw: Record<string, unknown>, folderName: string): Run
           ...(w as RunWarning),
           code: String((w as RunWarning).code ?? "engine_warning"),
           message: String((w as RunWarning).message ?? ""),
-          severity: ((w as RunWarning).severity ?? "warning"),
+          severity: (w as RunWarning).severity ?? "warning",
         }
     )
     : [];
@@ -243,12 +299,18 @@ function normaliseRunJson(raw: Record<string, unknown>, folderName: string): Run
     bins,
     binSize: typeof grid.binSize === "number" ? grid.binSize : 1,
     binUnit: (typeof grid.binUnit === "string" ? grid.binUnit.toLowerCase() : "minutes") as BinUnit,
-    ...(typeof grid.start === "string" ? { start: grid.start } : typeof grid.startTimeUtc === "string" ? { start: grid.startTimeUtc } : {}),
+    ...(typeof grid.start === "string"
+      ? { start: grid.start }
+      : typeof grid.startTimeUtc === "string"
+      ? { start: grid.startTimeUtc }
+      : {}),
     timezone: "UTC",
     align: "left",
   };
   const series = Array.isArray(raw.series)
-    ? (raw.series as Array<Record<string, unknown>>).filter((s) => typeof s?.id === "string").map((s) => ({
+    ? (raw.series as Array<Record<string, unknown>>).filter((s) => typeof s?.id === "string").map((
+      s,
+    ) => ({
       id: s.id as string,
       path: typeof s.path === "string" ? s.path : `series/${s.id}.csv`,
       unit: typeof s.unit === "string" ? s.unit : "entities/bin",
@@ -272,12 +334,16 @@ function normaliseRunJson(raw: Record<string, unknown>, folderName: string): Run
 
 function normaliseIndex(raw: Record<string, unknown>, run: RunJson): SeriesIndex {
   const series = Array.isArray(raw.series)
-    ? (raw.series as Array<Record<string, unknown>>).filter((s) => typeof s?.id === "string").map((s) => ({
+    ? (raw.series as Array<Record<string, unknown>>).filter((s) => typeof s?.id === "string").map((
+      s,
+    ) => ({
       id: s.id as string,
       kind: "flow" as const,
       path: typeof s.path === "string" ? s.path : `series/${s.id}.csv`,
       unit: typeof s.unit === "string" ? s.unit : "entities/bin",
-      componentId: typeof s.componentId === "string" ? s.componentId : nodeIdOfSeries(s.id as string).toUpperCase(),
+      componentId: typeof s.componentId === "string"
+        ? s.componentId
+        : nodeIdOfSeries(s.id as string).toUpperCase(),
       class: typeof s.class === "string" ? s.class : "DEFAULT",
       points: typeof s.points === "number" ? s.points : run.grid.bins,
       hash: typeof s.hash === "string" ? s.hash : "",

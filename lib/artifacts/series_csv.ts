@@ -148,7 +148,9 @@ export function parseSeriesCsv(text: string, options: ParseSeriesOptions = {}): 
     if (value === undefined) {
       throw new FlowTimeError(
         "telemetry_invalid",
-        `value '${valueCell.slice(0, 30)}' for bin ${index} is not a number (write digits, NaN or leave the cell empty)`,
+        `value '${
+          valueCell.slice(0, 30)
+        }' for bin ${index} is not a number (write digits, NaN or leave the cell empty)`,
         { file, line: i + 1 },
       );
     }

@@ -149,7 +149,9 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
     runId: req.runId,
     deterministic: req.deterministic,
     scenarioHash,
-    template: origin?.inputHash ? { id: origin.templateId, inputHash: origin.inputHash } : undefined,
+    template: origin?.inputHash
+      ? { id: origin.templateId, inputHash: origin.inputHash }
+      : undefined,
     createdUtc,
   });
   const runDir = join(req.runsDir, runId);
@@ -250,7 +252,9 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
       scenarioHash,
       modelHash,
       ...(origin?.inputHash ? { inputHash: origin.inputHash } : {}),
-      rng: seed === undefined ? { kind: model.rng?.kind ?? "pcg32" } : { kind: model.rng?.kind ?? "pcg32", seed },
+      rng: seed === undefined
+        ? { kind: model.rng?.kind ?? "pcg32" }
+        : { kind: model.rng?.kind ?? "pcg32", seed },
       seriesHashes,
       createdUtc,
       ...(provenance ? { provenance } : {}),
@@ -260,7 +264,8 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
     const metadata: ModelMetadataJson = {
       schemaVersion: 1,
       templateId: origin?.templateId ?? "adhoc-model",
-      templateTitle: origin?.templateTitle ?? str(model.metadata?.title) ?? str(model.metadata?.id) ??
+      templateTitle: origin?.templateTitle ?? str(model.metadata?.title) ??
+        str(model.metadata?.id) ??
         "adhoc-model",
       templateVersion: origin?.templateVersion ?? "0.0.0",
       mode: model.mode,
@@ -269,7 +274,9 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
       ...(origin?.modelId ? { modelId: origin.modelId } : {}),
       ...(origin?.generatedAtUtc ? { generatedAtUtc: origin.generatedAtUtc } : {}),
       parameters: origin?.parameters ?? {},
-      telemetrySources: model.nodes.flatMap((n) => (n.kind === "const" && n.source ? [n.source] : [])),
+      telemetrySources: model.nodes.flatMap((
+        n,
+      ) => (n.kind === "const" && n.source ? [n.source] : [])),
       ...(req.capture ? { capture: req.capture } : {}),
     };
     await write("model/metadata.json", toJsonText(metadata));

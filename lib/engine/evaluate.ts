@@ -44,7 +44,9 @@ export function evaluateModel(model: Model, options: EvaluateOptions = {}): Eval
   const warnings: RunWarning[] = [];
   const lookup = (name: string): Float64Array => {
     const s = series.get(name);
-    if (!s) throw new FlowTimeError("model_invalid", `node '${name}' was used before it was evaluated`);
+    if (!s) {
+      throw new FlowTimeError("model_invalid", `node '${name}' was used before it was evaluated`);
+    }
     return s;
   };
   for (const id of order) {

@@ -264,7 +264,9 @@ function checkCalls(e: Expr, arrayAllowed: boolean): void {
       }
       if (e.args.length < spec.minArgs || e.args.length > spec.maxArgs) {
         throw new ExprError(
-          `${e.name} takes ${arityText(spec.minArgs, spec.maxArgs)}, got ${e.args.length}: ${spec.signature}`,
+          `${e.name} takes ${
+            arityText(spec.minArgs, spec.maxArgs)
+          }, got ${e.args.length}: ${spec.signature}`,
           e.pos,
         );
       }
@@ -281,7 +283,10 @@ function checkCalls(e: Expr, arrayAllowed: boolean): void {
       if (e.name === "CONV") {
         const kernel = e.args[1];
         if (kernel.type !== "array" && kernel.type !== "num") {
-          throw new ExprError("CONV kernel must be an array literal, e.g. [0.5, 0.3, 0.2]", kernel.pos);
+          throw new ExprError(
+            "CONV kernel must be an array literal, e.g. [0.5, 0.3, 0.2]",
+            kernel.pos,
+          );
         }
       }
       return;

@@ -23,7 +23,10 @@ export class CycleError extends Error {
  * @returns the evaluation order
  * @throws CycleError listing one cycle
  */
-export function evaluationOrder(ids: readonly string[], deps: ReadonlyMap<string, readonly string[]>): string[] {
+export function evaluationOrder(
+  ids: readonly string[],
+  deps: ReadonlyMap<string, readonly string[]>,
+): string[] {
   const known = new Set(ids);
   const indegree = new Map<string, number>();
   const dependents = new Map<string, string[]>();

@@ -51,7 +51,9 @@ export class IssueList {
   throwIfAny(code: FlowTimeErrorCode): void {
     if (this.items.length === 0) return;
     const first = this.items[0];
-    const more = this.items.length > 1 ? ` (and ${this.items.length - 1} more problem${this.items.length > 2 ? "s" : ""})` : "";
+    const more = this.items.length > 1
+      ? ` (and ${this.items.length - 1} more problem${this.items.length > 2 ? "s" : ""})`
+      : "";
     throw new FlowTimeError(code, first.message + more, {
       file: this.#file,
       line: first.line,
@@ -80,7 +82,12 @@ export function isRawMap(v: unknown): v is RawMap {
  * @param path its path
  * @param allowed the keys it may have
  */
-export function checkKeys(issues: IssueList, raw: RawMap, path: FieldPath, allowed: readonly string[]): void {
+export function checkKeys(
+  issues: IssueList,
+  raw: RawMap,
+  path: FieldPath,
+  allowed: readonly string[],
+): void {
   for (const key of Object.keys(raw)) {
     if (!allowed.includes(key)) {
       issues.add([...path, key], `unknown field '${key}' (allowed: ${allowed.join(", ")})`);
@@ -107,16 +114,26 @@ export interface NumberRule {
  * @param rule integer and bounds
  * @returns the number, or undefined when invalid
  */
-export function readNumber(issues: IssueList, value: unknown, path: FieldPath, rule: NumberRule = {}): number | undefined {
+export function readNumber(
+  issues: IssueList,
+  value: unknown,
+  path: FieldPath,
+  rule: NumberRule = {},
+): number | undefined {
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    issues.add(path, `must be a ${rule.integer ? "whole number" : "finite number"}, got ${describeValue(value)}`);
+    issues.add(
+      path,
+      `must be a ${rule.integer ? "whole number" : "finite number"}, got ${describeValue(value)}`,
+    );
     return undefined;
   }
   if (rule.integer && !Number.isInteger(value)) {
     issues.add(path, `must be a whole number, got ${value}`);
     return undefined;
   }
-  if ((rule.min !== undefined && value < rule.min) || (rule.max !== undefined && value > rule.max)) {
+  if (
+    (rule.min !== undefined && value < rule.min) || (rule.max !== undefined && value > rule.max)
+  ) {
     issues.add(path, `${value} is out of range (${rule.min ?? "-inf"}..${rule.max ?? "inf"})`);
     return undefined;
   }

@@ -59,7 +59,10 @@ export function parseYamlLocated(
       strict: true,
     });
   } catch (err) {
-    throw new FlowTimeError(code, `not valid YAML: ${(err as Error).message}`, { file, cause: err });
+    throw new FlowTimeError(code, `not valid YAML: ${(err as Error).message}`, {
+      file,
+      cause: err,
+    });
   }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
@@ -70,7 +73,10 @@ export function parseYamlLocated(
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new FlowTimeError(code, `not valid YAML: ${(err as Error).message}`, { file, cause: err });
+    throw new FlowTimeError(code, `not valid YAML: ${(err as Error).message}`, {
+      file,
+      cause: err,
+    });
   }
   const lineOf = (path: FieldPath): number | undefined => {
     for (let n = path.length; n >= 0; n--) {
@@ -80,7 +86,9 @@ export function parseYamlLocated(
       if (n > 0) {
         const parent = doc.getIn(path.slice(0, n - 1) as unknown[], true);
         if (isMap(parent)) {
-          const pair = parent.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === path[n - 1]);
+          const pair = parent.items.find((p) =>
+            isNode(p.key) && (p.key as { value?: unknown }).value === path[n - 1]
+          );
           if (pair && isNode(pair.key) && pair.key.range) {
             return lineCounter.linePos(pair.key.range[0]).line;
           }

@@ -1,7 +1,7 @@
 // Reads model YAML into the normalised Model: checks every field (collecting all problems with
 // their line), converts legacy FlowTime shapes, then runs the semantic checks in validate.ts.
 import { FlowTimeError, fsError } from "../errors.ts";
-import { parseYamlLocated, type FieldPath } from "./located_yaml.ts";
+import { type FieldPath, parseYamlLocated } from "./located_yaml.ts";
 import {
   checkKeys,
   describeValue,
@@ -106,9 +106,16 @@ export async function loadModel(path: string): Promise<ParsedModel> {
   return parseModel(text, { file: path });
 }
 
-function readModel(raw: unknown, issues: IssueList, nodePaths: Map<string, FieldPath>): Model | undefined {
+function readModel(
+  raw: unknown,
+  issues: IssueList,
+  nodePaths: Map<string, FieldPath>,
+): Model | undefined {
   if (!isRawMap(raw)) {
-    issues.add([], `the model must be a YAML mapping with grid and nodes, got ${describeValue(raw)}`);
+    issues.add(
+      [],
+      `the model must be a YAML mapping with grid and nodes, got ${describeValue(raw)}`,
+    );
     return undefined;
   }
   checkKeys(issues, raw, [], ROOT_KEYS);
@@ -126,9 +133,17 @@ function readModel(raw: unknown, issues: IssueList, nodePaths: Map<string, Field
     ? undefined
     : readTopology(raw.topology, issues, nodes, nodePaths);
   if (nodes.length === 0 && raw.nodes === undefined && !topology) {
-    issues.add([], "the model has no nodes: add a 'nodes' list (or topology semantics with file: references)");
+    issues.add(
+      [],
+      "the model has no nodes: add a 'nodes' list (or topology semantics with file: references)",
+    );
   }
-  const model: Model = { schemaVersion: 1, mode, grid: grid ?? { bins: 1, binSize: 1, binUnit: "minutes" }, nodes };
+  const model: Model = {
+    schemaVersion: 1,
+    mode,
+    grid: grid ?? { bins: 1, binSize: 1, binUnit: "minutes" },
+    nodes,
+  };
   if (raw.metadata !== undefined) model.metadata = readMetadata(raw.metadata, issues);
   if (topology) model.topology = topology;
   if (raw.outputs !== undefined && raw.outputs !== null) {
@@ -143,7 +158,10 @@ function readModel(raw: unknown, issues: IssueList, nodePaths: Map<string, Field
   for (const key of ["variables", "constraints"]) {
     const v = raw[key];
     if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) {
-      issues.add([key], `legacy '${key}' entries are not supported; remove them or leave the list empty`);
+      issues.add(
+        [key],
+        `legacy '${key}' entries are not supported; remove them or leave the list empty`,
+      );
     }
   }
   return model;
@@ -174,14 +192,21 @@ function readGrid(raw: RawMap, issues: IssueList): Grid | undefined {
   let binSize: number | undefined;
   let binUnit: BinUnit | undefined;
   if (g.binMinutes !== undefined && g.binSize === undefined) {
-    binSize = readNumber(issues, g.binMinutes, [key, "binMinutes"], { integer: true, min: 1, max: 1000 });
+    binSize = readNumber(issues, g.binMinutes, [key, "binMinutes"], {
+      integer: true,
+      min: 1,
+      max: 1000,
+    });
     binUnit = "minutes";
   } else {
     binSize = readNumber(issues, g.binSize, [key, "binSize"], { integer: true, min: 1, max: 1000 });
     const unit = typeof g.binUnit === "string" ? g.binUnit.toLowerCase() : g.binUnit;
     if (unit === undefined) binUnit = "minutes";
     else if (BIN_UNITS.includes(unit as BinUnit)) binUnit = unit as BinUnit;
-    else issues.add([key, "binUnit"], `must be one of ${BIN_UNITS.join(", ")}, got ${describeValue(g.binUnit)}`);
+    else {issues.add(
+        [key, "binUnit"],
+        `must be one of ${BIN_UNITS.join(", ")}, got ${describeValue(g.binUnit)}`,
+      );}
   }
   if (hasWindow && g.timezone !== undefined && g.timezone !== "UTC") {
     issues.add([key, "timezone"], "only UTC is supported");
@@ -192,7 +217,12 @@ function readGrid(raw: RawMap, issues: IssueList): Grid | undefined {
   if (rawStart !== undefined && rawStart !== null) {
     const text = rawStart instanceof Date ? rawStart.toISOString() : rawStart;
     if (typeof text !== "string" || !ISO_UTC.test(text) || Number.isNaN(Date.parse(text))) {
-      issues.add([key, startKey], `must be an ISO 8601 UTC timestamp ending in Z (e.g. 2025-10-07T00:00:00Z), got ${describeValue(rawStart)}`);
+      issues.add(
+        [key, startKey],
+        `must be an ISO 8601 UTC timestamp ending in Z (e.g. 2025-10-07T00:00:00Z), got ${
+          describeValue(rawStart)
+        }`,
+      );
     } else start = text;
   }
   if (bins === undefined || binSize === undefined || binUnit === undefined) return undefined;
@@ -219,7 +249,10 @@ function readNodes(
     }
     const id = readString(issues, n.id, [...path, "id"]);
     if (id !== undefined && !NODE_ID_PATTERN.test(id)) {
-      issues.add([...path, "id"], `'${id}' is not a valid node id: start with a letter or '_', then letters, digits or '_'`);
+      issues.add(
+        [...path, "id"],
+        `'${id}' is not a valid node id: start with a letter or '_', then letters, digits or '_'`,
+      );
       return;
     }
     if (id !== undefined && nodePaths.has(id)) {
@@ -228,7 +261,10 @@ function readNodes(
     }
     const kind = n.kind;
     if (!NODE_KINDS.includes(kind as typeof NODE_KINDS[number])) {
-      issues.add([...path, "kind"], `unknown node kind ${describeValue(kind)} (use one of ${NODE_KINDS.join(", ")})`);
+      issues.add(
+        [...path, "kind"],
+        `unknown node kind ${describeValue(kind)} (use one of ${NODE_KINDS.join(", ")})`,
+      );
       return;
     }
     if (id === undefined) return;
@@ -260,11 +296,17 @@ function readNodeBody(
       if (n.values !== undefined && n.values !== null) {
         const values = readNumberList(issues, n.values, [...path, "values"]);
         if (values && grid && values.length !== grid.bins) {
-          issues.add([...path, "values"], `has ${values.length} values but grid.bins is ${grid.bins}; give exactly one value per bin`);
+          issues.add(
+            [...path, "values"],
+            `has ${values.length} values but grid.bins is ${grid.bins}; give exactly one value per bin`,
+          );
         }
         if (values) node.values = values;
       } else if (node.source === undefined) {
-        issues.add([...path, "values"], "a const node needs 'values' (one number per bin) or a telemetry 'source'");
+        issues.add(
+          [...path, "values"],
+          "a const node needs 'values' (one number per bin) or a telemetry 'source'",
+        );
       }
       return node;
     }
@@ -272,24 +314,37 @@ function readNodeBody(
       checkKeys(issues, n, path, ["id", "kind", "pmf"]);
       const pmf = n.pmf;
       if (!isRawMap(pmf)) {
-        issues.add([...path, "pmf"], `must be a mapping with values and probabilities, got ${describeValue(pmf)}`);
+        issues.add(
+          [...path, "pmf"],
+          `must be a mapping with values and probabilities, got ${describeValue(pmf)}`,
+        );
         return undefined;
       }
       checkKeys(issues, pmf, [...path, "pmf"], ["values", "probabilities"]);
       const values = readNumberList(issues, pmf.values, [...path, "pmf", "values"]);
-      const probabilities = readNumberList(issues, pmf.probabilities, [...path, "pmf", "probabilities"]);
+      const probabilities = readNumberList(issues, pmf.probabilities, [
+        ...path,
+        "pmf",
+        "probabilities",
+      ]);
       if (!values || !probabilities) return undefined;
       if (values.length === 0) {
         issues.add([...path, "pmf", "values"], "needs at least one value");
         return undefined;
       }
       if (values.length !== probabilities.length) {
-        issues.add([...path, "pmf", "probabilities"], `has ${probabilities.length} entries but values has ${values.length}; give one probability per value`);
+        issues.add(
+          [...path, "pmf", "probabilities"],
+          `has ${probabilities.length} entries but values has ${values.length}; give one probability per value`,
+        );
         return undefined;
       }
       const negative = probabilities.findIndex((p) => p < 0);
       if (negative >= 0) {
-        issues.add([...path, "pmf", "probabilities", negative], `probability ${probabilities[negative]} is negative`);
+        issues.add(
+          [...path, "pmf", "probabilities", negative],
+          `probability ${probabilities[negative]} is negative`,
+        );
         return undefined;
       }
       if (probabilities.reduce((a, b) => a + b, 0) <= 0) {
@@ -310,7 +365,9 @@ function readNodeBody(
       const inflow = readString(issues, n.inflow, [...path, "inflow"]);
       const outflow = readString(issues, n.outflow, [...path, "outflow"]);
       let loss: string | undefined;
-      if (n.loss !== undefined && n.loss !== null) loss = readString(issues, n.loss, [...path, "loss"]);
+      if (n.loss !== undefined && n.loss !== null) {
+        loss = readString(issues, n.loss, [...path, "loss"]);
+      }
       if (inflow === undefined || outflow === undefined) return undefined;
       return loss ? { id, kind, inflow, outflow, loss } : { id, kind, inflow, outflow };
     }
@@ -346,15 +403,24 @@ function readTopology(
   const seen = new Set<string>();
   const fileNodes = new Map<string, string>(); // file reference -> synthesized node id
   const rawNodes = raw.nodes ?? [];
-  if (!Array.isArray(rawNodes)) issues.add(["topology", "nodes"], `must be a list, got ${describeValue(rawNodes)}`);
-  else {
+  if (!Array.isArray(rawNodes)) {
+    issues.add(["topology", "nodes"], `must be a list, got ${describeValue(rawNodes)}`);
+  } else {
     rawNodes.forEach((n, i) => {
       const path = ["topology", "nodes", i];
       if (!isRawMap(n)) {
         issues.add(path, `must be a mapping with id and semantics, got ${describeValue(n)}`);
         return;
       }
-      checkKeys(issues, n, path, ["id", "kind", "semantics", "initialCondition", "ui", "description", "label"]);
+      checkKeys(issues, n, path, [
+        "id",
+        "kind",
+        "semantics",
+        "initialCondition",
+        "ui",
+        "description",
+        "label",
+      ]);
       const id = readString(issues, n.id, [...path, "id"]);
       if (id === undefined) return;
       if (seen.has(id)) {
@@ -365,17 +431,33 @@ function readTopology(
       let kind: TopologyNodeKind = "service";
       if (n.kind !== undefined) {
         if (TOPOLOGY_KINDS.includes(n.kind as TopologyNodeKind)) kind = n.kind as TopologyNodeKind;
-        else issues.add([...path, "kind"], `must be one of ${TOPOLOGY_KINDS.join(", ")}, got ${describeValue(n.kind)}`);
+        else {issues.add(
+            [...path, "kind"],
+            `must be one of ${TOPOLOGY_KINDS.join(", ")}, got ${describeValue(n.kind)}`,
+          );}
       }
-      const semantics = readSemantics(n.semantics, [...path, "semantics"], issues, nodes, nodePaths, fileNodes);
+      const semantics = readSemantics(
+        n.semantics,
+        [...path, "semantics"],
+        issues,
+        nodes,
+        nodePaths,
+        fileNodes,
+      );
       const node: TopologyNode = { id, kind, semantics };
       if (n.initialCondition !== undefined && n.initialCondition !== null) {
         const ic = n.initialCondition;
-        if (!isRawMap(ic)) issues.add([...path, "initialCondition"], `must be a mapping, got ${describeValue(ic)}`);
-        else {
+        if (!isRawMap(ic)) {
+          issues.add([...path, "initialCondition"], `must be a mapping, got ${describeValue(ic)}`);
+        } else {
           checkKeys(issues, ic, [...path, "initialCondition"], ["queueDepth"]);
           if (ic.queueDepth !== undefined) {
-            const q = readNumber(issues, ic.queueDepth, [...path, "initialCondition", "queueDepth"], { min: 0 });
+            const q = readNumber(
+              issues,
+              ic.queueDepth,
+              [...path, "initialCondition", "queueDepth"],
+              { min: 0 },
+            );
             if (q !== undefined) node.initialCondition = { queueDepth: q };
           }
         }
@@ -385,8 +467,9 @@ function readTopology(
   }
   const edges: TopologyEdge[] = [];
   const rawEdges = raw.edges ?? [];
-  if (!Array.isArray(rawEdges)) issues.add(["topology", "edges"], `must be a list, got ${describeValue(rawEdges)}`);
-  else {
+  if (!Array.isArray(rawEdges)) {
+    issues.add(["topology", "edges"], `must be a list, got ${describeValue(rawEdges)}`);
+  } else {
     rawEdges.forEach((e, i) => {
       const path = ["topology", "edges", i];
       if (!isRawMap(e)) {
@@ -395,10 +478,15 @@ function readTopology(
       }
       checkKeys(issues, e, path, ["id", "from", "to", "source", "target", "weight", "lag"]);
       const legacy = e.from === undefined && e.to === undefined;
-      const from = readString(issues, legacy ? e.source : e.from, [...path, legacy ? "source" : "from"]);
+      const from = readString(issues, legacy ? e.source : e.from, [
+        ...path,
+        legacy ? "source" : "from",
+      ]);
       const to = readString(issues, legacy ? e.target : e.to, [...path, legacy ? "target" : "to"]);
       let weight: number | undefined;
-      if (e.weight !== undefined && e.weight !== null) weight = readNumber(issues, e.weight, [...path, "weight"], { min: 0 });
+      if (e.weight !== undefined && e.weight !== null) {
+        weight = readNumber(issues, e.weight, [...path, "weight"], { min: 0 });
+      }
       const id = e.id === undefined ? `e${i + 1}` : readString(issues, e.id, [...path, "id"]);
       if (from === undefined || to === undefined || id === undefined) return;
       edges.push(weight === undefined ? { id, from, to } : { id, from, to, weight });
@@ -505,7 +593,11 @@ function readRng(raw: unknown, issues: IssueList): Model["rng"] {
   const kind = raw.kind === undefined ? "pcg32" : readString(issues, raw.kind, ["rng", "kind"]);
   let seed: number | undefined;
   if (raw.seed !== undefined && raw.seed !== null) {
-    seed = readNumber(issues, raw.seed, ["rng", "seed"], { integer: true, min: 0, max: 2 ** 53 - 1 });
+    seed = readNumber(issues, raw.seed, ["rng", "seed"], {
+      integer: true,
+      min: 0,
+      max: 2 ** 53 - 1,
+    });
   }
   if (kind === undefined) return undefined;
   return seed === undefined ? { kind } : { kind, seed };

@@ -48,7 +48,10 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
       const col = positionOf(ast, name) + 1;
       if (name === node.id) {
         if (lag < 1) {
-          exprIssues.add(path, `node '${node.id}' refers to itself outside SHIFT(${node.id}, k) with k >= 1 (at column ${col}); that is a cycle: ${node.id} -> ${node.id}`);
+          exprIssues.add(
+            path,
+            `node '${node.id}' refers to itself outside SHIFT(${node.id}, k) with k >= 1 (at column ${col}); that is a cycle: ${node.id} -> ${node.id}`,
+          );
         }
       } else if (!ids.has(name)) {
         exprIssues.add(path, `unknown reference '${name}' at column ${col}${suggest(name, ids)}`);
@@ -64,8 +67,11 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
     for (const key of ["inflow", "outflow", "loss"] as const) {
       const ref = node[key];
       if (ref === undefined) continue;
-      if (ref === node.id) issues.add([...pathOf(node.id), key], `a queue cannot use itself as its ${key}`);
-      else if (!ids.has(ref)) issues.add([...pathOf(node.id), key], `unknown reference '${ref}'${suggest(ref, ids)}`);
+      if (ref === node.id) {
+        issues.add([...pathOf(node.id), key], `a queue cannot use itself as its ${key}`);
+      } else if (!ids.has(ref)) {
+        issues.add([...pathOf(node.id), key], `unknown reference '${ref}'${suggest(ref, ids)}`);
+      }
     }
   }
   const topoIds = new Set(model.topology?.nodes.map((n) => n.id) ?? []);
@@ -73,24 +79,35 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
     for (const metric of SEMANTIC_METRICS) {
       const ref = tn.semantics[metric];
       if (typeof ref === "string" && !ids.has(ref)) {
-        issues.add(["topology", "nodes", i, "semantics", metric], `unknown reference '${ref}'${suggest(ref, ids)}`);
+        issues.add(
+          ["topology", "nodes", i, "semantics", metric],
+          `unknown reference '${ref}'${suggest(ref, ids)}`,
+        );
       }
     }
     if (tn.semantics.slaMin !== undefined && tn.kind !== "queue" && tn.kind !== "dlq") {
-      issues.add(["topology", "nodes", i, "semantics", "slaMin"], "slaMin applies to queues only; set kind: queue or remove it");
+      issues.add(
+        ["topology", "nodes", i, "semantics", "slaMin"],
+        "slaMin applies to queues only; set kind: queue or remove it",
+      );
     }
   });
   model.topology?.edges.forEach((e, i) => {
     for (const [key, endpoint] of [["from", e.from], ["to", e.to]] as const) {
       const nodeId = endpoint.split(":")[0];
       if (!topoIds.has(nodeId)) {
-        issues.add(["topology", "edges", i, key], `edge endpoint '${endpoint}' names no topology node${suggest(nodeId, topoIds)}`);
+        issues.add(
+          ["topology", "edges", i, key],
+          `edge endpoint '${endpoint}' names no topology node${suggest(nodeId, topoIds)}`,
+        );
       }
     }
   });
   model.outputs?.forEach((o, i) => {
     if (o.series === "*" || o.series.endsWith("/*")) return;
-    if (!ids.has(o.series)) issues.add(["outputs", i, "series"], `unknown series '${o.series}'${suggest(o.series, ids)}`);
+    if (!ids.has(o.series)) {
+      issues.add(["outputs", i, "series"], `unknown series '${o.series}'${suggest(o.series, ids)}`);
+    }
   });
   issues.throwIfAny("model_invalid");
 
@@ -100,12 +117,16 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
     if (err instanceof CycleError) {
       const first = err.cycle[0];
       const path = pathOf(first);
-      throw new FlowTimeError("cycle", `${err.message}; break it with SHIFT(x, 1) on a self-reference or remove one reference`, {
-        file: ctx.file,
-        line: ctx.lineOf?.(path),
-        path: formatNodesPath(path),
-        details: { cycle: err.cycle },
-      });
+      throw new FlowTimeError(
+        "cycle",
+        `${err.message}; break it with SHIFT(x, 1) on a self-reference or remove one reference`,
+        {
+          file: ctx.file,
+          line: ctx.lineOf?.(path),
+          path: formatNodesPath(path),
+          details: { cycle: err.cycle },
+        },
+      );
     }
     throw err;
   }
@@ -118,7 +139,10 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
  * @param exprs parsed expressions
  * @returns dependencies by node id
  */
-export function dependencyMap(nodes: readonly ModelNode[], exprs: ReadonlyMap<string, Expr>): Map<string, string[]> {
+export function dependencyMap(
+  nodes: readonly ModelNode[],
+  exprs: ReadonlyMap<string, Expr>,
+): Map<string, string[]> {
   const deps = new Map<string, string[]>();
   for (const node of nodes) {
     switch (node.kind) {

@@ -65,20 +65,33 @@ export function checkSchema(name: SchemaName, value: unknown): SchemaCheck {
  * @param what what the value is (file name), for the message
  * @param code error code (default `bundle_invalid`)
  */
-export function assertSchema(name: SchemaName, value: unknown, what: string, code: FlowTimeErrorCode = "bundle_invalid"): void {
+export function assertSchema(
+  name: SchemaName,
+  value: unknown,
+  what: string,
+  code: FlowTimeErrorCode = "bundle_invalid",
+): void {
   const result = checkSchema(name, value);
   if (!result.valid) {
-    throw new FlowTimeError(code, `${what} does not match the ${name} schema: ${result.errors[0]}`, { details: result.errors });
+    throw new FlowTimeError(
+      code,
+      `${what} does not match the ${name} schema: ${result.errors[0]}`,
+      { details: result.errors },
+    );
   }
 }
 
 function describeError(e: ErrorObject): string {
   const where = e.instancePath === "" ? "(root)" : e.instancePath;
   if (e.keyword === "additionalProperties") {
-    return `${where}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+    return `${where}: unknown field '${
+      (e.params as { additionalProperty: string }).additionalProperty
+    }'`;
   }
   if (e.keyword === "enum") {
-    return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
+    return `${where}: must be one of ${
+      (e.params as { allowedValues: unknown[] }).allowedValues.join(", ")
+    }`;
   }
   return `${where}: ${e.message ?? e.keyword}`;
 }

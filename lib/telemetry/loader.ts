@@ -36,7 +36,8 @@ export function sourcePath(source: string): string {
  */
 export function sourcedNodes(model: Model): ConstNode[] {
   return model.nodes.filter((n): n is ConstNode =>
-    n.kind === "const" && n.source !== undefined && (model.mode === "telemetry" || n.values === undefined)
+    n.kind === "const" && n.source !== undefined &&
+    (model.mode === "telemetry" || n.values === undefined)
   );
 }
 
@@ -58,7 +59,9 @@ export async function loadTelemetrySources(model: Model, modelDir: string): Prom
       text = await Deno.readTextFile(path);
     } catch (err) {
       if (!telemetry) throw fsError(err, `reading source of node '${node.id}':`, path);
-      const reason = err instanceof Deno.errors.NotFound ? "file not found" : `unreadable (${(err as Error).message})`;
+      const reason = err instanceof Deno.errors.NotFound
+        ? "file not found"
+        : `unreadable (${(err as Error).message})`;
       result.unresolved.push(ref);
       result.sources.set(node.id, new Float64Array(bins).fill(NaN));
       result.warnings.push({
@@ -87,19 +90,34 @@ export async function loadTelemetrySources(model: Model, modelDir: string): Prom
     result.resolved.push(ref);
     result.sources.set(node.id, parsed.values);
     if (parsed.observedLength > bins) {
-      const message = `source ${ref} of node '${node.id}' has rows up to bin ${parsed.observedLength - 1} but the grid has ${bins} bins; extra rows ignored`;
+      const message = `source ${ref} of node '${node.id}' has rows up to bin ${
+        parsed.observedLength - 1
+      } but the grid has ${bins} bins; extra rows ignored`;
       if (!telemetry) throw new FlowTimeError("telemetry_invalid", message, { file: path });
-      result.warnings.push({ code: "telemetry_series_invalid", message, nodeId: node.id, severity: "warning" });
+      result.warnings.push({
+        code: "telemetry_series_invalid",
+        message,
+        nodeId: node.id,
+        severity: "warning",
+      });
     }
     const gaps: number[] = [];
     for (let b = 0; b < bins; b++) if (Number.isNaN(parsed.values[b])) gaps.push(b);
     if (gaps.length > 0) {
       if (!telemetry) {
-        throw new FlowTimeError("telemetry_invalid", `no value for bins ${describeBins(gaps)}; a simulation run needs every bin (or run in telemetry mode)`, { file: path });
+        throw new FlowTimeError(
+          "telemetry_invalid",
+          `no value for bins ${
+            describeBins(gaps)
+          }; a simulation run needs every bin (or run in telemetry mode)`,
+          { file: path },
+        );
       }
       result.warnings.push({
         code: "telemetry_gap",
-        message: `source ${ref} of node '${node.id}' has no value for bins ${describeBins(gaps)}; they are NaN`,
+        message: `source ${ref} of node '${node.id}' has no value for bins ${
+          describeBins(gaps)
+        }; they are NaN`,
         nodeId: node.id,
         bins: gaps,
         severity: "warning",

@@ -64,7 +64,10 @@ export async function runParsedModel(
  * @param options naming, overwrite and provenance
  * @returns what was written
  */
-export async function runModelFile(modelPath: string, options: RunModelOptions = {}): Promise<WrittenRun> {
+export async function runModelFile(
+  modelPath: string,
+  options: RunModelOptions = {},
+): Promise<WrittenRun> {
   const parsed = await loadModel(modelPath);
   return await runParsedModel(parsed, dirname(modelPath), options);
 }

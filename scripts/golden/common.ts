@@ -5,7 +5,10 @@ import { fileURLToPath } from "node:url";
 export const GOLDEN_TIME = "2025-10-07T00:00:00Z";
 
 /** Absolute project root. */
-export const PROJECT_ROOT: string = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+export const PROJECT_ROOT: string = fileURLToPath(new URL("../..", import.meta.url)).replace(
+  /\/$/,
+  "",
+);
 
 /** The example models with checked-in run bundles (paths relative to the project root). */
 export const GOLDEN_MODELS: readonly string[] = [

@@ -10,7 +10,11 @@ export const runGoldens: GoldenSet = {
   dir: "runs",
   async generate(outDir) {
     for (const model of GOLDEN_MODELS) {
-      await runModelFile(join(PROJECT_ROOT, model), { runsDir: outDir, deterministic: true, createdAt: GOLDEN_TIME });
+      await runModelFile(join(PROJECT_ROOT, model), {
+        runsDir: outDir,
+        deterministic: true,
+        createdAt: GOLDEN_TIME,
+      });
     }
   },
 };
