@@ -176,9 +176,9 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
  * @param runId the run id
  * @returns the bundle
  */
-export function openRun(runsDir: string, runId: string): Promise<RunBundle> {
+export async function openRun(runsDir: string, runId: string): Promise<RunBundle> {
   assertSafeId(runId, "run id");
-  return readRunBundle(join(runsDir, runId));
+  return await readRunBundle(join(runsDir, runId));
 }
 
 /** One line of a run listing. */

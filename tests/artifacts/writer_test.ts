@@ -1,0 +1,217 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { writeRunBundle } from "../../lib/artifacts/writer.ts";
+import { readRunBundle } from "../../lib/artifacts/reader.ts";
+import { writeFolderAtomically } from "../../lib/artifacts/atomic.ts";
+import { parseModel } from "../../lib/model/parse.ts";
+import { evaluateModel } from "../../lib/engine/evaluate.ts";
+import { runModelFile } from "../../lib/workflow/run_model.ts";
+import { FlowTimeError } from "../../lib/errors.ts";
+import { hashOf } from "../../lib/artifacts/hash.ts";
+import {
+  assertSameTree,
+  assertValidRunBundle,
+  FIXED_TIME,
+  readJsonFile,
+  readTree,
+  ROOT,
+  tempDir,
+} from "../_helpers.ts";
+
+const MODEL = join(ROOT, "fixtures/models/queue-buffer.yaml");
+
+Deno.test("a run bundle has every file, valid schemas, and hashes equal to the sha256 of each file", async () => {
+  const runs = await tempDir("writer");
+  const written = await runModelFile(MODEL, { runsDir: runs, createdAt: FIXED_TIME });
+  assert.match(written.runId, /^run_20251007T000000Z_[0-9a-f]{8}$/);
+  const files = [...(await readTree(written.runDir)).keys()];
+  assert.deepEqual(files.filter((f) => !f.startsWith("series/")), [
+    "manifest.json",
+    "model/metadata.json",
+    "model/model.yaml",
+    "run.json",
+    "spec.yaml",
+  ]);
+  assert.equal(files.filter((f) => f.startsWith("series/")).length, 9); // 8 series + index.json
+  await assertValidRunBundle(written.runDir);
+  const run = await readJsonFile<{ scenarioHash: string; createdUtc: string }>(
+    join(written.runDir, "run.json"),
+  );
+  const text = await Deno.readTextFile(MODEL);
+  assert.equal(run.scenarioHash, hashOf(`${text.trim()}\nnull\nnull`));
+  assert.equal(run.createdUtc, FIXED_TIME);
+  const meta = await readJsonFile(join(written.runDir, "model/metadata.json"));
+  assert.deepEqual({ ...meta, modelHash: "-" }, {
+    schemaVersion: 1,
+    templateId: "adhoc-model",
+    templateTitle: "Service and support queue",
+    templateVersion: "0.0.0",
+    mode: "simulation",
+    modelHash: "-",
+    parameters: {},
+    telemetrySources: [],
+  });
+  await Deno.remove(runs, { recursive: true });
+});
+
+Deno.test("two deterministic runs of the same model are byte-identical", async () => {
+  const a = await tempDir("det-a");
+  const b = await tempDir("det-b");
+  const ra = await runModelFile(MODEL, { runsDir: a, deterministic: true, createdAt: FIXED_TIME });
+  const rb = await runModelFile(MODEL, { runsDir: b, deterministic: true, createdAt: FIXED_TIME });
+  assert.equal(ra.runId, rb.runId);
+  assert.match(ra.runId, /^run_deterministic_[0-9a-f]{8}$/);
+  await assertSameTree(ra.runDir, rb.runDir);
+  await Deno.remove(a, { recursive: true });
+  await Deno.remove(b, { recursive: true });
+});
+
+Deno.test("SOURCE_DATE_EPOCH fixes createdUtc when no --created-at is given", async () => {
+  const runs = await tempDir("epoch");
+  Deno.env.set("SOURCE_DATE_EPOCH", "1759795200");
+  try {
+    const written = await runModelFile(MODEL, { runsDir: runs, deterministic: true });
+    assert.equal(written.runJson.createdUtc, "2025-10-07T00:00:00Z");
+  } finally {
+    Deno.env.delete("SOURCE_DATE_EPOCH");
+    await Deno.remove(runs, { recursive: true });
+  }
+});
+
+Deno.test("an existing run is never overwritten without overwrite", async () => {
+  const runs = await tempDir("exists");
+  const first = await runModelFile(MODEL, {
+    runsDir: runs,
+    deterministic: true,
+    createdAt: FIXED_TIME,
+  });
+  const before = await readTree(first.runDir);
+  await assert.rejects(
+    runModelFile(MODEL, { runsDir: runs, deterministic: true, createdAt: "2026-01-01T00:00:00Z" }),
+    (e) =>
+      e instanceof FlowTimeError && e.code === "run_exists" &&
+      /already exists; pass --overwrite/.test(e.message),
+  );
+  assert.deepEqual(await readTree(first.runDir), before);
+  const again = await runModelFile(MODEL, {
+    runsDir: runs,
+    deterministic: true,
+    createdAt: "2026-01-01T00:00:00Z",
+    overwrite: true,
+  });
+  assert.equal(again.runJson.createdUtc, "2026-01-01T00:00:00Z");
+  assert.deepEqual([...Deno.readDirSync(runs)].map((e) => e.name), [first.runId]);
+  await Deno.remove(runs, { recursive: true });
+});
+
+Deno.test("a writer failing mid-way leaves the runs folder unchanged", async () => {
+  const runs = await tempDir("midway");
+  await runModelFile(MODEL, { runsDir: runs, runId: "kept", createdAt: FIXED_TIME });
+  const before = await readTree(runs);
+  const parsed = parseModel(await Deno.readTextFile(MODEL));
+  const evaluation = evaluateModel(parsed.model, { exprs: parsed.exprs });
+  // The extra model file is refused after model.yaml and every series CSV were written.
+  await assert.rejects(
+    writeRunBundle({
+      runsDir: runs,
+      modelText: parsed.text,
+      model: parsed.model,
+      evaluation,
+      runId: "broken",
+      modelFiles: [{ path: "../escape.csv", data: "x" }],
+    }),
+    (e) => e instanceof FlowTimeError && e.code === "path_escape",
+  );
+  assert.deepEqual(await readTree(runs), before);
+  assert.deepEqual([...Deno.readDirSync(runs)].map((e) => e.name), ["kept"]);
+  await Deno.remove(runs, { recursive: true });
+});
+
+Deno.test("atomic writes: a failing build removes its temp folder; the target never appears", async () => {
+  const parent = await tempDir("atomic");
+  const target = join(parent, "out");
+  await assert.rejects(
+    writeFolderAtomically(target, async (tmp) => {
+      await Deno.writeTextFile(join(tmp, "a.txt"), "half");
+      throw new Error("disk full");
+    }),
+    /disk full/,
+  );
+  assert.deepEqual([...Deno.readDirSync(parent)], []);
+  await Deno.remove(parent, { recursive: true });
+});
+
+Deno.test("run ids with path characters are refused", async () => {
+  const runs = await tempDir("ids");
+  for (const runId of ["../x", "a/b", "..", "a\u0000"]) {
+    await assert.rejects(
+      runModelFile(MODEL, { runsDir: runs, runId }),
+      (e) => e instanceof FlowTimeError && e.code === "invalid_id",
+    );
+  }
+  assert.deepEqual([...Deno.readDirSync(runs)], []);
+  await Deno.remove(runs, { recursive: true });
+});
+
+Deno.test("outputs limit the series written, but topology series are always kept", async () => {
+  const dir = await tempDir("outputs");
+  const model = join(dir, "m.yaml");
+  await Deno.writeTextFile(
+    model,
+    `grid: { bins: 2, binSize: 1 }
+nodes:
+  - { id: a, kind: const, values: [1, 2] }
+  - { id: b, kind: const, values: [3, 4] }
+  - { id: c, kind: expr, expr: "a + b" }
+topology:
+  nodes:
+    - { id: S, semantics: { arrivals: a } }
+outputs:
+  - { series: c, as: c.csv }
+`,
+  );
+  const written = await runModelFile(model, { runsDir: join(dir, "runs") });
+  assert.deepEqual(written.runJson.series.map((s) => s.id), ["a@A@DEFAULT", "c@C@DEFAULT"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the reader opens the bundles it writes and reads series back", async () => {
+  const runs = await tempDir("reader");
+  const written = await runModelFile(MODEL, {
+    runsDir: runs,
+    deterministic: true,
+    createdAt: FIXED_TIME,
+  });
+  const bundle = await readRunBundle(written.runDir);
+  assert.equal(bundle.runId, written.runId);
+  assert.deepEqual(Array.from(await bundle.readSeries("support_queue")), [
+    1,
+    1,
+    0,
+    0,
+    2,
+    10,
+    11,
+    9,
+    7,
+    5,
+    3,
+    1,
+  ]);
+  assert.deepEqual(Array.from(await bundle.readSeries("order_served@ORDER_SERVED@DEFAULT")), [
+    10,
+    12,
+    11,
+    13,
+    13,
+    13,
+    13,
+    12,
+    10,
+    8,
+    0,
+    6,
+  ]);
+  assert.equal(bundle.parsedModel().model.topology!.nodes.length, 2);
+  await Deno.remove(runs, { recursive: true });
+});

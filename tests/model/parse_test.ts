@@ -1,0 +1,285 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { loadModel, parseModel } from "../../lib/model/parse.ts";
+import { FlowTimeError } from "../../lib/errors.ts";
+import { checkSchema } from "../../lib/schema/validator.ts";
+import { ROOT } from "../_helpers.ts";
+
+function failure(text: string): FlowTimeError {
+  try {
+    parseModel(text, { file: "model.yaml" });
+  } catch (err) {
+    assert.ok(err instanceof FlowTimeError, `expected FlowTimeError, got ${err}`);
+    return err;
+  }
+  throw new Error("expected the model to be refused");
+}
+
+const GRID = "grid: { bins: 3, binSize: 5, binUnit: minutes }\n";
+
+Deno.test("example models parse and conform to schemas/model.schema.json", async () => {
+  for (
+    const rel of [
+      "fixtures/models/queue-buffer.yaml",
+      "fixtures/models/backlog-shift.yaml",
+      "fixtures/models/order-system.yaml",
+      "fixtures/reference/flowtime/order-system/api-model.yaml",
+      "fixtures/reference/flowtime/order-system/model.yaml",
+      "fixtures/reference/flowtime/microservices/model.yaml",
+      "fixtures/reference/flowtime/http-service/model.yaml",
+    ]
+  ) {
+    const path = join(ROOT, rel);
+    await loadModel(path);
+    const check = checkSchema("model", parse(await Deno.readTextFile(path)));
+    assert.ok(check.valid, `${rel}: ${check.errors.join("; ")}`);
+  }
+});
+
+Deno.test("legacy window grid is read as grid with start", () => {
+  const m = parseModel(
+    `window: { bins: 4, binSize: 15, binUnit: minutes, startTimeUtc: "2025-10-07T00:00:00Z" }
+nodes:
+  - { id: a, kind: const, values: [1, 2, 3, 4] }
+`,
+  ).model;
+  assert.deepEqual(m.grid, {
+    bins: 4,
+    binSize: 15,
+    binUnit: "minutes",
+    start: "2025-10-07T00:00:00Z",
+  });
+});
+
+Deno.test("legacy topology-only model: file: semantics become const nodes with a source", async () => {
+  const parsed = await loadModel(join(ROOT, "fixtures/reference/flowtime/order-system/model.yaml"));
+  const m = parsed.model;
+  assert.equal(m.grid.bins, 288);
+  assert.deepEqual(m.nodes.map((n) => n.id), [
+    "OrderService_arrivals",
+    "OrderService_served",
+    "OrderService_errors",
+    "PaymentService_arrivals",
+    "PaymentService_served",
+    "PaymentService_errors",
+  ]);
+  assert.deepEqual(m.nodes[0], {
+    id: "OrderService_arrivals",
+    kind: "const",
+    source: "file:OrderService_arrivals.csv",
+  });
+  assert.deepEqual(m.topology!.nodes[0].semantics, {
+    arrivals: "OrderService_arrivals",
+    served: "OrderService_served",
+    errors: "OrderService_errors",
+    externalDemand: null,
+    queueDepth: null,
+  });
+  // source/target edges become from/to with generated ids
+  assert.deepEqual(m.topology!.edges, [{
+    id: "e1",
+    from: "OrderService",
+    to: "PaymentService",
+    weight: 0.85,
+  }]);
+});
+
+Deno.test("malformed YAML names the file and line", () => {
+  const err = failure(`${GRID}nodes:\n  - id: a\n    kind: const\n   values: [1, 2, 3]\n`);
+  assert.equal(err.code, "yaml_syntax");
+  assert.match(err.message, /^model\.yaml:\d+: not valid YAML/);
+});
+
+Deno.test("unknown node kind names the field and lists the kinds", () => {
+  const err = failure(`${GRID}nodes:\n  - id: a\n    kind: constant\n    values: [1, 2, 3]\n`);
+  assert.equal(err.code, "model_invalid");
+  assert.equal(
+    err.message,
+    `model.yaml:4: nodes[0].kind: unknown node kind "constant" (use one of const, pmf, expr, serviceWithBuffer)`,
+  );
+});
+
+Deno.test("const length different from bins is refused", () => {
+  const err = failure(`${GRID}nodes:\n  - id: a\n    kind: const\n    values: [1, 2]\n`);
+  assert.equal(
+    err.message,
+    "model.yaml:5: nodes[0].values: has 2 values but grid.bins is 3; give exactly one value per bin",
+  );
+});
+
+Deno.test("bins out of range is refused", () => {
+  assert.equal(
+    failure("grid: { bins: 0, binSize: 5 }\nnodes: []\n").message,
+    "model.yaml:1: grid.bins: 0 is out of range (1..10000)",
+  );
+  assert.match(
+    failure("grid: { bins: 10001, binSize: 5 }\nnodes: []\n").message,
+    /grid\.bins: 10001 is out of range/,
+  );
+  assert.match(
+    failure("grid: { bins: 2.5, binSize: 5 }\nnodes: []\n").message,
+    /grid\.bins: must be a whole number, got 2\.5/,
+  );
+  assert.match(
+    failure("grid: { bins: 3, binSize: 5, binUnit: fortnights }\nnodes: []\n").message,
+    /grid\.binUnit: must be one of minutes, hours, days, weeks/,
+  );
+});
+
+Deno.test("unknown references name the node, the column and suggest a near match", () => {
+  const err = failure(`${GRID}nodes:
+  - { id: arrivals, kind: const, values: [1, 2, 3] }
+  - id: served
+    kind: expr
+    expr: "MIN(arrivls, 5)"
+`);
+  assert.equal(err.code, "expr_invalid");
+  assert.equal(
+    err.message,
+    "model.yaml:6: nodes[1].expr: unknown reference 'arrivls' at column 5 (did you mean 'arrivals'?)",
+  );
+});
+
+Deno.test("unknown references in queues, semantics, edges and outputs are refused", () => {
+  assert.match(
+    failure(`${GRID}nodes:\n  - { id: q, kind: serviceWithBuffer, inflow: nope, outflow: q2 }\n`)
+      .message,
+    /nodes\[0\]\.inflow: unknown reference 'nope'/,
+  );
+  assert.match(
+    failure(
+      `${GRID}nodes:\n  - { id: a, kind: const, values: [1, 2, 3] }\ntopology:\n  nodes:\n    - { id: S, semantics: { arrivals: b } }\n`,
+    ).message,
+    /^model\.yaml:6: topology\.nodes\[0\]\.semantics\.arrivals: unknown reference 'b'/,
+  );
+  assert.match(
+    failure(
+      `${GRID}nodes:\n  - { id: a, kind: const, values: [1, 2, 3] }\ntopology:\n  nodes:\n    - { id: S, semantics: { arrivals: a } }\n  edges:\n    - { from: "S:out", to: "T:in" }\n`,
+    ).message,
+    /topology\.edges\[0\]\.to: edge endpoint 'T:in' names no topology node/,
+  );
+  assert.match(
+    failure(
+      `${GRID}nodes:\n  - { id: a, kind: const, values: [1, 2, 3] }\noutputs:\n  - { series: b }\n`,
+    ).message,
+    /outputs\[0\]\.series: unknown series 'b'/,
+  );
+});
+
+Deno.test("a cycle is refused with the nodes on it", () => {
+  const err = failure(`${GRID}nodes:
+  - { id: a, kind: expr, expr: "b + 1" }
+  - { id: b, kind: expr, expr: "c * 2" }
+  - { id: c, kind: expr, expr: "SHIFT(a, 1)" }
+`);
+  assert.equal(err.code, "cycle");
+  assert.match(
+    err.message,
+    /^model\.yaml:\d+: nodes\[\d\]: cycle: (a -> c -> b -> a|b -> a -> c -> b|c -> b -> a -> c)/,
+  );
+  assert.deepEqual((err.details as { cycle: string[] }).cycle.length, 4);
+});
+
+Deno.test("a self-reference outside SHIFT is a cycle", () => {
+  const err = failure(`${GRID}nodes:\n  - { id: q, kind: expr, expr: "q + 1" }\n`);
+  assert.match(
+    err.message,
+    /nodes\[0\]\.expr: node 'q' refers to itself outside SHIFT\(q, k\) with k >= 1 .*cycle: q -> q/,
+  );
+  assert.match(
+    failure(`${GRID}nodes:\n  - { id: q, kind: expr, expr: "SHIFT(q, 0)" }\n`).message,
+    /refers to itself/,
+  );
+});
+
+Deno.test("bad pmf is refused", () => {
+  assert.match(
+    failure(
+      `${GRID}nodes:\n  - { id: p, kind: pmf, pmf: { values: [1, 2], probabilities: [1] } }\n`,
+    ).message,
+    /nodes\[0\]\.pmf\.probabilities: has 1 entries but values has 2/,
+  );
+  assert.match(
+    failure(
+      `${GRID}nodes:\n  - { id: p, kind: pmf, pmf: { values: [1, 2], probabilities: [1.5, -0.5] } }\n`,
+    ).message,
+    /probabilities\[1\]: probability -0\.5 is negative/,
+  );
+  assert.match(
+    failure(`${GRID}nodes:\n  - { id: p, kind: pmf, pmf: { values: [1], probabilities: [0] } }\n`)
+      .message,
+    /probabilities sum to 0/,
+  );
+  assert.match(
+    failure(`${GRID}nodes:\n  - { id: p, kind: pmf, pmf: { values: [], probabilities: [] } }\n`)
+      .message,
+    /needs at least one value/,
+  );
+  assert.match(
+    failure(`${GRID}nodes:\n  - { id: p, kind: pmf }\n`).message,
+    /nodes\[0\]\.pmf: must be a mapping with values and probabilities/,
+  );
+});
+
+Deno.test("unknown functions are named with the place, as in model.yaml:N: nodes[i].expr", () => {
+  const err = failure(`${GRID}nodes:
+  - { id: a, kind: const, values: [1, 2, 3] }
+  - { id: b, kind: const, values: [1, 2, 3] }
+  - { id: c, kind: const, values: [1, 2, 3] }
+  - id: total
+    kind: expr
+    expr: "SUMM(a, b, c)"
+`);
+  assert.equal(
+    err.message.split(" (known")[0],
+    "model.yaml:8: nodes[3].expr: unknown function 'SUMM'",
+  );
+});
+
+Deno.test("wrong arity is refused with the signature", () => {
+  const err = failure(
+    `${GRID}nodes:\n  - { id: a, kind: const, values: [1, 2, 3] }\n  - { id: b, kind: expr, expr: "SHIFT(a)" }\n`,
+  );
+  assert.match(
+    err.message,
+    /^model\.yaml:4: nodes\[1\]\.expr: SHIFT takes 2 arguments, got 1: SHIFT\(x, k\)/,
+  );
+});
+
+Deno.test("duplicate ids, bad ids and unknown fields are refused", () => {
+  assert.match(
+    failure(
+      `${GRID}nodes:\n  - { id: a, kind: const, values: [1, 2, 3] }\n  - { id: a, kind: const, values: [1, 2, 3] }\n`,
+    ).message,
+    /nodes\[1\]\.id: duplicate node id 'a'/,
+  );
+  assert.match(
+    failure(`${GRID}nodes:\n  - { id: "a-b", kind: const, values: [1, 2, 3] }\n`).message,
+    /'a-b' is not a valid node id/,
+  );
+  assert.match(
+    failure(`${GRID}nodes:\n  - { id: a, kind: const, valuez: [1, 2, 3] }\n`).message,
+    /nodes\[0\]\.valuez: unknown field 'valuez'/,
+  );
+  assert.match(failure(`${GRID}nodez: []\n`).message, /nodez: unknown field 'nodez'/);
+});
+
+Deno.test("several problems: the first is named and the rest counted", () => {
+  const err = failure("grid: { bins: 0, binSize: 0 }\nnodes: []\n");
+  assert.match(err.message, /\(and 1 more problem\)$/);
+  assert.equal((err.details as unknown[]).length, 2);
+});
+
+Deno.test("a model that is not a mapping is refused", () => {
+  assert.match(failure("- 1\n- 2\n").message, /must be a YAML mapping/);
+  assert.match(failure("").message, /must be a YAML mapping/);
+});
+
+Deno.test("grid start must be UTC", () => {
+  assert.match(
+    failure(`grid: { bins: 1, binSize: 1, start: "2025-10-07T00:00:00+02:00" }\nnodes: []\n`)
+      .message,
+    /grid\.start: must be an ISO 8601 UTC timestamp/,
+  );
+});
