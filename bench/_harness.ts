@@ -1,0 +1,70 @@
+// Benchmark plumbing: run a case in a child Deno process (so its peak memory is its own),
+// read peak RSS from /proc, and print aligned tables.
+
+/**
+ * Arguments after `--case` when this process is a benchmark case, else undefined.
+ * @returns the case arguments
+ */
+export function caseArgs(): string[] | undefined {
+  const i = Deno.args.indexOf("--case");
+  return i >= 0 ? Deno.args.slice(i + 1) : undefined;
+}
+
+/**
+ * Peak resident set size of this process in MB (Linux VmHWM; 0 where unavailable).
+ * @returns megabytes
+ */
+export async function peakRssMb(): Promise<number> {
+  try {
+    const status = await Deno.readTextFile("/proc/self/status");
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+    return kb / 1024;
+  } catch {
+    return Deno.memoryUsage().rss / 1024 / 1024;
+  }
+}
+
+/**
+ * Run a benchmark module as a child process with `--case <args>` and parse the JSON it prints.
+ * @param moduleUrl the module (import.meta.url of the caller)
+ * @param args case arguments
+ * @returns the parsed last line of stdout
+ */
+// deno-lint-ignore no-explicit-any
+export async function runCase(moduleUrl: string, args: string[]): Promise<any> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys",
+      "--allow-run",
+      "--allow-net=127.0.0.1",
+      new URL(moduleUrl).pathname,
+      "--case",
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  if (out.code !== 0) {
+    throw new Error(`benchmark case failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return JSON.parse(text.split("\n").pop()!);
+}
+
+/**
+ * Format rows as an aligned text table (first row is the header).
+ * @param rows table cells
+ * @returns the table text
+ */
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r, i) => {
+    const line = r.map((c, j) => c.padEnd(widths[j])).join("  ");
+    return i === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
+  }).join("\n");
+}
