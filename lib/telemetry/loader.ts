@@ -1,6 +1,7 @@
 // Telemetry loader: reads the series of const nodes that name a `source` CSV, resolved inside
 // the model's folder. In telemetry mode problems become warnings and NaN (the run completes);
 // in simulation mode they are errors.
+import { relative, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../errors.ts";
 import { resolveInside } from "../artifacts/paths.ts";
 import { parseSeriesCsv } from "../artifacts/series_csv.ts";
@@ -41,13 +42,30 @@ export function sourcedNodes(model: Model): ConstNode[] {
   );
 }
 
+/** Options for {@link loadTelemetrySources}. */
+export interface LoadSourcesOptions {
+  /**
+   * Files already in memory, by path relative to the model folder (e.g.
+   * `telemetry/OrderService_arrivals.csv`); consulted before the disk. The bundle step uses it
+   * to evaluate exactly the verified bytes it is about to write into the run.
+   */
+  files?: ReadonlyMap<string, string>;
+  /** Read only `files`, never the disk (a source not among them is missing). */
+  filesOnly?: boolean;
+}
+
 /**
  * Load the telemetry series a model refers to.
  * @param model the model
  * @param modelDir folder holding the model file; sources must stay inside it
+ * @param options in-memory files
  * @returns the series and loader warnings
  */
-export async function loadTelemetrySources(model: Model, modelDir: string): Promise<LoadedSources> {
+export async function loadTelemetrySources(
+  model: Model,
+  modelDir: string,
+  options: LoadSourcesOptions = {},
+): Promise<LoadedSources> {
   const bins = model.grid.bins;
   const telemetry = model.mode === "telemetry";
   const result: LoadedSources = { sources: new Map(), warnings: [], resolved: [], unresolved: [] };
@@ -56,7 +74,9 @@ export async function loadTelemetrySources(model: Model, modelDir: string): Prom
     const path = resolveInside(modelDir, sourcePath(ref), `source of node '${node.id}'`);
     let text: string;
     try {
-      text = await Deno.readTextFile(path);
+      const inMemory = options.files?.get(relative(resolve(modelDir), path));
+      if (inMemory === undefined && options.filesOnly) throw new Deno.errors.NotFound(path);
+      text = inMemory ?? await Deno.readTextFile(path);
     } catch (err) {
       if (!telemetry) throw fsError(err, `reading source of node '${node.id}':`, path);
       const reason = err instanceof Deno.errors.NotFound

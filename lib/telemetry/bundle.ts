@@ -1,0 +1,201 @@
+// The bundle step: turns a telemetry-mode model plus a capture folder into a run. Every file
+// the model reads must be listed in the capture manifest with a matching hash; the files and
+// the manifest are copied into the run, so the run replays on its own.
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { FlowTimeError, fsError } from "../errors.ts";
+import { hashOf } from "../artifacts/hash.ts";
+import { isWithin, resolveInside } from "../artifacts/paths.ts";
+import { parseModel, type ParsedModel } from "../model/parse.ts";
+import { rewriteSources } from "../model/rewrite.ts";
+import { evaluateModel } from "../engine/evaluate.ts";
+import { loadTelemetrySources, sourcePath } from "./loader.ts";
+import { type TemplateOrigin, writeRunBundle, type WrittenRun } from "../artifacts/writer.ts";
+import type { MetadataCaptureLink } from "../artifacts/types.ts";
+import { runsDir as defaultRunsDir } from "../config.ts";
+
+/** Where copied telemetry lives inside a run, relative to its `model/` folder. */
+export const RUN_TELEMETRY_DIR = "telemetry";
+/** File name of the copied capture manifest inside {@link RUN_TELEMETRY_DIR}. */
+export const RUN_TELEMETRY_MANIFEST = "telemetry-manifest.json";
+
+/** The parts of a capture manifest the bundle step relies on (CONTRACTS section 6). */
+export interface CaptureManifestView {
+  /** The grid the capture covers. */
+  grid: { bins: number; binSize: number; binUnit: string };
+  /** Files of the capture. */
+  files: Array<{ nodeId: string; metric: string; path: string; hash: string; points: number }>;
+  /** Capture warnings. */
+  warnings: unknown[];
+  /** Source run and template. */
+  provenance: { runId: string; templateId?: string; templateVersion?: string; inputHash?: string };
+  /** Bundle checksum. */
+  checksum: string;
+}
+
+/** A capture folder read and checked. */
+export interface CaptureFolder {
+  /** Absolute folder path. */
+  dir: string;
+  /** Manifest bytes as read. */
+  manifestBytes: Uint8Array;
+  /** Hash of the manifest bytes. */
+  manifestHash: string;
+  /** The manifest. */
+  manifest: CaptureManifestView;
+}
+
+/**
+ * Read a capture folder's manifest.json.
+ * @param dir capture folder
+ * @returns the manifest and its hash
+ * @throws FlowTimeError `capture_invalid` when the manifest is missing or malformed
+ */
+export async function readCaptureFolder(dir: string): Promise<CaptureFolder> {
+  const path = join(dir, "manifest.json");
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new FlowTimeError("capture_invalid", `${dir} is not a capture folder: it has no manifest.json (create one with 'flowtime telemetry capture')`, { file: path });
+    }
+    throw fsError(err, "reading", path);
+  }
+  let manifest: CaptureManifestView;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ""));
+  } catch (err) {
+    throw new FlowTimeError("capture_invalid", `manifest.json is not valid JSON: ${(err as Error).message}`, { file: path });
+  }
+  const grid = manifest?.grid;
+  if (!grid || !Number.isInteger(grid.bins) || !Array.isArray(manifest.files) || typeof manifest.checksum !== "string" || typeof manifest.provenance?.runId !== "string") {
+    throw new FlowTimeError("capture_invalid", "manifest.json lacks grid, files, checksum or provenance.runId; it is not a FlowTime capture manifest", { file: path });
+  }
+  return { dir: resolve(dir), manifestBytes: bytes, manifestHash: hashOf(bytes), manifest };
+}
+
+/** What {@link bundleTelemetryRun} needs. */
+export interface BundleTelemetryRequest {
+  /** The capture folder. */
+  captureDir: string;
+  /** Text of the telemetry-mode model (e.g. generated from a template). */
+  modelText: string;
+  /** Model file name for messages. */
+  modelFile?: string;
+  /** Folder relative `source` paths in the model are resolved against (default: the capture). */
+  modelDir?: string;
+  /** Runs folder (default `$FLOWTIME_DATA_DIR/runs`). */
+  runsDir?: string;
+  /** Explicit run id. */
+  runId?: string;
+  /** Content-derived run id. */
+  deterministic?: boolean;
+  /** Replace an existing run. */
+  overwrite?: boolean;
+  /** Fixed creation time. */
+  createdAt?: string;
+  /** Template origin (from generation); its provenance gains the capture link. */
+  template?: TemplateOrigin;
+}
+
+/**
+ * Check the model's telemetry files against the capture, copy them into a new run, rewrite the
+ * model's sources to `file:telemetry/<name>`, then evaluate and write the run.
+ * @param req capture, model and run options
+ * @returns the written run
+ * @throws FlowTimeError `capture_invalid` (no manifest, unlisted file, grid mismatch),
+ *   `hash_mismatch` (a file changed after capture), `model_invalid` (not a telemetry model)
+ */
+export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<WrittenRun> {
+  const capture = await readCaptureFolder(req.captureDir);
+  const parsed = parseModel(req.modelText, { file: req.modelFile ?? "model.yaml" });
+  const model = parsed.model;
+  if (model.mode !== "telemetry") {
+    throw new FlowTimeError("model_invalid", "the model is not in telemetry mode (mode: telemetry); generate it with --mode telemetry", { file: parsed.file });
+  }
+  const g = capture.manifest.grid;
+  if (g.bins !== model.grid.bins || g.binSize !== model.grid.binSize || (g.binUnit ?? "minutes") !== model.grid.binUnit) {
+    throw new FlowTimeError(
+      "capture_invalid",
+      `the capture's grid (${g.bins} bins of ${g.binSize} ${g.binUnit}) differs from the model's (${model.grid.bins} bins of ${model.grid.binSize} ${model.grid.binUnit}); generate the model with the capture's grid`,
+      { file: parsed.file },
+    );
+  }
+  const listed = new Map(capture.manifest.files.map((f) => [f.path, f]));
+  const modelDir = resolve(req.modelDir ?? capture.dir);
+  const rewrites = new Map<string, string>();
+  const files = new Map<string, string>();
+  const copies: Array<{ path: string; data: Uint8Array | string }> = [];
+  for (const node of model.nodes) {
+    if (node.kind !== "const" || node.source === undefined) continue;
+    const rel = captureRelative(node.source, capture.dir, modelDir, node.id);
+    const entry = listed.get(rel);
+    if (!entry) {
+      throw new FlowTimeError("capture_invalid", `node '${node.id}' reads ${rel}, which the capture manifest does not list; the model and the capture do not match`, { file: join(capture.dir, "manifest.json") });
+    }
+    const name = basename(rel);
+    rewrites.set(node.id, `file:${RUN_TELEMETRY_DIR}/${name}`);
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(resolveInside(capture.dir, rel, "capture file"));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) continue; // replayed as unresolved, with a warning
+      throw fsError(err, "reading", join(capture.dir, rel));
+    }
+    const actual = hashOf(bytes);
+    if (actual !== entry.hash) {
+      throw new FlowTimeError("hash_mismatch", `${rel} changed after capture: its hash is ${actual} but the manifest says ${entry.hash}; capture the run again or restore the file`, { file: join(capture.dir, rel) });
+    }
+    if (!files.has(`${RUN_TELEMETRY_DIR}/${name}`)) {
+      files.set(`${RUN_TELEMETRY_DIR}/${name}`, new TextDecoder().decode(bytes));
+      copies.push({ path: `${RUN_TELEMETRY_DIR}/${name}`, data: bytes });
+    }
+  }
+  copies.push({ path: `${RUN_TELEMETRY_DIR}/${RUN_TELEMETRY_MANIFEST}`, data: capture.manifestBytes });
+  const rewritten: ParsedModel = parseModel(rewriteSources(parsed, rewrites), { file: parsed.file });
+  const loaded = await loadTelemetrySources(rewritten.model, "/", { files, filesOnly: true });
+  const evaluation = evaluateModel(rewritten.model, { sources: loaded.sources, exprs: rewritten.exprs });
+  const captureLink: MetadataCaptureLink = {
+    runId: capture.manifest.provenance.runId,
+    manifestPath: `model/${RUN_TELEMETRY_DIR}/${RUN_TELEMETRY_MANIFEST}`,
+    manifestHash: capture.manifestHash,
+    checksum: capture.manifest.checksum,
+    warningCount: Array.isArray(capture.manifest.warnings) ? capture.manifest.warnings.length : 0,
+  };
+  const template = req.template
+    ? {
+      ...req.template,
+      provenance: req.template.provenance
+        ? {
+          ...req.template.provenance,
+          telemetry: { captureDir: req.captureDir, manifestHash: capture.manifestHash, checksum: capture.manifest.checksum, runId: capture.manifest.provenance.runId },
+        }
+        : undefined,
+    }
+    : undefined;
+  return await writeRunBundle({
+    runsDir: req.runsDir ?? defaultRunsDir(),
+    modelText: rewritten.text,
+    model: rewritten.model,
+    evaluation,
+    warnings: loaded.warnings,
+    runId: req.runId,
+    deterministic: req.deterministic,
+    overwrite: req.overwrite,
+    createdAt: req.createdAt,
+    template,
+    capture: captureLink,
+    modelFiles: copies,
+  });
+}
+
+// A source names a file of the capture: an absolute path inside the capture folder, or a path
+// relative to the model's folder that lands inside it.
+function captureRelative(source: string, captureDir: string, modelDir: string, nodeId: string): string {
+  const ref = sourcePath(source);
+  const abs = isAbsolute(ref) ? resolve(ref) : resolveInside(modelDir, ref, `source of node '${nodeId}'`);
+  if (!isWithin(captureDir, abs)) {
+    throw new FlowTimeError("path_escape", `source '${source}' of node '${nodeId}' is outside the capture folder ${captureDir}`);
+  }
+  return relative(captureDir, abs);
+}
