@@ -14,7 +14,9 @@ export function rewriteSources(parsed: ParsedModel, sources: ReadonlyMap<string,
   const doc = parseDocument(parsed.text, { keepSourceTokens: false });
   for (const [nodeId, source] of sources) {
     const path = parsed.nodePaths.get(nodeId);
-    if (!path) throw new FlowTimeError("model_invalid", `no node '${nodeId}' to rewrite the source of`);
+    if (!path) {
+      throw new FlowTimeError("model_invalid", `no node '${nodeId}' to rewrite the source of`);
+    }
     // Declared nodes carry `source`; nodes synthesized from a legacy `file:` semantic are the
     // semantic value itself.
     const target = path[0] === "nodes" ? [...path, "source"] : [...path];

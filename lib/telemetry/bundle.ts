@@ -5,7 +5,7 @@ import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../errors.ts";
 import { hashOf } from "../artifacts/hash.ts";
 import { isWithin, resolveInside } from "../artifacts/paths.ts";
-import { parseModel, type ParsedModel } from "../model/parse.ts";
+import { type ParsedModel, parseModel } from "../model/parse.ts";
 import { rewriteSources } from "../model/rewrite.ts";
 import { evaluateModel } from "../engine/evaluate.ts";
 import { loadTelemetrySources, sourcePath } from "./loader.ts";
@@ -57,7 +57,11 @@ export async function readCaptureFolder(dir: string): Promise<CaptureFolder> {
     bytes = await Deno.readFile(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
-      throw new FlowTimeError("capture_invalid", `${dir} is not a capture folder: it has no manifest.json (create one with 'flowtime telemetry capture')`, { file: path });
+      throw new FlowTimeError(
+        "capture_invalid",
+        `${dir} is not a capture folder: it has no manifest.json (create one with 'flowtime telemetry capture')`,
+        { file: path },
+      );
     }
     throw fsError(err, "reading", path);
   }
@@ -65,11 +69,22 @@ export async function readCaptureFolder(dir: string): Promise<CaptureFolder> {
   try {
     manifest = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ""));
   } catch (err) {
-    throw new FlowTimeError("capture_invalid", `manifest.json is not valid JSON: ${(err as Error).message}`, { file: path });
+    throw new FlowTimeError(
+      "capture_invalid",
+      `manifest.json is not valid JSON: ${(err as Error).message}`,
+      { file: path },
+    );
   }
   const grid = manifest?.grid;
-  if (!grid || !Number.isInteger(grid.bins) || !Array.isArray(manifest.files) || typeof manifest.checksum !== "string" || typeof manifest.provenance?.runId !== "string") {
-    throw new FlowTimeError("capture_invalid", "manifest.json lacks grid, files, checksum or provenance.runId; it is not a FlowTime capture manifest", { file: path });
+  if (
+    !grid || !Number.isInteger(grid.bins) || !Array.isArray(manifest.files) ||
+    typeof manifest.checksum !== "string" || typeof manifest.provenance?.runId !== "string"
+  ) {
+    throw new FlowTimeError(
+      "capture_invalid",
+      "manifest.json lacks grid, files, checksum or provenance.runId; it is not a FlowTime capture manifest",
+      { file: path },
+    );
   }
   return { dir: resolve(dir), manifestBytes: bytes, manifestHash: hashOf(bytes), manifest };
 }
@@ -111,10 +126,17 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
   const parsed = parseModel(req.modelText, { file: req.modelFile ?? "model.yaml" });
   const model = parsed.model;
   if (model.mode !== "telemetry") {
-    throw new FlowTimeError("model_invalid", "the model is not in telemetry mode (mode: telemetry); generate it with --mode telemetry", { file: parsed.file });
+    throw new FlowTimeError(
+      "model_invalid",
+      "the model is not in telemetry mode (mode: telemetry); generate it with --mode telemetry",
+      { file: parsed.file },
+    );
   }
   const g = capture.manifest.grid;
-  if (g.bins !== model.grid.bins || g.binSize !== model.grid.binSize || (g.binUnit ?? "minutes") !== model.grid.binUnit) {
+  if (
+    g.bins !== model.grid.bins || g.binSize !== model.grid.binSize ||
+    (g.binUnit ?? "minutes") !== model.grid.binUnit
+  ) {
     throw new FlowTimeError(
       "capture_invalid",
       `the capture's grid (${g.bins} bins of ${g.binSize} ${g.binUnit}) differs from the model's (${model.grid.bins} bins of ${model.grid.binSize} ${model.grid.binUnit}); generate the model with the capture's grid`,
@@ -131,7 +153,11 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     const rel = captureRelative(node.source, capture.dir, modelDir, node.id);
     const entry = listed.get(rel);
     if (!entry) {
-      throw new FlowTimeError("capture_invalid", `node '${node.id}' reads ${rel}, which the capture manifest does not list; the model and the capture do not match`, { file: join(capture.dir, "manifest.json") });
+      throw new FlowTimeError(
+        "capture_invalid",
+        `node '${node.id}' reads ${rel}, which the capture manifest does not list; the model and the capture do not match`,
+        { file: join(capture.dir, "manifest.json") },
+      );
     }
     const name = basename(rel);
     rewrites.set(node.id, `file:${RUN_TELEMETRY_DIR}/${name}`);
@@ -144,17 +170,29 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     }
     const actual = hashOf(bytes);
     if (actual !== entry.hash) {
-      throw new FlowTimeError("hash_mismatch", `${rel} changed after capture: its hash is ${actual} but the manifest says ${entry.hash}; capture the run again or restore the file`, { file: join(capture.dir, rel) });
+      throw new FlowTimeError(
+        "hash_mismatch",
+        `${rel} changed after capture: its hash is ${actual} but the manifest says ${entry.hash}; capture the run again or restore the file`,
+        { file: join(capture.dir, rel) },
+      );
     }
     if (!files.has(`${RUN_TELEMETRY_DIR}/${name}`)) {
       files.set(`${RUN_TELEMETRY_DIR}/${name}`, new TextDecoder().decode(bytes));
       copies.push({ path: `${RUN_TELEMETRY_DIR}/${name}`, data: bytes });
     }
   }
-  copies.push({ path: `${RUN_TELEMETRY_DIR}/${RUN_TELEMETRY_MANIFEST}`, data: capture.manifestBytes });
-  const rewritten: ParsedModel = parseModel(rewriteSources(parsed, rewrites), { file: parsed.file });
+  copies.push({
+    path: `${RUN_TELEMETRY_DIR}/${RUN_TELEMETRY_MANIFEST}`,
+    data: capture.manifestBytes,
+  });
+  const rewritten: ParsedModel = parseModel(rewriteSources(parsed, rewrites), {
+    file: parsed.file,
+  });
   const loaded = await loadTelemetrySources(rewritten.model, "/", { files, filesOnly: true });
-  const evaluation = evaluateModel(rewritten.model, { sources: loaded.sources, exprs: rewritten.exprs });
+  const evaluation = evaluateModel(rewritten.model, {
+    sources: loaded.sources,
+    exprs: rewritten.exprs,
+  });
   const captureLink: MetadataCaptureLink = {
     runId: capture.manifest.provenance.runId,
     manifestPath: `model/${RUN_TELEMETRY_DIR}/${RUN_TELEMETRY_MANIFEST}`,
@@ -168,7 +206,12 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
       provenance: req.template.provenance
         ? {
           ...req.template.provenance,
-          telemetry: { captureDir: req.captureDir, manifestHash: capture.manifestHash, checksum: capture.manifest.checksum, runId: capture.manifest.provenance.runId },
+          telemetry: {
+            captureDir: req.captureDir,
+            manifestHash: capture.manifestHash,
+            checksum: capture.manifest.checksum,
+            runId: capture.manifest.provenance.runId,
+          },
         }
         : undefined,
     }
@@ -191,11 +234,21 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
 
 // A source names a file of the capture: an absolute path inside the capture folder, or a path
 // relative to the model's folder that lands inside it.
-function captureRelative(source: string, captureDir: string, modelDir: string, nodeId: string): string {
+function captureRelative(
+  source: string,
+  captureDir: string,
+  modelDir: string,
+  nodeId: string,
+): string {
   const ref = sourcePath(source);
-  const abs = isAbsolute(ref) ? resolve(ref) : resolveInside(modelDir, ref, `source of node '${nodeId}'`);
+  const abs = isAbsolute(ref)
+    ? resolve(ref)
+    : resolveInside(modelDir, ref, `source of node '${nodeId}'`);
   if (!isWithin(captureDir, abs)) {
-    throw new FlowTimeError("path_escape", `source '${source}' of node '${nodeId}' is outside the capture folder ${captureDir}`);
+    throw new FlowTimeError(
+      "path_escape",
+      `source '${source}' of node '${nodeId}' is outside the capture folder ${captureDir}`,
+    );
   }
   return relative(captureDir, abs);
 }

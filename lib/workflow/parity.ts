@@ -58,11 +58,20 @@ export interface ParityReport {
  * @param tolerance allowed absolute difference per bin (default 0)
  * @returns the report
  */
-export async function compareRuns(a: RunBundle, b: RunBundle, tolerance = 0): Promise<ParityReport> {
-  if (!(tolerance >= 0)) throw new FlowTimeError("usage", `tolerance must be a number >= 0, got ${tolerance}`);
+export async function compareRuns(
+  a: RunBundle,
+  b: RunBundle,
+  tolerance = 0,
+): Promise<ParityReport> {
+  if (!(tolerance >= 0)) {
+    throw new FlowTimeError("usage", `tolerance must be a number >= 0, got ${tolerance}`);
+  }
   const bins = a.runJson.grid.bins;
   if (b.runJson.grid.bins !== bins) {
-    throw new FlowTimeError("parity_failed", `the runs have different grids: ${a.runId} has ${bins} bins, ${b.runId} has ${b.runJson.grid.bins}`);
+    throw new FlowTimeError(
+      "parity_failed",
+      `the runs have different grids: ${a.runId} has ${bins} bins, ${b.runId} has ${b.runJson.grid.bins}`,
+    );
   }
   const metricsA = topologySeries(a);
   const metricsB = topologySeries(b);
@@ -83,7 +92,13 @@ export async function compareRuns(a: RunBundle, b: RunBundle, tolerance = 0): Pr
     for (let t = 0; t < bins; t++) {
       const x = va[t];
       const y = vb[t];
-      const diff = Number.isNaN(x) && Number.isNaN(y) ? 0 : Number.isNaN(x) || Number.isNaN(y) ? Infinity : x === y ? 0 : Math.abs(x - y);
+      const diff = Number.isNaN(x) && Number.isNaN(y)
+        ? 0
+        : Number.isNaN(x) || Number.isNaN(y)
+        ? Infinity
+        : x === y
+        ? 0
+        : Math.abs(x - y);
       if (diff > tolerance) differingBins++;
       if (diff > maxAbsDiff) {
         maxAbsDiff = diff;

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { stringify } from "yaml";
+import { parseModel } from "../../lib/model/parse.ts";
+import { evaluateModel } from "../../lib/engine/evaluate.ts";
+import { assertOwnError, fuzzRuns, recordCases } from "./_fuzz.ts";
+
+const BASE = await Deno.readTextFile(
+  new URL("../../fixtures/models/queue-buffer.yaml", import.meta.url),
+);
+
+Deno.test("property: any YAML text is a model or a FlowTimeError naming the file", () => {
+  const runs = fuzzRuns();
+  const lines = BASE.split("\n");
+  // Mutations of a real model (lines dropped, duplicated, swapped, characters changed) reach
+  // deeper than random text.
+  const mutated = fc.tuple(
+    fc.nat(lines.length - 1),
+    fc.nat(lines.length - 1),
+    fc.constantFrom("drop", "dup", "swap", "char", "indent"),
+    fc.string({ maxLength: 3 }),
+  ).map(([i, j, op, s]) => {
+    const l = [...lines];
+    if (op === "drop") l.splice(i, 1);
+    else if (op === "dup") l.splice(i, 0, l[j]);
+    else if (op === "swap") [l[i], l[j]] = [l[j], l[i]];
+    else if (op === "char") {
+      l[i] = l[i].slice(0, j % (l[i].length + 1)) + s + l[i].slice((j % (l[i].length + 1)) + 1);
+    } else l[i] = " " + l[i];
+    return l.join("\n");
+  });
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 200 }), mutated), (text) => {
+      try {
+        const parsed = parseModel(text, { file: "fuzz.yaml" });
+        const ev = evaluateModel(parsed.model, { exprs: parsed.exprs });
+        for (const s of ev.series.values()) assert.equal(s.length, parsed.model.grid.bins);
+      } catch (err) {
+        assertOwnError(err, /^fuzz\.yaml(:\d+)?: /);
+      }
+    }),
+    { numRuns: runs },
+  );
+  recordCases("model parsing (text and mutations)", runs);
+});
+
+Deno.test("property: any JSON-like structure is a model or a FlowTimeError naming the file", () => {
+  const runs = fuzzRuns();
+  const value = fc.oneof(
+    fc.integer({ min: -5, max: 20 }),
+    fc.double(),
+    fc.string({ maxLength: 8 }),
+    fc.constant(null),
+    fc.boolean(),
+  );
+  const node = fc.record({
+    id: fc.oneof(fc.constantFrom("a", "b", "c"), fc.string({ maxLength: 4 })),
+    kind: fc.oneof(
+      fc.constantFrom("const", "pmf", "expr", "serviceWithBuffer"),
+      fc.string({ maxLength: 5 }),
+    ),
+    values: fc.array(value, { maxLength: 4 }),
+    expr: fc.constantFrom("a + 1", "MIN(a, b)", "SHIFT(c, 1) + a", "c", "CONV(a, [1, 2])", "a / 0"),
+    pmf: fc.record({
+      values: fc.array(value, { maxLength: 3 }),
+      probabilities: fc.array(value, { maxLength: 3 }),
+    }),
+    inflow: fc.constantFrom("a", "b", "c", "zz"),
+    outflow: fc.constantFrom("a", "b", "c"),
+  }, { requiredKeys: ["id", "kind"] });
+  const model = fc.record({
+    grid: fc.record({
+      bins: fc.oneof(fc.integer({ min: 1, max: 4 }), value),
+      binSize: fc.oneof(fc.constant(5), value),
+      binUnit: fc.constantFrom("minutes", "hours", "seconds"),
+    }, { requiredKeys: [] }),
+    nodes: fc.array(node, { maxLength: 4 }),
+    mode: fc.constantFrom("simulation", "telemetry", "live"),
+  }, { requiredKeys: [] });
+  fc.assert(
+    fc.property(model, (m) => {
+      try {
+        const parsed = parseModel(stringify(m), { file: "fuzz.yaml" });
+        evaluateModel(parsed.model, { exprs: parsed.exprs, sources: new Map() });
+      } catch (err) {
+        assertOwnError(err, /^fuzz\.yaml(:\d+)?: /);
+      }
+    }),
+    { numRuns: runs },
+  );
+  recordCases("model parsing (structures)", runs);
+});
