@@ -1,7 +1,7 @@
 // Engine benchmark: parse + evaluate + write a run bundle for 50 nodes x 288 bins and 1,000
 // nodes x 8,640 bins. Each case runs in its own process so peak memory (VmHWM) is its own.
 import { join } from "node:path";
-import { syntheticModel } from "./_synthetic.ts";
+import { syntheticModel } from "../scripts/synthetic_model.ts";
 import { parseModel } from "../lib/model/parse.ts";
 import { evaluateModel } from "../lib/engine/evaluate.ts";
 import { writeRunBundle } from "../lib/artifacts/writer.ts";

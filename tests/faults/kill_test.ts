@@ -1,0 +1,90 @@
+// Faults: a run killed with SIGKILL part-way leaves no partial bundle where readers look, the
+// next run succeeds, and `flowtime gc` removes the leftover temp folder.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { syntheticModel } from "../../scripts/synthetic_model.ts";
+import { listRuns } from "../../lib/artifacts/reader.ts";
+import { assertValidRunBundle, CLI_TEST_PERMISSIONS, ROOT, runCli, tempDir } from "../_helpers.ts";
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return false;
+}
+
+function entries(dir: string): string[] {
+  try {
+    return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+Deno.test("a run killed with SIGKILL while writing leaves only a hidden temp folder; the next run and gc work", async () => {
+  const dir = await tempDir("kill");
+  const model = join(dir, "big.yaml");
+  await Deno.writeTextFile(model, syntheticModel(400, 8640));
+  const runs = join(dir, "runs");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...CLI_TEST_PERMISSIONS,
+      join(ROOT, "cli.ts"),
+      "run",
+      "--model",
+      model,
+      "--out",
+      runs,
+      "--run-id",
+      "victim",
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  // Kill once the writer has started filling its temp folder with series files.
+  const started = await waitFor(() => {
+    const temp = entries(runs).find((n) => n.startsWith(".tmp-victim-"));
+    return temp !== undefined && entries(join(runs, temp, "series")).length > 20;
+  }, 60_000);
+  child.kill("SIGKILL");
+  const status = await child.status;
+  assert.ok(started, "the writer started writing series");
+  assert.equal(status.signal, "SIGKILL");
+  const left = entries(runs);
+  assert.equal(left.length, 1, `only the temp folder is left: ${left}`);
+  assert.match(left[0], /^\.tmp-victim-[0-9a-f]{12}$/);
+  assert.deepEqual(await listRuns(runs), [], "listings ignore the temp folder");
+
+  const again = await runCli(["run", "--model", model, "--out", runs, "--run-id", "victim"]);
+  assert.equal(again.code, 0, again.stderr);
+  await assertValidRunBundle(join(runs, "victim"));
+
+  const gc = await runCli(["gc", "--data-dir", dir, "--json"]);
+  assert.equal(gc.code, 0, gc.stderr);
+  assert.deepEqual(JSON.parse(gc.stdout).removed, [`runs/${left[0]}`]);
+  assert.deepEqual(entries(runs), ["victim"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("an output folder that cannot be created gives a clear write error, exit 1, nothing written", async () => {
+  const dir = await tempDir("unwritable");
+  // A regular file where the runs folder should go: the OS refuses to create folders below it
+  // (this works as root too, unlike permission bits).
+  await Deno.writeTextFile(join(dir, "blocker"), "not a folder");
+  const r = await runCli([
+    "run",
+    "--model",
+    join(ROOT, "fixtures/models/queue-buffer.yaml"),
+    "--out",
+    join(dir, "blocker", "runs"),
+  ]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: creating .*blocker\/runs: /);
+  assert.equal(r.stderr.trim().split("\n").length, 1);
+  assert.deepEqual(entries(dir), ["blocker"]);
+  await Deno.remove(dir, { recursive: true });
+});
