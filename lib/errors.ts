@@ -139,6 +139,7 @@ export function fsError(err: unknown, action: string, path: string): FlowTimeErr
       { cause: err },
     );
   }
-  const msg = err instanceof Error ? err.message : String(err);
+  // Deno appends the syscall and path ("...: mkdir 'x'"); the message already names the path.
+  const msg = (err instanceof Error ? err.message : String(err)).replace(/: [a-z_]+ '[^']*'( -> '[^']*')?$/, "");
   return new FlowTimeError("io_error", `${action} ${path}: ${msg}`, { cause: err });
 }
