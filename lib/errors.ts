@@ -28,6 +28,7 @@ export type FlowTimeErrorCode =
   | "path_escape"
   | "bundle_invalid"
   | "provenance_mismatch"
+  | "bin_invalid"
   | "bin_out_of_range"
   | "window_invalid"
   | "window_too_large"
