@@ -15,7 +15,9 @@ function write(value: unknown, pad: string): string {
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
     if (value.every((v) => v === null || typeof v !== "object")) {
-      return `[${value.map(scalar).join(", ")}]`;
+      let out = "[" + scalar(value[0]);
+      for (let i = 1; i < value.length; i++) out += ", " + scalar(value[i]);
+      return out + "]";
     }
     const inner = pad + "  ";
     return `[\n${value.map((v) => inner + write(v, inner)).join(",\n")}\n${pad}]`;
@@ -31,6 +33,8 @@ function write(value: unknown, pad: string): string {
   return scalar(value);
 }
 
+// Numbers take the fast path: for finite numbers String() is what JSON.stringify writes.
 function scalar(value: unknown): string {
-  return value === undefined ? "null" : JSON.stringify(value);
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "null";
+  return value === undefined || value === null ? "null" : JSON.stringify(value);
 }
