@@ -127,13 +127,16 @@ export function startServer(options: StartOptions = {}): Deno.HttpServer {
   }, app.fetch);
 }
 
+// No top-level await here: cli/serve.ts imports this module, so awaiting the CLI while this
+// module is still evaluating would deadlock the import cycle (`deno task serve` never started).
 if (import.meta.main) {
-  const { main } = await import("./cli/main.ts");
-  Deno.exit(
-    await main(["serve", ...Deno.args], {
-      out: (t) => console.log(t),
-      err: (t) => console.error(t),
-      interactive: false,
-    }),
-  );
+  import("./cli/main.ts")
+    .then(({ main }) =>
+      main(["serve", ...Deno.args], {
+        out: (t) => console.log(t),
+        err: (t) => console.error(t),
+        interactive: false,
+      })
+    )
+    .then((code) => Deno.exit(code));
 }

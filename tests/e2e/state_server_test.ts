@@ -14,7 +14,10 @@ interface RunningServer {
 
 // The server may read only `dataDir`: any attempt to touch a file outside it fails with
 // NotCapable and would surface as a 500, which the tests below never accept.
-async function startServer(dataDir: string): Promise<RunningServer> {
+async function startServer(
+  dataDir: string,
+  entry: string[] = ["cli.ts", "serve"],
+): Promise<RunningServer> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -22,8 +25,8 @@ async function startServer(dataDir: string): Promise<RunningServer> {
       `--allow-read=${dataDir}`,
       "--allow-net=127.0.0.1",
       "--allow-env",
-      join(ROOT, "cli.ts"),
-      "serve",
+      join(ROOT, entry[0]),
+      ...entry.slice(1),
       "--port",
       "0",
     ],
@@ -192,5 +195,24 @@ Deno.test({
       !server.lines.some((l) => l.includes('"status":500')),
       `a request failed with 500:\n${server.lines.join("\n")}`,
     );
+  },
+});
+
+Deno.test({
+  name: "e2e: server.ts run as the main module (the serve task's entry) serves the state routes",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const server = await startServer(data, ["server.ts"]);
+    try {
+      const res = await fetch(`${server.base}/v1/runs/${QUEUE_BUFFER_RUN}/state?binIndex=0`);
+      assert.equal(res.status, 200);
+      assert.equal(
+        await res.text(),
+        await Deno.readTextFile(join(ROOT, "fixtures/state/queue-buffer/state_bin_0.json")),
+      );
+    } finally {
+      await server.stop();
+    }
   },
 });
