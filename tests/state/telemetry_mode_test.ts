@@ -151,3 +151,31 @@ topology:
   assert.equal(run.metadata.telemetrySourcesResolved, false);
   assert.deepEqual(snapshotOf(run, 0).warnings.map((w) => w.code), ["telemetry_sources_missing"]);
 });
+
+Deno.test("an invalid telemetry source is a node warning that names the file without its absolute path", async () => {
+  const { runDir } = await runModelText(
+    `schemaVersion: 1
+mode: telemetry
+grid: { bins: 3, binSize: 5, binUnit: minutes }
+nodes:
+  - { id: a, kind: const, source: "file:a.csv" }
+  - { id: b, kind: const, values: [1, 1, 1] }
+topology:
+  nodes:
+    - { id: Svc, kind: service, semantics: { arrivals: a, served: b } }
+  edges: []
+`,
+    { files: { "a.csv": "bin_index,value\n0,x\n" } },
+  );
+  const run = await loadStateRun(runDir);
+  const s = snapshotOf(run, 0);
+  assert.equal(run.metadata.telemetrySourcesResolved, false);
+  assert.deepEqual(s.nodes[0].telemetry.warnings, [{
+    code: "telemetry_series_invalid",
+    message:
+      "source file:a.csv of node 'a' is not a valid series: a.csv:2: value 'x' for bin 0 is not a number (write digits, NaN or leave the cell empty)",
+    severity: "warning",
+    source: "run",
+    metric: "arrivals",
+  }]);
+});
