@@ -8,6 +8,7 @@ import type { ModelMetadataJson } from "../artifacts/types.ts";
 import { SEMANTIC_METRICS } from "../model/types.ts";
 import type { WarningSeverity } from "../warnings.ts";
 import type { StateCaptureInfo, StateWarning } from "./types.ts";
+import { binsOf } from "./warnings.ts";
 
 /** Where the telemetry bundle step copies the capture manifest, relative to the run folder. */
 export const CAPTURE_MANIFEST_PATH = "model/telemetry/telemetry-manifest.json";
@@ -128,11 +129,7 @@ function captureWarningOf(w: Record<string, unknown>): StateWarning {
   };
   if (typeof w.nodeId === "string") out.nodeId = w.nodeId;
   if (typeof w.metric === "string") out.metric = metricName(w.metric);
-  if (Array.isArray(w.bins)) {
-    out.bins = [...new Set(w.bins.filter((b): b is number => Number.isInteger(b) && b >= 0))]
-      .sort((a, b) => a - b);
-  }
-  return out;
+  return { ...out, ...binsOf(w.bins) };
 }
 
 // Capture manifests name metrics `Arrivals`, `QueueDepth`...; responses use semantic keys.

@@ -35,6 +35,7 @@ export {
   telemetryMissingWarnings,
 } from "./mode.ts";
 export {
+  binsOf,
   clipWarning,
   clipWarnings,
   LOADER_WARNING_CODES,

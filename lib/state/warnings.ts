@@ -99,7 +99,7 @@ function nodeWarningOf(w: RunWarning, metric: string): NodeTelemetryWarning {
     severity: w.severity,
     source: "run",
     metric,
-    ...(Array.isArray(w.bins) ? { bins: [...w.bins] } : {}),
+    ...binsOf(w.bins),
   };
 }
 
@@ -110,6 +110,18 @@ function runWarningOf(w: RunWarning): StateWarning {
     severity: w.severity,
     source: "run",
     ...(w.nodeId !== undefined ? { nodeId: w.nodeId } : {}),
-    ...(Array.isArray(w.bins) ? { bins: [...w.bins] } : {}),
+    ...binsOf(w.bins),
   };
+}
+
+/**
+ * The `bins` of a warning as responses carry them: valid bin indexes, ascending and unique;
+ * no `bins` at all when none are given (an empty list means the warning is not bin-specific).
+ * @param bins bins as read from run.json or a capture manifest
+ * @returns `{bins}` or an empty object
+ */
+export function binsOf(bins: unknown): { bins?: number[] } {
+  if (!Array.isArray(bins)) return {};
+  const valid = bins.filter((b): b is number => Number.isInteger(b) && b >= 0);
+  return valid.length === 0 ? {} : { bins: [...new Set(valid)].sort((a, b) => a - b) };
 }

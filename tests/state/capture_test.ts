@@ -37,6 +37,7 @@ const MANIFEST = {
       message: "series has 7 rows, grid has 6 bins",
       nodeId: "Checkout",
       metric: "Arrivals",
+      bins: [],
       severity: "info",
     },
   ],

@@ -1,6 +1,6 @@
 // Routing run.json warnings to topology nodes and restricting warnings to queried bins.
 import assert from "node:assert/strict";
-import { clipWarning, clipWarnings, routeRunWarnings } from "../../lib/state/warnings.ts";
+import { binsOf, clipWarning, clipWarnings, routeRunWarnings } from "../../lib/state/warnings.ts";
 import type { TopologyNode } from "../../lib/model/types.ts";
 
 const topology: TopologyNode[] = [
@@ -63,4 +63,19 @@ Deno.test("engine warnings and loader warnings of unnamed model nodes are run-le
     },
     { code: "engine_warning", message: "e", severity: "info", source: "run" },
   ]);
+});
+
+Deno.test("an empty bins list means the warning is not bin-specific", () => {
+  const routed = routeRunWarnings([
+    { code: "engine_warning", message: "e", bins: [], severity: "info" },
+  ], topology);
+  assert.deepEqual(routed.runLevel, [
+    { code: "engine_warning", message: "e", severity: "info", source: "run" },
+  ]);
+});
+
+Deno.test("warning bins are made ascending and unique, invalid entries dropped", () => {
+  assert.deepEqual(binsOf([5, 2, 2, -1, 1.5, "3", 0]), { bins: [0, 2, 5] });
+  assert.deepEqual(binsOf(undefined), {});
+  assert.deepEqual(binsOf([]), {});
 });
