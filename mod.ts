@@ -55,3 +55,4 @@ export {
   sourcePath,
 } from "./lib/telemetry/loader.ts";
 export { runModelFile, type RunModelOptions, runParsedModel } from "./lib/workflow/run_model.ts";
+export * from "./lib/state/mod.ts";

@@ -1,11 +1,13 @@
 // The HTTP server: a Hono app built by createApp() (usable in-process with app.request) and
 // startServer() binding it with Deno.serve on loopback by default.
 import { Hono } from "hono";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { dataDir as defaultDataDir, templatesDir as defaultTemplatesDir } from "./lib/config.ts";
 import { errorResponse } from "./server/errors.ts";
 import { createLogger, type Logger } from "./server/logger.ts";
 import { TOOLKIT_VERSION } from "./lib/version.ts";
+import { StateQueryService } from "./lib/state/service.ts";
+import { registerRunRoutes } from "./server/runs.ts";
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
@@ -65,6 +67,11 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
+  registerRunRoutes(
+    app,
+    settings,
+    new StateQueryService({ runsDir: join(settings.dataDir, "runs") }),
+  );
 
   app.notFound((c) =>
     c.json({
@@ -120,13 +127,16 @@ export function startServer(options: StartOptions = {}): Deno.HttpServer {
   }, app.fetch);
 }
 
+// No top-level await here: cli/serve.ts imports this module, so awaiting the CLI while this
+// module is still evaluating would deadlock the import cycle (`deno task serve` never started).
 if (import.meta.main) {
-  const { main } = await import("./cli/main.ts");
-  Deno.exit(
-    await main(["serve", ...Deno.args], {
-      out: (t) => console.log(t),
-      err: (t) => console.error(t),
-      interactive: false,
-    }),
-  );
+  import("./cli/main.ts")
+    .then(({ main }) =>
+      main(["serve", ...Deno.args], {
+        out: (t) => console.log(t),
+        err: (t) => console.error(t),
+        interactive: false,
+      })
+    )
+    .then((code) => Deno.exit(code));
 }

@@ -4,11 +4,13 @@ import { runCommand } from "./run.ts";
 import { validateCommand } from "./validate.ts";
 import { gcCommand } from "./gc.ts";
 import { serveCommand } from "./serve.ts";
+import { stateCommand } from "./state.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
   runCommand,
   validateCommand,
+  stateCommand,
   serveCommand,
   gcCommand,
 ];

@@ -28,6 +28,7 @@ export type FlowTimeErrorCode =
   | "path_escape"
   | "bundle_invalid"
   | "provenance_mismatch"
+  | "bin_invalid"
   | "bin_out_of_range"
   | "window_invalid"
   | "window_too_large"
@@ -140,6 +141,9 @@ export function fsError(err: unknown, action: string, path: string): FlowTimeErr
     );
   }
   // Deno appends the syscall and path ("...: mkdir 'x'"); the message already names the path.
-  const msg = (err instanceof Error ? err.message : String(err)).replace(/: [a-z_]+ '[^']*'( -> '[^']*')?$/, "");
+  const msg = (err instanceof Error ? err.message : String(err)).replace(
+    /: [a-z_]+ '[^']*'( -> '[^']*')?$/,
+    "",
+  );
   return new FlowTimeError("io_error", `${action} ${path}: ${msg}`, { cause: err });
 }

@@ -8,6 +8,7 @@ const STATUS: Partial<Record<FlowTimeErrorCode, ContentfulStatusCode>> = {
   usage: 400,
   invalid_id: 400,
   path_escape: 400,
+  bin_invalid: 400,
   bin_out_of_range: 400,
   window_invalid: 400,
   invalid_mode: 400,

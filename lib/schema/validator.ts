@@ -8,6 +8,9 @@ import runSchema from "../../schemas/run.schema.json" with { type: "json" };
 import seriesIndexSchema from "../../schemas/series-index.schema.json" with { type: "json" };
 import runManifestSchema from "../../schemas/run-manifest.schema.json" with { type: "json" };
 import modelMetadataSchema from "../../schemas/model-metadata.schema.json" with { type: "json" };
+import timeTravelStateSchema from "../../schemas/time-travel-state.schema.json" with {
+  type: "json",
+};
 
 /** Every published schema, by name (file `schemas/<name>.schema.json`). */
 export const SCHEMAS = {
@@ -16,6 +19,7 @@ export const SCHEMAS = {
   "series-index": seriesIndexSchema,
   "run-manifest": runManifestSchema,
   "model-metadata": modelMetadataSchema,
+  "time-travel-state": timeTravelStateSchema,
 } as const;
 
 /** Name of a published schema. */

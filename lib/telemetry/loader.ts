@@ -81,7 +81,7 @@ export async function loadTelemetrySources(
       if (!telemetry) throw fsError(err, `reading source of node '${node.id}':`, path);
       const reason = err instanceof Deno.errors.NotFound
         ? "file not found"
-        : `unreadable (${(err as Error).message})`;
+        : `unreadable (${(err as Error).message.split(path).join(sourcePath(ref))})`;
       result.unresolved.push(ref);
       result.sources.set(node.id, new Float64Array(bins).fill(NaN));
       result.warnings.push({
@@ -101,7 +101,11 @@ export async function loadTelemetrySources(
       result.sources.set(node.id, new Float64Array(bins).fill(NaN));
       result.warnings.push({
         code: "telemetry_series_invalid",
-        message: `source ${ref} of node '${node.id}' is not a valid series: ${err.message}`,
+        // The message is stored in run.json: name the file as the model does, never by the
+        // absolute path it had on this machine (bundles move, and must not depend on it).
+        message: `source ${ref} of node '${node.id}' is not a valid series: ${
+          err.message.split(path).join(sourcePath(ref))
+        }`,
         nodeId: node.id,
         severity: "warning",
       });

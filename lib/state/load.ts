@@ -1,0 +1,205 @@
+// Opens a run folder for state queries: checks it is consistent, reads the series every topology
+// node names, and prepares the metadata envelope and warnings once, so queries are pure slicing.
+import { join } from "node:path";
+import { FlowTimeError } from "../errors.ts";
+import { hashFile, hashOf } from "../artifacts/hash.ts";
+import { canonicalJson } from "../artifacts/json.ts";
+import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
+import type { RunMode, SemanticMetric, TopologyNodeKind } from "../model/types.ts";
+import { SEMANTIC_METRICS } from "../model/types.ts";
+import { SCHEMAS } from "../schema/validator.ts";
+import { readCaptureFacts } from "./_capture.ts";
+import { type Timeline, timelineOf } from "./timeline.ts";
+import type {
+  NodeTelemetryWarning,
+  StateMetadata,
+  StateSchemaInfo,
+  StateWarning,
+} from "./types.ts";
+import { routeRunWarnings } from "./warnings.ts";
+
+/** A topology node with the series its semantics name. */
+export interface StateNode {
+  /** Topology node id. */
+  id: string;
+  /** Topology node kind. */
+  kind: TopologyNodeKind;
+  /** Latency target in minutes, if declared. */
+  slaMin?: number;
+  /** Model node id named by each declared metric. */
+  refs: Partial<Record<SemanticMetric, string>>;
+  /** The series of each declared metric the run holds. */
+  series: Partial<Record<SemanticMetric, Float64Array>>;
+  /** `source` references of the named model nodes. */
+  sources: string[];
+  /** run.json loader warnings of the named model nodes (all bins). */
+  warnings: NodeTelemetryWarning[];
+}
+
+/** A run opened for state queries. */
+export interface StateRun {
+  /** The run folder. */
+  dir: string;
+  /** Run id. */
+  runId: string;
+  /** Run mode. */
+  mode: RunMode;
+  /** Bin length and timestamps. */
+  timeline: Timeline;
+  /** The response envelope. */
+  metadata: StateMetadata;
+  /** Topology nodes in declaration order. */
+  nodes: StateNode[];
+  /** Model nodes that carry a loader warning (gaps there are already reported). */
+  flaggedModelNodes: ReadonlySet<string>;
+  /** Run-level warnings (run.json and run checks), all bins. */
+  warnings: StateWarning[];
+  /** Capture manifest warnings, all bins. */
+  captureWarnings: StateWarning[];
+}
+
+let schemaInfo: StateSchemaInfo | undefined;
+
+/**
+ * The `schema` block of every response: id, version and the hash of the published schema.
+ * @returns the schema info
+ */
+export function stateSchemaInfo(): StateSchemaInfo {
+  schemaInfo ??= {
+    id: "time-travel/v1",
+    version: "1",
+    hash: hashOf(canonicalJson(SCHEMAS["time-travel-state"])),
+  };
+  return schemaInfo;
+}
+
+/**
+ * Open a run folder for state queries.
+ * @param runDir the run folder
+ * @returns the run, ready for {@link import("./query_state.ts").queryState}
+ * @throws FlowTimeError `run_not_found` when the folder is missing; `bundle_invalid` when a
+ *   document, the model or a series is unreadable; `provenance_mismatch` when metadata.json or
+ *   manifest.json record a different model hash than run.json
+ */
+export async function loadStateRun(runDir: string): Promise<StateRun> {
+  const bundle = await readRunBundle(runDir);
+  checkProvenance(bundle);
+  const runJson = bundle.runJson;
+  const timeline = timelineOf(runJson.grid, join(bundle.dir, "run.json"));
+  const model = bundle.parsedModel().model;
+  if (model.grid.bins !== runJson.grid.bins) {
+    throw new FlowTimeError(
+      "bundle_invalid",
+      `the model has ${model.grid.bins} bins but run.json has ${runJson.grid.bins}; the run folder is inconsistent`,
+      { file: join(bundle.dir, bundle.modelPath ?? "model/model.yaml") },
+    );
+  }
+  const topology = model.topology?.nodes ?? [];
+  const sourceOf = new Map<string, string>();
+  for (const n of model.nodes) if (n.kind === "const" && n.source) sourceOf.set(n.id, n.source);
+  const routed = routeRunWarnings(runJson.warnings, topology);
+
+  const loaded = new Map<string, Float64Array>();
+  const nodes: StateNode[] = [];
+  for (const tn of topology) {
+    const node: StateNode = {
+      id: tn.id,
+      kind: tn.kind,
+      refs: {},
+      series: {},
+      sources: [],
+      warnings: routed.byNode.get(tn.id) ?? [],
+    };
+    if (tn.semantics.slaMin !== undefined) node.slaMin = tn.semantics.slaMin;
+    for (const metric of SEMANTIC_METRICS) {
+      const ref = tn.semantics[metric];
+      if (typeof ref !== "string") continue;
+      node.refs[metric] = ref;
+      const source = sourceOf.get(ref);
+      if (source !== undefined && !node.sources.includes(source)) node.sources.push(source);
+      const seriesId = bundle.resolveSeriesId(ref);
+      if (seriesId === undefined) continue;
+      let values = loaded.get(seriesId);
+      if (!values) {
+        values = await bundle.readSeries(seriesId);
+        loaded.set(seriesId, values);
+      }
+      node.series[metric] = values;
+    }
+    nodes.push(node);
+  }
+
+  const telemetrySources = bundle.metadata?.telemetrySources ?? [...sourceOf.values()];
+  const warnings = [...routed.runLevel];
+  const unresolved = runJson.warnings.some((w) =>
+    w.code === "telemetry_sources_unresolved" || w.code === "telemetry_series_invalid"
+  );
+  const noSources = runJson.mode === "telemetry" && telemetrySources.length === 0;
+  if (noSources) {
+    warnings.push({
+      code: "telemetry_sources_missing",
+      message:
+        `run ${bundle.runId} is a telemetry-mode run but its model reads no telemetry sources; its values come from the model`,
+      severity: "warning",
+      source: "state",
+    });
+  }
+  const capture = await readCaptureFacts(bundle.dir, bundle.metadata);
+  warnings.push(...capture.problems);
+
+  const metadata: StateMetadata = {
+    runId: bundle.runId,
+    templateId: bundle.metadata?.templateId ?? "adhoc-model",
+    templateTitle: bundle.metadata?.templateTitle ?? adhocTitle(model.metadata),
+    templateVersion: bundle.metadata?.templateVersion ?? "0.0.0",
+    mode: runJson.mode,
+    ...(bundle.provenance
+      ? { provenanceHash: await hashFile(join(bundle.dir, "model/provenance.json")) }
+      : {}),
+    telemetrySourcesResolved: !unresolved && !noSources,
+    schema: stateSchemaInfo(),
+    storage: {
+      modelPath: bundle.modelPath ?? "model/model.yaml",
+      ...(bundle.metadata ? { metadataPath: "model/metadata.json" } : {}),
+      ...(bundle.provenance ? { provenancePath: "model/provenance.json" } : {}),
+    },
+    ...(capture.info ? { capture: capture.info } : {}),
+  };
+  return {
+    dir: bundle.dir,
+    runId: bundle.runId,
+    mode: runJson.mode,
+    timeline,
+    metadata,
+    nodes,
+    flaggedModelNodes: routed.flaggedModelNodes,
+    warnings,
+    captureWarnings: capture.warnings,
+  };
+}
+
+function checkProvenance(bundle: RunBundle): void {
+  const expected = bundle.runJson.modelHash;
+  if (!expected) return;
+  const others: Array<[string, string | undefined]> = [
+    ["model/metadata.json", bundle.metadata?.modelHash],
+    ["manifest.json", bundle.manifest?.modelHash],
+  ];
+  for (const [file, hash] of others) {
+    if (typeof hash === "string" && hash !== "" && hash !== expected) {
+      throw new FlowTimeError(
+        "provenance_mismatch",
+        `modelHash ${hash} differs from run.json's ${expected}; the run folder was changed after it was written (re-run the model to get a consistent bundle)`,
+        { file: join(bundle.dir, file) },
+      );
+    }
+  }
+}
+
+function adhocTitle(meta: Record<string, unknown> | undefined): string {
+  for (const key of ["title", "id"]) {
+    const v = meta?.[key];
+    if (typeof v === "string" && v !== "") return v;
+  }
+  return "adhoc-model";
+}

@@ -1,0 +1,140 @@
+// StateQueryService: answers state queries for runs in a runs folder by id, confined to that
+// folder, keeping recently opened runs so repeated queries only slice series already in memory.
+import { join } from "node:path";
+import { FlowTimeError, fsError } from "../errors.ts";
+import { assertSafeId, isWithin } from "../artifacts/paths.ts";
+import { loadStateRun, type StateRun } from "./load.ts";
+import { responseJsonText } from "./_response_text.ts";
+import { snapshotOf } from "./snapshot.ts";
+import type { StateQuery, StateResponse } from "./types.ts";
+import { windowOf } from "./window.ts";
+
+/**
+ * Answer a state query on an opened run. The CLI and the server both call this.
+ * @param run the opened run
+ * @param query a snapshot bin or an inclusive window (already checked against the grid)
+ * @returns the snapshot or window response
+ */
+export function queryState(run: StateRun, query: StateQuery): StateResponse {
+  return query.kind === "snapshot"
+    ? snapshotOf(run, query.binIndex)
+    : windowOf(run, query.startBin, query.endBin);
+}
+
+/**
+ * The exact text of a state response, as both `flowtime state` and the server send it:
+ * 2-space indented JSON with arrays of plain values on one line, and a trailing newline.
+ * @param response a snapshot or window
+ * @returns the JSON text
+ */
+export function stateResponseText(response: StateResponse): string {
+  return responseJsonText(response);
+}
+
+/** Options for {@link StateQueryService}. */
+export interface StateQueryServiceOptions {
+  /** The runs folder (`<dataDir>/runs`). */
+  runsDir: string;
+  /** How many opened runs to keep (default 16; 0 keeps none). */
+  cacheSize?: number;
+}
+
+interface CacheEntry {
+  stamp: string;
+  run: Promise<StateRun>;
+}
+
+/**
+ * Opens runs by id inside one runs folder and answers state queries on them. A run id must be
+ * a single safe name, and the folder it names must really lie inside the runs folder (a symlink
+ * pointing elsewhere is refused). Opened runs are kept, keyed by the identity of their run.json
+ * (inode, size, modification time): runs are written atomically and never edited in place, so
+ * a rewritten run is noticed and reopened.
+ */
+export class StateQueryService {
+  /** The runs folder. */
+  readonly runsDir: string;
+  readonly #cacheSize: number;
+  readonly #cache = new Map<string, CacheEntry>();
+
+  /**
+   * Create a service over a runs folder.
+   * @param options runs folder and cache size
+   */
+  constructor(options: StateQueryServiceOptions) {
+    this.runsDir = options.runsDir;
+    this.#cacheSize = options.cacheSize ?? 16;
+  }
+
+  /**
+   * Open a run by id (from the cache when unchanged).
+   * @param runId the run id
+   * @returns the opened run
+   * @throws FlowTimeError `invalid_id` for ids that are not a single safe name, `run_not_found`
+   *   for unknown runs, and whatever {@link loadStateRun} throws
+   */
+  async openRun(runId: string): Promise<StateRun> {
+    const dir = await this.runDir(runId);
+    const stamp = await runStamp(dir, runId);
+    const cached = this.#cache.get(runId);
+    if (cached && cached.stamp === stamp) {
+      this.#cache.delete(runId);
+      this.#cache.set(runId, cached);
+      return await cached.run;
+    }
+    const run = loadStateRun(dir);
+    if (this.#cacheSize > 0) {
+      this.#cache.set(runId, { stamp, run });
+      run.catch(() => {
+        if (this.#cache.get(runId)?.run === run) this.#cache.delete(runId);
+      });
+      while (this.#cache.size > this.#cacheSize) {
+        this.#cache.delete(this.#cache.keys().next().value!);
+      }
+    }
+    return await run;
+  }
+
+  /**
+   * The folder of a run id, checked to lie inside the runs folder.
+   * @param runId the run id
+   * @returns the run folder
+   */
+  async runDir(runId: string): Promise<string> {
+    assertSafeId(runId, "run id");
+    const dir = join(this.runsDir, runId);
+    let real: string;
+    let realRoot: string;
+    try {
+      realRoot = await Deno.realPath(this.runsDir);
+      real = await Deno.realPath(dir);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) throw notFound(runId);
+      throw fsError(err, "opening", dir);
+    }
+    if (!isWithin(realRoot, real) || real === realRoot) throw notFound(runId);
+    return dir;
+  }
+}
+
+function notFound(runId: string): FlowTimeError {
+  return new FlowTimeError(
+    "run_not_found",
+    `no run '${runId}' in the runs folder (GET /v1/runs lists the runs)`,
+  );
+}
+
+async function runStamp(dir: string, runId: string): Promise<string> {
+  try {
+    const info = await Deno.stat(join(dir, "run.json"));
+    return `${info.ino ?? ""}:${info.size}:${info.mtime?.getTime() ?? ""}`;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new FlowTimeError(
+        "bundle_invalid",
+        `run '${runId}' has no run.json; the run folder is damaged or still being written`,
+      );
+    }
+    throw fsError(err, "reading", join(dir, "run.json"));
+  }
+}

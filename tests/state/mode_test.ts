@@ -1,0 +1,117 @@
+// Simulation runs need finite arrivals and served where required: otherwise the query fails
+// with 422 mode_validation_failed naming the node, metric and bins.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { FlowTimeError } from "../../lib/errors.ts";
+import { loadStateRun } from "../../lib/state/load.ts";
+import { snapshotOf } from "../../lib/state/snapshot.ts";
+import { windowOf } from "../../lib/state/window.ts";
+import { dataDirWith, QUEUE_BUFFER_RUN, runModelText } from "./_runs.ts";
+
+function isModeFailure(text: string) {
+  return (e: unknown) => {
+    assert.ok(e instanceof FlowTimeError);
+    assert.equal(e.code, "mode_validation_failed");
+    assert.ok(e.message.includes(text), e.message);
+    return true;
+  };
+}
+
+async function queueBufferWithNaNServed(): Promise<string> {
+  const data = await dataDirWith(QUEUE_BUFFER_RUN);
+  const runDir = join(data, "runs", QUEUE_BUFFER_RUN);
+  const csv = join(runDir, "series/support_served@SUPPORT_SERVED@DEFAULT.csv");
+  const text = await Deno.readTextFile(csv);
+  await Deno.writeTextFile(csv, text.replace("\n3,3\n", "\n3,\n"));
+  return runDir;
+}
+
+Deno.test("a simulation run with NaN served fails in the bin that has it", async () => {
+  const run = await loadStateRun(await queueBufferWithNaNServed());
+  assert.throws(
+    () => snapshotOf(run, 3),
+    isModeFailure(
+      "topology node 'SupportQueue' served ('support_served') is not a number in bin 3",
+    ),
+  );
+});
+
+Deno.test("other bins of that run still answer", async () => {
+  const run = await loadStateRun(await queueBufferWithNaNServed());
+  assert.equal(snapshotOf(run, 2).nodes[1].metrics.served, 3);
+  assert.equal(windowOf(run, 4, 11).window.binCount, 8);
+});
+
+Deno.test("a window covering the NaN bin fails", async () => {
+  const run = await loadStateRun(await queueBufferWithNaNServed());
+  assert.throws(() => windowOf(run, 0, 11), isModeFailure("in bin 3"));
+});
+
+Deno.test("a simulation service without a served series fails on every query", async () => {
+  const { runDir } = await runModelText(`schemaVersion: 1
+grid: { bins: 2, binSize: 5, binUnit: minutes }
+nodes:
+  - { id: a, kind: const, values: [1, 2] }
+topology:
+  nodes:
+    - { id: Svc, kind: service, semantics: { arrivals: a } }
+  edges: []
+`);
+  const run = await loadStateRun(runDir);
+  assert.throws(
+    () => snapshotOf(run, 0),
+    isModeFailure("topology node 'Svc' declares no served series (semantics.served is not set)"),
+  );
+  assert.throws(() => windowOf(run, 0, 1), isModeFailure("declares no served series"));
+});
+
+Deno.test("sinks and dead-letter queues need only arrivals", async () => {
+  const { runDir } = await runModelText(`schemaVersion: 1
+grid: { bins: 2, binSize: 5, binUnit: minutes }
+nodes:
+  - { id: a, kind: const, values: [1, 2] }
+  - { id: q, kind: const, values: [3, 4] }
+topology:
+  nodes:
+    - { id: Done, kind: sink, semantics: { arrivals: a } }
+    - { id: Dead, kind: dlq, semantics: { arrivals: a, queueDepth: q, slaMin: 5 } }
+  edges: []
+`);
+  const s = snapshotOf(await loadStateRun(runDir), 1);
+  assert.deepEqual(s.nodes.map((n) => [n.id, n.metrics, n.derived]), [
+    ["Done", { arrivals: 2, served: null, errors: null }, {
+      utilization: null,
+      throughputRatio: null,
+      color: "gray",
+    }],
+    ["Dead", { arrivals: 2, served: null, errors: null, queue: 4 }, {
+      utilization: null,
+      latencyMinutes: null,
+      throughputRatio: null,
+      color: "gray",
+    }],
+  ]);
+});
+
+Deno.test("the failure lists every problem in details", async () => {
+  const { runDir } = await runModelText(`schemaVersion: 1
+grid: { bins: 2, binSize: 5, binUnit: minutes }
+nodes:
+  - { id: a, kind: const, values: [1, 2] }
+topology:
+  nodes:
+    - { id: One, kind: service, semantics: { arrivals: a } }
+    - { id: Two, kind: queue, semantics: { served: a } }
+  edges: []
+`);
+  const run = await loadStateRun(runDir);
+  assert.throws(() => snapshotOf(run, 0), (e) => {
+    assert.ok(e instanceof FlowTimeError);
+    assert.ok(e.message.includes("(and 1 more problem(s))"), e.message);
+    assert.deepEqual(
+      (e.details as Array<{ nodeId: string; metric: string }>).map((d) => [d.nodeId, d.metric]),
+      [["One", "served"], ["Two", "arrivals"]],
+    );
+    return true;
+  });
+});
