@@ -4,11 +4,19 @@ import { runCommand } from "./run.ts";
 import { validateCommand } from "./validate.ts";
 import { gcCommand } from "./gc.ts";
 import { serveCommand } from "./serve.ts";
+import {
+  templatesGenerateCommand,
+  templatesListCommand,
+  templatesShowCommand,
+} from "./templates.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
   runCommand,
   validateCommand,
+  templatesListCommand,
+  templatesShowCommand,
+  templatesGenerateCommand,
   serveCommand,
   gcCommand,
 ];

@@ -8,6 +8,8 @@ import runSchema from "../../schemas/run.schema.json" with { type: "json" };
 import seriesIndexSchema from "../../schemas/series-index.schema.json" with { type: "json" };
 import runManifestSchema from "../../schemas/run-manifest.schema.json" with { type: "json" };
 import modelMetadataSchema from "../../schemas/model-metadata.schema.json" with { type: "json" };
+import templateSchema from "../../schemas/template.schema.json" with { type: "json" };
+import provenanceSchema from "../../schemas/provenance.schema.json" with { type: "json" };
 
 /** Every published schema, by name (file `schemas/<name>.schema.json`). */
 export const SCHEMAS = {
@@ -16,6 +18,8 @@ export const SCHEMAS = {
   "series-index": seriesIndexSchema,
   "run-manifest": runManifestSchema,
   "model-metadata": modelMetadataSchema,
+  template: templateSchema,
+  provenance: provenanceSchema,
 } as const;
 
 /** Name of a published schema. */
