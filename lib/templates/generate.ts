@@ -1,6 +1,6 @@
 // Generate: template + parameters + mode -> model YAML with provenance (CONTRACTS 5.4). The
 // model is built as a tree, rendered deterministically and checked with the engine's parser.
-import { FlowTimeError, isFlowTimeError } from "../errors.ts";
+import { FlowTimeError, formatPlace, isFlowTimeError } from "../errors.ts";
 import { resolveTimestamp } from "../artifacts/clock.ts";
 import { hashOf, sha256Hex } from "../artifacts/hash.ts";
 import { canonicalJson } from "../artifacts/json.ts";
@@ -200,7 +200,7 @@ function explainInvalidModel(
 ): FlowTimeError {
   const problems = Array.isArray(err.details) && err.details.length > 0
     ? (err.details as Array<{ path?: string; message?: string }>)
-    : [{ path: err.path, message: err.message }];
+    : [{ path: err.path, message: withoutPlace(err) }];
   const useFor = (path: string) =>
     uses.find((u) => {
       const at = formatPath(u.path);
@@ -227,13 +227,14 @@ function explainInvalidModel(
   const path = parsePath(first.path ?? "");
   return new FlowTimeError(
     "template_invalid",
-    `the model this template generates is not valid: ${stripPlace(first.message ?? err.message)}`,
+    `the model this template generates is not valid: ${first.message ?? withoutPlace(err)}`,
     { file: template.file, line: template.lineOf(path), path: first.path || undefined, cause: err },
   );
 }
 
-function stripPlace(message: string): string {
-  return message.replace(/^\S+ \(generated\)(:\d+)?: /, "");
+function withoutPlace(err: FlowTimeError): string {
+  const prefix = formatPlace({ file: err.file, line: err.line, path: err.path });
+  return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
 }
 
 function parsePath(text: string): FieldPath {

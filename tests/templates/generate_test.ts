@@ -246,3 +246,18 @@ Deno.test("a problem in the template itself is a template_invalid error at the t
     /^mini\.yaml:53: nodes\[2\]\.expr: the model this template generates is not valid: .*refers to itself/,
   );
 });
+
+Deno.test("a reference cycle in the template is template_invalid naming the cycle once", () => {
+  const cyclic = parseTemplate(
+    MINI.replace('expr: "arrivals - served"', 'expr: "served2 + 1"')
+      .replace("topology:", '  - id: served2\n    kind: expr\n    expr: "backlog * 2"\ntopology:'),
+    { file: "mini.yaml" },
+  );
+  const err = refusedWith("template_invalid", () => generateModel(cyclic, {}));
+  assert.equal(err.line, 54);
+  assert.equal(err.path, "nodes[3]");
+  assert.equal(
+    err.message,
+    "mini.yaml:54: nodes[3]: the model this template generates is not valid: cycle: served2 -> backlog -> served2; break it with SHIFT(x, 1) on a self-reference or remove one reference",
+  );
+});

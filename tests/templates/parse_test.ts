@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parseYamlLocated } from "../../lib/model/located_yaml.ts";
 import { loadTemplateFile, parseTemplate } from "../../lib/templates/parse.ts";
 import { FlowTimeError } from "../../lib/errors.ts";
+import { checkSchema } from "../../lib/schema/validator.ts";
 import { assertMatchesSchema, ROOT } from "../_helpers.ts";
 import { BASE, baseWith, MINI } from "./_samples.ts";
 
@@ -198,4 +199,24 @@ Deno.test("the sample with every parameter type loads", () => {
     "string",
     "boolean",
   ]);
+});
+
+Deno.test("the published schema accepts the samples and refuses what the loader refuses", () => {
+  const value = (text: string) => parseYamlLocated(text, "t.yaml").value;
+  assert.equal(checkSchema("template", value(BASE)).valid, true);
+  assert.equal(checkSchema("template", value(MINI)).valid, true);
+  const broken: Record<string, string> = {
+    "unknown root key": BASE + "extras: 1\n",
+    "version not semver": baseWith(5, "  version: '1.0'"),
+    "unknown parameter type": baseWith(8, "    type: date"),
+    "default of the wrong type": baseWith(9, "    default: two"),
+    "min and minimum together": baseWith(9, "    default: 2\n    min: 0\n    minimum: 0"),
+    "unknown node kind": baseWith(15, "    kind: lookup"),
+    "bins that is neither a whole number nor a placeholder": baseWith(11, "  bins: many"),
+    "window start not UTC": BASE + "window:\n  start: '2025-10-07T00:00:00+02:00'\n",
+  };
+  for (const [what, text] of Object.entries(broken)) {
+    assert.equal(checkSchema("template", value(text)).valid, false, `schema accepts: ${what}`);
+    assert.throws(() => parseTemplate(text), FlowTimeError, `loader accepts: ${what}`);
+  }
 });
