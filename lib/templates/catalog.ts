@@ -27,7 +27,10 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      if (entry.isFile && entry.name.endsWith(TEMPLATE_EXTENSION) && !entry.name.startsWith(".")) {
+      if (
+        (entry.isFile || entry.isSymlink) && entry.name.endsWith(TEMPLATE_EXTENSION) &&
+        !entry.name.startsWith(".")
+      ) {
         names.push(entry.name);
       }
     }
@@ -93,7 +96,10 @@ async function availableText(dir: string): Promise<string> {
   const ids: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      if (entry.isFile && entry.name.endsWith(TEMPLATE_EXTENSION) && !entry.name.startsWith(".")) {
+      if (
+        (entry.isFile || entry.isSymlink) && entry.name.endsWith(TEMPLATE_EXTENSION) &&
+        !entry.name.startsWith(".")
+      ) {
         ids.push(entry.name.slice(0, -TEMPLATE_EXTENSION.length));
       }
     }
