@@ -27,7 +27,7 @@ export {
 } from "./lib/errors.ts";
 export { ENGINE_VERSION, TOOLKIT_VERSION } from "./lib/version.ts";
 export { describeBins, type RunWarning, type WarningSeverity } from "./lib/warnings.ts";
-export { dataDir, runsDir, templatesDir } from "./lib/config.ts";
+export { dataDir, runsDir, simUrl, templatesDir } from "./lib/config.ts";
 
 export * from "./lib/model/types.ts";
 export {
@@ -56,3 +56,11 @@ export {
 } from "./lib/telemetry/loader.ts";
 export { runModelFile, type RunModelOptions, runParsedModel } from "./lib/workflow/run_model.ts";
 export * from "./lib/state/mod.ts";
+export * from "./lib/templates/mod.ts";
+export * from "./lib/sim/mod.ts";
+export {
+  originOf,
+  runTemplate,
+  type RunTemplateOptions,
+  type TemplateRun,
+} from "./lib/workflow/run_template.ts";

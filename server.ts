@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { dataDir as defaultDataDir, templatesDir as defaultTemplatesDir } from "./lib/config.ts";
 import { errorResponse } from "./server/errors.ts";
 import { createLogger, type Logger } from "./server/logger.ts";
+import { registerTemplateRoutes } from "./server/templates.ts";
 import { TOOLKIT_VERSION } from "./lib/version.ts";
 import { StateQueryService } from "./lib/state/service.ts";
 import { registerRunRoutes } from "./server/runs.ts";
@@ -72,6 +73,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     settings,
     new StateQueryService({ runsDir: join(settings.dataDir, "runs") }),
   );
+  registerTemplateRoutes(app, settings);
 
   app.notFound((c) =>
     c.json({

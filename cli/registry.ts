@@ -5,12 +5,20 @@ import { validateCommand } from "./validate.ts";
 import { gcCommand } from "./gc.ts";
 import { serveCommand } from "./serve.ts";
 import { stateCommand } from "./state.ts";
+import {
+  templatesGenerateCommand,
+  templatesListCommand,
+  templatesShowCommand,
+} from "./templates.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
   runCommand,
   validateCommand,
   stateCommand,
+  templatesListCommand,
+  templatesShowCommand,
+  templatesGenerateCommand,
   serveCommand,
   gcCommand,
 ];

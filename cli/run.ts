@@ -1,7 +1,11 @@
 // `flowtime run`: evaluate a model (or a template) and write its run bundle.
+import { FlowTimeError } from "../lib/errors.ts";
 import { runModelFile } from "../lib/workflow/run_model.ts";
+import { runTemplate } from "../lib/workflow/run_template.ts";
 import { runsDir } from "../lib/config.ts";
-import { type Command, printJson, requireFlag, stringFlag } from "./command.ts";
+import { collectParameters } from "../lib/sim/mod.ts";
+import { type Command, type CommandContext, printJson, stringFlag } from "./command.ts";
+import { modeFlag, paramFlags, simClientFor } from "./templates.ts";
 
 export const runCommand: Command = {
   name: "run",
@@ -10,12 +14,21 @@ export const runCommand: Command = {
 
 Usage:
   flowtime run --model <model.yaml> [options]
+  flowtime run --template <id> [--params <file>] [--param name=value]... [options]
 
 Options:
   --model <path>        model to evaluate (file: sources resolve next to it)
+  --template <id>       generate the model from this template first (through the Sim service)
+  --params <file>       template parameter values, a JSON or YAML mapping
+  --param name=value    one template parameter, parsed by its declared type; repeatable
+  --mode <mode>         simulation (telemetry runs from templates need the capture bundle
+                        step and are refused for now)
+  --sim-url <url>       generate on the Sim service at this URL (default $FLOWTIME_SIM_URL;
+                        unset = the templates in $FLOWTIME_TEMPLATES_DIR)
   --out <runsDir>       runs folder (default $FLOWTIME_DATA_DIR/runs, data dir default ./data)
   --run-id <id>         use this run id (letters, digits, '.', '_', '-')
-  --deterministic       derive the run id from the model (run_deterministic_<hash>)
+  --deterministic       derive the run id from the model (run_deterministic_<hash>), or for
+                        a template from its inputs (run_<templateId>_<16 hex of inputHash>)
   --overwrite           replace an existing run folder with the same id
   --created-at <iso>    fixed createdUtc (also SOURCE_DATE_EPOCH); with --deterministic the
                         bundle is byte-identical when repeated
@@ -25,9 +38,15 @@ Options:
 Examples:
   flowtime run --model fixtures/models/queue-buffer.yaml
   flowtime run --model model.yaml --deterministic --created-at 2025-10-07T00:00:00Z --json
+  flowtime run --template order-system --param bins=144 --deterministic
 `,
   flags: {
     model: { type: "string" },
+    template: { type: "string" },
+    params: { type: "string" },
+    param: { type: "string", multiple: true },
+    mode: { type: "string" },
+    "sim-url": { type: "string" },
     out: { type: "string" },
     "run-id": { type: "string" },
     deterministic: { type: "boolean" },
@@ -36,14 +55,7 @@ Examples:
     json: { type: "boolean" },
   },
   async run(ctx) {
-    const model = requireFlag(ctx, "model", "run");
-    const written = await runModelFile(model, {
-      runsDir: stringFlag(ctx, "out") ?? runsDir(),
-      runId: stringFlag(ctx, "run-id"),
-      deterministic: ctx.flags.deterministic === true,
-      overwrite: ctx.flags.overwrite === true,
-      createdAt: stringFlag(ctx, "created-at"),
-    });
+    const written = await runModelOrTemplate(ctx);
     const warnings = written.runJson.warnings;
     if (ctx.flags.json) {
       printJson(ctx, {
@@ -64,3 +76,36 @@ Examples:
     return 0;
   },
 };
+
+async function runModelOrTemplate(ctx: CommandContext) {
+  const model = stringFlag(ctx, "model");
+  const template = stringFlag(ctx, "template");
+  if ((model === undefined) === (template === undefined)) {
+    throw new FlowTimeError(
+      "usage",
+      `give either --model or --template${model ? ", not both" : ""} (see 'flowtime run --help')`,
+    );
+  }
+  const options = {
+    runsDir: stringFlag(ctx, "out") ?? runsDir(),
+    runId: stringFlag(ctx, "run-id"),
+    deterministic: ctx.flags.deterministic === true,
+    overwrite: ctx.flags.overwrite === true,
+    createdAt: stringFlag(ctx, "created-at"),
+  };
+  if (model !== undefined) {
+    for (const flag of ["params", "param", "mode", "sim-url"]) {
+      if (ctx.flags[flag] !== undefined) {
+        throw new FlowTimeError("usage", `--${flag} applies to --template runs only`);
+      }
+    }
+    return await runModelFile(model, options);
+  }
+  const mode = modeFlag(ctx, "run");
+  const sim = simClientFor(ctx, options.createdAt);
+  const params = await collectParameters(sim, template!, {
+    file: stringFlag(ctx, "params"),
+    assignments: paramFlags(ctx),
+  });
+  return (await runTemplate(sim, template!, params, { ...options, mode })).written;
+}

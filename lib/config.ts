@@ -39,3 +39,11 @@ export function templatesDir(): string {
 export function runsDir(base: string = dataDir()): string {
   return `${base.replace(/\/+$/, "")}/runs`;
 }
+
+/**
+ * The Sim service URL: `$FLOWTIME_SIM_URL`; unset means the in-process Sim.
+ * @returns the URL, or undefined
+ */
+export function simUrl(): string | undefined {
+  return readEnv("FLOWTIME_SIM_URL");
+}

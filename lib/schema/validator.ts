@@ -11,6 +11,8 @@ import modelMetadataSchema from "../../schemas/model-metadata.schema.json" with 
 import timeTravelStateSchema from "../../schemas/time-travel-state.schema.json" with {
   type: "json",
 };
+import templateSchema from "../../schemas/template.schema.json" with { type: "json" };
+import provenanceSchema from "../../schemas/provenance.schema.json" with { type: "json" };
 
 /** Every published schema, by name (file `schemas/<name>.schema.json`). */
 export const SCHEMAS = {
@@ -20,6 +22,8 @@ export const SCHEMAS = {
   "run-manifest": runManifestSchema,
   "model-metadata": modelMetadataSchema,
   "time-travel-state": timeTravelStateSchema,
+  template: templateSchema,
+  provenance: provenanceSchema,
 } as const;
 
 /** Name of a published schema. */

@@ -1,0 +1,133 @@
+// Parameter values written as text (`--param k=v`, and defaults a FlowTime-Sim service returns
+// as strings), parsed by the declared type; and parameter files in JSON or YAML.
+import { FlowTimeError, fsError } from "../errors.ts";
+import { parseYamlLocated } from "../model/located_yaml.ts";
+import { asParameterInput } from "./binder.ts";
+import type { ParameterType, TemplateParameter } from "./types.ts";
+
+/**
+ * Parse one value written as text according to its declared type: integers and numbers in
+ * decimal, booleans as `true`/`false`, arrays as JSON (`[1, 2, 3]`) or comma-separated
+ * (`1,2,3`); strings are taken as written.
+ * @param type the declared type
+ * @param text the text
+ * @returns the typed value, or undefined when the text does not fit the type
+ */
+export function parseParameterText(
+  type: ParameterType,
+  text: string,
+): number | boolean | string | number[] | undefined {
+  const t = text.trim();
+  switch (type) {
+    case "string":
+      return text;
+    case "integer":
+      return /^[+-]?\d+$/.test(t) && Number.isSafeInteger(Number(t)) ? Number(t) : undefined;
+    case "number":
+      return numberOf(t);
+    case "boolean":
+      return t === "true" ? true : t === "false" ? false : undefined;
+    case "array": {
+      if (t === "" || t === "[]") return [];
+      if (t.startsWith("[")) {
+        try {
+          const parsed = JSON.parse(t);
+          if (Array.isArray(parsed) && parsed.every((v) => typeof v === "number")) return parsed;
+        } catch {
+          // not JSON: reported as a type mismatch below
+        }
+        return undefined;
+      }
+      const items = t.split(",").map((s) => numberOf(s.trim()));
+      return items.every((v) => v !== undefined) ? items as number[] : undefined;
+    }
+  }
+}
+
+function numberOf(t: string): number | undefined {
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Turn `name=value` assignments into typed values using the template's declarations. Names the
+ * template does not declare are kept as text, so the binder reports them as undeclared.
+ * @param declarations the template's parameters
+ * @param assignments `name=value` texts, in order (later ones win)
+ * @returns values by name
+ * @throws FlowTimeError `usage` for text without `=`, `invalid_parameters` for a value that
+ *   does not fit its declared type
+ */
+export function parseParameterAssignments(
+  declarations: readonly TemplateParameter[],
+  assignments: readonly string[],
+): Record<string, unknown> {
+  const byName = new Map(declarations.map((d) => [d.name, d]));
+  const out: Record<string, unknown> = {};
+  const issues: Array<{ parameter: string; message: string }> = [];
+  for (const assignment of assignments) {
+    const eq = assignment.indexOf("=");
+    if (eq <= 0) {
+      throw new FlowTimeError(
+        "usage",
+        `--param '${assignment}' must be written name=value (e.g. --param bins=288)`,
+      );
+    }
+    const name = assignment.slice(0, eq).trim();
+    const text = assignment.slice(eq + 1);
+    const decl = byName.get(name);
+    if (!decl) {
+      out[name] = text;
+      continue;
+    }
+    const value = parseParameterText(decl.type, text);
+    if (value === undefined) {
+      issues.push({ parameter: name, message: `'${text}' is not ${typeText(decl)}` });
+    } else out[name] = value;
+  }
+  if (issues.length > 0) {
+    throw new FlowTimeError(
+      "invalid_parameters",
+      `--param ${issues[0].parameter}: ${issues[0].message}`,
+      { details: issues },
+    );
+  }
+  return out;
+}
+
+function typeText(decl: TemplateParameter): string {
+  switch (decl.type) {
+    case "integer":
+      return "a whole number";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "true or false";
+    case "string":
+      return "a string";
+    case "array":
+      return "an array of numbers (write [1, 2, 3] or 1,2,3)";
+  }
+}
+
+/**
+ * Read a parameter file: a JSON or YAML mapping of parameter names to values.
+ * @param path the file
+ * @returns the values
+ * @throws FlowTimeError naming the file (and line for YAML syntax errors)
+ */
+export async function readParameterFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    throw fsError(err, "reading parameter file", path);
+  }
+  const located = parseYamlLocated(text, path, "invalid_parameters");
+  try {
+    return asParameterInput(located.value ?? {}, "the parameter file");
+  } catch (err) {
+    throw new FlowTimeError("invalid_parameters", (err as Error).message, { file: path });
+  }
+}

@@ -1,0 +1,281 @@
+// Reads a template file (CONTRACTS 5.1) and checks it with file and line: root fields,
+// parameter declarations, placeholders naming declared parameters, and the model part.
+import { FlowTimeError, fsError } from "../errors.ts";
+import { type FieldPath, parseYamlLocated } from "../model/located_yaml.ts";
+import {
+  checkKeys,
+  describeValue,
+  isRawMap,
+  IssueList,
+  type RawMap,
+  readString,
+} from "../model/issues.ts";
+import { isSafeId } from "../artifacts/paths.ts";
+import { checkSchema } from "../schema/validator.ts";
+import { readParameterDeclarations } from "./_declarations.ts";
+import { checkNodes, checkReferences, readTemplatedNumber } from "./_body.ts";
+import { splitPlaceholders, wholePlaceholder } from "./placeholders.ts";
+import type { Template, TemplateDocument, TemplateParameter } from "./types.ts";
+
+/** Options for {@link parseTemplate}. */
+export interface ParseTemplateOptions {
+  /** File name for messages (default `template.yaml`). */
+  file?: string;
+  /** The id the file name implies; `metadata.id` must equal it. */
+  expectedId?: string;
+}
+
+const ROOT_KEYS = [
+  "schemaVersion",
+  "generator",
+  "mode",
+  "metadata",
+  "window",
+  "parameters",
+  "grid",
+  "nodes",
+  "topology",
+  "outputs",
+  "rng",
+];
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/;
+const BIN_UNITS = ["minutes", "hours", "days", "weeks"];
+
+/**
+ * Parse and check a template.
+ * @param text the template YAML
+ * @param options file name for messages and the id its file name implies
+ * @returns the template
+ * @throws FlowTimeError `template_invalid` naming the file, line and field of the first problem
+ *   (`details` lists every problem)
+ */
+export function parseTemplate(text: string, options: ParseTemplateOptions = {}): Template {
+  const file = options.file ?? "template.yaml";
+  const located = parseYamlLocated(text, file, "template_invalid");
+  const issues = new IssueList(file, located.lineOf);
+  const raw = located.value;
+  if (!isRawMap(raw)) {
+    issues.add(
+      [],
+      `a template must be a YAML mapping with metadata, grid and nodes, got ${describeValue(raw)}`,
+    );
+    issues.throwIfAny("template_invalid");
+    throw new FlowTimeError("template_invalid", "not a mapping", { file });
+  }
+  checkKeys(issues, raw, [], ROOT_KEYS);
+  if (raw.schemaVersion !== 1) {
+    issues.add(["schemaVersion"], `must be 1, got ${describeValue(raw.schemaVersion)}`);
+  }
+  if (raw.generator !== undefined && raw.generator !== "flowtime-sim") {
+    issues.add(["generator"], `must be flowtime-sim, got ${describeValue(raw.generator)}`);
+  }
+  if (raw.mode !== undefined && raw.mode !== "simulation" && raw.mode !== "telemetry") {
+    issues.add(["mode"], `must be simulation or telemetry, got ${describeValue(raw.mode)}`);
+  }
+  checkMetadata(raw.metadata, options.expectedId, issues);
+  checkWindow(raw.window, issues);
+  const parameters = readParameterDeclarations(raw.parameters, issues);
+  checkGrid(raw.grid, issues);
+  checkRng(raw.rng, issues);
+  const nodeIds = checkNodes(raw.nodes, issues);
+  checkReferences(raw, nodeIds, issues);
+  checkPlaceholders(raw, parameters, issues);
+  issues.throwIfAny("template_invalid");
+  // The schema is the published contract: anything the checks above let through must match it.
+  const schema = checkSchema("template", raw);
+  for (const error of schema.errors) {
+    const { path, message } = splitSchemaError(error);
+    issues.add(path, `does not match the template schema: ${message}`);
+  }
+  issues.throwIfAny("template_invalid");
+  const document = { ...raw, parameters } as unknown as TemplateDocument;
+  return { file, document, lineOf: located.lineOf };
+}
+
+/**
+ * Read a template file and parse it.
+ * @param path the file
+ * @param options the id its file name implies, and the name to use in messages (default: path)
+ * @returns the template
+ */
+export async function loadTemplateFile(
+  path: string,
+  options: ParseTemplateOptions = {},
+): Promise<Template> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    throw fsError(err, "reading template", path);
+  }
+  return parseTemplate(text, { file: path, ...options });
+}
+
+function checkMetadata(raw: unknown, expectedId: string | undefined, issues: IssueList): void {
+  if (!isRawMap(raw)) {
+    issues.add(
+      ["metadata"],
+      `must be a mapping with id, title and version, got ${describeValue(raw)}`,
+    );
+    return;
+  }
+  checkKeys(issues, raw, ["metadata"], ["id", "title", "description", "version", "tags"]);
+  const id = raw.id;
+  if (typeof id !== "string" || !isSafeId(id)) {
+    issues.add(
+      ["metadata", "id"],
+      `template id must be literal letters, digits, '.', '_' or '-', got ${describeValue(id)}`,
+    );
+  } else if (expectedId !== undefined && id !== expectedId) {
+    issues.add(
+      ["metadata", "id"],
+      `metadata.id '${id}' differs from the file name '${expectedId}.yaml'; make them equal`,
+    );
+  }
+  readString(issues, raw.title, ["metadata", "title"]);
+  if (raw.description !== undefined && typeof raw.description !== "string") {
+    issues.add(
+      ["metadata", "description"],
+      `must be a string, got ${describeValue(raw.description)}`,
+    );
+  }
+  if (typeof raw.version !== "string" || !SEMVER.test(raw.version)) {
+    issues.add(
+      ["metadata", "version"],
+      `must be a semantic version like 1.0.0, got ${describeValue(raw.version)}`,
+    );
+  }
+  if (raw.tags !== undefined) {
+    if (!Array.isArray(raw.tags)) {
+      issues.add(["metadata", "tags"], `must be a list of strings, got ${describeValue(raw.tags)}`);
+    } else {
+      raw.tags.forEach((t, i) => readString(issues, t, ["metadata", "tags", i]));
+    }
+  }
+}
+
+function checkWindow(raw: unknown, issues: IssueList): void {
+  if (raw === undefined) return;
+  if (!isRawMap(raw)) {
+    issues.add(["window"], `must be a mapping {start, timezone}, got ${describeValue(raw)}`);
+    return;
+  }
+  checkKeys(issues, raw, ["window"], ["start", "timezone"]);
+  if (raw.start !== undefined) checkUtc(raw.start, ["window", "start"], issues);
+  if (raw.timezone !== undefined && raw.timezone !== "UTC") {
+    issues.add(["window", "timezone"], `only UTC is supported, got ${describeValue(raw.timezone)}`);
+  }
+}
+
+function checkUtc(value: unknown, path: FieldPath, issues: IssueList): void {
+  if (typeof value === "string" && wholePlaceholder(value) !== undefined) return;
+  const text = value instanceof Date ? value.toISOString() : value;
+  if (typeof text !== "string" || !ISO_UTC.test(text) || Number.isNaN(Date.parse(text))) {
+    issues.add(
+      path,
+      `must be an ISO 8601 UTC timestamp ending in Z (e.g. 2025-10-07T00:00:00Z) or a placeholder, got ${
+        describeValue(value)
+      }`,
+    );
+  }
+}
+
+function checkGrid(raw: unknown, issues: IssueList): void {
+  if (!isRawMap(raw)) {
+    issues.add(
+      ["grid"],
+      `must be a mapping with bins, binSize and binUnit, got ${describeValue(raw)}`,
+    );
+    return;
+  }
+  checkKeys(issues, raw, ["grid"], ["bins", "binSize", "binUnit", "start"]);
+  readTemplatedNumber(issues, raw.bins, ["grid", "bins"], { integer: true, min: 1, max: 10000 });
+  readTemplatedNumber(issues, raw.binSize, ["grid", "binSize"], {
+    integer: true,
+    min: 1,
+    max: 1000,
+  });
+  const unit = raw.binUnit;
+  if (
+    unit !== undefined &&
+    !(typeof unit === "string" && (BIN_UNITS.includes(unit) || wholePlaceholder(unit)))
+  ) {
+    issues.add(
+      ["grid", "binUnit"],
+      `must be one of ${BIN_UNITS.join(", ")}, got ${describeValue(unit)}`,
+    );
+  }
+  if (raw.start !== undefined) checkUtc(raw.start, ["grid", "start"], issues);
+}
+
+function checkRng(raw: unknown, issues: IssueList): void {
+  if (raw === undefined) return;
+  if (!isRawMap(raw)) {
+    issues.add(["rng"], `must be a mapping {kind, seed}, got ${describeValue(raw)}`);
+    return;
+  }
+  checkKeys(issues, raw, ["rng"], ["kind", "seed"]);
+  if (raw.kind !== undefined && raw.kind !== "pcg32") {
+    issues.add(["rng", "kind"], `must be pcg32, got ${describeValue(raw.kind)}`);
+  }
+  if (raw.seed !== undefined) {
+    readTemplatedNumber(issues, raw.seed, ["rng", "seed"], {
+      integer: true,
+      min: 0,
+      max: 2 ** 53 - 1,
+    });
+  }
+}
+
+// Every `${...}` outside the parameter declarations must be well formed and name a declared
+// parameter; keys never hold placeholders (only values are substituted).
+function checkPlaceholders(raw: RawMap, parameters: TemplateParameter[], issues: IssueList): void {
+  const declared = new Set(parameters.map((p) => p.name));
+  const list = parameters.map((p) => p.name).join(", ") || "none";
+  const walk = (node: unknown, path: FieldPath): void => {
+    if (typeof node === "string") {
+      const { parts, malformed } = splitPlaceholders(node);
+      if (malformed !== undefined) {
+        issues.add(
+          path,
+          `malformed placeholder '${malformed}': write \${name} with a parameter name, or $\${ for a literal \${`,
+        );
+        return;
+      }
+      for (const part of parts) {
+        if (typeof part !== "string" && !declared.has(part.parameter)) {
+          issues.add(
+            path,
+            `placeholder \${${part.parameter}} names no declared parameter (declared: ${list})`,
+          );
+        }
+      }
+    } else if (Array.isArray(node)) node.forEach((item, i) => walk(item, [...path, i]));
+    else if (isRawMap(node)) {
+      for (const [key, item] of Object.entries(node)) {
+        if (key.includes("${")) issues.add([...path, key], "mapping keys cannot hold placeholders");
+        walk(item, [...path, key]);
+      }
+    }
+  };
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === "parameters" || key === "metadata") continue;
+    walk(value, [key]);
+  }
+  if (isRawMap(raw.metadata)) {
+    for (const key of ["title", "description"]) walk(raw.metadata[key], ["metadata", key]);
+  }
+}
+
+function splitSchemaError(error: string): { path: FieldPath; message: string } {
+  const sep = error.indexOf(": ");
+  const pointer = sep < 0 ? "" : error.slice(0, sep);
+  const message = sep < 0 ? error : error.slice(sep + 2);
+  if (pointer === "(root)" || !pointer.startsWith("/")) return { path: [], message };
+  const path = pointer.slice(1).split("/").map((part) => {
+    const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+    return /^\d+$/.test(key) ? Number(key) : key;
+  });
+  return { path, message };
+}

@@ -1,0 +1,84 @@
+// Generate then run: a template and parameters go through a Sim client (in-process or HTTP),
+// and the generated model is evaluated and written as a run that records its template origin.
+import { FlowTimeError } from "../errors.ts";
+import type { TemplateOrigin, WrittenRun } from "../artifacts/writer.ts";
+import { parseModel } from "../model/parse.ts";
+import type { RunMode } from "../model/types.ts";
+import type { SimClient } from "../sim/client.ts";
+import type { GeneratedModel } from "../templates/types.ts";
+import { type RunModelOptions, runParsedModel } from "./run_model.ts";
+
+/** Options for {@link runTemplate}: where and how to write the run, and the mode. */
+export interface RunTemplateOptions extends Omit<RunModelOptions, "template"> {
+  /** Mode to generate for; default the template's mode. Only simulation runs are supported
+   * here: telemetry runs need the capture bundle step. */
+  mode?: RunMode;
+  /** Folder that `file:` sources of the generated model resolve in (default `.`). */
+  sourceDir?: string;
+}
+
+/** What {@link runTemplate} produced. */
+export interface TemplateRun {
+  /** The generated model, provenance and summary. */
+  generated: GeneratedModel;
+  /** The run written. */
+  written: WrittenRun;
+}
+
+/**
+ * Generate a model from a template and write its run bundle, with `model/provenance.json` and
+ * metadata.json carrying the template id, title, version and parameters. With
+ * `deterministic`, the run id is `run_<templateId>_<first 16 hex of inputHash>`.
+ * @param sim the Sim service to generate with
+ * @param templateId template id
+ * @param parameters caller parameter values
+ * @param options runs folder, naming, overwrite, creation time and mode
+ * @returns the generated model and the run written
+ * @throws FlowTimeError from generation (`invalid_parameters`, `template_not_found`, ...),
+ *   from the model parser, `usage` for telemetry mode, `run_exists`
+ */
+export async function runTemplate(
+  sim: SimClient,
+  templateId: string,
+  parameters: Record<string, unknown>,
+  options: RunTemplateOptions = {},
+): Promise<TemplateRun> {
+  if (options.mode === "telemetry") throw telemetryNotSupported(templateId);
+  const generated = await sim.generate(templateId, parameters, options.mode);
+  if (generated.metadata.mode === "telemetry") throw telemetryNotSupported(templateId);
+  const parsed = parseModel(generated.model, { file: `${templateId} (generated)` });
+  const { mode: _mode, sourceDir, ...runOptions } = options;
+  const written = await runParsedModel(parsed, sourceDir ?? ".", {
+    ...runOptions,
+    template: originOf(generated),
+  });
+  return { generated, written };
+}
+
+/**
+ * The template origin a run records for a generated model.
+ * @param generated what the Sim service returned
+ * @returns the origin for the run writer
+ */
+export function originOf(generated: GeneratedModel): TemplateOrigin {
+  const p = generated.provenance;
+  const m = generated.metadata;
+  return {
+    templateId: m.templateId,
+    templateTitle: m.templateTitle,
+    templateVersion: m.templateVersion,
+    ...(typeof p.generator === "string" ? { generator: p.generator } : {}),
+    ...(typeof p.modelId === "string" ? { modelId: p.modelId } : {}),
+    ...(typeof p.generatedAt === "string" ? { generatedAtUtc: p.generatedAt } : {}),
+    ...(typeof p.inputHash === "string" ? { inputHash: p.inputHash } : {}),
+    parameters: p.parameters && typeof p.parameters === "object" ? { ...p.parameters } : {},
+    provenance: p as unknown as Record<string, unknown>,
+  };
+}
+
+function telemetryNotSupported(templateId: string): FlowTimeError {
+  return new FlowTimeError(
+    "usage",
+    `running template '${templateId}' in telemetry mode needs a capture bundle step that is not available yet; generate the model with 'flowtime templates generate ${templateId} --mode telemetry --param telemetryDir=<dir>' instead, or run in simulation mode`,
+  );
+}

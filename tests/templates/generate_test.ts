@@ -1,0 +1,263 @@
+// Generate: provenance (modelId, inputHash), determinism, modes, injection safety, and which
+// side (parameters or template) an invalid generated model is blamed on.
+import assert from "node:assert/strict";
+import { parse } from "yaml";
+import { generateModel } from "../../lib/templates/generate.ts";
+import { parseTemplate } from "../../lib/templates/parse.ts";
+import { parseModel } from "../../lib/model/parse.ts";
+import { sha256Hex } from "../../lib/artifacts/hash.ts";
+import { FlowTimeError } from "../../lib/errors.ts";
+import { assertMatchesSchema, FIXED_TIME } from "../_helpers.ts";
+import { MINI } from "./_samples.ts";
+
+const mini = parseTemplate(MINI, { file: "mini.yaml", expectedId: "mini" });
+
+function refusedWith(code: string, fn: () => unknown): FlowTimeError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof FlowTimeError, String(err));
+    assert.equal(err.code, code, err.message);
+    return err;
+  }
+  assert.fail("generation succeeded");
+}
+
+Deno.test("the generated model of the sample, byte for byte", () => {
+  const g = generateModel(mini, {}, { generatedAt: FIXED_TIME });
+  const expectedBody = `schemaVersion: 1
+mode: simulation
+metadata:
+  id: mini
+  title: Mini
+  version: 1.2.3
+grid:
+  bins: 3
+  binSize: 5
+  binUnit: minutes
+  start: "2025-10-07T00:00:00Z"
+nodes:
+  - id: arrivals
+    kind: const
+    values: [1, 20, 3]
+  - id: served
+    kind: expr
+    expr: MIN(arrivals, 10)
+  - id: backlog
+    kind: expr
+    expr: arrivals - served
+topology:
+  nodes:
+    - id: Svc
+      kind: service
+      description: mini service
+      semantics:
+        arrivals: arrivals
+        served: served
+  edges: []
+`;
+  assert.equal(g.model.slice(0, expectedBody.length), expectedBody);
+  assert.equal(g.provenance.modelId, sha256Hex(expectedBody));
+  assert.equal(
+    g.model.slice(expectedBody.length),
+    `provenance:
+  generator: flowtime-sim/0.1.0
+  generatedAt: "2025-10-07T00:00:00Z"
+  templateId: mini
+  templateVersion: 1.2.3
+  mode: simulation
+  modelId: ${sha256Hex(expectedBody)}
+  parameters:
+    bins: 3
+    start: "2025-10-07T00:00:00Z"
+    rate: 10
+    pattern: [1, 20, 3]
+    label: mini service
+    enabled: true
+  inputHash: ${g.provenance.inputHash}
+`,
+  );
+});
+
+Deno.test("inputHash is the sha256 of canonical JSON {templateId, templateVersion, mode, parameters}", () => {
+  const g = generateModel(mini, { rate: 5, bins: 3 }, { generatedAt: FIXED_TIME });
+  const canonical =
+    '{"mode":"simulation","parameters":{"bins":3,"enabled":true,"label":"mini service","pattern":[1,20,3],"rate":5,"start":"2025-10-07T00:00:00Z"},"templateId":"mini","templateVersion":"1.2.3"}';
+  assert.equal(g.provenance.inputHash, `sha256:${sha256Hex(canonical)}`);
+});
+
+Deno.test("provenance is the model's last root key and matches the provenance schema", () => {
+  const g = generateModel(mini, {}, { generatedAt: FIXED_TIME });
+  const doc = parse(g.model) as Record<string, unknown>;
+  assert.equal(Object.keys(doc).at(-1), "provenance");
+  assert.deepEqual(doc.provenance, g.provenance);
+  assertMatchesSchema("provenance", g.provenance, "provenance");
+  assert.deepEqual(g.metadata, {
+    templateId: "mini",
+    templateTitle: "Mini",
+    templateVersion: "1.2.3",
+    mode: "simulation",
+    modelHash: `sha256:${sha256Hex(g.model)}`,
+    hasTelemetrySources: false,
+  });
+});
+
+Deno.test("the same template, parameters and generation time give the same bytes", () => {
+  const a = generateModel(mini, { rate: 7 }, { generatedAt: FIXED_TIME });
+  const b = generateModel(mini, { rate: 7 }, { generatedAt: FIXED_TIME });
+  assert.equal(a.model, b.model);
+});
+
+Deno.test("another generation time changes only generatedAt (modelId and inputHash stay)", () => {
+  const a = generateModel(mini, {}, { generatedAt: FIXED_TIME });
+  const b = generateModel(mini, {}, { generatedAt: "2026-01-01T00:00:00Z" });
+  assert.equal(a.provenance.modelId, b.provenance.modelId);
+  assert.equal(a.provenance.inputHash, b.provenance.inputHash);
+  assert.equal(
+    a.model.replace(`generatedAt: "${FIXED_TIME}"`, 'generatedAt: "2026-01-01T00:00:00Z"'),
+    b.model,
+  );
+});
+
+Deno.test("SOURCE_DATE_EPOCH fixes generatedAt when no time is given", () => {
+  const before = Deno.env.get("SOURCE_DATE_EPOCH");
+  Deno.env.set("SOURCE_DATE_EPOCH", "1759795200");
+  try {
+    assert.equal(generateModel(mini, {}).provenance.generatedAt, "2025-10-07T00:00:00Z");
+  } finally {
+    if (before === undefined) Deno.env.delete("SOURCE_DATE_EPOCH");
+    else Deno.env.set("SOURCE_DATE_EPOCH", before);
+  }
+});
+
+Deno.test("a string parameter holding a newline and YAML cannot change the model's structure", () => {
+  const injected = "x\nnodes: []";
+  const g = generateModel(mini, { label: injected }, { generatedAt: FIXED_TIME });
+  const parsed = parseModel(g.model);
+  assert.deepEqual(parsed.model.nodes.map((n) => n.id), ["arrivals", "served", "backlog"]);
+  const doc = parse(g.model) as { topology: { nodes: Array<{ description: string }> } };
+  assert.equal(doc.topology.nodes[0].description, injected);
+  assert.equal(g.provenance.parameters.label, injected);
+});
+
+Deno.test("text interpolated into a longer string cannot change the structure either", () => {
+  const g = generateModel(mini, { dir: "d\nnodes: []\n#" }, {
+    mode: "telemetry",
+    generatedAt: FIXED_TIME,
+  });
+  const parsed = parseModel(g.model);
+  assert.equal(parsed.model.nodes.length, 3);
+  assert.deepEqual(parsed.model.nodes[0], {
+    id: "arrivals",
+    kind: "const",
+    source: "d\nnodes: []\n#/Svc_arrivals.csv",
+  });
+});
+
+Deno.test("simulation mode drops source fields", () => {
+  const g = generateModel(mini, { dir: "capture" }, { generatedAt: FIXED_TIME });
+  assert.doesNotMatch(g.model, /source:/);
+  assert.equal(parseModel(g.model).model.mode, "simulation");
+});
+
+Deno.test("telemetry mode turns every node with a source into {id, kind: const, source}", () => {
+  const g = generateModel(mini, { dir: "capture" }, { mode: "telemetry", generatedAt: FIXED_TIME });
+  const model = parseModel(g.model).model;
+  assert.equal(model.mode, "telemetry");
+  assert.deepEqual(model.nodes, [
+    { id: "arrivals", kind: "const", source: "capture/Svc_arrivals.csv" },
+    { id: "served", kind: "const", source: "capture/Svc_served.csv" },
+    { id: "backlog", kind: "expr", expr: "arrivals - served" },
+  ]);
+  assert.equal(g.metadata.hasTelemetrySources, true);
+  assert.equal(g.provenance.mode, "telemetry");
+});
+
+Deno.test("telemetry mode without telemetryDir names the missing parameter", () => {
+  const err = refusedWith(
+    "invalid_parameters",
+    () => generateModel(mini, {}, { mode: "telemetry" }),
+  );
+  assert.deepEqual(err.details, [{
+    parameter: "dir",
+    message:
+      "has no value: nodes[0].source uses it in telemetry mode, it was not given and it has no default",
+  }]);
+});
+
+Deno.test("an unknown mode is refused", () => {
+  const err = refusedWith("invalid_mode", () => generateModel(mini, {}, { mode: "replay" }));
+  assert.equal(err.message, "mode must be simulation or telemetry, got 'replay'");
+});
+
+Deno.test("parameters that are not a mapping are refused", () => {
+  refusedWith("invalid_body", () => generateModel(mini, [1, 2]));
+  refusedWith("invalid_body", () => generateModel(mini, "bins=3"));
+});
+
+Deno.test("every invalid parameter is listed in details", () => {
+  const err = refusedWith(
+    "invalid_parameters",
+    () => generateModel(mini, { bins: "three", rate: 101, pattern: [1, -1, 3], colour: "red" }),
+  );
+  assert.deepEqual(err.details, [
+    {
+      parameter: "colour",
+      message:
+        "is not a parameter of this template (parameters: bins, start, rate, pattern, label, dir, enabled)",
+    },
+    { parameter: "bins", message: 'must be a whole number, got "three"' },
+    { parameter: "rate", message: "101 is above the maximum 100 (allowed: 0..100)" },
+    { parameter: "pattern", message: "element [1] = -1 is below the minimum 0 (allowed: 0..50)" },
+  ]);
+  assert.match(err.message, /^template mini: parameter 'colour' is not a parameter/);
+});
+
+Deno.test("an array whose length differs from bins names the array parameter", () => {
+  const err = refusedWith("invalid_parameters", () => generateModel(mini, { bins: 4 }));
+  assert.deepEqual(err.details, [{
+    parameter: "pattern",
+    message:
+      "has 3 values but grid.bins is 4 (parameter 'bins'); const node 'arrivals' needs exactly one value per bin",
+  }]);
+});
+
+Deno.test("a start that is not a UTC timestamp is blamed on the start parameter", () => {
+  const err = refusedWith("invalid_parameters", () => generateModel(mini, { start: "yesterday" }));
+  const details = err.details as Array<{ parameter: string; message: string }>;
+  assert.equal(details.length, 1);
+  assert.equal(details[0].parameter, "start");
+  assert.match(
+    details[0].message,
+    /^gives grid\.start a value the model refuses: must be an ISO 8601 UTC timestamp/,
+  );
+});
+
+Deno.test("a problem in the template itself is a template_invalid error at the template's line", () => {
+  const broken = parseTemplate(MINI.replace('expr: "arrivals - served"', 'expr: "backlog + 1"'), {
+    file: "mini.yaml",
+  });
+  const err = refusedWith("template_invalid", () => generateModel(broken, {}));
+  assert.equal(err.file, "mini.yaml");
+  assert.equal(err.line, 53);
+  assert.equal(err.path, "nodes[2].expr");
+  assert.match(
+    err.message,
+    /^mini\.yaml:53: nodes\[2\]\.expr: the model this template generates is not valid: .*refers to itself/,
+  );
+});
+
+Deno.test("a reference cycle in the template is template_invalid naming the cycle once", () => {
+  const cyclic = parseTemplate(
+    MINI.replace('expr: "arrivals - served"', 'expr: "served2 + 1"')
+      .replace("topology:", '  - id: served2\n    kind: expr\n    expr: "backlog * 2"\ntopology:'),
+    { file: "mini.yaml" },
+  );
+  const err = refusedWith("template_invalid", () => generateModel(cyclic, {}));
+  assert.equal(err.line, 54);
+  assert.equal(err.path, "nodes[3]");
+  assert.equal(
+    err.message,
+    "mini.yaml:54: nodes[3]: the model this template generates is not valid: cycle: served2 -> backlog -> served2; break it with SHIFT(x, 1) on a self-reference or remove one reference",
+  );
+});
