@@ -50,6 +50,7 @@ export {
 } from "./lib/schema/validator.ts";
 export {
   type LoadedSources,
+  type LoadSourcesOptions,
   loadTelemetrySources,
   sourcedNodes,
   sourcePath,
