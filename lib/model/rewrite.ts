@@ -5,12 +5,18 @@ import { FlowTimeError } from "../errors.ts";
 import type { ParsedModel } from "./parse.ts";
 
 /**
- * Replace the `source` of const nodes (or the `file:` semantic a legacy node came from).
+ * Replace the `source` of const nodes (or the `file:` semantic a legacy node came from), and
+ * add keys to the model's embedded `provenance` block when it has one.
  * @param parsed the parsed model
  * @param sources new source reference by node id
+ * @param provenance keys to set inside `provenance:` (ignored when the model has none)
  * @returns the edited model text
  */
-export function rewriteSources(parsed: ParsedModel, sources: ReadonlyMap<string, string>): string {
+export function rewriteSources(
+  parsed: ParsedModel,
+  sources: ReadonlyMap<string, string>,
+  provenance: Record<string, unknown> = {},
+): string {
   const doc = parseDocument(parsed.text, { keepSourceTokens: false });
   for (const [nodeId, source] of sources) {
     const path = parsed.nodePaths.get(nodeId);
@@ -21,6 +27,9 @@ export function rewriteSources(parsed: ParsedModel, sources: ReadonlyMap<string,
     // semantic value itself.
     const target = path[0] === "nodes" ? [...path, "source"] : [...path];
     doc.setIn(target, source);
+  }
+  if (parsed.model.provenance) {
+    for (const [key, value] of Object.entries(provenance)) doc.setIn(["provenance", key], value);
   }
   return doc.toString({ lineWidth: 0 });
 }

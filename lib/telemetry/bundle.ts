@@ -91,13 +91,15 @@ export async function readCaptureFolder(dir: string): Promise<CaptureFolder> {
 
 /** What {@link bundleTelemetryRun} needs. */
 export interface BundleTelemetryRequest {
-  /** The capture folder. */
+  /** The capture folder, as the caller names it (recorded in provenance). */
   captureDir: string;
+  /** The capture folder already read (else read from `captureDir`, resolved in `modelDir`). */
+  captureFolder?: CaptureFolder;
   /** Text of the telemetry-mode model (e.g. generated from a template). */
   modelText: string;
   /** Model file name for messages. */
   modelFile?: string;
-  /** Folder relative `source` paths in the model are resolved against (default: the capture). */
+  /** Folder relative paths (the model's sources, `captureDir`) resolve in (default `.`). */
   modelDir?: string;
   /** Runs folder (default `$FLOWTIME_DATA_DIR/runs`). */
   runsDir?: string;
@@ -122,7 +124,8 @@ export interface BundleTelemetryRequest {
  *   `hash_mismatch` (a file changed after capture), `model_invalid` (not a telemetry model)
  */
 export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<WrittenRun> {
-  const capture = await readCaptureFolder(req.captureDir);
+  const modelDir = resolve(req.modelDir ?? ".");
+  const capture = req.captureFolder ?? await readCaptureFolder(resolve(modelDir, req.captureDir));
   const parsed = parseModel(req.modelText, { file: req.modelFile ?? "model.yaml" });
   const model = parsed.model;
   if (model.mode !== "telemetry") {
@@ -144,7 +147,6 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     );
   }
   const listed = new Map(capture.manifest.files.map((f) => [f.path, f]));
-  const modelDir = resolve(req.modelDir ?? capture.dir);
   const rewrites = new Map<string, string>();
   const files = new Map<string, string>();
   const copies: Array<{ path: string; data: Uint8Array | string }> = [];
@@ -230,6 +232,12 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     capture: captureLink,
     modelFiles: copies,
   });
+}
+
+const UNIT_MINUTES: Record<string, number> = { minutes: 1, hours: 60, days: 1440, weeks: 10080 };
+
+function binMinutes(size: number, unit: string | undefined): number {
+  return size * (UNIT_MINUTES[unit ?? "minutes"] ?? NaN);
 }
 
 // A source names a file of the capture: an absolute path inside the capture folder, or a path

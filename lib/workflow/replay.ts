@@ -1,0 +1,140 @@
+// The loop's engine side: a capture folder and a template become a telemetry-mode run. Grid
+// and telemetryDir parameters are bound from the capture manifest, the rest are checked
+// against the template's declarations (from the Sim client, local or remote), then the model
+// is generated in telemetry mode and bundled with the captured files.
+import { FlowTimeError } from "../errors.ts";
+import type { WrittenRun } from "../artifacts/writer.ts";
+import type { BinUnit } from "../model/types.ts";
+import type { SimClient } from "../sim/client.ts";
+import type { GeneratedModel } from "../templates/types.ts";
+import { bundleTelemetryRun, type CaptureFolder, readCaptureFolder } from "../telemetry/bundle.ts";
+import type { RunModelOptions } from "./run_model.ts";
+import { originOf } from "./run_template.ts";
+
+const MINUTES: Record<BinUnit, number> = { minutes: 1, hours: 60, days: 1440, weeks: 10080 };
+
+/** Options for {@link replayCapture}. */
+export interface ReplayOptions
+  extends Omit<RunModelOptions, "template" | "capture" | "modelFiles"> {
+  /** Folder the capture path and relative sources are resolved in (default `.`). */
+  sourceDir?: string;
+  /** Only bind and generate; write nothing. */
+  dryRun?: boolean;
+}
+
+/** What {@link replayCapture} did. */
+export interface CaptureReplay {
+  /** Parameters the model was generated with (caller values plus those bound from the capture). */
+  parameters: Record<string, unknown>;
+  /** Names of the parameters filled from the capture manifest. */
+  boundFromCapture: string[];
+  /** The generated telemetry-mode model. */
+  generated: GeneratedModel;
+  /** The run written (absent on a dry run). */
+  written?: WrittenRun;
+}
+
+/**
+ * Fill `telemetryDir`, `bins`, `binSize` and `start` from a capture unless the caller set
+ * them, and check the caller's grid agrees with the capture.
+ * @param sim Sim client whose template declarations are used
+ * @param templateId template id
+ * @param capture the capture folder, read
+ * @param captureRef the capture folder as the generated model should name it
+ * @param parameters caller values
+ * @returns merged parameters and which ones were bound from the capture
+ * @throws FlowTimeError `invalid_parameters` when the template cannot run in telemetry mode,
+ *   `capture_invalid` when the caller's grid disagrees with the capture
+ */
+export async function bindCaptureParameters(
+  sim: SimClient,
+  templateId: string,
+  capture: CaptureFolder,
+  captureRef: string,
+  parameters: Record<string, unknown>,
+): Promise<{ parameters: Record<string, unknown>; boundFromCapture: string[] }> {
+  const detail = await sim.getTemplate(templateId);
+  const declared = new Set(detail.parameters.map((p) => p.name));
+  if (!declared.has("telemetryDir")) {
+    throw new FlowTimeError(
+      "invalid_parameters",
+      `template '${templateId}' declares no telemetryDir parameter, so it cannot read a capture; add a string parameter telemetryDir and const sources "\${telemetryDir}/<Node>_<metric>.csv", or run it in simulation mode`,
+      { details: [{ parameter: "telemetryDir", message: "not declared by the template" }] },
+    );
+  }
+  const grid = capture.manifest.grid;
+  const unit = (grid.binUnit ?? "minutes") as BinUnit;
+  if (!(unit in MINUTES)) {
+    throw new FlowTimeError(
+      "capture_invalid",
+      `the capture's grid has an unknown binUnit '${grid.binUnit}'`,
+    );
+  }
+  const fromCapture: Record<string, unknown> = {
+    telemetryDir: captureRef,
+    bins: grid.bins,
+    // Templates declare binSize in minutes.
+    binSize: grid.binSize * MINUTES[unit],
+  };
+  const start = (capture.manifest as { window?: { startTimeUtc?: string } }).window?.startTimeUtc;
+  if (typeof start === "string") fromCapture.start = start;
+  const merged = { ...parameters };
+  const bound: string[] = [];
+  for (const [name, value] of Object.entries(fromCapture)) {
+    if (!declared.has(name)) continue;
+    const given = merged[name];
+    if (given === undefined || given === null) {
+      merged[name] = value;
+      bound.push(name);
+    } else if (name === "bins" || name === "binSize") {
+      if (Number(given) !== value) {
+        throw new FlowTimeError(
+          "capture_invalid",
+          `${name} = ${given} disagrees with the capture, which has ${name} = ${value}; leave ${name} out to take it from the capture`,
+          { details: [{ parameter: name, message: `the capture has ${value}` }] },
+        );
+      }
+    }
+  }
+  return { parameters: merged, boundFromCapture: bound };
+}
+
+/**
+ * Replay a capture through a template: bind parameters from the capture, generate the model
+ * in telemetry mode through the Sim client, then verify, copy and evaluate the captured files
+ * into a new run (see `bundleTelemetryRun`).
+ * @param sim the Sim service (in-process or HTTP)
+ * @param templateId template id
+ * @param captureDir the capture folder (as the caller names it; recorded in provenance)
+ * @param parameters caller parameter values
+ * @param options run naming, overwrite, creation time, source folder, dry run
+ * @returns parameters, generated model and the written run
+ */
+export async function replayCapture(
+  sim: SimClient,
+  templateId: string,
+  captureDir: string,
+  parameters: Record<string, unknown>,
+  options: ReplayOptions = {},
+): Promise<CaptureReplay> {
+  const sourceDir = options.sourceDir ?? ".";
+  const capture = await readCaptureFolder(resolveFrom(sourceDir, captureDir));
+  const bound = await bindCaptureParameters(sim, templateId, capture, captureDir, parameters);
+  const generated = await sim.generate(templateId, bound.parameters, "telemetry");
+  if (options.dryRun) return { ...bound, generated };
+  const { sourceDir: _s, dryRun: _d, ...runOptions } = options;
+  const written = await bundleTelemetryRun({
+    ...runOptions,
+    captureDir,
+    captureFolder: capture,
+    modelText: generated.model,
+    modelFile: `${templateId} (generated, telemetry)`,
+    modelDir: sourceDir,
+    template: originOf(generated),
+  });
+  return { ...bound, generated, written };
+}
+
+function resolveFrom(base: string, path: string): string {
+  return path.startsWith("/") || base === "." ? path : `${base.replace(/\/+$/, "")}/${path}`;
+}
