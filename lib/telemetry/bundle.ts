@@ -187,9 +187,16 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     path: `${RUN_TELEMETRY_DIR}/${RUN_TELEMETRY_MANIFEST}`,
     data: capture.manifestBytes,
   });
-  const rewritten: ParsedModel = parseModel(rewriteSources(parsed, rewrites), {
-    file: parsed.file,
-  });
+  const telemetryLink = {
+    captureDir: req.captureDir,
+    manifestHash: capture.manifestHash,
+    checksum: capture.manifest.checksum,
+    runId: capture.manifest.provenance.runId,
+  };
+  const rewritten: ParsedModel = parseModel(
+    rewriteSources(parsed, rewrites, { telemetry: telemetryLink }),
+    { file: parsed.file },
+  );
   const loaded = await loadTelemetrySources(rewritten.model, "/", { files, filesOnly: true });
   const evaluation = evaluateModel(rewritten.model, {
     sources: loaded.sources,
@@ -206,15 +213,7 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     ? {
       ...req.template,
       provenance: req.template.provenance
-        ? {
-          ...req.template.provenance,
-          telemetry: {
-            captureDir: req.captureDir,
-            manifestHash: capture.manifestHash,
-            checksum: capture.manifest.checksum,
-            runId: capture.manifest.provenance.runId,
-          },
-        }
+        ? { ...req.template.provenance, telemetry: telemetryLink }
         : undefined,
     }
     : undefined;
