@@ -54,4 +54,5 @@ export {
   sourcedNodes,
   sourcePath,
 } from "./lib/telemetry/loader.ts";
+export * from "./lib/telemetry/mod.ts";
 export { runModelFile, type RunModelOptions, runParsedModel } from "./lib/workflow/run_model.ts";

@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { dataDir as defaultDataDir, templatesDir as defaultTemplatesDir } from "./lib/config.ts";
 import { errorResponse } from "./server/errors.ts";
 import { createLogger, type Logger } from "./server/logger.ts";
+import { registerTelemetryRoutes } from "./server/telemetry.ts";
 import { TOOLKIT_VERSION } from "./lib/version.ts";
 
 /** Options for {@link createApp}. */
@@ -65,6 +66,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
+  registerTelemetryRoutes(app, settings);
 
   app.notFound((c) =>
     c.json({

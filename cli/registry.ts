@@ -4,11 +4,14 @@ import { runCommand } from "./run.ts";
 import { validateCommand } from "./validate.ts";
 import { gcCommand } from "./gc.ts";
 import { serveCommand } from "./serve.ts";
+import { captureCommand, telemetryCaptureCommand } from "./telemetry.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
   runCommand,
   validateCommand,
+  telemetryCaptureCommand,
+  captureCommand,
   serveCommand,
   gcCommand,
 ];

@@ -20,12 +20,14 @@ export interface FormatSeriesOptions {
   dropBins?: ReadonlySet<number>;
   /** Write NaN as an empty cell instead of `NaN` (telemetry gaps). */
   nanAsEmpty?: boolean;
+  /** Bins written with an empty value cell whatever their value (injected telemetry gaps). */
+  emptyBins?: ReadonlySet<number>;
 }
 
 /**
  * Write a series as CSV text: header, one `index,value` row per bin, LF line ends.
  * @param values the series
- * @param options rows to drop and how to write NaN
+ * @param options rows to drop, cells to leave empty and how to write NaN
  * @returns the CSV text
  */
 export function formatSeriesCsv(
@@ -34,10 +36,12 @@ export function formatSeriesCsv(
 ): string {
   const rows: string[] = [SERIES_CSV_HEADER];
   const drop = options.dropBins;
+  const empty = options.emptyBins;
   for (let i = 0; i < values.length; i++) {
     if (drop?.has(i)) continue;
     const v = values[i];
-    rows.push(`${i},${options.nanAsEmpty && Number.isNaN(v) ? "" : formatValue(v)}`);
+    const blank = (options.nanAsEmpty && Number.isNaN(v)) || empty?.has(i);
+    rows.push(`${i},${blank ? "" : formatValue(v)}`);
   }
   return rows.join("\n") + "\n";
 }

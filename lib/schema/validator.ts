@@ -8,6 +8,10 @@ import runSchema from "../../schemas/run.schema.json" with { type: "json" };
 import seriesIndexSchema from "../../schemas/series-index.schema.json" with { type: "json" };
 import runManifestSchema from "../../schemas/run-manifest.schema.json" with { type: "json" };
 import modelMetadataSchema from "../../schemas/model-metadata.schema.json" with { type: "json" };
+import telemetryManifestSchema from "../../schemas/telemetry-manifest.schema.json" with {
+  type: "json",
+};
+import gapsSchema from "../../schemas/gaps.schema.json" with { type: "json" };
 
 /** Every published schema, by name (file `schemas/<name>.schema.json`). */
 export const SCHEMAS = {
@@ -16,6 +20,8 @@ export const SCHEMAS = {
   "series-index": seriesIndexSchema,
   "run-manifest": runManifestSchema,
   "model-metadata": modelMetadataSchema,
+  "telemetry-manifest": telemetryManifestSchema,
+  gaps: gapsSchema,
 } as const;
 
 /** Name of a published schema. */

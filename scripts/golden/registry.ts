@@ -1,6 +1,7 @@
 // The golden sets: checked-in outputs under fixtures/ that `deno task golden` regenerates and
 // tests/golden_test.ts compares byte for byte. Each area registers its set here.
 import { runGoldens } from "./runs.ts";
+import { captureGoldens } from "./captures.ts";
 
 /** A set of checked-in outputs and how to produce them. */
 export interface GoldenSet {
@@ -13,4 +14,4 @@ export interface GoldenSet {
 }
 
 /** All golden sets, in the order they are generated. */
-export const GOLDEN_SETS: readonly GoldenSet[] = [runGoldens];
+export const GOLDEN_SETS: readonly GoldenSet[] = [runGoldens, captureGoldens];

@@ -1,0 +1,333 @@
+// The capture pipeline: read a run bundle, write one CSV per topology node metric (with gaps
+// applied) plus manifest.json into a temp folder renamed into place; or, dry, only plan it.
+import { basename, dirname, join, resolve } from "node:path";
+import { FlowTimeError, fsError } from "../errors.ts";
+import { writeFolderAtomically } from "../artifacts/atomic.ts";
+import { resolveTimestamp } from "../artifacts/clock.ts";
+import { hashOf } from "../artifacts/hash.ts";
+import { toJsonText } from "../artifacts/json.ts";
+import { isWithin, resolveInside } from "../artifacts/paths.ts";
+import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
+import { type ParsedSeries, parseSeriesCsv } from "../artifacts/series_csv.ts";
+import { dataDir as defaultDataDir } from "../config.ts";
+import { type CaptureBinding, captureBindings } from "./bindings.ts";
+import { captureSeries } from "./capture_series.ts";
+import { checkGapConfig } from "./gap_config.ts";
+import { gapPlanFor } from "./gaps.ts";
+import { buildTelemetryManifest, captureProvenance, templateOf } from "./manifest.ts";
+import type {
+  CaptureLogEvent,
+  CaptureResult,
+  CaptureWarning,
+  GapConfigDocument,
+  TelemetryManifestFile,
+} from "./types.ts";
+
+/** Progress of a capture, reported after each file. */
+export interface CaptureProgress {
+  /** Files done so far. */
+  done: number;
+  /** Files in all. */
+  total: number;
+  /** File just done. */
+  path: string;
+}
+
+/** Options for {@link captureRun}. */
+export interface CaptureOptions {
+  /** The run folder to capture. */
+  runDir: string;
+  /** Capture folder; default `<dataDir>/telemetry/<runId>`. Must not overlap the run folder. */
+  outputDir?: string;
+  /** Data folder for the default capture folder (default `$FLOWTIME_DATA_DIR` or `./data`). */
+  dataDir?: string;
+  /** Gap configuration (see `parseGapConfig`, `loadGapConfig`, `gapConfigFromValue`). */
+  gaps?: GapConfigDocument;
+  /** Plan only: read and check everything, compute every hash, write nothing at all. */
+  dryRun?: boolean;
+  /** Capture time (ISO UTC); else `SOURCE_DATE_EPOCH`, else now. */
+  capturedAt?: string;
+  /** Replace an existing capture folder (only one holding a manifest.json). */
+  overwrite?: boolean;
+  /** Receives the structured log events (start, file, warning, finish, error). */
+  onLog?: (event: CaptureLogEvent) => void;
+  /** Receives progress after each file; throwing from it aborts the capture cleanly. */
+  onProgress?: (progress: CaptureProgress) => void;
+  /** Abort between files; nothing is left behind. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The default capture folder of a run: `<dataDir>/telemetry/<runId>`.
+ * @param runId the run id
+ * @param base data folder (default `$FLOWTIME_DATA_DIR` or `./data`)
+ * @returns the folder path
+ */
+export function defaultCaptureDir(runId: string, base: string = defaultDataDir()): string {
+  return join(base, "telemetry", runId);
+}
+
+/**
+ * Capture a run as a telemetry bundle (CONTRACTS section 6). Series are processed one at a
+ * time, so memory stays flat however many nodes the run has. The folder is built in a temp
+ * sibling and renamed into place: a failure or abort leaves no capture folder.
+ * @param options run folder, output, gaps, timestamps and callbacks
+ * @returns the manifest written (or, for a dry run, the one that would be) and its hash
+ * @throws FlowTimeError `run_not_found`, `bundle_invalid`, `hash_mismatch` (damaged run),
+ *   `capture_invalid` (nothing to capture, bad node ids, output overlapping the run),
+ *   `gaps_invalid`, `output_exists`, `interrupted`, IO codes
+ */
+export async function captureRun(options: CaptureOptions): Promise<CaptureResult> {
+  const started = performance.now();
+  const base: Record<string, unknown> = { runId: basename(resolve(options.runDir)) };
+  const log = (level: CaptureLogEvent["level"], event: string, fields: object = {}) =>
+    options.onLog?.(
+      { ts: new Date().toISOString(), level, event, ...base, ...fields } as CaptureLogEvent,
+    );
+  try {
+    const capturedAtUtc = resolveTimestamp(options.capturedAt, "--captured-at");
+    const bundle = await readRunBundle(options.runDir);
+    base.runId = bundle.runId;
+    const template = templateOf(bundle);
+    if (template) base.templateId = template.templateId;
+    if (options.gaps) base.gapsHash = options.gaps.hash;
+
+    const { bindings, skipped } = captureBindings(bundle);
+    const bins = bundle.runJson.grid.bins;
+    if (options.gaps) {
+      checkGapConfig(options.gaps, {
+        bins,
+        nodes: bundle.parsedModel().model.topology?.nodes.map((n) => n.id) ?? [],
+        files: bindings,
+      });
+    }
+    const outputDir = options.outputDir ??
+      defaultCaptureDir(bundle.runId, options.dataDir ?? defaultDataDir());
+    await checkOutput(bundle.dir, outputDir, options.overwrite === true);
+
+    log("info", "capture.start", {
+      outputDir,
+      dryRun: options.dryRun === true,
+      files: bindings.length,
+      bins,
+      capturedAtUtc,
+      ...(options.gaps?.config.seed !== undefined ? { gapsSeed: options.gaps.config.seed } : {}),
+    });
+
+    const produce = async (write?: (path: string, bytes: Uint8Array) => Promise<void>) => {
+      const files: TelemetryManifestFile[] = [];
+      const warnings: CaptureWarning[] = [];
+      for (const binding of bindings) {
+        if (options.signal?.aborted) {
+          throw new FlowTimeError(
+            "interrupted",
+            `capture of run ${bundle.runId} interrupted; nothing was written`,
+          );
+        }
+        const source = await readSourceSeries(bundle, binding, bins);
+        const plan = options.gaps
+          ? gapPlanFor(options.gaps.config, {
+            nodeId: binding.nodeId,
+            semantic: binding.semantic,
+            bins,
+          })
+          : undefined;
+        const captured = captureSeries(source, plan, {
+          nodeId: binding.nodeId,
+          metric: binding.metric,
+          sourceSeries: binding.sourceSeries,
+          bins,
+        });
+        const bytes = new TextEncoder().encode(captured.text);
+        if (write) await write(binding.path, bytes);
+        const file: TelemetryManifestFile = {
+          nodeId: binding.nodeId,
+          metric: binding.metric,
+          path: binding.path,
+          hash: hashOf(bytes),
+          points: captured.points,
+          sourceSeries: binding.sourceSeries,
+        };
+        files.push(file);
+        log("info", "capture.file", file);
+        for (const w of captured.warnings) {
+          warnings.push(w);
+          log("warn", "capture.warning", w);
+        }
+        options.onProgress?.({ done: files.length, total: bindings.length, path: binding.path });
+      }
+      const manifest = buildTelemetryManifest({
+        grid: bundle.runJson.grid,
+        files,
+        warnings,
+        ...(options.gaps
+          ? {
+            gaps: {
+              hash: options.gaps.hash,
+              ...(options.gaps.config.seed !== undefined ? { seed: options.gaps.config.seed } : {}),
+            },
+          }
+          : {}),
+        provenance: captureProvenance(bundle, capturedAtUtc),
+      });
+      const manifestText = toJsonText(manifest);
+      if (write) await write("manifest.json", new TextEncoder().encode(manifestText));
+      return { manifest, manifestHash: hashOf(manifestText) };
+    };
+
+    const { manifest, manifestHash } = options.dryRun
+      ? await produce()
+      : await writeFolderAtomically(
+        outputDir,
+        (tmp) =>
+          produce(async (path, bytes) => {
+            try {
+              await Deno.writeFile(join(tmp, path), bytes);
+            } catch (err) {
+              throw fsError(err, "writing", join(outputDir, path));
+            }
+          }),
+        { overwrite: options.overwrite, what: "capture folder" },
+      );
+    const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+    log("info", "capture.finish", {
+      dryRun: options.dryRun === true,
+      files: manifest.files.length,
+      warnings: manifest.warnings.length,
+      checksum: manifest.checksum,
+      manifestHash,
+      durationMs,
+    });
+    return {
+      dryRun: options.dryRun === true,
+      runId: bundle.runId,
+      runDir: bundle.dir,
+      outputDir,
+      manifest,
+      manifestHash,
+      skipped,
+      durationMs,
+    };
+  } catch (err) {
+    log("error", "capture.error", {
+      code: err instanceof FlowTimeError ? err.code : "internal_error",
+      message: err instanceof Error ? err.message : String(err),
+    });
+    throw err;
+  }
+}
+
+async function readSourceSeries(
+  bundle: RunBundle,
+  binding: CaptureBinding,
+  bins: number,
+): Promise<ParsedSeries> {
+  const path = resolveInside(
+    bundle.dir,
+    binding.seriesPath,
+    `series path of ${binding.sourceSeries}`,
+  );
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new FlowTimeError(
+        "bundle_invalid",
+        `series file ${binding.seriesPath} of ${binding.nodeId} ${binding.metric} is missing from run folder ${bundle.dir}; the run is incomplete, run the model again`,
+        { file: path },
+      );
+    }
+    throw fsError(err, "reading", path);
+  }
+  let parsed: ParsedSeries;
+  try {
+    parsed = parseSeriesCsv(new TextDecoder().decode(bytes), {
+      file: path,
+      bins,
+      allowExtraRows: true,
+    });
+  } catch (err) {
+    if (err instanceof FlowTimeError) {
+      throw new FlowTimeError(
+        "bundle_invalid",
+        `${err.message}; the run's series ${binding.sourceSeries} is damaged, run the model again`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  if (binding.seriesHash && hashOf(bytes) !== binding.seriesHash) {
+    throw new FlowTimeError(
+      "hash_mismatch",
+      `series file does not match the hash recorded in series/index.json (it was truncated or changed after the run was written); run the model again`,
+      { file: path },
+    );
+  }
+  return parsed;
+}
+
+// The capture folder must not overlap the run folder (writing inside the run would change it;
+// replacing a folder that holds the run would delete it), and an existing folder is replaced
+// only when asked and only when it is itself a capture.
+async function checkOutput(runDir: string, outputDir: string, overwrite: boolean): Promise<void> {
+  const run = await realPathOrSelf(runDir);
+  const out = await realPathOrSelf(outputDir);
+  if (isWithin(run, out)) {
+    throw new FlowTimeError(
+      "capture_invalid",
+      `capture folder ${outputDir} is inside the run folder ${runDir}; choose a folder outside the run (the default is <data>/telemetry/<runId>)`,
+    );
+  }
+  if (isWithin(out, run)) {
+    throw new FlowTimeError(
+      "capture_invalid",
+      `capture folder ${outputDir} contains the run folder ${runDir}; writing it would replace the run, choose another folder`,
+    );
+  }
+  let entries: string[];
+  try {
+    const info = await Deno.stat(outputDir);
+    if (!info.isDirectory) {
+      throw new FlowTimeError(
+        "output_exists",
+        `${outputDir} exists and is a file, not a folder; choose another capture folder`,
+      );
+    }
+    entries = [];
+    for await (const e of Deno.readDir(outputDir)) entries.push(e.name);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return;
+    throw fsError(err, "reading", outputDir);
+  }
+  if (entries.length === 0) return;
+  if (!overwrite) {
+    throw new FlowTimeError(
+      "output_exists",
+      `capture folder ${outputDir} already exists and is not empty; pass --overwrite to replace it or choose another folder`,
+    );
+  }
+  if (!entries.includes("manifest.json")) {
+    throw new FlowTimeError(
+      "output_exists",
+      `refusing to overwrite ${outputDir}: it is not a telemetry capture (no manifest.json); choose another folder`,
+    );
+  }
+}
+
+// The real path of a folder that may not exist yet: resolve its nearest existing ancestor.
+async function realPathOrSelf(path: string): Promise<string> {
+  const abs = resolve(path);
+  let probe = abs;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(await Deno.realPath(probe), ...rest.reverse());
+    } catch {
+      const parent = dirname(probe);
+      if (parent === probe) return abs;
+      rest.push(basename(probe));
+      probe = parent;
+    }
+  }
+}
