@@ -175,20 +175,30 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
       return { manifest, manifestHash: hashOf(manifestText) };
     };
 
-    const { manifest, manifestHash } = options.dryRun
-      ? await produce()
-      : await writeFolderAtomically(
-        outputDir,
-        (tmp) =>
-          produce(async (path, bytes) => {
-            try {
-              await Deno.writeFile(join(tmp, path), bytes);
-            } catch (err) {
-              throw fsError(err, "writing", join(outputDir, path));
-            }
-          }),
-        { overwrite: options.overwrite, what: "capture folder" },
-      );
+    let written;
+    if (options.dryRun) written = await produce();
+    else {
+      const missing = await missingAncestors(outputDir);
+      try {
+        written = await writeFolderAtomically(
+          outputDir,
+          (tmp) =>
+            produce(async (path, bytes) => {
+              try {
+                await Deno.writeFile(join(tmp, path), bytes);
+              } catch (err) {
+                throw fsError(err, "writing", join(outputDir, path));
+              }
+            }),
+          { overwrite: options.overwrite, what: "capture folder" },
+        );
+      } catch (err) {
+        // a failed capture leaves the file system as it found it, parents included
+        for (const dir of missing) await Deno.remove(dir).catch(() => {});
+        throw err;
+      }
+    }
+    const { manifest, manifestHash } = written;
     const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
     log("info", "capture.finish", {
       dryRun: options.dryRun === true,
@@ -313,6 +323,20 @@ async function checkOutput(runDir: string, outputDir: string, overwrite: boolean
       `refusing to overwrite ${outputDir}: it is not a telemetry capture (no manifest.json); choose another folder`,
     );
   }
+}
+
+// Folders above `path` that do not exist yet, deepest first (created by the atomic writer).
+async function missingAncestors(path: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let dir = dirname(resolve(path)); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      await Deno.stat(dir);
+      break;
+    } catch {
+      missing.push(dir);
+    }
+  }
+  return missing;
 }
 
 // The real path of a folder that may not exist yet: resolve its nearest existing ancestor.

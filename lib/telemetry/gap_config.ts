@@ -111,11 +111,12 @@ export function checkGapConfig(doc: GapConfigDocument, targets: GapTargets): voi
       (rule.metric === "*" || f.semantic === rule.metric)
     );
     if (!matches) {
+      const series = rule.metric === "*" ? "captured series" : `${rule.metric} series`;
       issues.add(
         [...path, "metric"],
-        `rule ${r + 1}: ${rule.node === "*" ? "no node" : `node '${rule.node}'`} has ${
-          rule.metric === "*" ? "any" : `a ${rule.metric}`
-        } series in this run, so the rule would change nothing; fix the node or metric`,
+        `rule ${r + 1}: ${
+          rule.node === "*" ? `no node has a ${series}` : `node '${rule.node}' has no ${series}`
+        } in this run, so the rule would change nothing; fix the node or metric`,
       );
       return;
     }
@@ -188,7 +189,14 @@ function readRule(raw: unknown, r: number, issues: IssueList): GapRule | undefin
     return undefined;
   }
   const before = issues.length;
-  checkKeys(issues, raw, path, RULE_KEYS);
+  for (const key of Object.keys(raw)) {
+    if (!(RULE_KEYS as readonly string[]).includes(key)) {
+      issues.add(
+        [...path, key],
+        `${label}: unknown field '${key}' (allowed: ${RULE_KEYS.join(", ")})`,
+      );
+    }
+  }
   const node = readString(issues, raw.node, [...path, "node"]);
   const metric = readMetric(raw.metric, [...path, "metric"], label, issues);
   let action: GapAction | undefined;
