@@ -5,6 +5,7 @@ import { FlowTimeError } from "../errors.ts";
 import type { RunBundle } from "../artifacts/reader.ts";
 import { isSafeId, printable } from "../artifacts/paths.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";
+import { runTopology } from "./run_topology.ts";
 import type { CaptureMetric, SkippedBinding } from "./types.ts";
 
 /** Manifest metric name of each semantic key, in capture order. */
@@ -43,6 +44,8 @@ export interface CaptureBindings {
   bindings: CaptureBinding[];
   /** Semantics that name no series of the run. */
   skipped: SkippedBinding[];
+  /** Topology node ids of the run, in order. */
+  nodes: string[];
 }
 
 /**
@@ -64,9 +67,8 @@ export function captureFileName(nodeId: string, semantic: SemanticMetric): strin
  *   the run's model is unreadable
  */
 export function captureBindings(bundle: RunBundle): CaptureBindings {
-  const model = bundle.parsedModel().model;
   const modelFile = join(bundle.dir, bundle.modelPath ?? "model/model.yaml");
-  const topology = model.topology?.nodes ?? [];
+  const topology = runTopology(bundle);
   if (topology.length === 0) {
     throw new FlowTimeError(
       "capture_invalid",
@@ -136,5 +138,5 @@ export function captureBindings(bundle: RunBundle): CaptureBindings {
       { file: modelFile },
     );
   }
-  return { bindings, skipped };
+  return { bindings, skipped, nodes: topology.map((n) => n.id) };
 }

@@ -73,7 +73,10 @@ export function captureSeries(
       hit.zero_fill.push(b);
     }
   }
-  const text = formatSeriesCsv(values, { dropBins: leaveOut, emptyBins: empty });
+  const text = formatSeriesCsv(values, {
+    ...(leaveOut.size > 0 ? { dropBins: leaveOut } : {}),
+    ...(empty.size > 0 ? { emptyBins: empty } : {}),
+  });
   const extraRows = source.rowCount - (bins - source.missingBins.filter((b) => b < bins).length);
   const warnings: CaptureWarning[] = [];
   const add = (code: CaptureWarningCode, message: string) =>
