@@ -34,16 +34,17 @@ export function formatSeriesCsv(
   values: ArrayLike<number>,
   options: FormatSeriesOptions = {},
 ): string {
-  const rows: string[] = [SERIES_CSV_HEADER];
+  // plain concatenation: measurably faster than collecting rows and joining them
+  let out = SERIES_CSV_HEADER + "\n";
   const drop = options.dropBins;
   const empty = options.emptyBins;
   for (let i = 0; i < values.length; i++) {
     if (drop?.has(i)) continue;
     const v = values[i];
     const blank = (options.nanAsEmpty && Number.isNaN(v)) || empty?.has(i);
-    rows.push(`${i},${blank ? "" : formatValue(v)}`);
+    out += blank ? i + ",\n" : i + "," + formatValue(v) + "\n";
   }
-  return rows.join("\n") + "\n";
+  return out;
 }
 
 /** A series read from CSV. */
@@ -117,10 +118,18 @@ export function parseSeriesCsv(text: string, options: ParseSeriesOptions = {}): 
       { file, line: 1 },
     );
   }
-  const entries: Array<[number, number]> = [];
-  const seen = new Set<number>();
+  // Hot loop (a capture reads millions of rows): with a known length, values go straight into
+  // the result and "seen" is a byte per bin; a Set only tracks rows past that length.
+  const bins = options.bins;
+  const direct = bins !== undefined;
+  const seenInGrid = new Uint8Array(direct ? bins : 0);
+  const seenOther = new Set<number>();
+  const values = direct ? new Float64Array(bins).fill(NaN) : undefined;
+  const indexes: number[] = [];
+  const cells: number[] = [];
   const emptyBins: number[] = [];
   let maxIndex = -1;
+  let rowCount = 0;
   for (let i = 1; i < lines.length; i++) {
     const raw = stripCr(lines[i]);
     if (raw.trim() === "") continue;
@@ -134,21 +143,22 @@ export function parseSeriesCsv(text: string, options: ParseSeriesOptions = {}): 
     }
     const indexCell = raw.slice(0, comma).trim();
     const valueCell = raw.slice(comma + 1).trim();
-    if (!/^\d+$/.test(indexCell) || indexCell.length > 9) {
+    const index = indexCell.length <= 9 ? digitsValue(indexCell) : -1;
+    if (index < 0) {
       throw new FlowTimeError(
         "telemetry_invalid",
         `bin_index '${indexCell.slice(0, 30)}' is not a non-negative integer`,
         { file, line: i + 1 },
       );
     }
-    const index = Number(indexCell);
-    if (seen.has(index)) {
+    const inGrid = direct && index < bins;
+    if (inGrid ? seenInGrid[index] === 1 : seenOther.has(index)) {
       throw new FlowTimeError("telemetry_invalid", `bin_index ${index} appears twice`, {
         file,
         line: i + 1,
       });
     }
-    const value = parseValueCell(valueCell);
+    const value = plainNumber(valueCell) ?? parseValueCell(valueCell);
     if (value === undefined) {
       throw new FlowTimeError(
         "telemetry_invalid",
@@ -158,26 +168,66 @@ export function parseSeriesCsv(text: string, options: ParseSeriesOptions = {}): 
         { file, line: i + 1 },
       );
     }
-    if (options.bins !== undefined && index >= options.bins && !options.allowExtraRows) {
+    if (direct && !inGrid && !options.allowExtraRows) {
       throw new FlowTimeError(
         "telemetry_invalid",
-        `bin_index ${index} is outside the grid (0..${options.bins - 1})`,
+        `bin_index ${index} is outside the grid (0..${bins - 1})`,
         { file, line: i + 1 },
       );
     }
-    seen.add(index);
+    if (inGrid) {
+      seenInGrid[index] = 1;
+      values![index] = value;
+    } else {
+      seenOther.add(index);
+      if (!direct) {
+        indexes.push(index);
+        cells.push(value);
+      }
+    }
     if (valueCell === "") emptyBins.push(index);
-    entries.push([index, value]);
+    rowCount++;
     if (index > maxIndex) maxIndex = index;
   }
-  const length = options.bins ?? maxIndex + 1;
-  const values = new Float64Array(length).fill(NaN);
-  for (const [index, value] of entries) if (index < length) values[index] = value;
+  const length = bins ?? maxIndex + 1;
+  const out = values ?? new Float64Array(length).fill(NaN);
+  if (!direct) { for (let k = 0; k < indexes.length; k++) out[indexes[k]] = cells[k]; }
   const missingBins: number[] = [];
-  for (let b = 0; b < length; b++) if (!seen.has(b)) missingBins.push(b);
+  for (let b = 0; b < length; b++) {
+    if (direct ? seenInGrid[b] === 0 : !seenOther.has(b)) missingBins.push(b);
+  }
   emptyBins.sort((a, b) => a - b);
-  return { values, missingBins, emptyBins, rowCount: entries.length, observedLength: maxIndex + 1 };
+  return { values: out, missingBins, emptyBins, rowCount, observedLength: maxIndex + 1 };
 }
+
+// The value of a cell of ASCII digits only, or -1 (same as testing /^\d+$/ then Number()).
+function digitsValue(cell: string): number {
+  if (cell.length === 0) return -1;
+  let n = 0;
+  for (let k = 0; k < cell.length; k++) {
+    const c = cell.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+// Fast path for the common cell. For trimmed text, Number() gives a finite value only for the
+// decimal form the NUMBER pattern describes or for 0x/0o/0b literals, which are excluded here;
+// anything else (NaN, Infinity, empty, garbage) returns undefined and goes through
+// parseValueCell.
+function plainNumber(cell: string): number | undefined {
+  if (cell.length === 0) return undefined;
+  const value = Number(cell);
+  if (!Number.isFinite(value)) return undefined;
+  if (cell.length > 1 && cell.charCodeAt(0) === 48 && RADIX_PREFIX.has(cell.charCodeAt(1))) {
+    return undefined;
+  }
+  return value;
+}
+
+// x X o O b B
+const RADIX_PREFIX = new Set([120, 88, 111, 79, 98, 66]);
 
 function stripCr(line: string): string {
   return line.endsWith("\r") ? line.slice(0, -1) : line;

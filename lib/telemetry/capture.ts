@@ -28,6 +28,8 @@ import type {
 // ones) and written a few at a time through the write queue, which keeps file-system latency
 // from dominating. A dry run yields to the event loop now and then instead.
 const WRITES_IN_FLIGHT = 8;
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
 const YIELD_EVERY_MS = 50;
 
 /** Progress of a capture, reported after each file. */
@@ -147,7 +149,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
           sourceSeries: binding.sourceSeries,
           bins,
         });
-        const bytes = new TextEncoder().encode(captured.text);
+        const bytes = ENCODER.encode(captured.text);
         if (write) await write(binding.path, bytes);
         else if (performance.now() - lastYield > YIELD_EVERY_MS) {
           // a dry run does no IO of its own to wait on: let the event loop breathe
@@ -185,7 +187,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
         provenance: captureProvenance(bundle, capturedAtUtc),
       });
       const manifestText = toJsonText(manifest);
-      if (write) await write("manifest.json", new TextEncoder().encode(manifestText));
+      if (write) await write("manifest.json", ENCODER.encode(manifestText));
       return { manifest, manifestHash: hashOf(manifestText) };
     };
 
@@ -277,7 +279,7 @@ function readSourceSeries(
   }
   let parsed: ParsedSeries;
   try {
-    parsed = parseSeriesCsv(new TextDecoder().decode(bytes), {
+    parsed = parseSeriesCsv(DECODER.decode(bytes), {
       file: path,
       bins,
       allowExtraRows: true,
