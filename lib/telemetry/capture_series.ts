@@ -1,6 +1,6 @@
 // Turns one run series into one capture file (pure): applies the gap plan, notices values the
 // source already lacked or held as NaN, and words one warning per code with all its bins.
-import { formatSeriesCsv, type ParsedSeries } from "../artifacts/series_csv.ts";
+import type { FormatSeriesOptions, ParsedSeries } from "../artifacts/series_csv.ts";
 import { describeBins } from "../warnings.ts";
 import { GAP_DROP, GAP_NAN, GAP_ZERO, type GapPlan } from "./gaps.ts";
 import type { CaptureMetric, CaptureWarning, CaptureWarningCode } from "./types.ts";
@@ -19,8 +19,11 @@ export interface CaptureSeriesTarget {
 
 /** A capture file's content and what happened on the way. */
 export interface CapturedSeries {
-  /** CSV text: `bin_index,value`, LF, one row per kept bin. */
-  text: string;
+  /** Values to write, gap zeros applied; write them with `encodeSeriesCsv(values, format)` (or
+   * `formatSeriesCsv` for text). */
+  values: Float64Array;
+  /** Rows to leave out and cells to leave empty. */
+  format: FormatSeriesOptions;
   /** Data rows written. */
   points: number;
   /** Warnings in code order: data_gap, nan_fill, zero_fill, nan_detected, length_mismatch. */
@@ -34,7 +37,7 @@ export interface CapturedSeries {
  * @param source the run series as read (grid length, with missing rows recorded)
  * @param plan gap action per bin, if any rule applies
  * @param target node, metric and grid length
- * @returns the CSV text, row count and warnings
+ * @returns what to write, the row count and the warnings
  */
 export function captureSeries(
   source: ParsedSeries,
@@ -73,10 +76,10 @@ export function captureSeries(
       hit.zero_fill.push(b);
     }
   }
-  const text = formatSeriesCsv(values, {
+  const format: FormatSeriesOptions = {
     ...(leaveOut.size > 0 ? { dropBins: leaveOut } : {}),
     ...(empty.size > 0 ? { emptyBins: empty } : {}),
-  });
+  };
   const extraRows = source.rowCount - (bins - source.missingBins.filter((b) => b < bins).length);
   const warnings: CaptureWarning[] = [];
   const add = (code: CaptureWarningCode, message: string) =>
@@ -129,5 +132,5 @@ export function captureSeries(
       }`,
     );
   }
-  return { text, points: bins - leaveOut.size, warnings };
+  return { values, format, points: bins - leaveOut.size, warnings };
 }

@@ -1,8 +1,12 @@
 // One run series becomes one capture file: gap actions change exactly the bins they name,
 // values the source lacks are reported, and each code yields one warning with all its bins.
 import assert from "node:assert/strict";
-import { parseSeriesCsv } from "../../lib/artifacts/series_csv.ts";
-import { captureSeries } from "../../lib/telemetry/capture_series.ts";
+import {
+  encodeSeriesCsv,
+  formatSeriesCsv,
+  parseSeriesCsv,
+} from "../../lib/artifacts/series_csv.ts";
+import { type CapturedSeries, captureSeries } from "../../lib/telemetry/capture_series.ts";
 import { GAP_DROP, GAP_NAN, GAP_ZERO } from "../../lib/telemetry/gaps.ts";
 
 const target = {
@@ -11,6 +15,13 @@ const target = {
   sourceSeries: "order_arrivals@ORDER_ARRIVALS@DEFAULT",
   bins: 6,
 };
+
+/** The file text a captured series is written as (text and byte writers agree). */
+function textOf(out: CapturedSeries): string {
+  const text = formatSeriesCsv(out.values, out.format);
+  assert.equal(new TextDecoder().decode(encodeSeriesCsv(out.values, out.format)), text);
+  return text;
+}
 
 function source(text: string, bins = 6) {
   return parseSeriesCsv(text, { bins, allowExtraRows: true });
@@ -24,7 +35,7 @@ Deno.test("without gaps the file repeats the source values in shortest round-tri
     undefined,
     target,
   );
-  assert.equal(out.text, CLEAN);
+  assert.equal(textOf(out), CLEAN);
   assert.equal(out.points, 6);
   assert.deepEqual(out.warnings, []);
 });
@@ -32,7 +43,7 @@ Deno.test("without gaps the file repeats the source values in shortest round-tri
 Deno.test("drop removes rows, nan leaves the value cell empty, zero writes 0", () => {
   const plan = Uint8Array.from([0, GAP_DROP, GAP_NAN, GAP_ZERO, GAP_DROP, 0]);
   const out = captureSeries(source(CLEAN), plan, target);
-  assert.equal(out.text, "bin_index,value\n0,10\n2,\n3,0\n5,0.1\n");
+  assert.equal(textOf(out), "bin_index,value\n0,10\n2,\n3,0\n5,0.1\n");
   assert.equal(out.points, 4);
   assert.deepEqual(out.warnings.map((w) => [w.code, w.bins]), [
     ["data_gap", [1, 4]],
@@ -52,7 +63,7 @@ Deno.test("NaN and Infinity already in the source are kept and reported once as 
     undefined,
     target,
   );
-  assert.equal(out.text, "bin_index,value\n0,1\n1,NaN\n2,NaN\n3,Infinity\n4,-Infinity\n5,2\n");
+  assert.equal(textOf(out), "bin_index,value\n0,1\n1,NaN\n2,NaN\n3,Infinity\n4,-Infinity\n5,2\n");
   assert.equal(out.warnings.length, 1);
   assert.equal(out.warnings[0].code, "nan_detected");
   assert.deepEqual(out.warnings[0].bins, [1, 2, 3, 4]);
@@ -64,7 +75,7 @@ Deno.test("NaN and Infinity already in the source are kept and reported once as 
 
 Deno.test("a source shorter than the grid gives length_mismatch with the bins it lacks", () => {
   const out = captureSeries(source("bin_index,value\n0,1\n1,2\n2,3\n3,4\n"), undefined, target);
-  assert.equal(out.text, "bin_index,value\n0,1\n1,2\n2,3\n3,4\n");
+  assert.equal(textOf(out), "bin_index,value\n0,1\n1,2\n2,3\n3,4\n");
   assert.equal(out.points, 4);
   assert.deepEqual(out.warnings.map((w) => [w.code, w.bins]), [["length_mismatch", [4, 5]]]);
   assert.equal(
@@ -75,7 +86,7 @@ Deno.test("a source shorter than the grid gives length_mismatch with the bins it
 
 Deno.test("a source longer than the grid gives length_mismatch and its extra rows are left out", () => {
   const out = captureSeries(source(CLEAN + "6,7\n7,8\n"), undefined, target);
-  assert.equal(out.text, CLEAN);
+  assert.equal(textOf(out), CLEAN);
   assert.deepEqual(out.warnings.map((w) => [w.code, w.bins]), [["length_mismatch", []]]);
   assert.match(
     out.warnings[0].message,
@@ -86,6 +97,6 @@ Deno.test("a source longer than the grid gives length_mismatch and its extra row
 Deno.test("gap rules on bins the source has no row for change nothing there", () => {
   const plan = Uint8Array.from([0, 0, 0, 0, GAP_ZERO, GAP_DROP]);
   const out = captureSeries(source("bin_index,value\n0,1\n1,2\n2,3\n3,4\n"), plan, target);
-  assert.equal(out.text, "bin_index,value\n0,1\n1,2\n2,3\n3,4\n");
+  assert.equal(textOf(out), "bin_index,value\n0,1\n1,2\n2,3\n3,4\n");
   assert.deepEqual(out.warnings.map((w) => w.code), ["length_mismatch"]);
 });
