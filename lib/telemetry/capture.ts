@@ -1,12 +1,12 @@
 // The capture pipeline: read a run bundle, write one CSV per topology node metric (with gaps
 // applied) plus manifest.json into a temp folder renamed into place; or, dry, only plan it.
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../errors.ts";
 import { writeFolderAtomically } from "../artifacts/atomic.ts";
 import { resolveTimestamp } from "../artifacts/clock.ts";
 import { hashOf } from "../artifacts/hash.ts";
 import { toJsonText } from "../artifacts/json.ts";
-import { isWithin, resolveInside } from "../artifacts/paths.ts";
+import { resolveInside } from "../artifacts/paths.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import { encodeSeriesCsv, type ParsedSeries, parseSeriesCsv } from "../artifacts/series_csv.ts";
 import { dataDir as defaultDataDir } from "../config.ts";
@@ -15,12 +15,14 @@ import { captureSeries } from "./capture_series.ts";
 import { checkGapConfig } from "./gap_config.ts";
 import { encodeText, PooledWriter, ReusingReader } from "./_file_io.ts";
 import { gapPlanFor } from "./gaps.ts";
+import { checkOutput, missingAncestors } from "./_output_folder.ts";
 import { buildTelemetryManifest, captureProvenance, templateOf } from "./manifest.ts";
 import type {
   CaptureLogEvent,
   CaptureResult,
   CaptureWarning,
   GapConfigDocument,
+  TelemetryManifest,
   TelemetryManifestFile,
 } from "./types.ts";
 
@@ -123,88 +125,9 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
       ...(options.gaps?.config.seed !== undefined ? { gapsSeed: options.gaps.config.seed } : {}),
     });
 
-    // Builds every file in capture order; `write` (absent in a dry run) stores one file and
-    // returns its hash.
-    const reader = new ReusingReader();
-    let scratch = new Uint8Array(64 * 1024);
-    const produce = async (
-      write?: (path: string, encode: (buffer: Uint8Array) => Uint8Array) => Promise<string>,
-    ) => {
-      const files: TelemetryManifestFile[] = [];
-      const warnings: CaptureWarning[] = [];
-      let lastYield = performance.now();
-      for (const binding of bindings) {
-        if (options.signal?.aborted) {
-          throw new FlowTimeError(
-            "interrupted",
-            `capture of run ${bundle.runId} interrupted; nothing was written`,
-          );
-        }
-        const source = readSourceSeries(reader, bundle, binding, bins);
-        const plan = options.gaps
-          ? gapPlanFor(options.gaps.config, {
-            nodeId: binding.nodeId,
-            semantic: binding.semantic,
-            bins,
-          })
-          : undefined;
-        const captured = captureSeries(source, plan, {
-          nodeId: binding.nodeId,
-          metric: binding.metric,
-          sourceSeries: binding.sourceSeries,
-          bins,
-        });
-        const encode = (buffer: Uint8Array) =>
-          encodeSeriesCsv(captured.values, captured.format, buffer);
-        let hash: string;
-        if (write) hash = await write(binding.path, encode);
-        else {
-          const bytes = encode(scratch);
-          scratch = new Uint8Array(bytes.buffer as ArrayBuffer);
-          hash = hashOf(bytes);
-          if (performance.now() - lastYield > YIELD_EVERY_MS) {
-            // a dry run does no IO of its own to wait on: let the event loop breathe
-            await new Promise((resolve) => setTimeout(resolve, 0));
-            lastYield = performance.now();
-          }
-        }
-        const file: TelemetryManifestFile = {
-          nodeId: binding.nodeId,
-          metric: binding.metric,
-          path: binding.path,
-          hash,
-          points: captured.points,
-          sourceSeries: binding.sourceSeries,
-        };
-        files.push(file);
-        log("info", "capture.file", file);
-        for (const w of captured.warnings) {
-          warnings.push(w);
-          log("warn", "capture.warning", w);
-        }
-        options.onProgress?.({ done: files.length, total: bindings.length, path: binding.path });
-      }
-      const manifest = buildTelemetryManifest({
-        grid: bundle.runJson.grid,
-        files,
-        warnings,
-        ...(options.gaps
-          ? {
-            gaps: {
-              hash: options.gaps.hash,
-              ...(options.gaps.config.seed !== undefined ? { seed: options.gaps.config.seed } : {}),
-            },
-          }
-          : {}),
-        provenance: captureProvenance(bundle, capturedAtUtc),
-      });
-      const manifestText = toJsonText(manifest);
-      if (write) await write("manifest.json", (buffer) => encodeText(manifestText, buffer));
-      return { manifest, manifestHash: hashOf(manifestText) };
-    };
-
     let written;
-    if (options.dryRun) written = await produce();
+    const job: CaptureJob = { bundle, bindings, bins, options, capturedAtUtc, log };
+    if (options.dryRun) written = await produceFiles(job);
     else {
       const missing = await missingAncestors(outputDir);
       try {
@@ -216,7 +139,10 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
               (err, path) => fsError(err, "writing", join(outputDir, basename(path))),
             );
             try {
-              const result = await produce((path, encode) => writer.write(join(tmp, path), encode));
+              const result = await produceFiles(
+                job,
+                (path, encode) => writer.write(join(tmp, path), encode),
+              );
               await writer.drain();
               return result;
             } finally {
@@ -259,6 +185,102 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     });
     throw err;
   }
+}
+
+/** Everything one capture works from. */
+interface CaptureJob {
+  bundle: RunBundle;
+  bindings: CaptureBinding[];
+  bins: number;
+  options: CaptureOptions;
+  capturedAtUtc: string;
+  log: (level: CaptureLogEvent["level"], event: string, fields?: object) => void;
+}
+
+/** Stores one file (encoding it into the buffer it is handed) and returns its hash. */
+type FileSink = (path: string, encode: (buffer: Uint8Array) => Uint8Array) => Promise<string>;
+
+// Builds every file in capture order, then the manifest; `write` (absent in a dry run) stores
+// them. One series is in memory at a time.
+async function produceFiles(
+  job: CaptureJob,
+  write?: FileSink,
+): Promise<{ manifest: TelemetryManifest; manifestHash: string }> {
+  const { bundle, bins, options, log } = job;
+  const reader = new ReusingReader();
+  let scratch = new Uint8Array(64 * 1024);
+  const files: TelemetryManifestFile[] = [];
+  const warnings: CaptureWarning[] = [];
+  let lastYield = performance.now();
+  for (const binding of job.bindings) {
+    if (options.signal?.aborted) {
+      throw new FlowTimeError(
+        "interrupted",
+        `capture of run ${bundle.runId} interrupted; nothing was written`,
+      );
+    }
+    const source = readSourceSeries(reader, bundle, binding, bins);
+    const plan = options.gaps
+      ? gapPlanFor(options.gaps.config, {
+        nodeId: binding.nodeId,
+        semantic: binding.semantic,
+        bins,
+      })
+      : undefined;
+    const captured = captureSeries(source, plan, {
+      nodeId: binding.nodeId,
+      metric: binding.metric,
+      sourceSeries: binding.sourceSeries,
+      bins,
+    });
+    const encode = (buffer: Uint8Array) =>
+      encodeSeriesCsv(captured.values, captured.format, buffer);
+    let hash: string;
+    if (write) hash = await write(binding.path, encode);
+    else {
+      const bytes = encode(scratch);
+      scratch = new Uint8Array(bytes.buffer as ArrayBuffer);
+      hash = hashOf(bytes);
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        // a dry run does no IO of its own to wait on: let the event loop breathe
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
+    }
+    const file: TelemetryManifestFile = {
+      nodeId: binding.nodeId,
+      metric: binding.metric,
+      path: binding.path,
+      hash,
+      points: captured.points,
+      sourceSeries: binding.sourceSeries,
+    };
+    files.push(file);
+    log("info", "capture.file", file);
+    for (const w of captured.warnings) {
+      warnings.push(w);
+      log("warn", "capture.warning", w);
+    }
+    options.onProgress?.({ done: files.length, total: job.bindings.length, path: binding.path });
+  }
+  const gaps = options.gaps;
+  const manifest = buildTelemetryManifest({
+    grid: bundle.runJson.grid,
+    files,
+    warnings,
+    ...(gaps
+      ? {
+        gaps: {
+          hash: gaps.hash,
+          ...(gaps.config.seed !== undefined ? { seed: gaps.config.seed } : {}),
+        },
+      }
+      : {}),
+    provenance: captureProvenance(bundle, job.capturedAtUtc),
+  });
+  const manifestText = toJsonText(manifest);
+  if (write) await write("manifest.json", (buffer) => encodeText(manifestText, buffer));
+  return { manifest, manifestHash: hashOf(manifestText) };
 }
 
 function readSourceSeries(
@@ -310,83 +332,4 @@ function readSourceSeries(
     );
   }
   return parsed;
-}
-
-// The capture folder must not overlap the run folder (writing inside the run would change it;
-// replacing a folder that holds the run would delete it), and an existing folder is replaced
-// only when asked and only when it is itself a capture.
-async function checkOutput(runDir: string, outputDir: string, overwrite: boolean): Promise<void> {
-  const run = await realPathOrSelf(runDir);
-  const out = await realPathOrSelf(outputDir);
-  if (isWithin(run, out)) {
-    throw new FlowTimeError(
-      "capture_invalid",
-      `capture folder ${outputDir} is inside the run folder ${runDir}; choose a folder outside the run (the default is <data>/telemetry/<runId>)`,
-    );
-  }
-  if (isWithin(out, run)) {
-    throw new FlowTimeError(
-      "capture_invalid",
-      `capture folder ${outputDir} contains the run folder ${runDir}; writing it would replace the run, choose another folder`,
-    );
-  }
-  let entries: string[];
-  try {
-    const info = await Deno.stat(outputDir);
-    if (!info.isDirectory) {
-      throw new FlowTimeError(
-        "output_exists",
-        `${outputDir} exists and is a file, not a folder; choose another capture folder`,
-      );
-    }
-    entries = [];
-    for await (const e of Deno.readDir(outputDir)) entries.push(e.name);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return;
-    throw fsError(err, "reading", outputDir);
-  }
-  if (entries.length === 0) return;
-  if (!overwrite) {
-    throw new FlowTimeError(
-      "output_exists",
-      `capture folder ${outputDir} already exists and is not empty; pass --overwrite to replace it or choose another folder`,
-    );
-  }
-  if (!entries.includes("manifest.json")) {
-    throw new FlowTimeError(
-      "output_exists",
-      `refusing to overwrite ${outputDir}: it is not a telemetry capture (no manifest.json); choose another folder`,
-    );
-  }
-}
-
-// Folders above `path` that do not exist yet, deepest first (created by the atomic writer).
-async function missingAncestors(path: string): Promise<string[]> {
-  const missing: string[] = [];
-  for (let dir = dirname(resolve(path)); dir !== dirname(dir); dir = dirname(dir)) {
-    try {
-      await Deno.stat(dir);
-      break;
-    } catch {
-      missing.push(dir);
-    }
-  }
-  return missing;
-}
-
-// The real path of a folder that may not exist yet: resolve its nearest existing ancestor.
-async function realPathOrSelf(path: string): Promise<string> {
-  const abs = resolve(path);
-  let probe = abs;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return join(await Deno.realPath(probe), ...rest.reverse());
-    } catch {
-      const parent = dirname(probe);
-      if (parent === probe) return abs;
-      rest.push(basename(probe));
-      probe = parent;
-    }
-  }
 }

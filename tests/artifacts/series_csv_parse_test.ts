@@ -1,8 +1,12 @@
-// parseSeriesCsv (made faster for captures) keeps its contract: lenient about BOM, CRLF, the
+// parseSeriesCsv and the writers (made faster for captures) keep their contract: lenient about BOM, CRLF, the
 // `t,value` header, row order and empty cells; strict about garbage, with file and line.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { formatSeriesCsv, parseSeriesCsv } from "../../lib/artifacts/series_csv.ts";
+import {
+  encodeSeriesCsv,
+  formatSeriesCsv,
+  parseSeriesCsv,
+} from "../../lib/artifacts/series_csv.ts";
 import { FlowTimeError } from "../../lib/errors.ts";
 
 function fails(text: string, message: string, options = {}): void {
@@ -108,5 +112,27 @@ Deno.test("property: formatting then parsing gives the same values", () => {
       assert.deepEqual(parsed.missingBins, []);
     }),
     { numRuns: 500 },
+  );
+});
+
+Deno.test("encodeSeriesCsv writes exactly the UTF-8 of formatSeriesCsv", () => {
+  const values = [0, -0, 1.5, -2, 9007199254740991, 9007199254740992, 1e21, 1e-7, NaN, Infinity];
+  assert.equal(
+    new TextDecoder().decode(encodeSeriesCsv(values)),
+    "bin_index,value\n0,0\n1,0\n2,1.5\n3,-2\n4,9007199254740991\n5,9007199254740992\n6,1e+21\n7,1e-7\n8,NaN\n9,Infinity\n",
+  );
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.double(), fc.integer(), fc.maxSafeInteger()), { maxLength: 40 }),
+      fc.boolean(),
+      fc.array(fc.nat(40)),
+      fc.array(fc.nat(40)),
+      (xs, nanAsEmpty, drop, empty) => {
+        const options = { nanAsEmpty, dropBins: new Set(drop), emptyBins: new Set(empty) };
+        const bytes = encodeSeriesCsv(xs, options, new Uint8Array(8));
+        assert.equal(new TextDecoder().decode(bytes), formatSeriesCsv(xs, options));
+      },
+    ),
+    { numRuns: 2000 },
   );
 });

@@ -122,12 +122,19 @@ export async function editSeries(
 }
 
 /**
- * Write a model into a scratch folder and run it.
+ * Write a model (and files beside it) into a scratch folder and run it.
  * @param modelText the model YAML
+ * @param files other files to write next to the model, by name
  * @returns data folder and run
  */
-export async function runText(modelText: string): Promise<RunCopy> {
+export async function runText(
+  modelText: string,
+  files: Record<string, string> = {},
+): Promise<RunCopy> {
   const dataDir = await tempDir("capture-model");
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(join(dataDir, name), text);
+  }
   const model = join(dataDir, "model.yaml");
   await Deno.writeTextFile(model, modelText);
   const run = await runModelFile(model, {

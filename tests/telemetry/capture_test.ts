@@ -22,6 +22,7 @@ import {
   HTTP_LEGACY_RUN,
   listing,
   QUEUE_BUFFER_RUN,
+  runText,
   templateRun,
 } from "./_capture_helpers.ts";
 
@@ -366,4 +367,33 @@ Deno.test("an aborted capture stops with 'interrupted' and leaves no capture fol
   );
   assert.deepEqual(await listing(run.dataDir), before);
   assert.equal(events.at(-1), "capture.error");
+});
+
+Deno.test("a telemetry-mode run with gaps in its telemetry captures with nan_detected", async () => {
+  const run = await runText(
+    `schemaVersion: 1
+mode: telemetry
+grid: { bins: 4, binSize: 5, binUnit: minutes }
+nodes:
+  - { id: arr, kind: const, source: "file:arr.csv" }
+topology:
+  nodes:
+    - { id: Svc, semantics: { arrivals: arr } }
+  edges: []
+`,
+    { "arr.csv": "bin_index,value\n0,1\n1,\n3,4\n" },
+  );
+  const result = await captureRun({
+    runDir: run.runDir,
+    dataDir: run.dataDir,
+    capturedAt: FIXED_TIME,
+  });
+  assert.equal(
+    await Deno.readTextFile(join(result.outputDir, "Svc_arrivals.csv")),
+    "bin_index,value\n0,1\n1,NaN\n2,NaN\n3,4\n",
+  );
+  assert.deepEqual(result.manifest.warnings.map((w) => [w.code, w.nodeId, w.metric, w.bins]), [
+    ["nan_detected", "Svc", "Arrivals", [1, 2]],
+  ]);
+  await assertValidCapture(result.outputDir);
 });
