@@ -73,7 +73,9 @@ export async function missingAncestors(path: string): Promise<string[]> {
     try {
       await Deno.stat(dir);
       break;
-    } catch {
+    } catch (err) {
+      // only a folder known to be absent is ours to remove later
+      if (!(err instanceof Deno.errors.NotFound)) break;
       missing.push(dir);
     }
   }
