@@ -55,6 +55,7 @@ export {
   sourcedNodes,
   sourcePath,
 } from "./lib/telemetry/loader.ts";
+export * from "./lib/telemetry/mod.ts";
 export { runModelFile, type RunModelOptions, runParsedModel } from "./lib/workflow/run_model.ts";
 export * from "./lib/state/mod.ts";
 export * from "./lib/templates/mod.ts";

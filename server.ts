@@ -6,6 +6,7 @@ import { dataDir as defaultDataDir, templatesDir as defaultTemplatesDir } from "
 import { errorResponse } from "./server/errors.ts";
 import { createLogger, type Logger } from "./server/logger.ts";
 import { registerTemplateRoutes } from "./server/templates.ts";
+import { registerTelemetryRoutes } from "./server/telemetry.ts";
 import { TOOLKIT_VERSION } from "./lib/version.ts";
 import { StateQueryService } from "./lib/state/service.ts";
 import { registerRunRoutes } from "./server/runs.ts";
@@ -74,6 +75,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     new StateQueryService({ runsDir: join(settings.dataDir, "runs") }),
   );
   registerTemplateRoutes(app, settings);
+  registerTelemetryRoutes(app, settings);
 
   app.notFound((c) =>
     c.json({

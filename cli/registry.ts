@@ -10,6 +10,7 @@ import {
   templatesListCommand,
   templatesShowCommand,
 } from "./templates.ts";
+import { captureCommand, telemetryCaptureCommand } from "./telemetry.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
@@ -19,6 +20,8 @@ export const COMMANDS: readonly Command[] = [
   templatesListCommand,
   templatesShowCommand,
   templatesGenerateCommand,
+  telemetryCaptureCommand,
+  captureCommand,
   serveCommand,
   gcCommand,
 ];

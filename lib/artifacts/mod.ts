@@ -15,6 +15,7 @@ export {
   writeFolderAtomically,
 } from "./atomic.ts";
 export {
+  encodeSeriesCsv,
   formatSeriesCsv,
   type FormatSeriesOptions,
   formatValue,

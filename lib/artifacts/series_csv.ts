@@ -20,26 +20,91 @@ export interface FormatSeriesOptions {
   dropBins?: ReadonlySet<number>;
   /** Write NaN as an empty cell instead of `NaN` (telemetry gaps). */
   nanAsEmpty?: boolean;
+  /** Bins written with an empty value cell whatever their value (injected telemetry gaps). */
+  emptyBins?: ReadonlySet<number>;
 }
 
 /**
  * Write a series as CSV text: header, one `index,value` row per bin, LF line ends.
  * @param values the series
- * @param options rows to drop and how to write NaN
+ * @param options rows to drop, cells to leave empty and how to write NaN
  * @returns the CSV text
  */
 export function formatSeriesCsv(
   values: ArrayLike<number>,
   options: FormatSeriesOptions = {},
 ): string {
-  const rows: string[] = [SERIES_CSV_HEADER];
+  // plain concatenation: measurably faster than collecting rows and joining them
+  let out = SERIES_CSV_HEADER + "\n";
   const drop = options.dropBins;
+  const empty = options.emptyBins;
   for (let i = 0; i < values.length; i++) {
     if (drop?.has(i)) continue;
     const v = values[i];
-    rows.push(`${i},${options.nanAsEmpty && Number.isNaN(v) ? "" : formatValue(v)}`);
+    const blank = (options.nanAsEmpty && Number.isNaN(v)) || empty?.has(i);
+    out += blank ? i + ",\n" : i + "," + formatValue(v) + "\n";
   }
-  return rows.join("\n") + "\n";
+  return out;
+}
+
+// Longest row: 9-digit index, comma, a value such as "-1.2345678901234567e-308", newline.
+const MAX_ROW_BYTES = 36;
+const HEADER_BYTES = new TextEncoder().encode(SERIES_CSV_HEADER + "\n");
+
+/**
+ * Write a series as CSV bytes: exactly the UTF-8 of {@link formatSeriesCsv}, written straight
+ * into a byte buffer so that a long series leaves no strings behind (captures write millions
+ * of rows).
+ * @param values the series
+ * @param options rows to drop, cells to leave empty and how to write NaN
+ * @param target buffer to write into when it is large enough (its bytes are overwritten)
+ * @returns the bytes: a view of `target`, or of a new buffer when `target` was too small
+ */
+export function encodeSeriesCsv(
+  values: ArrayLike<number>,
+  options: FormatSeriesOptions = {},
+  target?: Uint8Array,
+): Uint8Array {
+  const capacity = HEADER_BYTES.length + values.length * MAX_ROW_BYTES;
+  const out = target && target.length >= capacity ? target : new Uint8Array(capacity);
+  out.set(HEADER_BYTES);
+  let pos = HEADER_BYTES.length;
+  const drop = options.dropBins;
+  const empty = options.emptyBins;
+  for (let i = 0; i < values.length; i++) {
+    if (drop?.has(i)) continue;
+    pos = writeInteger(out, pos, i);
+    out[pos++] = 44; // ,
+    const v = values[i];
+    if (!((options.nanAsEmpty && Number.isNaN(v)) || empty?.has(i))) {
+      if (Number.isSafeInteger(v)) pos = writeInteger(out, pos, v);
+      else {
+        const text = formatValue(v);
+        for (let k = 0; k < text.length; k++) out[pos++] = text.charCodeAt(k);
+      }
+    }
+    out[pos++] = 10; // \n
+  }
+  return out.subarray(0, pos);
+}
+
+// Decimal digits of a safe integer, as String() writes them (no sign for -0).
+function writeInteger(out: Uint8Array, pos: number, value: number): number {
+  if (value < 0) {
+    out[pos++] = 45; // -
+    value = -value;
+  }
+  if (value < 10) {
+    out[pos] = 48 + value;
+    return pos + 1;
+  }
+  let digits = 0;
+  for (let v = value; v >= 1; v = Math.floor(v / 10)) digits++;
+  for (let k = pos + digits - 1; k >= pos; k--) {
+    out[k] = 48 + (value % 10);
+    value = Math.floor(value / 10);
+  }
+  return pos + digits;
 }
 
 /** A series read from CSV. */
@@ -97,83 +162,168 @@ export function parseValueCell(cell: string): number | undefined {
 export function parseSeriesCsv(text: string, options: ParseSeriesOptions = {}): ParsedSeries {
   const file = options.file ?? "series.csv";
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.split("\n");
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  if (lines.length === 0) {
+  if (text.length === 0) {
     throw new FlowTimeError("telemetry_invalid", "empty file; expected header 'bin_index,value'", {
       file,
       line: 1,
     });
   }
-  const header = stripCr(lines[0]).trim().toLowerCase().replace(/\s*,\s*/g, ",");
+  let headerEnd = text.indexOf("\n");
+  if (headerEnd < 0) headerEnd = text.length;
+  const headerLine = stripCr(text.slice(0, headerEnd));
+  const header = headerLine.trim().toLowerCase().replace(/\s*,\s*/g, ",");
   if (header !== "bin_index,value" && header !== "t,value") {
     throw new FlowTimeError(
       "telemetry_invalid",
-      `header is '${stripCr(lines[0]).slice(0, 60)}'; expected 'bin_index,value' (or 't,value')`,
+      `header is '${headerLine.slice(0, 60)}'; expected 'bin_index,value' (or 't,value')`,
       { file, line: 1 },
     );
   }
-  const entries: Array<[number, number]> = [];
-  const seen = new Set<number>();
+  // Hot loop (a capture reads millions of rows). Rows are scanned by position, so a row costs
+  // one small string (its value cell); with a known length, values go straight into the result
+  // and "seen" is a byte per bin, a Set only tracking rows past that length.
+  const bins = options.bins;
+  const direct = bins !== undefined;
+  const seenInGrid = new Uint8Array(direct ? bins : 0);
+  const seenOther = new Set<number>();
+  const values = direct ? new Float64Array(bins).fill(NaN) : undefined;
+  const indexes: number[] = [];
+  const cells: number[] = [];
   const emptyBins: number[] = [];
   let maxIndex = -1;
-  for (let i = 1; i < lines.length; i++) {
-    const raw = stripCr(lines[i]);
-    if (raw.trim() === "") continue;
-    const comma = raw.indexOf(",");
-    if (comma < 0 || raw.indexOf(",", comma + 1) >= 0) {
+  let rowCount = 0;
+  let line = 1;
+  for (let start = headerEnd + 1; start < text.length;) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const rowStart = start;
+    start = end + 1;
+    line++;
+    const rowEnd = end > rowStart && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    if (blank(text, rowStart, rowEnd)) continue;
+    const comma = text.indexOf(",", rowStart);
+    if (comma < 0 || comma >= rowEnd || commaBefore(text, comma + 1, rowEnd)) {
       throw new FlowTimeError(
         "telemetry_invalid",
-        `row '${raw.slice(0, 60)}' must have exactly two cells: bin_index,value`,
-        { file, line: i + 1 },
+        `row '${
+          text.slice(rowStart, Math.min(rowEnd, rowStart + 60))
+        }' must have exactly two cells: bin_index,value`,
+        { file, line },
       );
     }
-    const indexCell = raw.slice(0, comma).trim();
-    const valueCell = raw.slice(comma + 1).trim();
-    if (!/^\d+$/.test(indexCell) || indexCell.length > 9) {
+    const [is, ie] = trimmed(text, rowStart, comma);
+    const index = ie - is <= 9 ? digitsValue(text, is, ie) : -1;
+    if (index < 0) {
       throw new FlowTimeError(
         "telemetry_invalid",
-        `bin_index '${indexCell.slice(0, 30)}' is not a non-negative integer`,
-        { file, line: i + 1 },
+        `bin_index '${text.slice(is, Math.min(ie, is + 30))}' is not a non-negative integer`,
+        { file, line },
       );
     }
-    const index = Number(indexCell);
-    if (seen.has(index)) {
+    const inGrid = direct && index < bins;
+    if (inGrid ? seenInGrid[index] === 1 : seenOther.has(index)) {
       throw new FlowTimeError("telemetry_invalid", `bin_index ${index} appears twice`, {
         file,
-        line: i + 1,
+        line,
       });
     }
-    const value = parseValueCell(valueCell);
+    const [vs, ve] = trimmed(text, comma + 1, rowEnd);
+    const valueCell = text.slice(vs, ve);
+    const value = plainNumber(valueCell) ?? parseValueCell(valueCell);
     if (value === undefined) {
       throw new FlowTimeError(
         "telemetry_invalid",
         `value '${
           valueCell.slice(0, 30)
         }' for bin ${index} is not a number (write digits, NaN or leave the cell empty)`,
-        { file, line: i + 1 },
+        { file, line },
       );
     }
-    if (options.bins !== undefined && index >= options.bins && !options.allowExtraRows) {
+    if (direct && !inGrid && !options.allowExtraRows) {
       throw new FlowTimeError(
         "telemetry_invalid",
-        `bin_index ${index} is outside the grid (0..${options.bins - 1})`,
-        { file, line: i + 1 },
+        `bin_index ${index} is outside the grid (0..${bins - 1})`,
+        { file, line },
       );
     }
-    seen.add(index);
-    if (valueCell === "") emptyBins.push(index);
-    entries.push([index, value]);
+    if (inGrid) {
+      seenInGrid[index] = 1;
+      values![index] = value;
+    } else {
+      seenOther.add(index);
+      if (!direct) {
+        indexes.push(index);
+        cells.push(value);
+      }
+    }
+    if (vs === ve) emptyBins.push(index);
+    rowCount++;
     if (index > maxIndex) maxIndex = index;
   }
-  const length = options.bins ?? maxIndex + 1;
-  const values = new Float64Array(length).fill(NaN);
-  for (const [index, value] of entries) if (index < length) values[index] = value;
+  const length = bins ?? maxIndex + 1;
+  const out = values ?? new Float64Array(length).fill(NaN);
+  if (!direct) { for (let k = 0; k < indexes.length; k++) out[indexes[k]] = cells[k]; }
   const missingBins: number[] = [];
-  for (let b = 0; b < length; b++) if (!seen.has(b)) missingBins.push(b);
+  for (let b = 0; b < length; b++) {
+    if (direct ? seenInGrid[b] === 0 : !seenOther.has(b)) missingBins.push(b);
+  }
   emptyBins.sort((a, b) => a - b);
-  return { values, missingBins, emptyBins, rowCount: entries.length, observedLength: maxIndex + 1 };
+  return { values: out, missingBins, emptyBins, rowCount, observedLength: maxIndex + 1 };
 }
+
+// Characters String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator).
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 5760 ||
+    (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 ||
+    c === 12288 || c === 65279;
+}
+
+function blank(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!isSpace(text.charCodeAt(k))) return false;
+  return true;
+}
+
+function commaBefore(text: string, from: number, to: number): boolean {
+  const c = text.indexOf(",", from);
+  return c >= 0 && c < to;
+}
+
+// Bounds of text[from, to) without leading and trailing whitespace.
+function trimmed(text: string, from: number, to: number): [number, number] {
+  while (from < to && isSpace(text.charCodeAt(from))) from++;
+  while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+  return [from, to];
+}
+
+// The value of text[from, to) when it is ASCII digits only, else -1 (same as testing /^\d+$/
+// on the cell, then Number()).
+function digitsValue(text: string, from: number, to: number): number {
+  if (to === from) return -1;
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+// Fast path for the common cell. For trimmed text, Number() gives a finite value only for the
+// decimal form the NUMBER pattern describes or for 0x/0o/0b literals, which are excluded here;
+// anything else (NaN, Infinity, empty, garbage) returns undefined and goes through
+// parseValueCell.
+function plainNumber(cell: string): number | undefined {
+  if (cell.length === 0) return undefined;
+  const value = Number(cell);
+  if (!Number.isFinite(value)) return undefined;
+  if (cell.length > 1 && cell.charCodeAt(0) === 48 && RADIX_PREFIX.has(cell.charCodeAt(1))) {
+    return undefined;
+  }
+  return value;
+}
+
+// x X o O b B
+const RADIX_PREFIX = new Set([120, 88, 111, 79, 98, 66]);
 
 function stripCr(line: string): string {
   return line.endsWith("\r") ? line.slice(0, -1) : line;

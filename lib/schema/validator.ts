@@ -13,6 +13,10 @@ import timeTravelStateSchema from "../../schemas/time-travel-state.schema.json" 
 };
 import templateSchema from "../../schemas/template.schema.json" with { type: "json" };
 import provenanceSchema from "../../schemas/provenance.schema.json" with { type: "json" };
+import telemetryManifestSchema from "../../schemas/telemetry-manifest.schema.json" with {
+  type: "json",
+};
+import gapsSchema from "../../schemas/gaps.schema.json" with { type: "json" };
 
 /** Every published schema, by name (file `schemas/<name>.schema.json`). */
 export const SCHEMAS = {
@@ -24,6 +28,8 @@ export const SCHEMAS = {
   "time-travel-state": timeTravelStateSchema,
   template: templateSchema,
   provenance: provenanceSchema,
+  "telemetry-manifest": telemetryManifestSchema,
+  gaps: gapsSchema,
 } as const;
 
 /** Name of a published schema. */

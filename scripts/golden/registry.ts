@@ -2,6 +2,7 @@
 // tests/golden_test.ts compares byte for byte. Each area registers its set here.
 import { runGoldens } from "./runs.ts";
 import { stateGoldens } from "./state.ts";
+import { captureGoldens } from "./captures.ts";
 
 /** A set of checked-in outputs and how to produce them. */
 export interface GoldenSet {
@@ -14,4 +15,4 @@ export interface GoldenSet {
 }
 
 /** All golden sets, in the order they are generated. */
-export const GOLDEN_SETS: readonly GoldenSet[] = [runGoldens, stateGoldens];
+export const GOLDEN_SETS: readonly GoldenSet[] = [runGoldens, stateGoldens, captureGoldens];

@@ -1,0 +1,100 @@
+// Where a capture may be written: never overlapping the run, never over something that is not
+// a capture, and, when it fails, leaving no folder it created behind.
+import { basename, dirname, join, resolve } from "node:path";
+import { FlowTimeError, fsError } from "../errors.ts";
+import { isWithin } from "../artifacts/paths.ts";
+
+/**
+ * Check a capture folder before writing. It must not overlap the run folder (writing inside
+ * the run would change it; replacing a folder that holds the run would delete it), and an
+ * existing folder is replaced only when asked and only when it is itself a capture.
+ * @param runDir the run folder
+ * @param outputDir the capture folder
+ * @param overwrite whether an existing capture may be replaced
+ */
+export async function checkOutput(
+  runDir: string,
+  outputDir: string,
+  overwrite: boolean,
+): Promise<void> {
+  const run = await realPathOrSelf(runDir);
+  const out = await realPathOrSelf(outputDir);
+  if (isWithin(run, out)) {
+    throw new FlowTimeError(
+      "capture_invalid",
+      `capture folder ${outputDir} is inside the run folder ${runDir}; choose a folder outside the run (the default is <data>/telemetry/<runId>)`,
+    );
+  }
+  if (isWithin(out, run)) {
+    throw new FlowTimeError(
+      "capture_invalid",
+      `capture folder ${outputDir} contains the run folder ${runDir}; writing it would replace the run, choose another folder`,
+    );
+  }
+  let entries: string[];
+  try {
+    const info = await Deno.stat(outputDir);
+    if (!info.isDirectory) {
+      throw new FlowTimeError(
+        "output_exists",
+        `${outputDir} exists and is a file, not a folder; choose another capture folder`,
+      );
+    }
+    entries = [];
+    for await (const e of Deno.readDir(outputDir)) entries.push(e.name);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return;
+    throw fsError(err, "reading", outputDir);
+  }
+  if (entries.length === 0) return;
+  if (!overwrite) {
+    throw new FlowTimeError(
+      "output_exists",
+      `capture folder ${outputDir} already exists and is not empty; pass --overwrite to replace it or choose another folder`,
+    );
+  }
+  if (!entries.includes("manifest.json")) {
+    throw new FlowTimeError(
+      "output_exists",
+      `refusing to overwrite ${outputDir}: it is not a telemetry capture (no manifest.json); choose another folder`,
+    );
+  }
+}
+
+/**
+ * Folders above `path` that do not exist yet, deepest first: the atomic writer creates them,
+ * and a failed capture removes them again.
+ * @param path the capture folder
+ * @returns absolute folder paths
+ */
+export async function missingAncestors(path: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let dir = dirname(resolve(path)); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      await Deno.stat(dir);
+      break;
+    } catch (err) {
+      // only a folder known to be absent is ours to remove later
+      if (!(err instanceof Deno.errors.NotFound)) break;
+      missing.push(dir);
+    }
+  }
+  return missing;
+}
+
+// The real path of a folder that may not exist yet: resolve its nearest existing ancestor.
+async function realPathOrSelf(path: string): Promise<string> {
+  const abs = resolve(path);
+  let probe = abs;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(await Deno.realPath(probe), ...rest.reverse());
+    } catch {
+      const parent = dirname(probe);
+      if (parent === probe) return abs;
+      rest.push(basename(probe));
+      probe = parent;
+    }
+  }
+}

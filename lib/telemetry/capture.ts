@@ -1,0 +1,335 @@
+// The capture pipeline: read a run bundle, write one CSV per topology node metric (with gaps
+// applied) plus manifest.json into a temp folder renamed into place; or, dry, only plan it.
+import { basename, join, resolve } from "node:path";
+import { FlowTimeError, fsError } from "../errors.ts";
+import { writeFolderAtomically } from "../artifacts/atomic.ts";
+import { resolveTimestamp } from "../artifacts/clock.ts";
+import { hashOf } from "../artifacts/hash.ts";
+import { toJsonText } from "../artifacts/json.ts";
+import { resolveInside } from "../artifacts/paths.ts";
+import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
+import { encodeSeriesCsv, type ParsedSeries, parseSeriesCsv } from "../artifacts/series_csv.ts";
+import { dataDir as defaultDataDir } from "../config.ts";
+import { type CaptureBinding, captureBindings } from "./bindings.ts";
+import { captureSeries } from "./capture_series.ts";
+import { checkGapConfig } from "./gap_config.ts";
+import { encodeText, PooledWriter, ReusingReader } from "./_file_io.ts";
+import { gapPlanFor } from "./gaps.ts";
+import { checkOutput, missingAncestors } from "./_output_folder.ts";
+import { buildTelemetryManifest, captureProvenance, templateOf } from "./manifest.ts";
+import type {
+  CaptureLogEvent,
+  CaptureResult,
+  CaptureWarning,
+  GapConfigDocument,
+  TelemetryManifest,
+  TelemetryManifestFile,
+} from "./types.ts";
+
+// Series files are read with synchronous calls into one reused buffer (small files, several
+// times faster than the async calls, and no buffer per file for the garbage collector) and
+// written a few at a time from pooled buffers, which keeps file-system latency from dominating.
+// A dry run yields to the event loop now and then instead.
+const WRITES_IN_FLIGHT = 8;
+const DECODER = new TextDecoder();
+const YIELD_EVERY_MS = 50;
+
+/** Progress of a capture, reported after each file. */
+export interface CaptureProgress {
+  /** Files done so far. */
+  done: number;
+  /** Files in all. */
+  total: number;
+  /** File just done. */
+  path: string;
+}
+
+/** Options for {@link captureRun}. */
+export interface CaptureOptions {
+  /** The run folder to capture. */
+  runDir: string;
+  /** Capture folder; default `<dataDir>/telemetry/<runId>`. Must not overlap the run folder. */
+  outputDir?: string;
+  /** Data folder for the default capture folder (default `$FLOWTIME_DATA_DIR` or `./data`). */
+  dataDir?: string;
+  /** Gap configuration (see `parseGapConfig`, `loadGapConfig`, `gapConfigFromValue`). */
+  gaps?: GapConfigDocument;
+  /** Plan only: read and check everything, compute every hash, write nothing at all. */
+  dryRun?: boolean;
+  /** Capture time (ISO UTC); else `SOURCE_DATE_EPOCH`, else now. */
+  capturedAt?: string;
+  /** Replace an existing capture folder (only one holding a manifest.json). */
+  overwrite?: boolean;
+  /** Receives the structured log events (start, file, warning, finish, error). */
+  onLog?: (event: CaptureLogEvent) => void;
+  /** Receives progress after each file; throwing from it aborts the capture cleanly. */
+  onProgress?: (progress: CaptureProgress) => void;
+  /** Abort between files; nothing is left behind. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The default capture folder of a run: `<dataDir>/telemetry/<runId>`.
+ * @param runId the run id
+ * @param base data folder (default `$FLOWTIME_DATA_DIR` or `./data`)
+ * @returns the folder path
+ */
+export function defaultCaptureDir(runId: string, base: string = defaultDataDir()): string {
+  return join(base, "telemetry", runId);
+}
+
+/**
+ * Capture a run as a telemetry bundle (CONTRACTS section 6). Series are processed one at a
+ * time, so memory stays flat however many nodes the run has. The folder is built in a temp
+ * sibling and renamed into place: a failure or abort leaves no capture folder.
+ * @param options run folder, output, gaps, timestamps and callbacks
+ * @returns the manifest written (or, for a dry run, the one that would be) and its hash
+ * @throws FlowTimeError `run_not_found`, `bundle_invalid`, `hash_mismatch` (damaged run),
+ *   `capture_invalid` (nothing to capture, bad node ids, output overlapping the run),
+ *   `gaps_invalid`, `output_exists`, `interrupted`, IO codes
+ */
+export async function captureRun(options: CaptureOptions): Promise<CaptureResult> {
+  const started = performance.now();
+  const base: Record<string, unknown> = { runId: basename(resolve(options.runDir)) };
+  const log = (level: CaptureLogEvent["level"], event: string, fields: object = {}) =>
+    options.onLog?.(
+      { ts: new Date().toISOString(), level, event, ...base, ...fields } as CaptureLogEvent,
+    );
+  try {
+    const capturedAtUtc = resolveTimestamp(options.capturedAt, "--captured-at");
+    const bundle = await readRunBundle(options.runDir);
+    base.runId = bundle.runId;
+    const template = templateOf(bundle);
+    if (template) base.templateId = template.templateId;
+    if (options.gaps) base.gapsHash = options.gaps.hash;
+
+    const { bindings, skipped, nodes } = captureBindings(bundle);
+    const bins = bundle.runJson.grid.bins;
+    if (options.gaps) {
+      checkGapConfig(options.gaps, {
+        bins,
+        nodes,
+        files: bindings,
+      });
+    }
+    const outputDir = options.outputDir ??
+      defaultCaptureDir(bundle.runId, options.dataDir ?? defaultDataDir());
+    await checkOutput(bundle.dir, outputDir, options.overwrite === true);
+
+    log("info", "capture.start", {
+      outputDir,
+      dryRun: options.dryRun === true,
+      files: bindings.length,
+      bins,
+      capturedAtUtc,
+      ...(options.gaps?.config.seed !== undefined ? { gapsSeed: options.gaps.config.seed } : {}),
+    });
+
+    let written;
+    const job: CaptureJob = { bundle, bindings, bins, options, capturedAtUtc, log };
+    if (options.dryRun) written = await produceFiles(job);
+    else {
+      const missing = await missingAncestors(outputDir);
+      try {
+        written = await writeFolderAtomically(
+          outputDir,
+          async (tmp) => {
+            const writer = new PooledWriter(
+              WRITES_IN_FLIGHT,
+              (err, path) => fsError(err, "writing", join(outputDir, basename(path))),
+            );
+            try {
+              const result = await produceFiles(
+                job,
+                (path, encode) => writer.write(join(tmp, path), encode),
+              );
+              await writer.drain();
+              return result;
+            } finally {
+              // no write may land in the temp folder after it is removed on failure
+              await writer.settle();
+            }
+          },
+          { overwrite: options.overwrite, what: "capture folder" },
+        );
+      } catch (err) {
+        // a failed capture leaves the file system as it found it, parents included
+        for (const dir of missing) await Deno.remove(dir).catch(() => {});
+        throw err;
+      }
+    }
+    const { manifest, manifestHash } = written;
+    const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+    log("info", "capture.finish", {
+      dryRun: options.dryRun === true,
+      files: manifest.files.length,
+      warnings: manifest.warnings.length,
+      checksum: manifest.checksum,
+      manifestHash,
+      durationMs,
+    });
+    return {
+      dryRun: options.dryRun === true,
+      runId: bundle.runId,
+      runDir: bundle.dir,
+      outputDir,
+      manifest,
+      manifestHash,
+      skipped,
+      durationMs,
+    };
+  } catch (err) {
+    log("error", "capture.error", {
+      code: err instanceof FlowTimeError ? err.code : "internal_error",
+      message: err instanceof Error ? err.message : String(err),
+    });
+    throw err;
+  }
+}
+
+/** Everything one capture works from. */
+interface CaptureJob {
+  bundle: RunBundle;
+  bindings: CaptureBinding[];
+  bins: number;
+  options: CaptureOptions;
+  capturedAtUtc: string;
+  log: (level: CaptureLogEvent["level"], event: string, fields?: object) => void;
+}
+
+/** Stores one file (encoding it into the buffer it is handed) and returns its hash. */
+type FileSink = (path: string, encode: (buffer: Uint8Array) => Uint8Array) => Promise<string>;
+
+// Builds every file in capture order, then the manifest; `write` (absent in a dry run) stores
+// them. One series is in memory at a time.
+async function produceFiles(
+  job: CaptureJob,
+  write?: FileSink,
+): Promise<{ manifest: TelemetryManifest; manifestHash: string }> {
+  const { bundle, bins, options, log } = job;
+  const reader = new ReusingReader();
+  let scratch = new Uint8Array(64 * 1024);
+  const files: TelemetryManifestFile[] = [];
+  const warnings: CaptureWarning[] = [];
+  let lastYield = performance.now();
+  for (const binding of job.bindings) {
+    if (options.signal?.aborted) {
+      throw new FlowTimeError(
+        "interrupted",
+        `capture of run ${bundle.runId} interrupted; nothing was written`,
+      );
+    }
+    const source = readSourceSeries(reader, bundle, binding, bins);
+    const plan = options.gaps
+      ? gapPlanFor(options.gaps.config, {
+        nodeId: binding.nodeId,
+        semantic: binding.semantic,
+        bins,
+      })
+      : undefined;
+    const captured = captureSeries(source, plan, {
+      nodeId: binding.nodeId,
+      metric: binding.metric,
+      sourceSeries: binding.sourceSeries,
+      bins,
+    });
+    const encode = (buffer: Uint8Array) =>
+      encodeSeriesCsv(captured.values, captured.format, buffer);
+    let hash: string;
+    if (write) hash = await write(binding.path, encode);
+    else {
+      const bytes = encode(scratch);
+      scratch = new Uint8Array(bytes.buffer as ArrayBuffer);
+      hash = hashOf(bytes);
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        // a dry run does no IO of its own to wait on: let the event loop breathe
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
+    }
+    const file: TelemetryManifestFile = {
+      nodeId: binding.nodeId,
+      metric: binding.metric,
+      path: binding.path,
+      hash,
+      points: captured.points,
+      sourceSeries: binding.sourceSeries,
+    };
+    files.push(file);
+    log("info", "capture.file", file);
+    for (const w of captured.warnings) {
+      warnings.push(w);
+      log("warn", "capture.warning", w);
+    }
+    options.onProgress?.({ done: files.length, total: job.bindings.length, path: binding.path });
+  }
+  const gaps = options.gaps;
+  const manifest = buildTelemetryManifest({
+    grid: bundle.runJson.grid,
+    files,
+    warnings,
+    ...(gaps
+      ? {
+        gaps: {
+          hash: gaps.hash,
+          ...(gaps.config.seed !== undefined ? { seed: gaps.config.seed } : {}),
+        },
+      }
+      : {}),
+    provenance: captureProvenance(bundle, job.capturedAtUtc),
+  });
+  const manifestText = toJsonText(manifest);
+  if (write) await write("manifest.json", (buffer) => encodeText(manifestText, buffer));
+  return { manifest, manifestHash: hashOf(manifestText) };
+}
+
+function readSourceSeries(
+  reader: ReusingReader,
+  bundle: RunBundle,
+  binding: CaptureBinding,
+  bins: number,
+): ParsedSeries {
+  const path = resolveInside(
+    bundle.dir,
+    binding.seriesPath,
+    `series path of ${binding.sourceSeries}`,
+  );
+  let bytes: Uint8Array;
+  try {
+    bytes = reader.read(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new FlowTimeError(
+        "bundle_invalid",
+        `series file ${binding.seriesPath} of ${binding.nodeId} ${binding.metric} is missing from run folder ${bundle.dir}; the run is incomplete, run the model again`,
+        { file: path },
+      );
+    }
+    throw fsError(err, "reading", path);
+  }
+  let parsed: ParsedSeries;
+  try {
+    parsed = parseSeriesCsv(DECODER.decode(bytes), {
+      file: path,
+      bins,
+      allowExtraRows: true,
+    });
+  } catch (err) {
+    if (err instanceof FlowTimeError) {
+      throw new FlowTimeError(
+        "bundle_invalid",
+        `${err.message}; the run's series ${binding.sourceSeries} is damaged, run the model again`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  if (binding.seriesHash && hashOf(bytes) !== binding.seriesHash) {
+    throw new FlowTimeError(
+      "hash_mismatch",
+      `series file does not match the hash recorded in series/index.json (it was truncated or changed after the run was written); run the model again`,
+      { file: path },
+    );
+  }
+  return parsed;
+}

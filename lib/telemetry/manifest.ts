@@ -1,0 +1,187 @@
+// The capture manifest (CONTRACTS section 6): its window and grid, provenance taken from the
+// run's documents, the bundle checksum, and reading a capture's manifest back with its schema.
+import { join } from "node:path";
+import { FlowTimeError, fsError } from "../errors.ts";
+import { hashOf } from "../artifacts/hash.ts";
+import type { RunBundle } from "../artifacts/reader.ts";
+import type { RunGrid } from "../artifacts/types.ts";
+import { scenarioHashOf } from "../artifacts/writer.ts";
+import type { BinUnit } from "../model/types.ts";
+import { checkSchema } from "../schema/validator.ts";
+import { TOOLKIT_VERSION } from "../version.ts";
+import type {
+  CaptureWarning,
+  TelemetryManifest,
+  TelemetryManifestFile,
+  TelemetryManifestGaps,
+  TelemetryManifestProvenance,
+} from "./types.ts";
+
+const MINUTES: Readonly<Record<BinUnit, number>> = {
+  minutes: 1,
+  hours: 60,
+  days: 1440,
+  weeks: 10080,
+};
+
+/**
+ * The bundle checksum: sha256 over the lines `<path> <hash>\n` of every file, sorted by path
+ * (code-unit order). It identifies the data of a capture independently of its manifest text.
+ * @param files path and hash of each captured file
+ * @returns `sha256:<hex>`
+ */
+export function captureChecksum(files: ReadonlyArray<{ path: string; hash: string }>): string {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return hashOf(sorted.map((f) => `${f.path} ${f.hash}\n`).join(""));
+}
+
+/**
+ * Where a run came from, as a capture records it. Template fields are included only when the
+ * run was generated from a template (model/metadata.json, else manifest.json provenance, else
+ * model/provenance.json).
+ * @param bundle the captured run
+ * @param capturedAtUtc capture time (ISO UTC)
+ * @returns the provenance block
+ */
+export function captureProvenance(
+  bundle: RunBundle,
+  capturedAtUtc: string,
+): TelemetryManifestProvenance {
+  const run = bundle.runJson;
+  const modelHash = run.modelHash || bundle.manifest?.modelHash ||
+    hashOf(bundle.modelText ?? "");
+  const scenarioHash = run.scenarioHash || bundle.manifest?.scenarioHash ||
+    scenarioHashOf(bundle.modelText ?? "");
+  const template = templateOf(bundle);
+  return {
+    runId: bundle.runId,
+    scenarioHash,
+    modelHash,
+    ...(template
+      ? {
+        templateId: template.templateId,
+        templateVersion: template.templateVersion,
+        ...(template.inputHash ? { inputHash: template.inputHash } : {}),
+      }
+      : {}),
+    captureVersion: TOOLKIT_VERSION,
+    capturedAtUtc,
+  };
+}
+
+/** Template identity of a run, if it was generated from one. */
+export interface RunTemplate {
+  /** Template id. */
+  templateId: string;
+  /** Template version. */
+  templateVersion: string;
+  /** Template input hash, when recorded. */
+  inputHash?: string;
+}
+
+/**
+ * The template a run was generated from, read from its documents.
+ * @param bundle the run
+ * @returns template id, version and input hash, or undefined for ad-hoc models
+ */
+export function templateOf(bundle: RunBundle): RunTemplate | undefined {
+  const meta = bundle.metadata;
+  const prov = bundle.manifest?.provenance;
+  const file = bundle.provenance;
+  const inputHash = str(bundle.runJson.inputHash) ?? str(bundle.manifest?.inputHash) ??
+    str(prov?.inputHash) ?? str(file?.inputHash);
+  const pick = (templateId?: unknown, templateVersion?: unknown): RunTemplate | undefined => {
+    const id = str(templateId);
+    if (!id || id === "adhoc-model") return undefined;
+    return {
+      templateId: id,
+      templateVersion: str(templateVersion) ?? "0.0.0",
+      ...(inputHash ? { inputHash } : {}),
+    };
+  };
+  if (meta) return pick(meta.templateId, meta.templateVersion);
+  return pick(prov?.templateId, prov?.templateVersion) ??
+    pick(file?.templateId, file?.templateVersion);
+}
+
+/** The parts a manifest is built from. */
+export interface ManifestParts {
+  /** The run's grid. */
+  grid: RunGrid;
+  /** Captured files in capture order. */
+  files: TelemetryManifestFile[];
+  /** Warnings in file order. */
+  warnings: CaptureWarning[];
+  /** Gap configuration used, if any. */
+  gaps?: TelemetryManifestGaps;
+  /** Provenance block. */
+  provenance: TelemetryManifestProvenance;
+}
+
+/**
+ * Assemble a capture manifest, computing its window and checksum.
+ * @param parts grid, files, warnings, gaps and provenance
+ * @returns the manifest
+ */
+export function buildTelemetryManifest(parts: ManifestParts): TelemetryManifest {
+  const { grid } = parts;
+  return {
+    schemaVersion: 1,
+    window: {
+      ...(grid.start ? { startTimeUtc: grid.start } : {}),
+      durationMinutes: grid.bins * grid.binSize * MINUTES[grid.binUnit],
+    },
+    grid: { bins: grid.bins, binSize: grid.binSize, binUnit: grid.binUnit },
+    files: parts.files,
+    warnings: parts.warnings,
+    ...(parts.gaps ? { gaps: parts.gaps } : {}),
+    provenance: parts.provenance,
+    checksum: captureChecksum(parts.files),
+  };
+}
+
+/**
+ * Read a capture folder's manifest.json and check it against the telemetry-manifest schema.
+ * @param captureDir the capture folder
+ * @returns the manifest and the hash of its bytes
+ * @throws FlowTimeError `not_found` when there is no manifest, `capture_invalid` when it is
+ *   not valid JSON or does not match the schema
+ */
+export async function readTelemetryManifest(
+  captureDir: string,
+): Promise<{ manifest: TelemetryManifest; manifestHash: string }> {
+  const path = join(captureDir, "manifest.json");
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new FlowTimeError(
+        "not_found",
+        `${captureDir} is not a telemetry capture: it has no manifest.json`,
+      );
+    }
+    throw fsError(err, "reading", path);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ""));
+  } catch (err) {
+    throw new FlowTimeError("capture_invalid", `not valid JSON: ${(err as Error).message}`, {
+      file: path,
+    });
+  }
+  const check = checkSchema("telemetry-manifest", value);
+  if (!check.valid) {
+    throw new FlowTimeError(
+      "capture_invalid",
+      `does not match the telemetry-manifest schema: ${check.errors[0]}`,
+      { file: path, details: check.errors },
+    );
+  }
+  return { manifest: value as TelemetryManifest, manifestHash: hashOf(bytes) };
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}

@@ -1,0 +1,137 @@
+// Telemetry routes: `POST /v1/telemetry/captures` captures a run of the data folder into
+// `<data>/telemetry/<runId>` through the same library function as `flowtime telemetry capture`.
+import type { Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { join } from "node:path";
+import { FlowTimeError } from "../lib/errors.ts";
+import { parseUtc } from "../lib/artifacts/clock.ts";
+import { assertSafeId } from "../lib/artifacts/paths.ts";
+import { captureRun } from "../lib/telemetry/capture.ts";
+import { gapConfigFromValue } from "../lib/telemetry/gap_config.ts";
+import { describeValue, isRawMap } from "../lib/model/issues.ts";
+import type { AppEnv, ServerSettings } from "../server.ts";
+
+/** Largest request body accepted by the capture route. */
+export const MAX_CAPTURE_BODY_BYTES = 1024 * 1024;
+
+const BODY_KEYS = ["runId", "gaps", "dryRun", "capturedAt", "overwrite"];
+
+/**
+ * Register the telemetry routes.
+ * @param app the Hono app
+ * @param settings data folder and error mapping
+ */
+export function registerTelemetryRoutes(app: Hono<AppEnv>, settings: ServerSettings): void {
+  app.post(
+    "/v1/telemetry/captures",
+    bodyLimit({
+      maxSize: MAX_CAPTURE_BODY_BYTES,
+      onError: (c) =>
+        settings.fail(
+          c,
+          new FlowTimeError(
+            "payload_too_large",
+            `request body is larger than ${MAX_CAPTURE_BODY_BYTES} bytes; send the gap rules with fewer explicit bins (use ranges like "20-23")`,
+          ),
+        ),
+    }),
+    async (c) => {
+      try {
+        const body = await readCaptureBody(c);
+        const runId = assertSafeId(body.runId, "runId");
+        c.get("logFields").runId = runId;
+        const gaps = body.gaps === undefined ? undefined : gapConfigFromValue(body.gaps, "gaps");
+        if (body.capturedAt !== undefined) parseUtc(body.capturedAt, "capturedAt");
+        const result = await captureRun({
+          runDir: join(settings.dataDir, "runs", runId),
+          outputDir: join(settings.dataDir, "telemetry", runId),
+          gaps,
+          dryRun: body.dryRun,
+          capturedAt: body.capturedAt,
+          overwrite: body.overwrite,
+        });
+        c.get("logFields").files = result.manifest.files.length;
+        c.get("logFields").warnings = result.manifest.warnings.length;
+        if (!result.dryRun) return c.json(result.manifest, 201);
+        return c.json({
+          dryRun: true,
+          runId: result.runId,
+          outputDir: `telemetry/${result.runId}`,
+          files: result.manifest.files,
+          warnings: result.manifest.warnings,
+          ...(result.manifest.gaps ? { gaps: result.manifest.gaps } : {}),
+          checksum: result.manifest.checksum,
+          manifestHash: result.manifestHash,
+          ...(result.skipped.length > 0 ? { skipped: result.skipped } : {}),
+          manifest: result.manifest,
+        }, 200);
+      } catch (err) {
+        return settings.fail(c, err);
+      }
+    },
+  );
+}
+
+interface CaptureBody {
+  runId: string;
+  gaps?: unknown;
+  dryRun?: boolean;
+  capturedAt?: string;
+  overwrite?: boolean;
+}
+
+async function readCaptureBody(c: Context<AppEnv>): Promise<CaptureBody> {
+  const text = await c.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new FlowTimeError(
+      "invalid_body",
+      `request body is not valid JSON (${
+        (err as Error).message
+      }); send {"runId": "...", "gaps": {...}}`,
+    );
+  }
+  if (!isRawMap(value)) {
+    throw new FlowTimeError(
+      "invalid_body",
+      `request body must be a JSON object with runId, got ${describeValue(value)}`,
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (!BODY_KEYS.includes(key)) {
+      throw new FlowTimeError(
+        "invalid_body",
+        `unknown field '${key}' in the request body (allowed: ${BODY_KEYS.join(", ")})`,
+      );
+    }
+  }
+  if (typeof value.runId !== "string") {
+    throw new FlowTimeError(
+      "invalid_body",
+      `runId must be a string naming a run in the data folder, got ${describeValue(value.runId)}`,
+    );
+  }
+  for (const key of ["dryRun", "overwrite"]) {
+    if (value[key] !== undefined && typeof value[key] !== "boolean") {
+      throw new FlowTimeError(
+        "invalid_body",
+        `${key} must be true or false, got ${describeValue(value[key])}`,
+      );
+    }
+  }
+  if (value.capturedAt !== undefined && typeof value.capturedAt !== "string") {
+    throw new FlowTimeError(
+      "invalid_body",
+      `capturedAt must be an ISO 8601 UTC timestamp string, got ${describeValue(value.capturedAt)}`,
+    );
+  }
+  return {
+    runId: value.runId,
+    ...(value.gaps !== undefined && value.gaps !== null ? { gaps: value.gaps } : {}),
+    ...(value.dryRun !== undefined ? { dryRun: value.dryRun as boolean } : {}),
+    ...(value.capturedAt !== undefined ? { capturedAt: value.capturedAt as string } : {}),
+    ...(value.overwrite !== undefined ? { overwrite: value.overwrite as boolean } : {}),
+  };
+}
