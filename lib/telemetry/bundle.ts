@@ -137,8 +137,8 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
   }
   const g = capture.manifest.grid;
   if (
-    g.bins !== model.grid.bins || g.binSize !== model.grid.binSize ||
-    (g.binUnit ?? "minutes") !== model.grid.binUnit
+    g.bins !== model.grid.bins ||
+    binMinutes(g.binSize, g.binUnit) !== binMinutes(model.grid.binSize, model.grid.binUnit)
   ) {
     throw new FlowTimeError(
       "capture_invalid",
