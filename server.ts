@@ -10,6 +10,9 @@ import { registerTelemetryRoutes } from "./server/telemetry.ts";
 import { TOOLKIT_VERSION } from "./lib/version.ts";
 import { StateQueryService } from "./lib/state/service.ts";
 import { registerRunRoutes } from "./server/runs.ts";
+import { registerRunCreateRoute } from "./server/run_create.ts";
+import { createSimClient } from "./lib/sim/select.ts";
+import type { SimClient } from "./lib/sim/client.ts";
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
@@ -19,6 +22,9 @@ export interface AppOptions {
   templatesDir?: string;
   /** Request logger; `false` for silence. Default: JSON lines on stderr. */
   logger?: Logger | false;
+  /** Sim service POST /v1/runs generates with: default a remote Sim at $FLOWTIME_SIM_URL when
+   * set, else the templates folder in-process. */
+  sim?: SimClient;
 }
 
 /** Values shared with route modules. */
@@ -76,6 +82,11 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   );
   registerTemplateRoutes(app, settings);
   registerTelemetryRoutes(app, settings);
+  registerRunCreateRoute(
+    app,
+    settings,
+    options.sim ?? createSimClient({ templatesDir: settings.templatesDir }),
+  );
 
   app.notFound((c) =>
     c.json({

@@ -11,6 +11,7 @@ import {
   templatesShowCommand,
 } from "./templates.ts";
 import { captureCommand, telemetryCaptureCommand } from "./telemetry.ts";
+import { telemetryBundleCommand, telemetryParityCommand } from "./telemetry_replay.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
@@ -21,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   templatesShowCommand,
   templatesGenerateCommand,
   telemetryCaptureCommand,
+  telemetryBundleCommand,
+  telemetryParityCommand,
   captureCommand,
   serveCommand,
   gcCommand,

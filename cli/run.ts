@@ -2,6 +2,8 @@
 import { FlowTimeError } from "../lib/errors.ts";
 import { runModelFile } from "../lib/workflow/run_model.ts";
 import { runTemplate } from "../lib/workflow/run_template.ts";
+import { replayCapture } from "../lib/workflow/replay.ts";
+import type { WrittenRun } from "../lib/artifacts/writer.ts";
 import { runsDir } from "../lib/config.ts";
 import { collectParameters } from "../lib/sim/mod.ts";
 import { type Command, type CommandContext, printJson, stringFlag } from "./command.ts";
@@ -15,14 +17,18 @@ export const runCommand: Command = {
 Usage:
   flowtime run --model <model.yaml> [options]
   flowtime run --template <id> [--params <file>] [--param name=value]... [options]
+  flowtime run --template <id> --mode telemetry --telemetry-dir <capture> [options]
 
 Options:
   --model <path>        model to evaluate (file: sources resolve next to it)
   --template <id>       generate the model from this template first (through the Sim service)
   --params <file>       template parameter values, a JSON or YAML mapping
   --param name=value    one template parameter, parsed by its declared type; repeatable
-  --mode <mode>         simulation (telemetry runs from templates need the capture bundle
-                        step and are refused for now)
+  --mode <mode>         simulation (default) or telemetry
+  --telemetry-dir <dir> telemetry mode: the capture folder to replay (from 'flowtime telemetry
+                        capture'); telemetryDir, bins, binSize and start are taken from its
+                        manifest unless given with --param, and every file the model reads must
+                        match the manifest's hash
   --sim-url <url>       generate on the Sim service at this URL (default $FLOWTIME_SIM_URL;
                         unset = the templates in $FLOWTIME_TEMPLATES_DIR)
   --out <runsDir>       runs folder (default $FLOWTIME_DATA_DIR/runs, data dir default ./data)
@@ -39,6 +45,8 @@ Examples:
   flowtime run --model fixtures/models/queue-buffer.yaml
   flowtime run --model model.yaml --deterministic --created-at 2025-10-07T00:00:00Z --json
   flowtime run --template order-system --param bins=144 --deterministic
+  flowtime run --template order-system --mode telemetry \
+    --telemetry-dir data/telemetry/run_order-system_16eac463cd745d0c --deterministic
 `,
   flags: {
     model: { type: "string" },
@@ -46,6 +54,7 @@ Examples:
     params: { type: "string" },
     param: { type: "string", multiple: true },
     mode: { type: "string" },
+    "telemetry-dir": { type: "string" },
     "sim-url": { type: "string" },
     out: { type: "string" },
     "run-id": { type: "string" },
@@ -65,19 +74,26 @@ Examples:
         modelHash: written.runJson.modelHash,
         series: written.runJson.series.length,
         warnings,
+        ...(written.metadata.capture ? { capture: written.metadata.capture } : {}),
       });
     } else {
       ctx.out(`run ${written.runId} written to ${written.runDir}`);
       ctx.out(
         `  mode ${written.runJson.mode}, ${written.runJson.grid.bins} bins, ${written.runJson.series.length} series, ${warnings.length} warning(s)`,
       );
+      const capture = written.metadata.capture;
+      if (capture) {
+        ctx.out(
+          `  replays capture of run ${capture.runId} (checksum ${capture.checksum}, ${capture.warningCount} capture warning(s))`,
+        );
+      }
       for (const w of warnings) ctx.err(`warning: ${w.code}: ${w.message}`);
     }
     return 0;
   },
 };
 
-async function runModelOrTemplate(ctx: CommandContext) {
+async function runModelOrTemplate(ctx: CommandContext): Promise<WrittenRun> {
   const model = stringFlag(ctx, "model");
   const template = stringFlag(ctx, "template");
   if ((model === undefined) === (template === undefined)) {
@@ -94,7 +110,7 @@ async function runModelOrTemplate(ctx: CommandContext) {
     createdAt: stringFlag(ctx, "created-at"),
   };
   if (model !== undefined) {
-    for (const flag of ["params", "param", "mode", "sim-url"]) {
+    for (const flag of ["params", "param", "mode", "sim-url", "telemetry-dir"]) {
       if (ctx.flags[flag] !== undefined) {
         throw new FlowTimeError("usage", `--${flag} applies to --template runs only`);
       }
@@ -102,10 +118,23 @@ async function runModelOrTemplate(ctx: CommandContext) {
     return await runModelFile(model, options);
   }
   const mode = modeFlag(ctx, "run");
+  const telemetryDir = stringFlag(ctx, "telemetry-dir");
+  if (mode === "telemetry" && telemetryDir === undefined) {
+    throw new FlowTimeError(
+      "usage",
+      "--mode telemetry needs --telemetry-dir <capture folder> (make one with 'flowtime telemetry capture')",
+    );
+  }
+  if (telemetryDir !== undefined && mode !== "telemetry") {
+    throw new FlowTimeError("usage", "--telemetry-dir applies to --mode telemetry only");
+  }
   const sim = simClientFor(ctx, options.createdAt);
   const params = await collectParameters(sim, template!, {
     file: stringFlag(ctx, "params"),
     assignments: paramFlags(ctx),
   });
+  if (mode === "telemetry") {
+    return (await replayCapture(sim, template!, telemetryDir!, params, options)).written!;
+  }
   return (await runTemplate(sim, template!, params, { ...options, mode })).written;
 }

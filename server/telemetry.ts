@@ -1,7 +1,6 @@
 // Telemetry routes: `POST /v1/telemetry/captures` captures a run of the data folder into
 // `<data>/telemetry/<runId>` through the same library function as `flowtime telemetry capture`.
 import type { Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { join } from "node:path";
 import { FlowTimeError } from "../lib/errors.ts";
 import { parseUtc } from "../lib/artifacts/clock.ts";
@@ -10,9 +9,7 @@ import { captureRun } from "../lib/telemetry/capture.ts";
 import { gapConfigFromValue } from "../lib/telemetry/gap_config.ts";
 import { describeValue, isRawMap } from "../lib/model/issues.ts";
 import type { AppEnv, ServerSettings } from "../server.ts";
-
-/** Largest request body accepted by the capture route. */
-export const MAX_CAPTURE_BODY_BYTES = 1024 * 1024;
+import { limitBody, parseJsonBody } from "./body.ts";
 
 const BODY_KEYS = ["runId", "gaps", "dryRun", "capturedAt", "overwrite"];
 
@@ -24,17 +21,10 @@ const BODY_KEYS = ["runId", "gaps", "dryRun", "capturedAt", "overwrite"];
 export function registerTelemetryRoutes(app: Hono<AppEnv>, settings: ServerSettings): void {
   app.post(
     "/v1/telemetry/captures",
-    bodyLimit({
-      maxSize: MAX_CAPTURE_BODY_BYTES,
-      onError: (c) =>
-        settings.fail(
-          c,
-          new FlowTimeError(
-            "payload_too_large",
-            `request body is larger than ${MAX_CAPTURE_BODY_BYTES} bytes; send the gap rules with fewer explicit bins (use ranges like "20-23")`,
-          ),
-        ),
-    }),
+    limitBody(
+      settings,
+      'send the gap rules with fewer explicit bins (use ranges like "20-23")',
+    ),
     async (c) => {
       try {
         const body = await readCaptureBody(c);
@@ -81,18 +71,7 @@ interface CaptureBody {
 }
 
 async function readCaptureBody(c: Context<AppEnv>): Promise<CaptureBody> {
-  const text = await c.req.text();
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new FlowTimeError(
-      "invalid_body",
-      `request body is not valid JSON (${
-        (err as Error).message
-      }); send {"runId": "...", "gaps": {...}}`,
-    );
-  }
+  const value = parseJsonBody(await c.req.text(), '{"runId": "...", "gaps": {...}}');
   if (!isRawMap(value)) {
     throw new FlowTimeError(
       "invalid_body",

@@ -1,7 +1,6 @@
 // The Sim HTTP API (CONTRACTS 5.3, FlowTime-Sim compatible routes): list, describe and
 // generate templates from the server's templates folder. Handlers parse input and call lib/.
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { FlowTimeError } from "../lib/errors.ts";
 import { assertSafeId } from "../lib/artifacts/paths.ts";
 import { InProcessSimClient } from "../lib/sim/in_process.ts";
@@ -9,9 +8,7 @@ import { encodeProblemsHeader, TEMPLATE_PROBLEMS_HEADER } from "../lib/sim/probl
 import { asParameterInput } from "../lib/templates/binder.ts";
 import { resolveMode } from "../lib/templates/generate.ts";
 import type { AppEnv, ServerSettings } from "../server.ts";
-
-/** Largest generate request body accepted (1 MiB); larger bodies get 413. */
-export const MAX_GENERATE_BODY_BYTES = 1024 * 1024;
+import { limitBody, parseJsonBody } from "./body.ts";
 
 /**
  * Register `GET /api/v1/templates`, `GET /api/v1/templates/{id}` and
@@ -47,17 +44,7 @@ export function registerTemplateRoutes(app: Hono<AppEnv>, settings: ServerSettin
 
   app.post(
     "/api/v1/templates/:id/generate",
-    bodyLimit({
-      maxSize: MAX_GENERATE_BODY_BYTES,
-      onError: (c) =>
-        settings.fail(
-          c,
-          new FlowTimeError(
-            "payload_too_large",
-            `the request body is larger than ${MAX_GENERATE_BODY_BYTES} bytes; send only parameter values`,
-          ),
-        ),
-    }),
+    limitBody(settings, "send only parameter values"),
     async (c) => {
       try {
         const id = assertSafeId(c.req.param("id"), "template id");
@@ -65,7 +52,10 @@ export function registerTemplateRoutes(app: Hono<AppEnv>, settings: ServerSettin
         fields.templateId = id;
         const mode = resolveMode(c.req.query("mode"), "simulation");
         const explicitMode = c.req.query("mode") ? mode : undefined;
-        const params = asParameterInput(parseBody(await c.req.text()), "the request body");
+        const params = asParameterInput(
+          parseJsonBody(await c.req.text(), "an object of parameter values", {}),
+          "the request body",
+        );
         const generated = await sim.generate(id, params, explicitMode);
         fields.mode = generated.metadata.mode;
         fields.modelHash = generated.metadata.modelHash;
@@ -75,19 +65,4 @@ export function registerTemplateRoutes(app: Hono<AppEnv>, settings: ServerSettin
       }
     },
   );
-}
-
-// An empty body means "all defaults"; anything else must be JSON.
-function parseBody(text: string): unknown {
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new FlowTimeError(
-      "invalid_body",
-      `the request body is not valid JSON (${
-        (err as Error).message
-      }); send an object of parameter values`,
-    );
-  }
 }

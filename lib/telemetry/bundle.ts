@@ -11,26 +11,14 @@ import { evaluateModel } from "../engine/evaluate.ts";
 import { loadTelemetrySources, sourcePath } from "./loader.ts";
 import { type TemplateOrigin, writeRunBundle, type WrittenRun } from "../artifacts/writer.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
+import { readTelemetryManifest } from "./manifest.ts";
+import type { TelemetryManifest } from "./types.ts";
 import { runsDir as defaultRunsDir } from "../config.ts";
 
 /** Where copied telemetry lives inside a run, relative to its `model/` folder. */
 export const RUN_TELEMETRY_DIR = "telemetry";
 /** File name of the copied capture manifest inside {@link RUN_TELEMETRY_DIR}. */
 export const RUN_TELEMETRY_MANIFEST = "telemetry-manifest.json";
-
-/** The parts of a capture manifest the bundle step relies on (CONTRACTS section 6). */
-export interface CaptureManifestView {
-  /** The grid the capture covers. */
-  grid: { bins: number; binSize: number; binUnit: string };
-  /** Files of the capture. */
-  files: Array<{ nodeId: string; metric: string; path: string; hash: string; points: number }>;
-  /** Capture warnings. */
-  warnings: unknown[];
-  /** Source run and template. */
-  provenance: { runId: string; templateId?: string; templateVersion?: string; inputHash?: string };
-  /** Bundle checksum. */
-  checksum: string;
-}
 
 /** A capture folder read and checked. */
 export interface CaptureFolder {
@@ -40,53 +28,30 @@ export interface CaptureFolder {
   manifestBytes: Uint8Array;
   /** Hash of the manifest bytes. */
   manifestHash: string;
-  /** The manifest. */
-  manifest: CaptureManifestView;
+  /** The manifest (schema-checked). */
+  manifest: TelemetryManifest;
 }
 
 /**
- * Read a capture folder's manifest.json.
+ * Read a capture folder's manifest.json (checked against the telemetry-manifest schema).
  * @param dir capture folder
- * @returns the manifest and its hash
+ * @returns the manifest, its bytes and hash
  * @throws FlowTimeError `capture_invalid` when the manifest is missing or malformed
  */
 export async function readCaptureFolder(dir: string): Promise<CaptureFolder> {
-  const path = join(dir, "manifest.json");
-  let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(path);
+    const { manifest, manifestHash, bytes } = await readTelemetryManifest(dir);
+    return { dir: resolve(dir), manifestBytes: bytes, manifestHash, manifest };
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
+    if (err instanceof FlowTimeError && err.code === "not_found") {
       throw new FlowTimeError(
         "capture_invalid",
         `${dir} is not a capture folder: it has no manifest.json (create one with 'flowtime telemetry capture')`,
-        { file: path },
+        { file: join(dir, "manifest.json") },
       );
     }
-    throw fsError(err, "reading", path);
+    throw err;
   }
-  let manifest: CaptureManifestView;
-  try {
-    manifest = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ""));
-  } catch (err) {
-    throw new FlowTimeError(
-      "capture_invalid",
-      `manifest.json is not valid JSON: ${(err as Error).message}`,
-      { file: path },
-    );
-  }
-  const grid = manifest?.grid;
-  if (
-    !grid || !Number.isInteger(grid.bins) || !Array.isArray(manifest.files) ||
-    typeof manifest.checksum !== "string" || typeof manifest.provenance?.runId !== "string"
-  ) {
-    throw new FlowTimeError(
-      "capture_invalid",
-      "manifest.json lacks grid, files, checksum or provenance.runId; it is not a FlowTime capture manifest",
-      { file: path },
-    );
-  }
-  return { dir: resolve(dir), manifestBytes: bytes, manifestHash: hashOf(bytes), manifest };
 }
 
 /** What {@link bundleTelemetryRun} needs. */
@@ -207,7 +172,7 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     manifestPath: `model/${RUN_TELEMETRY_DIR}/${RUN_TELEMETRY_MANIFEST}`,
     manifestHash: capture.manifestHash,
     checksum: capture.manifest.checksum,
-    warningCount: Array.isArray(capture.manifest.warnings) ? capture.manifest.warnings.length : 0,
+    warningCount: capture.manifest.warnings.length,
   };
   const template = req.template
     ? {

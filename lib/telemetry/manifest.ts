@@ -143,13 +143,13 @@ export function buildTelemetryManifest(parts: ManifestParts): TelemetryManifest 
 /**
  * Read a capture folder's manifest.json and check it against the telemetry-manifest schema.
  * @param captureDir the capture folder
- * @returns the manifest and the hash of its bytes
+ * @returns the manifest, the hash of its bytes and the bytes
  * @throws FlowTimeError `not_found` when there is no manifest, `capture_invalid` when it is
  *   not valid JSON or does not match the schema
  */
 export async function readTelemetryManifest(
   captureDir: string,
-): Promise<{ manifest: TelemetryManifest; manifestHash: string }> {
+): Promise<{ manifest: TelemetryManifest; manifestHash: string; bytes: Uint8Array }> {
   const path = join(captureDir, "manifest.json");
   let bytes: Uint8Array;
   try {
@@ -179,7 +179,7 @@ export async function readTelemetryManifest(
       { file: path, details: check.errors },
     );
   }
-  return { manifest: value as TelemetryManifest, manifestHash: hashOf(bytes) };
+  return { manifest: value as TelemetryManifest, manifestHash: hashOf(bytes), bytes };
 }
 
 function str(v: unknown): string | undefined {

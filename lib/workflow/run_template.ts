@@ -10,8 +10,8 @@ import { type RunModelOptions, runParsedModel } from "./run_model.ts";
 
 /** Options for {@link runTemplate}: where and how to write the run, and the mode. */
 export interface RunTemplateOptions extends Omit<RunModelOptions, "template"> {
-  /** Mode to generate for; default the template's mode. Only simulation runs are supported
-   * here: telemetry runs need the capture bundle step. */
+  /** Mode to generate for; default the template's mode. Telemetry runs go through
+   * `replayCapture`, which binds a capture folder. */
   mode?: RunMode;
   /** Folder that `file:` sources of the generated model resolve in (default `.`). */
   sourceDir?: string;
@@ -79,6 +79,6 @@ export function originOf(generated: GeneratedModel): TemplateOrigin {
 function telemetryNotSupported(templateId: string): FlowTimeError {
   return new FlowTimeError(
     "usage",
-    `running template '${templateId}' in telemetry mode needs a capture bundle step that is not available yet; generate the model with 'flowtime templates generate ${templateId} --mode telemetry --param telemetryDir=<dir>' instead, or run in simulation mode`,
+    `running template '${templateId}' in telemetry mode needs a capture folder: use replayCapture() (CLI: flowtime run --template ${templateId} --mode telemetry --telemetry-dir <capture>)`,
   );
 }
