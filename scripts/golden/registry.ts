@@ -3,6 +3,7 @@
 import { runGoldens } from "./runs.ts";
 import { stateGoldens } from "./state.ts";
 import { captureGoldens } from "./captures.ts";
+import { loopGoldens } from "./loop.ts";
 
 /** A set of checked-in outputs and how to produce them. */
 export interface GoldenSet {
@@ -15,4 +16,9 @@ export interface GoldenSet {
 }
 
 /** All golden sets, in the order they are generated. */
-export const GOLDEN_SETS: readonly GoldenSet[] = [runGoldens, stateGoldens, captureGoldens];
+export const GOLDEN_SETS: readonly GoldenSet[] = [
+  runGoldens,
+  stateGoldens,
+  captureGoldens,
+  loopGoldens,
+];
