@@ -66,3 +66,17 @@ export {
   type RunTemplateOptions,
   type TemplateRun,
 } from "./lib/workflow/run_template.ts";
+export {
+  bindCaptureParameters,
+  type CaptureReplay,
+  replayCapture,
+  type ReplayOptions,
+} from "./lib/workflow/replay.ts";
+export {
+  compareRuns,
+  type MetricParity,
+  type MissingMetric,
+  type ParityReport,
+} from "./lib/workflow/parity.ts";
+export { type LoopOptions, type LoopResult, runLoop } from "./lib/workflow/loop.ts";
+export { rewriteSources } from "./lib/model/rewrite.ts";

@@ -182,3 +182,16 @@ export async function assertValidRunBundle(runDir: string): Promise<void> {
     assert.equal(manifest.seriesHashes[s.id], hash, `manifest hash of ${s.path}`);
   }
 }
+
+/**
+ * Copy a folder tree (the standard library's copy lives on JSR, which is unreachable here).
+ * @param from source folder
+ * @param to destination folder (created)
+ */
+export async function copyTree(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const e of Deno.readDir(from)) {
+    if (e.isDirectory) await copyTree(join(from, e.name), join(to, e.name));
+    else await Deno.copyFile(join(from, e.name), join(to, e.name));
+  }
+}

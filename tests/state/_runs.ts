@@ -2,7 +2,7 @@
 // them) and runs made from model text written into a temp folder.
 import { join } from "node:path";
 import { runModelFile, type RunModelOptions } from "../../lib/workflow/run_model.ts";
-import { FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
+import { copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 
 /** Fixture run ids (fixtures/runs/). */
 export const QUEUE_BUFFER_RUN = "run_deterministic_e673448a";
@@ -32,14 +32,6 @@ export async function dataDirWith(...runIds: string[]): Promise<string> {
   await Deno.mkdir(join(data, "runs"));
   for (const id of runIds) await copyTree(fixtureRun(id), join(data, "runs", id));
   return data;
-}
-
-async function copyTree(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const e of Deno.readDir(from)) {
-    if (e.isDirectory) await copyTree(join(from, e.name), join(to, e.name));
-    else await Deno.copyFile(join(from, e.name), join(to, e.name));
-  }
 }
 
 /**

@@ -4,7 +4,7 @@
 import { join, relative } from "node:path";
 import { hashOf } from "../../lib/artifacts/hash.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
-import { FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
+import { copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 
 /** Checked-in run of fixtures/models/queue-buffer.yaml (capacity and queue depth). */
 export const QUEUE_BUFFER_RUN = "run_deterministic_e673448a";
@@ -31,21 +31,8 @@ export interface RunCopy {
 export async function copyRun(runId: string): Promise<RunCopy> {
   const dataDir = await tempDir("capture");
   const runDir = join(dataDir, "runs", runId);
-  await copyDir(join(ROOT, "fixtures/runs", runId), runDir);
+  await copyTree(join(ROOT, "fixtures/runs", runId), runDir);
   return { dataDir, runDir, runId };
-}
-
-/**
- * Copy a folder recursively.
- * @param from source
- * @param to destination (created)
- */
-export async function copyDir(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const e of Deno.readDir(from)) {
-    if (e.isDirectory) await copyDir(join(from, e.name), join(to, e.name));
-    else await Deno.copyFile(join(from, e.name), join(to, e.name));
-  }
 }
 
 /**
