@@ -1,0 +1,311 @@
+// The loop in the library: capture -> template -> telemetry-mode run -> state, with parity,
+// schemas and the provenance chain followed back to the source run.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { InProcessSimClient } from "../../lib/sim/in_process.ts";
+import { runLoop } from "../../lib/workflow/loop.ts";
+import { replayCapture } from "../../lib/workflow/replay.ts";
+import { runTemplate } from "../../lib/workflow/run_template.ts";
+import { captureRun } from "../../lib/telemetry/capture.ts";
+import { loadStateRun } from "../../lib/state/load.ts";
+import { snapshotOf } from "../../lib/state/snapshot.ts";
+import { windowOf } from "../../lib/state/window.ts";
+import { hashOf } from "../../lib/artifacts/hash.ts";
+import { FlowTimeError } from "../../lib/errors.ts";
+import { loadGapConfig } from "../../lib/telemetry/gap_config.ts";
+import {
+  assertMatchesSchema,
+  assertValidRunBundle,
+  FIXED_TIME,
+  readJsonFile,
+  readTree,
+  ROOT,
+  tempDir,
+} from "../_helpers.ts";
+
+const sim = new InProcessSimClient(join(ROOT, "templates"), { generatedAt: FIXED_TIME });
+
+for (const template of ["order-system", "microservices", "http-service"]) {
+  Deno.test(`${template}: replaying the capture of a simulation run without gaps gives parity 0`, async () => {
+    const data = await tempDir(`loop-${template}`);
+    const loop = await runLoop(sim, template, { dataDir: data, at: FIXED_TIME });
+    assert.equal(loop.parity.passed, true);
+    assert.equal(loop.parity.maxAbsDiff, 0);
+    assert.deepEqual(loop.parity.missing, []);
+    assert.equal(loop.parity.comparisons.length, loop.capture.manifest.files.length);
+    assert.equal(loop.replay.written.runJson.mode, "telemetry");
+    assert.deepEqual(loop.replay.written.runJson.warnings, []);
+    assert.deepEqual(loop.replay.boundFromCapture, ["telemetryDir", "bins", "binSize", "start"]);
+    // Every artifact of every run validates against its schema.
+    for (const run of [loop.simulation, loop.replay.written]) {
+      await assertValidRunBundle(run.runDir);
+      assertMatchesSchema(
+        "provenance",
+        await readJsonFile(join(run.runDir, "model/provenance.json")),
+        "provenance.json",
+      );
+    }
+    assertMatchesSchema(
+      "telemetry-manifest",
+      await readJsonFile(join(data, "telemetry", loop.simulation.runId, "manifest.json")),
+      "capture manifest",
+    );
+    const state = await loadStateRun(loop.replay.written.runDir);
+    assertMatchesSchema("time-travel-state", snapshotOf(state, 0), "snapshot");
+    assertMatchesSchema(
+      "time-travel-state",
+      windowOf(state, 0, Math.min(999, state.timeline.bins - 1)),
+      "window",
+    );
+    // /state of the replay equals /state of the original, except the metadata envelope.
+    const original = await loadStateRun(loop.simulation.runDir);
+    const bin = Math.floor(state.timeline.bins / 2);
+    assert.deepEqual(
+      snapshotOf(state, bin).nodes.map((n) => [n.id, n.metrics, n.derived]),
+      snapshotOf(original, bin).nodes.map((n) => [n.id, n.metrics, n.derived]),
+    );
+    await Deno.remove(data, { recursive: true });
+  });
+}
+
+Deno.test("provenance links resolve from the telemetry-mode run back to the source run", async () => {
+  const data = await tempDir("loop-provenance");
+  const loop = await runLoop(sim, "order-system", { dataDir: data, at: FIXED_TIME });
+  const runDir = loop.replay.written.runDir;
+  const metadata = await readJsonFile<Record<string, any>>(join(runDir, "model/metadata.json"));
+  const manifest = await readJsonFile<Record<string, any>>(join(runDir, "manifest.json"));
+  const provenance = await readJsonFile<Record<string, any>>(join(runDir, "model/provenance.json"));
+  const runJson = await readJsonFile<Record<string, any>>(join(runDir, "run.json"));
+  // metadata.json -> the copied capture manifest, by path and hash
+  const copied = await Deno.readFile(join(runDir, metadata.capture.manifestPath));
+  assert.equal(metadata.capture.manifestHash, hashOf(copied));
+  const captureManifest = JSON.parse(new TextDecoder().decode(copied));
+  assert.equal(metadata.capture.checksum, captureManifest.checksum);
+  assert.equal(metadata.capture.warningCount, captureManifest.warnings.length);
+  // manifest.json and provenance.json carry the same capture link and the template
+  assert.deepEqual(manifest.provenance.capture, {
+    runId: metadata.capture.runId,
+    manifestHash: metadata.capture.manifestHash,
+    checksum: metadata.capture.checksum,
+  });
+  assert.deepEqual(provenance.telemetry, {
+    captureDir: `telemetry/${loop.simulation.runId}`,
+    manifestHash: metadata.capture.manifestHash,
+    checksum: metadata.capture.checksum,
+    runId: loop.simulation.runId,
+  });
+  assert.equal(manifest.provenance.templateId, "order-system");
+  assert.equal(manifest.provenance.inputHash, provenance.inputHash);
+  assert.equal(runJson.inputHash, provenance.inputHash);
+  assert.equal(metadata.templateVersion, provenance.templateVersion);
+  // The model embeds the same provenance block, telemetry link included.
+  const modelText = await Deno.readTextFile(join(runDir, "model/model.yaml"));
+  assert.match(
+    modelText,
+    new RegExp(
+      `telemetry:\\n    captureDir: telemetry/${loop.simulation.runId}\\n    manifestHash: ${metadata.capture.manifestHash}`,
+    ),
+  );
+  // provenance.telemetry.captureDir -> the capture folder, whose manifest is the copied one
+  const captureDir = join(data, provenance.telemetry.captureDir);
+  assert.deepEqual(await Deno.readFile(join(captureDir, "manifest.json")), copied);
+  // capture manifest -> the source run, whose hashes it recorded
+  const sourceRun = await readJsonFile<Record<string, any>>(
+    join(data, "runs", captureManifest.provenance.runId, "run.json"),
+  );
+  assert.equal(captureManifest.provenance.runId, loop.simulation.runId);
+  assert.equal(captureManifest.provenance.modelHash, sourceRun.modelHash);
+  assert.equal(captureManifest.provenance.scenarioHash, sourceRun.scenarioHash);
+  assert.equal(captureManifest.provenance.inputHash, sourceRun.inputHash);
+  assert.equal(captureManifest.provenance.templateId, "order-system");
+  // every copied CSV is byte-identical to the capture's and listed with its hash
+  for (const file of captureManifest.files) {
+    const bytes = await Deno.readFile(join(runDir, "model/telemetry", file.path));
+    assert.equal(hashOf(bytes), file.hash);
+  }
+  // /state shows the capture link
+  const state = snapshotOf(await loadStateRun(runDir), 0);
+  assert.deepEqual(state.metadata.capture, {
+    runId: loop.simulation.runId,
+    manifestHash: metadata.capture.manifestHash,
+    warningCount: 0,
+  });
+  await Deno.remove(data, { recursive: true });
+});
+
+Deno.test("capture warnings reach /state for the bins they cover; loader gaps land on the node", async () => {
+  const data = await tempDir("loop-gaps");
+  const gaps = await loadGapConfig(join(ROOT, "fixtures/gaps/microservices-gaps.yaml"));
+  const loop = await runLoop(sim, "microservices", { dataDir: data, gaps, at: FIXED_TIME });
+  assert.equal(loop.parity.passed, false);
+  const state = await loadStateRun(loop.replay.written.runDir);
+  // Bins 10, 11 and 20-23 of API_Gateway arrivals were dropped by the gap rule.
+  const at10 = snapshotOf(state, 10);
+  const captureWarnings = at10.warnings.filter((w) => w.source === "capture");
+  assert.deepEqual(captureWarnings.map((w) => [w.code, w.nodeId, w.metric, w.bins]), [[
+    "data_gap",
+    "API_Gateway",
+    "arrivals",
+    [10],
+  ]]);
+  const gateway = at10.nodes.find((n) => n.id === "API_Gateway")!;
+  assert.equal(gateway.metrics.arrivals, null);
+  assert.deepEqual(gateway.telemetry.warnings.map((w) => w.code), ["telemetry_gap"]);
+  assert.equal(
+    snapshotOf(state, 12).warnings.filter((w) => w.source === "capture" && w.code === "data_gap")
+      .length,
+    0,
+  );
+  const window = windowOf(state, 0, 30);
+  const dataGap = window.warnings.find((w) => w.source === "capture" && w.code === "data_gap")!;
+  assert.deepEqual(dataGap.bins, [10, 11, 20, 21, 22, 23]);
+  assert.equal(window.metadata.capture?.warningCount, loop.capture.manifest.warnings.length);
+  await Deno.remove(data, { recursive: true });
+});
+
+async function captured(
+  template: string,
+): Promise<{ data: string; runId: string; captureRel: string }> {
+  const data = await tempDir(`replay-${template}`);
+  const { written } = await runTemplate(sim, template, {}, {
+    runsDir: join(data, "runs"),
+    deterministic: true,
+    createdAt: FIXED_TIME,
+  });
+  await captureRun({
+    runDir: written.runDir,
+    outputDir: join(data, "telemetry", written.runId),
+    capturedAt: FIXED_TIME,
+  });
+  return { data, runId: written.runId, captureRel: `telemetry/${written.runId}` };
+}
+
+function replayIn(
+  c: { data: string; captureRel: string },
+  template = "http-service",
+  params: Record<string, unknown> = {},
+) {
+  return replayCapture(sim, template, c.captureRel, params, {
+    runsDir: join(c.data, "runs"),
+    sourceDir: c.data,
+    deterministic: true,
+    createdAt: FIXED_TIME,
+  });
+}
+
+Deno.test("a capture folder without manifest.json is refused, nothing written", async () => {
+  const c = await captured("http-service");
+  await Deno.remove(join(c.data, c.captureRel, "manifest.json"));
+  const before = await readTree(join(c.data, "runs"));
+  await assert.rejects(
+    replayIn(c),
+    (e) =>
+      e instanceof FlowTimeError && e.code === "capture_invalid" &&
+      /has no manifest\.json/.test(e.message),
+  );
+  assert.deepEqual(await readTree(join(c.data, "runs")), before);
+  await Deno.remove(c.data, { recursive: true });
+});
+
+Deno.test("a CSV edited after capture is a hash mismatch naming the file; nothing written", async () => {
+  const c = await captured("http-service");
+  const file = join(c.data, c.captureRel, "HttpService_served.csv");
+  await Deno.writeTextFile(file, (await Deno.readTextFile(file)).replace("\n5,", "\n5,9"));
+  const before = await readTree(join(c.data, "runs"));
+  await assert.rejects(
+    replayIn(c),
+    (e) =>
+      e instanceof FlowTimeError && e.code === "hash_mismatch" &&
+      /HttpService_served\.csv changed after capture/.test(e.message),
+  );
+  assert.deepEqual(await readTree(join(c.data, "runs")), before);
+  await Deno.remove(c.data, { recursive: true });
+});
+
+Deno.test("a CSV deleted after capture: the run completes and /state says which node and why", async () => {
+  const c = await captured("http-service");
+  await Deno.remove(join(c.data, c.captureRel, "HttpService_errors.csv"));
+  const replay = await replayIn(c);
+  const warnings = replay.written!.runJson.warnings;
+  assert.deepEqual(warnings.map((w) => [w.code, w.nodeId]), [[
+    "telemetry_sources_unresolved",
+    "http_errors",
+  ]]);
+  const state = snapshotOf(await loadStateRun(replay.written!.runDir), 3);
+  assert.equal(state.metadata.telemetrySourcesResolved, false);
+  const node = state.nodes.find((n) => n.id === "HttpService")!;
+  assert.equal(node.metrics.errors, null);
+  const w = node.telemetry.warnings.find((x) => x.code === "telemetry_sources_unresolved")!;
+  assert.match(w.message, /HttpService_errors\.csv .*file not found/);
+  await Deno.remove(c.data, { recursive: true });
+});
+
+Deno.test("a template without a telemetryDir parameter cannot run in telemetry mode", async () => {
+  const c = await captured("http-service");
+  const templates = await tempDir("no-telemetry-dir");
+  const text = await Deno.readTextFile(join(ROOT, "templates/http-service.yaml"));
+  // Remove the telemetryDir parameter and every source that uses it.
+  const stripped = text.replace(/\n  - name: telemetryDir\n(    .*\n)+/, "\n").replace(
+    /\n    source: .*\$\{telemetryDir\}.*/g,
+    "",
+  );
+  assert.ok(!/\$\{telemetryDir\}|name: telemetryDir/.test(stripped));
+  await Deno.writeTextFile(join(templates, "http-service.yaml"), stripped);
+  const other = new InProcessSimClient(templates, { generatedAt: FIXED_TIME });
+  await assert.rejects(
+    replayCapture(other, "http-service", c.captureRel, {}, {
+      runsDir: join(c.data, "runs"),
+      sourceDir: c.data,
+    }),
+    (e) =>
+      e instanceof FlowTimeError && e.code === "invalid_parameters" &&
+      /declares no telemetryDir parameter/.test(e.message),
+  );
+  await Deno.remove(templates, { recursive: true });
+  await Deno.remove(c.data, { recursive: true });
+});
+
+Deno.test("a capture whose grid disagrees with the caller's bins is refused", async () => {
+  const c = await captured("http-service");
+  await assert.rejects(
+    replayIn(c, "http-service", { bins: 48 }),
+    (e) =>
+      e instanceof FlowTimeError && e.code === "capture_invalid" &&
+      /bins = 48 disagrees with the capture, which has bins = 96/.test(e.message),
+  );
+  // The caller may repeat the capture's own grid.
+  const ok = await replayIn(c, "http-service", { bins: 96, binSize: 15 });
+  assert.equal(ok.written!.runJson.grid.bins, 96);
+  await Deno.remove(c.data, { recursive: true });
+});
+
+Deno.test("replaying through a different template is refused: its files are not in the capture", async () => {
+  const c = await captured("http-service");
+  await assert.rejects(
+    replayIn(c, "order-system"),
+    (e) =>
+      e instanceof FlowTimeError && (e.code === "capture_invalid") &&
+      /(does not list|differs from the model)/.test(e.message),
+  );
+  await Deno.remove(c.data, { recursive: true });
+});
+
+Deno.test("a dry run binds and generates but writes nothing", async () => {
+  const c = await captured("http-service");
+  const before = await readTree(c.data);
+  const dry = await replayCapture(sim, "http-service", c.captureRel, {}, {
+    runsDir: join(c.data, "runs"),
+    sourceDir: c.data,
+    dryRun: true,
+  });
+  assert.equal(dry.written, undefined);
+  assert.equal(dry.generated.metadata.mode, "telemetry");
+  assert.deepEqual(dry.parameters, {
+    telemetryDir: c.captureRel,
+    bins: 96,
+    binSize: 15,
+    start: "2025-10-07T00:00:00Z",
+  });
+  assert.deepEqual(await readTree(c.data), before);
+  await Deno.remove(c.data, { recursive: true });
+});
