@@ -204,8 +204,10 @@ function binMinutes(size: number, unit: string | undefined): number {
   return size * (UNIT_MINUTES[unit ?? "minutes"] ?? NaN);
 }
 
-// A source names a file of the capture: an absolute path inside the capture folder, or a path
-// relative to the model's folder that lands inside it.
+// A source names a file of the capture: an absolute path inside the capture folder, or a
+// relative path that lands inside it from the model's folder or, failing that, from the
+// current folder (templates write `${telemetryDir}/<file>` with telemetryDir as the caller
+// gave it). Whatever resolves, it must lie inside the capture folder.
 function captureRelative(
   source: string,
   captureDir: string,
@@ -213,14 +215,17 @@ function captureRelative(
   nodeId: string,
 ): string {
   const ref = sourcePath(source);
-  const abs = isAbsolute(ref)
-    ? resolve(ref)
-    : resolveInside(modelDir, ref, `source of node '${nodeId}'`);
-  if (!isWithin(captureDir, abs)) {
+  // deno-lint-ignore no-control-regex
+  if (ref === "" || /[\u0000-\u001f\\]/.test(ref)) {
+    throw new FlowTimeError("path_escape", `source of node '${nodeId}' is not a valid path`);
+  }
+  const candidates = isAbsolute(ref) ? [resolve(ref)] : [resolve(modelDir, ref), resolve(ref)];
+  const inside = candidates.find((abs) => isWithin(captureDir, abs) && abs !== captureDir);
+  if (inside === undefined) {
     throw new FlowTimeError(
       "path_escape",
-      `source '${source}' of node '${nodeId}' is outside the capture folder ${captureDir}`,
+      `source '${source}' of node '${nodeId}' is not a file of the capture folder ${captureDir}`,
     );
   }
-  return relative(captureDir, abs);
+  return relative(captureDir, inside);
 }

@@ -1,7 +1,7 @@
 // The loop through the real CLI: template run -> capture -> telemetry-mode run -> state ->
 // parity, and the lower-level generate + `telemetry bundle` path.
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { assertValidRunBundle, FIXED_TIME, readTree, ROOT, runCli, tempDir } from "../_helpers.ts";
 
 function cli(data: string) {
