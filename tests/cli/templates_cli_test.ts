@@ -270,13 +270,13 @@ Deno.test("run --template with --created-at pins both createdUtc and generatedAt
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("run --template in telemetry mode is refused for now (exit 2) and says what to do", async () => {
+Deno.test("run --template in telemetry mode without a capture folder is a usage error (exit 2)", async () => {
   const r = await runCli(["run", "--template", "order-system", "--mode", "telemetry"]);
   assert.equal(r.code, 2);
-  assert.match(
-    r.stderr,
-    /needs a capture bundle step that is not available yet; generate the model with 'flowtime templates generate order-system --mode telemetry/,
-  );
+  assert.match(r.stderr, /--mode telemetry needs --telemetry-dir <capture folder>/);
+  const stray = await runCli(["run", "--template", "order-system", "--telemetry-dir", "x"]);
+  assert.equal(stray.code, 2);
+  assert.match(stray.stderr, /--telemetry-dir applies to --mode telemetry only/);
 });
 
 Deno.test("run needs exactly one of --model and --template", async () => {
