@@ -68,3 +68,65 @@ export function table(rows: string[][]): string {
     return i === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
   }).join("\n");
 }
+
+/** A `flowtime serve` child process on a free loopback port. */
+export interface ServerProcess {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  base: string;
+  /** The child process (its pid for memory readings). */
+  child: Deno.ChildProcess;
+  /** Stop the server and wait for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Start `flowtime serve` as a child process reading only `dataDir`, and wait until /healthz
+ * answers.
+ * @param root project root (where cli.ts is)
+ * @param dataDir data folder the server serves
+ * @returns the running server
+ */
+export async function startServerProcess(root: string, dataDir: string): Promise<ServerProcess> {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      `--allow-read=${dataDir}`,
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      `${root}/cli.ts`,
+      "serve",
+      "--port",
+      String(port),
+    ],
+    env: { FLOWTIME_DATA_DIR: dataDir, NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0;; i++) {
+    try {
+      const res = await fetch(`${base}/healthz`);
+      await res.body?.cancel();
+      if (res.ok) break;
+    } catch (err) {
+      if (i > 300) {
+        child.kill("SIGKILL");
+        throw err;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    child,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { syntheticModel } from "../scripts/synthetic_model.ts";
 import { runModelFile } from "../lib/workflow/run_model.ts";
+import { startServerProcess } from "./_harness.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const SECONDS = Number(Deno.env.get("LOAD_SECONDS") ?? "20");
@@ -76,39 +77,10 @@ const written = await runModelFile(modelPath, {
 });
 const runId = written.runId;
 
-const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-const port = (probe.addr as Deno.NetAddr).port;
-probe.close();
-const server = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "--quiet",
-    `--allow-read=${join(work, "data")}`,
-    "--allow-net=127.0.0.1",
-    "--allow-env",
-    join(ROOT, "cli.ts"),
-    "serve",
-    "--port",
-    String(port),
-  ],
-  env: { FLOWTIME_DATA_DIR: join(work, "data"), NO_COLOR: "1" },
-  stdin: "null",
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-const base = `http://127.0.0.1:${port}`;
+const server = await startServerProcess(ROOT, join(work, "data"));
+const base = server.base;
 let failed = false;
 try {
-  for (let i = 0;; i++) {
-    try {
-      const res = await fetch(`${base}/healthz`);
-      await res.body?.cancel();
-      if (res.ok) break;
-    } catch (err) {
-      if (i > 300) throw err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   // The request mix: random snapshot bins and windows up to 288 bins wide.
   let seq = 0;
   const mixed = [{
@@ -133,7 +105,7 @@ try {
     duration: Math.max(3, Math.round(SECONDS / 4)),
     requests: mixed,
   });
-  const memBefore = await rssMb(server.pid);
+  const memBefore = await rssMb(server.child.pid);
 
   // Phase 1: 100 connections for the full duration, /healthz probed meanwhile.
   const health1 = healthProbe(base, 50);
@@ -156,7 +128,7 @@ try {
 
   // Let the collector settle before the "after" reading.
   await new Promise((r) => setTimeout(r, 2000));
-  const memAfter = await rssMb(server.pid);
+  const memAfter = await rssMb(server.child.pid);
 
   const status5xx = (warmup["5xx"] ?? 0) + (result["5xx"] ?? 0) + (big["5xx"] ?? 0);
   const errors = warmup.errors + warmup.timeouts + result.errors + result.timeouts + big.errors +
@@ -206,8 +178,7 @@ try {
   for (const [label, ok] of checks) console.log(`  ${ok ? "PASS" : "FAIL"} ${label}`);
   failed = checks.some(([, ok]) => !ok);
 } finally {
-  server.kill("SIGTERM");
-  await server.status;
+  await server.stop();
   await Deno.remove(work, { recursive: true }).catch(() => {});
 }
 if (failed) Deno.exitCode = 1;

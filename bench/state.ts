@@ -7,6 +7,7 @@ import autocannon from "autocannon";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runModelFile } from "../lib/workflow/run_model.ts";
+import { type ServerProcess, startServerProcess } from "./_harness.ts";
 import { loadStateRun } from "../lib/state/load.ts";
 import { queryState, StateQueryService, stateResponseText } from "../lib/state/service.ts";
 
@@ -85,7 +86,7 @@ const ms = (v: number) => `${v.toFixed(3)} ms`;
 
 await Deno.mkdir(join(ROOT, ".tmp"), { recursive: true });
 const work = await Deno.makeTempDir({ dir: join(ROOT, ".tmp"), prefix: "bench-state-" });
-const server: { child?: Deno.ChildProcess } = {};
+const server: { process?: ServerProcess } = {};
 try {
   const modelPath = join(work, "model.yaml");
   await Deno.writeTextFile(modelPath, generatedModel());
@@ -134,37 +135,8 @@ try {
   }
 
   // Requests per second against the real server (a child process, loopback only).
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  server.child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      `--allow-read=${join(work, "data")}`,
-      "--allow-net=127.0.0.1",
-      "--allow-env",
-      join(ROOT, "cli.ts"),
-      "serve",
-      "--port",
-      String(port),
-    ],
-    env: { FLOWTIME_DATA_DIR: join(work, "data"), NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0;; i++) {
-    try {
-      const res = await fetch(`${base}/healthz`);
-      await res.body?.cancel();
-      if (res.ok) break;
-    } catch (err) {
-      if (i > 300) throw err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  server.process = await startServerProcess(ROOT, join(work, "data"));
+  const base = server.process.base;
   const targets: Array<[string, string]> = [
     ["GET /healthz (static baseline)", "/healthz"],
     ["GET /state?binIndex=144", `/v1/runs/${written.runId}/state?binIndex=144`],
@@ -195,9 +167,6 @@ try {
     );
   }
 } finally {
-  if (server.child) {
-    server.child.kill("SIGTERM");
-    await server.child.status;
-  }
+  await server.process?.stop();
   if (!Deno.env.get("BENCH_KEEP")) await Deno.remove(work, { recursive: true });
 }

@@ -4,9 +4,9 @@ import { runModelFile } from "../lib/workflow/run_model.ts";
 import { runTemplate } from "../lib/workflow/run_template.ts";
 import { replayCapture } from "../lib/workflow/replay.ts";
 import type { WrittenRun } from "../lib/artifacts/writer.ts";
-import { runsDir } from "../lib/config.ts";
 import { collectParameters } from "../lib/sim/mod.ts";
-import { type Command, type CommandContext, printJson, stringFlag } from "./command.ts";
+import { type Command, type CommandContext, stringFlag } from "./command.ts";
+import { printWrittenRun, RUN_WRITE_FLAGS, runWriteOptions } from "./_run_output.ts";
 import { modeFlag, paramFlags, simClientFor } from "./templates.ts";
 
 export const runCommand: Command = {
@@ -56,39 +56,10 @@ Examples:
     mode: { type: "string" },
     "telemetry-dir": { type: "string" },
     "sim-url": { type: "string" },
-    out: { type: "string" },
-    "run-id": { type: "string" },
-    deterministic: { type: "boolean" },
-    overwrite: { type: "boolean" },
-    "created-at": { type: "string" },
-    json: { type: "boolean" },
+    ...RUN_WRITE_FLAGS,
   },
   async run(ctx) {
-    const written = await runModelOrTemplate(ctx);
-    const warnings = written.runJson.warnings;
-    if (ctx.flags.json) {
-      printJson(ctx, {
-        runId: written.runId,
-        runDir: written.runDir,
-        mode: written.runJson.mode,
-        modelHash: written.runJson.modelHash,
-        series: written.runJson.series.length,
-        warnings,
-        ...(written.metadata.capture ? { capture: written.metadata.capture } : {}),
-      });
-    } else {
-      ctx.out(`run ${written.runId} written to ${written.runDir}`);
-      ctx.out(
-        `  mode ${written.runJson.mode}, ${written.runJson.grid.bins} bins, ${written.runJson.series.length} series, ${warnings.length} warning(s)`,
-      );
-      const capture = written.metadata.capture;
-      if (capture) {
-        ctx.out(
-          `  replays capture of run ${capture.runId} (checksum ${capture.checksum}, ${capture.warningCount} capture warning(s))`,
-        );
-      }
-      for (const w of warnings) ctx.err(`warning: ${w.code}: ${w.message}`);
-    }
+    printWrittenRun(ctx, await runModelOrTemplate(ctx));
     return 0;
   },
 };
@@ -102,13 +73,7 @@ async function runModelOrTemplate(ctx: CommandContext): Promise<WrittenRun> {
       `give either --model or --template${model ? ", not both" : ""} (see 'flowtime run --help')`,
     );
   }
-  const options = {
-    runsDir: stringFlag(ctx, "out") ?? runsDir(),
-    runId: stringFlag(ctx, "run-id"),
-    deterministic: ctx.flags.deterministic === true,
-    overwrite: ctx.flags.overwrite === true,
-    createdAt: stringFlag(ctx, "created-at"),
-  };
+  const options = runWriteOptions(ctx);
   if (model !== undefined) {
     for (const flag of ["params", "param", "mode", "sim-url", "telemetry-dir"]) {
       if (ctx.flags[flag] !== undefined) {

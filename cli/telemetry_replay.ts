@@ -10,6 +10,7 @@ import { originFromModel } from "../lib/artifacts/writer.ts";
 import { parseModel } from "../lib/model/parse.ts";
 import { compareRuns } from "../lib/workflow/parity.ts";
 import { type Command, printJson, requireFlag, stringFlag } from "./command.ts";
+import { printWrittenRun, RUN_WRITE_FLAGS, runWriteOptions } from "./_run_output.ts";
 
 export const telemetryBundleCommand: Command = {
   name: "telemetry bundle",
@@ -48,12 +49,7 @@ telemetry_sources_unresolved warning that /state shows on the node.
     "capture-dir": { type: "string" },
     model: { type: "string" },
     provenance: { type: "string" },
-    out: { type: "string" },
-    "run-id": { type: "string" },
-    deterministic: { type: "boolean" },
-    overwrite: { type: "boolean" },
-    "created-at": { type: "string" },
-    json: { type: "boolean" },
+    ...RUN_WRITE_FLAGS,
   },
   async run(ctx) {
     const captureDir = requireFlag(ctx, "capture-dir", "telemetry bundle");
@@ -89,29 +85,10 @@ telemetry_sources_unresolved warning that /state shows on the node.
       modelText,
       modelFile: modelPath,
       modelDir: dirname(modelPath),
-      runsDir: stringFlag(ctx, "out") ?? runsDir(),
-      runId: stringFlag(ctx, "run-id"),
-      deterministic: ctx.flags.deterministic === true,
-      overwrite: ctx.flags.overwrite === true,
-      createdAt: stringFlag(ctx, "created-at"),
+      ...runWriteOptions(ctx),
       template,
     });
-    if (ctx.flags.json) {
-      printJson(ctx, {
-        runId: written.runId,
-        runDir: written.runDir,
-        mode: written.runJson.mode,
-        capture: written.metadata.capture,
-        warnings: written.runJson.warnings,
-      });
-    } else {
-      const c = written.metadata.capture!;
-      ctx.out(`run ${written.runId} written to ${written.runDir}`);
-      ctx.out(
-        `  replays capture of run ${c.runId} (checksum ${c.checksum}, ${c.warningCount} capture warning(s))`,
-      );
-      for (const w of written.runJson.warnings) ctx.err(`warning: ${w.code}: ${w.message}`);
-    }
+    printWrittenRun(ctx, written);
     return 0;
   },
 };

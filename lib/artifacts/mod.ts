@@ -28,6 +28,7 @@ export {
 export { chooseRunId, nodeIdOfSeries, type RunIdRequest, seriesIdOf } from "./ids.ts";
 export {
   originFromModel,
+  type RunNaming,
   scenarioHashOf,
   seriesToWrite,
   type TemplateOrigin,

@@ -47,8 +47,20 @@ export interface TemplateOrigin {
   provenance?: Record<string, unknown>;
 }
 
+/** How a run is named and stamped; shared by every entry point that writes a run. */
+export interface RunNaming {
+  /** Explicit run id. */
+  runId?: string;
+  /** Content-derived run id (`run_deterministic_<hash>` or `run_<templateId>_<hash>`). */
+  deterministic?: boolean;
+  /** Replace an existing run with the same id. */
+  overwrite?: boolean;
+  /** Fixed creation time (ISO UTC); else SOURCE_DATE_EPOCH, else now. */
+  createdAt?: string;
+}
+
 /** What to write. */
-export interface WriteRunRequest {
+export interface WriteRunRequest extends RunNaming {
   /** Folder that holds runs (`<dataDir>/runs`). */
   runsDir: string;
   /** Model text, written byte-for-byte as model/model.yaml and spec.yaml. */
@@ -59,14 +71,6 @@ export interface WriteRunRequest {
   evaluation: Evaluation;
   /** Warnings beyond the evaluation's (e.g. from the telemetry loader). */
   warnings?: RunWarning[];
-  /** Explicit run id. */
-  runId?: string;
-  /** Content-derived run id. */
-  deterministic?: boolean;
-  /** Replace an existing run with the same id. */
-  overwrite?: boolean;
-  /** Fixed creation time (ISO UTC); else SOURCE_DATE_EPOCH, else now. */
-  createdAt?: string;
   /** Template origin (else taken from the model's metadata and provenance blocks). */
   template?: TemplateOrigin;
   /** Capture link for telemetry-mode runs. */

@@ -9,7 +9,12 @@ import { type ParsedModel, parseModel } from "../model/parse.ts";
 import { rewriteSources } from "../model/rewrite.ts";
 import { evaluateModel } from "../engine/evaluate.ts";
 import { loadTelemetrySources, sourcePath } from "./loader.ts";
-import { type TemplateOrigin, writeRunBundle, type WrittenRun } from "../artifacts/writer.ts";
+import {
+  type RunNaming,
+  type TemplateOrigin,
+  writeRunBundle,
+  type WrittenRun,
+} from "../artifacts/writer.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
 import { readTelemetryManifest } from "./manifest.ts";
 import type { TelemetryManifest } from "./types.ts";
@@ -55,7 +60,7 @@ export async function readCaptureFolder(dir: string): Promise<CaptureFolder> {
 }
 
 /** What {@link bundleTelemetryRun} needs. */
-export interface BundleTelemetryRequest {
+export interface BundleTelemetryRequest extends RunNaming {
   /** The capture folder, as the caller names it (recorded in provenance). */
   captureDir: string;
   /** The capture folder already read (else read from `captureDir`, resolved in `modelDir`). */
@@ -68,14 +73,6 @@ export interface BundleTelemetryRequest {
   modelDir?: string;
   /** Runs folder (default `$FLOWTIME_DATA_DIR/runs`). */
   runsDir?: string;
-  /** Explicit run id. */
-  runId?: string;
-  /** Content-derived run id. */
-  deterministic?: boolean;
-  /** Replace an existing run. */
-  overwrite?: boolean;
-  /** Fixed creation time. */
-  createdAt?: string;
   /** Template origin (from generation); its provenance gains the capture link. */
   template?: TemplateOrigin;
 }

@@ -4,22 +4,19 @@ import { dirname } from "node:path";
 import { evaluateModel } from "../engine/evaluate.ts";
 import { loadModel, type ParsedModel } from "../model/parse.ts";
 import { loadTelemetrySources } from "../telemetry/loader.ts";
-import { type TemplateOrigin, writeRunBundle, type WrittenRun } from "../artifacts/writer.ts";
+import {
+  type RunNaming,
+  type TemplateOrigin,
+  writeRunBundle,
+  type WrittenRun,
+} from "../artifacts/writer.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
 import { runsDir as defaultRunsDir } from "../config.ts";
 
 /** Options for running a model. */
-export interface RunModelOptions {
+export interface RunModelOptions extends RunNaming {
   /** Runs folder (default `$FLOWTIME_DATA_DIR/runs`). */
   runsDir?: string;
-  /** Explicit run id. */
-  runId?: string;
-  /** Content-derived run id. */
-  deterministic?: boolean;
-  /** Replace an existing run folder. */
-  overwrite?: boolean;
-  /** Fixed creation time (ISO UTC). */
-  createdAt?: string;
   /** Template origin, for generated models. */
   template?: TemplateOrigin;
   /** Capture link, for telemetry-mode runs. */

@@ -138,8 +138,11 @@ Deno.test("templates generate --mode telemetry, then telemetry bundle with the p
   );
   assert.equal((await flowtime("telemetry", "capture", "--run-dir", source.runDir)).code, 0);
   const captureDir = join(data, "telemetry", source.runId);
-  const model = join(data, "model.yaml");
-  const prov = join(data, "provenance.json");
+  // The model lives in another folder and names the capture relative to the working folder, as
+  // docs/workflow.md shows.
+  await Deno.mkdir(join(data, "replay"));
+  const model = join(data, "replay", "model.yaml");
+  const prov = join(data, "replay", "provenance.json");
   const gen = await flowtime(
     "templates",
     "generate",
@@ -147,7 +150,7 @@ Deno.test("templates generate --mode telemetry, then telemetry bundle with the p
     "--mode",
     "telemetry",
     "--param",
-    `telemetryDir=${captureDir}`,
+    `telemetryDir=${relative(ROOT, captureDir)}`,
     "--param",
     "bins=96",
     "--param",
