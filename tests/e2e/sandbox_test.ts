@@ -55,6 +55,10 @@ Deno.test("every deno.json task names its permissions: no -A, scoped reads and w
     }
     const net = flagValue(flags, "--allow-net");
     if (net !== undefined) {
+      assert.ok(
+        ["serve", "flowtime:remote", "test", "bench"].includes(name),
+        `${name} uses the network`,
+      );
       for (const host of net.split(",")) {
         assert.ok(["127.0.0.1", "localhost"].includes(host), `${name} reaches ${host}`);
       }
