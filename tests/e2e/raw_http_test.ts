@@ -146,6 +146,7 @@ function request(method: string, target: string, body = "", extra: string[] = []
 }
 
 const layout = await buildConfinementLayout();
+globalThis.addEventListener("unload", () => Deno.removeSync(layout.base, { recursive: true }));
 
 Deno.test({
   name:

@@ -50,6 +50,7 @@ const big = await runModelFile(join(work, "big.yaml"), {
   runId: "big",
   createdAt: FIXED_TIME,
 });
+globalThis.addEventListener("unload", () => Deno.removeSync(work, { recursive: true }));
 
 Deno.test("a capture killed with SIGKILL while writing leaves no capture folder; the next capture and gc work", async () => {
   const data = await tempDir("capture-kill");

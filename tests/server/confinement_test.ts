@@ -13,6 +13,7 @@ import {
 } from "./_confinement.ts";
 
 const layout = await buildConfinementLayout();
+globalThis.addEventListener("unload", () => Deno.removeSync(layout.base, { recursive: true }));
 
 Deno.test("every traversal vector on every id route is refused with 4xx; no canary is read, nothing is written", async () => {
   const app = createApp({

@@ -6,6 +6,7 @@ import { buildConfinementLayout, INSIDE_RUN } from "./_confinement.ts";
 
 const MIB = 1024 * 1024;
 const layout = await buildConfinementLayout();
+globalThis.addEventListener("unload", () => Deno.removeSync(layout.base, { recursive: true }));
 const app = createApp({
   dataDir: layout.dataDir,
   templatesDir: layout.templatesDir,
