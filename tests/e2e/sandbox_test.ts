@@ -23,6 +23,16 @@ function flagValue(flags: string[], flag: string): string | undefined {
   return found === undefined ? undefined : found.slice(flag.length + 1);
 }
 
+// The toolkit's variables set empty (= unset) so the caller's environment cannot change what the
+// tests see; the rest (DENO_DIR, HOME) is inherited so the child finds the module cache.
+const NEUTRAL_ENV: Record<string, string> = {
+  NO_COLOR: "1",
+  FLOWTIME_DATA_DIR: "",
+  FLOWTIME_TEMPLATES_DIR: "",
+  FLOWTIME_SIM_URL: "",
+  SOURCE_DATE_EPOCH: "",
+};
+
 interface Run {
   code: number;
   stdout: string;
@@ -38,8 +48,7 @@ async function deno(
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...flags, join(ROOT, entry), ...args],
     cwd: options.cwd ?? ROOT,
-    env: { NO_COLOR: "1", ...options.env },
-    clearEnv: true,
+    env: { ...NEUTRAL_ENV, ...options.env },
     stdin: "null",
   }).output();
   const dec = new TextDecoder();
@@ -257,8 +266,7 @@ async function serve(flags: string[], cwd: string, args: string[] = []): Promise
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...flags, join(ROOT, "server.ts"), "--port", "0", ...args],
     cwd,
-    env: { NO_COLOR: "1" },
-    clearEnv: true,
+    env: NEUTRAL_ENV,
     stdin: "null",
     stdout: "null",
     stderr: "piped",
