@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { dataDir as defaultDataDir, templatesDir as defaultTemplatesDir } from "./lib/config.ts";
 import { errorResponse } from "./server/errors.ts";
 import { createLogger, type Logger } from "./server/logger.ts";
+import { bindWarning, DEFAULT_HOSTNAME } from "./server/bind.ts";
 import { registerTemplateRoutes } from "./server/templates.ts";
 import { registerTelemetryRoutes } from "./server/telemetry.ts";
 import { TOOLKIT_VERSION } from "./lib/version.ts";
@@ -115,8 +116,6 @@ export interface StartOptions extends AppOptions {
   onListen?: (addr: { hostname: string; port: number }) => void;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
-
 /**
  * Start the server with Deno.serve. Binds 127.0.0.1 unless a hostname is given; binding a
  * non-loopback address logs a warning.
@@ -124,16 +123,10 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
  * @returns the running server
  */
 export function startServer(options: StartOptions = {}): Deno.HttpServer {
-  const hostname = options.hostname ?? "127.0.0.1";
+  const hostname = options.hostname ?? DEFAULT_HOSTNAME;
   const logger = options.logger === false ? createLogger(false) : options.logger ?? createLogger();
-  if (!LOOPBACK.has(hostname)) {
-    logger.log({
-      event: "bind_warning",
-      level: "warn",
-      message:
-        `binding ${hostname}: the server has no authentication; anyone who can reach this address can read runs and start captures`,
-    });
-  }
+  const warning = bindWarning(hostname);
+  if (warning) logger.log(warning);
   const app = createApp({ ...options, logger });
   return Deno.serve({
     port: options.port ?? 8080,

@@ -1,5 +1,9 @@
 // Benchmark plumbing: run a case in a child Deno process (so its peak memory is its own),
 // read peak RSS from /proc, and print aligned tables.
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 /**
  * Arguments after `--case` when this process is a benchmark case, else undefined.
@@ -36,12 +40,10 @@ export async function runCase(moduleUrl: string, args: string[]): Promise<any> {
     args: [
       "run",
       "--quiet",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-run",
-      "--allow-net=127.0.0.1",
+      // a case reads the project, writes .tmp, and reads its own peak memory
+      `--allow-read=${ROOT},/proc/self/status`,
+      `--allow-write=${join(ROOT, ".tmp")}`,
+      "--allow-env=LOG_TOKENS,LOG_STREAM,SOURCE_DATE_EPOCH",
       new URL(moduleUrl).pathname,
       "--case",
       ...args,

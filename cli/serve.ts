@@ -1,4 +1,5 @@
 // `flowtime serve`: start the HTTP server (state queries, Sim API, captures).
+import { FlowTimeError } from "../lib/errors.ts";
 import { startServer } from "../server.ts";
 import { type Command, integerFlag, stringFlag } from "./command.ts";
 
@@ -20,9 +21,18 @@ The data folder is $FLOWTIME_DATA_DIR (default ./data), templates $FLOWTIME_TEMP
 `,
   flags: { port: { type: "string" }, hostname: { type: "string" } },
   async run(ctx) {
+    const hostname = stringFlag(ctx, "hostname");
+    if (hostname !== undefined && hostname.trim() === "") {
+      throw new FlowTimeError(
+        "usage",
+        "--hostname is empty: give an address to bind, e.g. 127.0.0.1 (the default)",
+      );
+    }
+    const port = integerFlag(ctx, "port", 0) ?? 8080;
+    if (port > 65535) throw new FlowTimeError("usage", `--port must be 0..65535, got ${port}`);
     const server = startServer({
-      port: integerFlag(ctx, "port", 0) ?? 8080,
-      hostname: stringFlag(ctx, "hostname"),
+      port,
+      hostname,
       onListen: (addr) =>
         ctx.err(`flowtime server listening on http://${addr.hostname}:${addr.port}`),
     });

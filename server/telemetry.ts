@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { FlowTimeError } from "../lib/errors.ts";
 import { parseUtc } from "../lib/artifacts/clock.ts";
 import { assertSafeId } from "../lib/artifacts/paths.ts";
+import { runFolder } from "../lib/artifacts/reader.ts";
 import { captureRun } from "../lib/telemetry/capture.ts";
 import { gapConfigFromValue } from "../lib/telemetry/gap_config.ts";
 import { describeValue, isRawMap } from "../lib/model/issues.ts";
@@ -33,7 +34,7 @@ export function registerTelemetryRoutes(app: Hono<AppEnv>, settings: ServerSetti
         const gaps = body.gaps === undefined ? undefined : gapConfigFromValue(body.gaps, "gaps");
         if (body.capturedAt !== undefined) parseUtc(body.capturedAt, "capturedAt");
         const result = await captureRun({
-          runDir: join(settings.dataDir, "runs", runId),
+          runDir: await runFolder(join(settings.dataDir, "runs"), runId),
           outputDir: join(settings.dataDir, "telemetry", runId),
           gaps,
           dryRun: body.dryRun,

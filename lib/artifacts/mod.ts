@@ -36,4 +36,11 @@ export {
   type WriteRunRequest,
   type WrittenRun,
 } from "./writer.ts";
-export { listRuns, openRun, readRunBundle, type RunBundle, type RunSummary } from "./reader.ts";
+export {
+  listRuns,
+  openRun,
+  readRunBundle,
+  type RunBundle,
+  runFolder,
+  type RunSummary,
+} from "./reader.ts";

@@ -7,7 +7,7 @@ import type { BinUnit, RunMode } from "../model/types.ts";
 import type { RunWarning } from "../warnings.ts";
 import { TEMP_PREFIX } from "./atomic.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
-import { assertSafeId, isSafeId, resolveInside } from "./paths.ts";
+import { assertSafeId, isSafeId, isWithin, resolveInside } from "./paths.ts";
 import { parseSeriesCsv } from "./series_csv.ts";
 import type {
   ModelMetadataJson,
@@ -177,8 +177,40 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
  * @returns the bundle
  */
 export async function openRun(runsDir: string, runId: string): Promise<RunBundle> {
+  return await readRunBundle(await runFolder(runsDir, runId));
+}
+
+/**
+ * The folder of a run id inside a runs folder. The id must be a single safe name, and the
+ * folder it names must really lie inside the runs folder: a symlink pointing elsewhere counts
+ * as no run at all, so a request by id can never read a run outside the folder.
+ * @param runsDir the runs folder
+ * @param runId the run id
+ * @returns `<runsDir>/<runId>`
+ * @throws FlowTimeError `invalid_id` for ids that are not a single safe name, `run_not_found`
+ *   when no run folder of that id lies inside the runs folder
+ */
+export async function runFolder(runsDir: string, runId: string): Promise<string> {
   assertSafeId(runId, "run id");
-  return await readRunBundle(join(runsDir, runId));
+  const dir = join(runsDir, runId);
+  let real: string;
+  let realRoot: string;
+  try {
+    realRoot = await Deno.realPath(runsDir);
+    real = await Deno.realPath(dir);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) throw runNotFound(runId);
+    throw fsError(err, "opening", dir);
+  }
+  if (!isWithin(realRoot, real) || real === realRoot) throw runNotFound(runId);
+  return dir;
+}
+
+function runNotFound(runId: string): FlowTimeError {
+  return new FlowTimeError(
+    "run_not_found",
+    `no run '${runId}' in the runs folder (GET /v1/runs lists the runs)`,
+  );
 }
 
 /** One line of a run listing. */

@@ -57,12 +57,12 @@ export function parseYamlLocated(
       prettyErrors: false,
       uniqueKeys: true,
       strict: true,
+      // The library would print its warnings (e.g. a list used as a mapping key) to stderr;
+      // lib/ never prints, and such keys are reported as unknown fields by the checks instead.
+      logLevel: "error",
     });
   } catch (err) {
-    throw new FlowTimeError(code, `not valid YAML: ${(err as Error).message}`, {
-      file,
-      cause: err,
-    });
+    throw yamlFailure(err, code, file);
   }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
@@ -73,10 +73,7 @@ export function parseYamlLocated(
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new FlowTimeError(code, `not valid YAML: ${(err as Error).message}`, {
-      file,
-      cause: err,
-    });
+    throw yamlFailure(err, code, file);
   }
   const lineOf = (path: FieldPath): number | undefined => {
     for (let n = path.length; n >= 0; n--) {
@@ -102,6 +99,23 @@ export function parseYamlLocated(
   return { value, doc, lineOf };
 }
 
+// The yaml package reads LOG_TOKENS and LOG_STREAM from the environment on every parse: under
+// a sandbox without them every file would look broken, so say which permission is missing.
+function yamlFailure(err: unknown, code: FlowTimeErrorCode, file: string): FlowTimeError {
+  if (err instanceof Deno.errors.NotCapable) {
+    return new FlowTimeError(
+      "permission_denied",
+      `reading YAML needs the environment variables LOG_TOKENS and LOG_STREAM (the yaml package checks them): run with --allow-env=LOG_TOKENS,LOG_STREAM`,
+      { file, cause: err },
+    );
+  }
+  if (err instanceof RangeError) {
+    return new FlowTimeError(code, "not valid YAML: nested too deeply", { file, cause: err });
+  }
+  return new FlowTimeError(code, `not valid YAML: ${(err as Error).message}`, { file, cause: err });
+}
+
 function firstLine(message: string): string {
+  if (/Maximum call stack size exceeded/.test(message)) return "nested too deeply";
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }

@@ -15,9 +15,9 @@ function write(value: unknown, pad: string): string {
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
     if (value.every((v) => v === null || typeof v !== "object")) {
-      let out = "[" + scalar(value[0]);
-      for (let i = 1; i < value.length; i++) out += ", " + scalar(value[i]);
-      return out + "]";
+      // join builds one flat string; appending piece by piece would build a rope of a node per
+      // value, several times the text's size, for every concurrent window response
+      return `[${value.map(scalar).join(", ")}]`;
     }
     const inner = pad + "  ";
     return `[\n${value.map((v) => inner + write(v, inner)).join(",\n")}\n${pad}]`;

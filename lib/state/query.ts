@@ -29,18 +29,23 @@ export function parseBinIndex(text: string | undefined, bins: number, name: stri
   if (!WHOLE.test(text)) {
     throw new FlowTimeError(
       "bin_invalid",
-      `${name} must be a whole number ${rangeText(bins)}, got '${printable(text)}'`,
+      `${name} must be a whole number ${rangeText(bins)}, got '${printable(shorten(text))}'`,
     );
   }
   const value = Number(text);
   if (!Number.isSafeInteger(value) || value < 0 || value >= bins) {
-    const shown = text.length > 30 ? `${text.slice(0, 27)}...` : text;
     throw new FlowTimeError(
       "bin_out_of_range",
-      `${name} ${shown} is out of range: give a bin ${rangeText(bins)}`,
+      `${name} ${shorten(text)} is out of range: give a bin ${rangeText(bins)}`,
     );
   }
-  return value;
+  // "-0" is bin 0, never the number -0
+  return value === 0 ? 0 : value;
+}
+
+// Echo at most 30 characters of a value: a huge query value must not make a huge error.
+function shorten(text: string): string {
+  return text.length > 30 ? `${text.slice(0, 27)}...` : text;
 }
 
 /**
@@ -91,7 +96,9 @@ export function parseWindowSpec(spec: string, bins: number): StateQuery & { kind
   if (parts.length !== 2) {
     throw new FlowTimeError(
       "usage",
-      `--window must be <startBin>:<endBin> (inclusive, e.g. 0:11), got '${printable(spec)}'`,
+      `--window must be <startBin>:<endBin> (inclusive, e.g. 0:11), got '${
+        printable(shorten(spec))
+      }'`,
     );
   }
   return parseWindow(parts[0], parts[1], bins, ["--window start", "--window end"]);

@@ -2,7 +2,7 @@
 // folder, keeping recently opened runs so repeated queries only slice series already in memory.
 import { join } from "node:path";
 import { FlowTimeError, fsError } from "../errors.ts";
-import { assertSafeId, isWithin } from "../artifacts/paths.ts";
+import { runFolder } from "../artifacts/reader.ts";
 import { loadStateRun, type StateRun } from "./load.ts";
 import { responseJsonText } from "./_response_text.ts";
 import { snapshotOf } from "./snapshot.ts";
@@ -101,27 +101,8 @@ export class StateQueryService {
    * @returns the run folder
    */
   async runDir(runId: string): Promise<string> {
-    assertSafeId(runId, "run id");
-    const dir = join(this.runsDir, runId);
-    let real: string;
-    let realRoot: string;
-    try {
-      realRoot = await Deno.realPath(this.runsDir);
-      real = await Deno.realPath(dir);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) throw notFound(runId);
-      throw fsError(err, "opening", dir);
-    }
-    if (!isWithin(realRoot, real) || real === realRoot) throw notFound(runId);
-    return dir;
+    return await runFolder(this.runsDir, runId);
   }
-}
-
-function notFound(runId: string): FlowTimeError {
-  return new FlowTimeError(
-    "run_not_found",
-    `no run '${runId}' in the runs folder (GET /v1/runs lists the runs)`,
-  );
 }
 
 async function runStamp(dir: string, runId: string): Promise<string> {

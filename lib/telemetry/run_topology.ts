@@ -45,7 +45,11 @@ function topologyBlock(text: string): RunTopologyNode[] | undefined {
   while (end < lines.length && /^([ \t#]|\r?$)/.test(lines[end])) end++;
   let value: unknown;
   try {
-    value = parse(lines.slice(starts[0], end).join("\n"), { uniqueKeys: true, strict: true });
+    value = parse(lines.slice(starts[0], end).join("\n"), {
+      uniqueKeys: true,
+      strict: true,
+      logLevel: "error",
+    });
   } catch {
     return undefined;
   }

@@ -65,3 +65,19 @@ Deno.test("listing skips temp folders of unfinished writes and unreadable folder
   }]);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("openRun treats a symlink in the runs folder pointing outside it as no run", async () => {
+  const dir = await tempDir("open-link");
+  await Deno.mkdir(join(dir, "runs"));
+  // Deno.symlink needs unscoped permissions; the test task scopes writes to ./.tmp.
+  const ln = await new Deno.Command("ln", {
+    args: ["-s", join(ROOT, "fixtures/runs/run_deterministic_e673448a"), join(dir, "runs/out")],
+  }).output();
+  assert.ok(ln.success);
+  await assert.rejects(() => openRun(join(dir, "runs"), "out"), {
+    name: "FlowTimeError",
+    code: "run_not_found",
+    message: "no run 'out' in the runs folder (GET /v1/runs lists the runs)",
+  });
+  await Deno.remove(dir, { recursive: true });
+});

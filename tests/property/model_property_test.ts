@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { parseModel } from "../../lib/model/parse.ts";
 import { evaluateModel } from "../../lib/engine/evaluate.ts";
-import { assertOwnError, fuzzRuns, recordCases } from "./_fuzz.ts";
+import { assertOwnError, fuzzRuns, mutatedText, recordCases } from "./_fuzz.ts";
 
 const BASE = await Deno.readTextFile(
   new URL("../../fixtures/models/queue-buffer.yaml", import.meta.url),
@@ -11,24 +11,8 @@ const BASE = await Deno.readTextFile(
 
 Deno.test("property: any YAML text is a model or a FlowTimeError naming the file", () => {
   const runs = fuzzRuns();
-  const lines = BASE.split("\n");
-  // Mutations of a real model (lines dropped, duplicated, swapped, characters changed) reach
-  // deeper than random text.
-  const mutated = fc.tuple(
-    fc.nat(lines.length - 1),
-    fc.nat(lines.length - 1),
-    fc.constantFrom("drop", "dup", "swap", "char", "indent"),
-    fc.string({ maxLength: 3 }),
-  ).map(([i, j, op, s]) => {
-    const l = [...lines];
-    if (op === "drop") l.splice(i, 1);
-    else if (op === "dup") l.splice(i, 0, l[j]);
-    else if (op === "swap") [l[i], l[j]] = [l[j], l[i]];
-    else if (op === "char") {
-      l[i] = l[i].slice(0, j % (l[i].length + 1)) + s + l[i].slice((j % (l[i].length + 1)) + 1);
-    } else l[i] = " " + l[i];
-    return l.join("\n");
-  });
+  // Mutations of a real model reach deeper than random text.
+  const mutated = mutatedText(BASE);
   fc.assert(
     fc.property(fc.oneof(fc.string({ maxLength: 200 }), mutated), (text) => {
       try {

@@ -118,7 +118,7 @@ Deno.test("server: bad requests get 400/404/409/413 JSON errors without server p
       { runId: "run_missing" },
       404,
       "run_not_found",
-      /run folder <data>\/runs\/run_missing does not exist/,
+      /^no run 'run_missing' in the runs folder \(GET \/v1\/runs lists the runs\)$/,
     ],
   ];
   for (const [body, status, code, message] of cases) {
