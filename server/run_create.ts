@@ -3,7 +3,7 @@
 // mode it replays a capture folder that must lie inside the data folder.
 import type { Context, Hono } from "hono";
 import { FlowTimeError } from "../lib/errors.ts";
-import { assertSafeId, resolveInside } from "../lib/artifacts/paths.ts";
+import { assertRealPathInside, assertSafeId, resolveInside } from "../lib/artifacts/paths.ts";
 import { parseUtc } from "../lib/artifacts/clock.ts";
 import { checkKeys, describeValue, isRawMap, IssueList } from "../lib/model/issues.ts";
 import type { RunMode } from "../lib/model/types.ts";
@@ -55,10 +55,13 @@ export function registerRunCreateRoute(
       };
       if (req.mode === "telemetry") {
         // Capture folders are named relative to the data folder and may not leave it.
-        const captureDir = relative(
+        const captureAbs = resolveInside(
           settings.dataDir,
-          resolveInside(settings.dataDir, req.captureDirectory!, "telemetry.captureDirectory"),
+          req.captureDirectory!,
+          "telemetry.captureDirectory",
         );
+        await assertRealPathInside(settings.dataDir, captureAbs, "telemetry.captureDirectory");
+        const captureDir = relative(settings.dataDir, captureAbs);
         const replay = await replayCapture(sim, req.templateId, captureDir, req.parameters, {
           ...options,
           sourceDir: settings.dataDir,

@@ -1,7 +1,7 @@
 // Path confinement: ids and relative references can never name anything outside the folder
 // they belong to. Every user-supplied id or `file:` reference passes through here.
 import { isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
-import { FlowTimeError } from "../errors.ts";
+import { FlowTimeError, fsError } from "../errors.ts";
 
 const SAFE_ID = /^[A-Za-z0-9._-]+$/;
 const MAX_ID_LENGTH = 200;
@@ -55,6 +55,12 @@ export function resolveInside(root: string, ref: string, what: string): string {
       `${what} '${printable(ref)}' is not a valid relative path`,
     );
   }
+  if (ref.length > 4096 || ref.split("/").some((segment) => segment.length > 255)) {
+    throw new FlowTimeError(
+      "path_escape",
+      `${what} is not a valid relative path: longer than 4096 characters or with a name over 255`,
+    );
+  }
   if (isAbsolute(ref)) {
     throw new FlowTimeError(
       "path_escape",
@@ -96,4 +102,33 @@ export function printable(text: string): string {
     control,
     (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
   );
+}
+
+/**
+ * Check that an existing path, with every symbolic link followed, still lies inside `root`.
+ * Paths that do not exist pass (whoever opens them reports that).
+ * @param root the folder the path must stay in
+ * @param path the path (already checked lexically with {@link resolveInside})
+ * @param what what the path is, for the message
+ */
+export async function assertRealPathInside(
+  root: string,
+  path: string,
+  what: string,
+): Promise<void> {
+  let real: string;
+  let realRoot: string;
+  try {
+    realRoot = await Deno.realPath(root);
+    real = await Deno.realPath(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return;
+    throw fsError(err, "opening", path);
+  }
+  if (!isWithin(realRoot, real)) {
+    throw new FlowTimeError(
+      "path_escape",
+      `${what} leads outside ${root} through a link; it must stay inside that folder`,
+    );
+  }
 }

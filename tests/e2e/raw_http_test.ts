@@ -222,7 +222,13 @@ Deno.test({
     const server = await startServer(layout);
     try {
       const big = new Uint8Array(2 * 1024 * 1024).fill(0x20);
-      for (const path of ["/api/v1/templates/order-system/generate", "/v1/telemetry/captures"]) {
+      for (
+        const path of [
+          "/api/v1/templates/order-system/generate",
+          "/v1/telemetry/captures",
+          "/v1/runs",
+        ]
+      ) {
         const withLength = await raw(server.port, [
           `POST ${path} HTTP/1.1`,
           "Host: 127.0.0.1",

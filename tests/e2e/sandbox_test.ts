@@ -4,8 +4,8 @@
 // network permission says which flag to add; a non-loopback bind is explicit and warned about.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertSameTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
-import { copyDir, listing } from "../telemetry/_capture_helpers.ts";
+import { assertSameTree, copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
+import { listing } from "../telemetry/_capture_helpers.ts";
 
 const TASKS: Record<string, string> = JSON.parse(
   await Deno.readTextFile(join(ROOT, "deno.json")),
@@ -173,7 +173,7 @@ Deno.test({
 // A scratch project folder: the tasks' relative scopes (./data, ./templates) resolve inside it.
 async function scratchProject(): Promise<string> {
   const dir = await tempDir("sandbox-project");
-  await copyDir(join(ROOT, "fixtures/models"), join(dir, "models"));
+  await copyTree(join(ROOT, "fixtures/models"), join(dir, "models"));
   await Deno.mkdir(join(dir, "templates"));
   await Deno.copyFile(
     join(ROOT, "templates/order-system.yaml"),
@@ -308,7 +308,7 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const project = await scratchProject();
-    await copyDir(
+    await copyTree(
       join(ROOT, "fixtures/runs/run_deterministic_d9dfa8a0"),
       join(project, "data/runs/run_deterministic_d9dfa8a0"),
     );

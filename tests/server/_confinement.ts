@@ -3,8 +3,8 @@
 // just outside the data and templates folders: a request that escaped would read it (and its
 // marker would show in the answer) or write next to it (and the folder listing would change).
 import { join } from "node:path";
-import { copyDir, listing } from "../telemetry/_capture_helpers.ts";
-import { ROOT, tempDir } from "../_helpers.ts";
+import { listing } from "../telemetry/_capture_helpers.ts";
+import { copyTree, ROOT, tempDir } from "../_helpers.ts";
 
 /** The run inside the data folder (fixtures/runs, order-system). */
 export const INSIDE_RUN = "run_deterministic_d9dfa8a0";
@@ -45,10 +45,11 @@ export async function buildConfinementLayout(): Promise<ConfinementLayout> {
   const base = await tempDir("confine");
   const dataDir = join(base, "data");
   const templatesDir = join(base, "templates");
-  await copyDir(join(ROOT, "fixtures/runs", INSIDE_RUN), join(dataDir, "runs", INSIDE_RUN));
-  await copyDir(join(ROOT, "fixtures/runs", CANARY_RUN_ID), join(base, CANARY_RUN));
-  await copyDir(join(ROOT, "fixtures/runs", CANARY_RUN_ID), join(dataDir, CANARY_RUN));
-  await copyDir(join(ROOT, "fixtures/captures/order-system"), join(base, "canary_capture"));
+  await copyTree(join(ROOT, "fixtures/runs", INSIDE_RUN), join(dataDir, "runs", INSIDE_RUN));
+  await copyTree(join(ROOT, "fixtures/runs", CANARY_RUN_ID), join(base, CANARY_RUN));
+  await copyTree(join(ROOT, "fixtures/runs", CANARY_RUN_ID), join(dataDir, CANARY_RUN));
+  await copyTree(join(ROOT, "fixtures/captures/order-system"), join(base, "canary_capture"));
+  await copyTree(join(ROOT, "fixtures/captures/order-system"), join(dataDir, INSIDE_CAPTURE));
   // Deno.symlink needs unscoped permissions; the test task scopes writes to ./.tmp.
   const ln = await new Deno.Command("ln", {
     args: ["-s", join(base, CANARY_RUN), join(dataDir, "runs", ESCAPE_LINK)],
@@ -169,7 +170,12 @@ export interface IdRoute {
   target(segment: string): string;
   /** JSON body with the vector placed in it (decoded value), if the route takes one. */
   body?(value: string): string;
+  /** The value that names something inside the folders (the route then answers 2xx). */
+  inside?: string;
 }
+
+/** A capture folder inside the data folder, relative to it. */
+export const INSIDE_CAPTURE = "telemetry/inside_capture";
 
 /**
  * Every route of the server that takes an id or a path, with the vector in that position.
@@ -215,6 +221,26 @@ export function idRoutes(): IdRoute[] {
           runId: INSIDE_RUN,
           gaps: { rules: [{ node: value, metric: "arrivals", bins: [0], action: "drop" }] },
         }),
+    },
+    {
+      label: "POST /v1/runs {templateId}",
+      method: "POST",
+      target: () => "/v1/runs",
+      body: (value) => JSON.stringify({ templateId: value, options: { dryRun: true } }),
+      inside: "order-system",
+    },
+    {
+      label: "POST /v1/runs {telemetry.captureDirectory}",
+      method: "POST",
+      target: () => "/v1/runs",
+      body: (value) =>
+        JSON.stringify({
+          templateId: "order-system",
+          mode: "telemetry",
+          telemetry: { captureDirectory: value },
+          options: { dryRun: true },
+        }),
+      inside: INSIDE_CAPTURE,
     },
   ];
 }

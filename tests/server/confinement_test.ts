@@ -65,11 +65,12 @@ Deno.test("the same routes answer 2xx for the run and template inside (the vecto
   });
   for (const route of idRoutes()) {
     const isTemplate = route.label.includes("templates");
-    const id = isTemplate
-      ? "order-system"
-      : route.label.includes("{seriesId}")
-      ? "order_arrivals"
-      : INSIDE_RUN;
+    const id = route.inside ??
+      (isTemplate
+        ? "order-system"
+        : route.label.includes("{seriesId}")
+        ? "order_arrivals"
+        : INSIDE_RUN);
     const body = route.method === "GET"
       ? undefined
       : route.label.includes("{gaps: node}")

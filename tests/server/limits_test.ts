@@ -21,6 +21,11 @@ const POST_ROUTES: Array<{ path: string; body: string; okStatus: number }> = [
     body: JSON.stringify({ runId: INSIDE_RUN, dryRun: true }),
     okStatus: 200,
   },
+  {
+    path: "/v1/runs",
+    body: JSON.stringify({ templateId: "order-system", options: { dryRun: true } }),
+    okStatus: 200,
+  },
 ];
 
 // A JSON body padded with spaces to exactly `size` bytes.
