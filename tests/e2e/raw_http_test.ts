@@ -4,8 +4,7 @@
 // The server is allowed to read and write the whole test folder, canaries included, so only
 // the toolkit's own confinement stands between a request and a canary.
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { ROOT } from "../_helpers.ts";
+import { type ServerProcess, spawnServer } from "../_server_process.ts";
 import {
   buildConfinementLayout,
   CANARY_RUN,
@@ -17,63 +16,16 @@ import {
   traversalVectors,
 } from "../server/_confinement.ts";
 
-interface RunningServer {
-  port: number;
-  lines: string[];
-  stop(): Promise<void>;
-}
-
-async function startServer(layout: ConfinementLayout): Promise<RunningServer> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
+function startServer(layout: ConfinementLayout): Promise<ServerProcess> {
+  return spawnServer({
+    flags: [
       `--allow-read=${layout.base}`,
       `--allow-write=${layout.base}`,
       "--allow-net=127.0.0.1",
       "--allow-env",
-      join(ROOT, "cli.ts"),
-      "serve",
-      "--port",
-      "0",
     ],
-    env: {
-      FLOWTIME_DATA_DIR: layout.dataDir,
-      FLOWTIME_TEMPLATES_DIR: layout.templatesDir,
-      NO_COLOR: "1",
-    },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  const { promise, resolve, reject } = Promise.withResolvers<number>();
-  const reading = (async () => {
-    let buffer = "";
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      let nl;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        lines.push(line);
-        const m = line.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
-        if (m) resolve(Number(m[1]));
-      }
-    }
-    reject(new Error(`server exited before listening:\n${lines.join("\n")}`));
-  })();
-  const timer = setTimeout(() => reject(new Error("server did not start in 30 s")), 30_000);
-  const port = await promise.finally(() => clearTimeout(timer));
-  return {
-    port,
-    lines,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await reading;
-    },
-  };
+    env: { FLOWTIME_DATA_DIR: layout.dataDir, FLOWTIME_TEMPLATES_DIR: layout.templatesDir },
+  });
 }
 
 interface RawResponse {

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { assertSameTree, copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
+import { type ServerProcess, spawnServer } from "../_server_process.ts";
 import { listing } from "../telemetry/_capture_helpers.ts";
 
 const TASKS: Record<string, string> = JSON.parse(
@@ -256,49 +257,8 @@ Deno.test("YAML read without --allow-env for LOG_TOKENS/LOG_STREAM says which va
   );
 });
 
-interface Server {
-  port: number;
-  lines: string[];
-  stop(): Promise<void>;
-}
-
-async function serve(flags: string[], cwd: string, args: string[] = []): Promise<Server> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...flags, join(ROOT, "server.ts"), "--port", "0", ...args],
-    cwd,
-    env: NEUTRAL_ENV,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  const { promise, resolve, reject } = Promise.withResolvers<number>();
-  const reading = (async () => {
-    let buffer = "";
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      let nl;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        lines.push(line);
-        const m = line.match(/listening on http:\/\/[^ ]*:(\d+)$/);
-        if (m) resolve(Number(m[1]));
-      }
-    }
-    reject(new Error(`server exited before listening:\n${lines.join("\n")}`));
-  })();
-  const timer = setTimeout(() => reject(new Error("server did not start in 30 s")), 30_000);
-  const port = await promise.finally(() => clearTimeout(timer));
-  return {
-    port,
-    lines,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await reading;
-    },
-  };
+function serve(flags: string[], cwd: string, args: string[] = []): Promise<ServerProcess> {
+  return spawnServer({ flags, entry: ["server.ts"], cwd, env: NEUTRAL_ENV, args });
 }
 
 Deno.test({

@@ -3,68 +3,20 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { assertMatchesSchema, ROOT, runCli, tempDir } from "../_helpers.ts";
+import { type ServerProcess, spawnServer } from "../_server_process.ts";
 import { dataDirWith, fixtureRun, QUEUE_BUFFER_RUN, runTelemetryGaps } from "../state/_runs.ts";
-
-interface RunningServer {
-  base: string;
-  port: number;
-  lines: string[];
-  stop(): Promise<void>;
-}
 
 // The server may read only `dataDir`: any attempt to touch a file outside it fails with
 // NotCapable and would surface as a 500, which the tests below never accept.
-async function startServer(
+function startServer(
   dataDir: string,
   entry: string[] = ["cli.ts", "serve"],
-): Promise<RunningServer> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      `--allow-read=${dataDir}`,
-      "--allow-net=127.0.0.1",
-      "--allow-env",
-      join(ROOT, entry[0]),
-      ...entry.slice(1),
-      "--port",
-      "0",
-    ],
-    env: { FLOWTIME_DATA_DIR: dataDir, NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  const { promise: portPromise, resolve: resolvePort, reject: rejectPort } = Promise
-    .withResolvers<number>();
-  const reading = (async () => {
-    let buffer = "";
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      let nl;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        lines.push(line);
-        const m = line.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
-        if (m) resolvePort(Number(m[1]));
-      }
-    }
-    rejectPort(new Error(`server exited before listening:\n${lines.join("\n")}`));
-  })();
-  const timer = setTimeout(() => rejectPort(new Error("server did not start in 30 s")), 30_000);
-  const port = await portPromise.finally(() => clearTimeout(timer));
-  return {
-    base: `http://127.0.0.1:${port}`,
-    port,
-    lines,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await reading;
-    },
-  };
+): Promise<ServerProcess> {
+  return spawnServer({
+    flags: [`--allow-read=${dataDir}`, "--allow-net=127.0.0.1", "--allow-env"],
+    entry,
+    env: { FLOWTIME_DATA_DIR: dataDir },
+  });
 }
 
 async function rawGet(port: number, target: string): Promise<{ status: number; text: string }> {
