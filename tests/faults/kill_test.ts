@@ -88,3 +88,39 @@ Deno.test("an output folder that cannot be created gives a clear write error, ex
   assert.deepEqual(entries(dir), ["blocker"]);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("Ctrl-C (SIGINT) during a run exits 130 and leaves no run folder", async () => {
+  const dir = await tempDir("sigint");
+  const model = join(dir, "big.yaml");
+  await Deno.writeTextFile(model, syntheticModel(400, 8640));
+  const runs = join(dir, "runs");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...CLI_TEST_PERMISSIONS,
+      join(ROOT, "cli.ts"),
+      "run",
+      "--model",
+      model,
+      "--out",
+      runs,
+      "--run-id",
+      "interrupted",
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const started = await waitFor(
+    () => entries(runs).some((n) => n.startsWith(".tmp-interrupted-")),
+    60_000,
+  );
+  child.kill("SIGINT");
+  const out = await child.output();
+  assert.ok(started, "the writer started");
+  assert.equal(out.code, 130);
+  assert.equal(new TextDecoder().decode(out.stderr).trim(), "interrupted");
+  assert.ok(!entries(runs).includes("interrupted"), "no run folder where readers look");
+  assert.deepEqual(await listRuns(runs), []);
+  await Deno.remove(dir, { recursive: true });
+});
