@@ -23,7 +23,14 @@ import type {
   TopologyNode,
   TopologyNodeKind,
 } from "./types.ts";
-import { SEMANTIC_METRICS } from "./types.ts";
+import {
+  BIN_UNITS,
+  MODEL_NODE_KINDS,
+  RUN_MODES,
+  SEMANTIC_METRICS,
+  TOPOLOGY_NODE_FIELDS,
+  TOPOLOGY_NODE_KINDS,
+} from "./types.ts";
 import { validateModelSemantics } from "./validate.ts";
 import type { Expr } from "../engine/expr.ts";
 
@@ -51,10 +58,6 @@ export interface ParseModelOptions {
 
 /** Node ids usable in expressions. */
 export const NODE_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const MODES: readonly RunMode[] = ["simulation", "telemetry"];
-const BIN_UNITS: readonly BinUnit[] = ["minutes", "hours", "days", "weeks"];
-const NODE_KINDS = ["const", "pmf", "expr", "serviceWithBuffer"] as const;
-const TOPOLOGY_KINDS: readonly TopologyNodeKind[] = ["service", "queue", "dlq", "sink"];
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/;
 const ROOT_KEYS = [
   "schemaVersion",
@@ -124,8 +127,11 @@ function readModel(
   }
   let mode: RunMode = "simulation";
   if (raw.mode !== undefined) {
-    if (MODES.includes(raw.mode as RunMode)) mode = raw.mode as RunMode;
-    else issues.add(["mode"], `must be one of ${MODES.join(", ")}, got ${describeValue(raw.mode)}`);
+    if (RUN_MODES.includes(raw.mode as RunMode)) mode = raw.mode as RunMode;
+    else {issues.add(
+        ["mode"],
+        `must be one of ${RUN_MODES.join(", ")}, got ${describeValue(raw.mode)}`,
+      );}
   }
   const grid = readGrid(raw, issues);
   const nodes = readNodes(raw.nodes, issues, grid, nodePaths);
@@ -260,10 +266,10 @@ function readNodes(
       return;
     }
     const kind = n.kind;
-    if (!NODE_KINDS.includes(kind as typeof NODE_KINDS[number])) {
+    if (!MODEL_NODE_KINDS.includes(kind as typeof MODEL_NODE_KINDS[number])) {
       issues.add(
         [...path, "kind"],
-        `unknown node kind ${describeValue(kind)} (use one of ${NODE_KINDS.join(", ")})`,
+        `unknown node kind ${describeValue(kind)} (use one of ${MODEL_NODE_KINDS.join(", ")})`,
       );
       return;
     }
@@ -412,15 +418,7 @@ function readTopology(
         issues.add(path, `must be a mapping with id and semantics, got ${describeValue(n)}`);
         return;
       }
-      checkKeys(issues, n, path, [
-        "id",
-        "kind",
-        "semantics",
-        "initialCondition",
-        "ui",
-        "description",
-        "label",
-      ]);
+      checkKeys(issues, n, path, TOPOLOGY_NODE_FIELDS);
       const id = readString(issues, n.id, [...path, "id"]);
       if (id === undefined) return;
       if (seen.has(id)) {
@@ -430,10 +428,11 @@ function readTopology(
       seen.add(id);
       let kind: TopologyNodeKind = "service";
       if (n.kind !== undefined) {
-        if (TOPOLOGY_KINDS.includes(n.kind as TopologyNodeKind)) kind = n.kind as TopologyNodeKind;
-        else {issues.add(
+        if (TOPOLOGY_NODE_KINDS.includes(n.kind as TopologyNodeKind)) {
+          kind = n.kind as TopologyNodeKind;
+        } else {issues.add(
             [...path, "kind"],
-            `must be one of ${TOPOLOGY_KINDS.join(", ")}, got ${describeValue(n.kind)}`,
+            `must be one of ${TOPOLOGY_NODE_KINDS.join(", ")}, got ${describeValue(n.kind)}`,
           );}
       }
       const semantics = readSemantics(

@@ -160,3 +160,31 @@ export interface Model {
   /** Provenance block embedded by template generation. */
   provenance?: Record<string, unknown>;
 }
+
+/** Run modes, in the order messages list them. */
+export const RUN_MODES: readonly RunMode[] = ["simulation", "telemetry"];
+
+/** Bin units. */
+export const BIN_UNITS: readonly BinUnit[] = ["minutes", "hours", "days", "weeks"];
+
+/** Model node kinds. */
+export const MODEL_NODE_KINDS: readonly ModelNodeKind[] = [
+  "const",
+  "pmf",
+  "expr",
+  "serviceWithBuffer",
+];
+
+/** Topology node kinds. */
+export const TOPOLOGY_NODE_KINDS: readonly TopologyNodeKind[] = ["service", "queue", "dlq", "sink"];
+
+/** Fields a topology node may have (`ui`, `description`, `label` are carried, not used). */
+export const TOPOLOGY_NODE_FIELDS: readonly string[] = [
+  "id",
+  "kind",
+  "semantics",
+  "initialCondition",
+  "ui",
+  "description",
+  "label",
+];

@@ -11,14 +11,18 @@ import {
   readString,
 } from "../model/issues.ts";
 import { NODE_ID_PATTERN } from "../model/parse.ts";
-import { SEMANTIC_METRICS, type TopologyNodeKind } from "../model/types.ts";
+import {
+  MODEL_NODE_KINDS,
+  SEMANTIC_METRICS,
+  TOPOLOGY_NODE_FIELDS,
+  TOPOLOGY_NODE_KINDS,
+  type TopologyNodeKind,
+} from "../model/types.ts";
 import { isSafeId } from "../artifacts/paths.ts";
 import { ExprError, parseExpr, referencesOf } from "../engine/expr.ts";
 import { splitPlaceholders, wholePlaceholder } from "./placeholders.ts";
 
-const NODE_KINDS = ["const", "pmf", "expr", "serviceWithBuffer"] as const;
-const TOPOLOGY_KINDS: readonly TopologyNodeKind[] = ["service", "queue", "dlq", "sink"];
-const KIND_KEYS: Record<typeof NODE_KINDS[number], string[]> = {
+const KIND_KEYS: Record<typeof MODEL_NODE_KINDS[number], string[]> = {
   const: ["id", "kind", "source", "values"],
   pmf: ["id", "kind", "source", "pmf"],
   expr: ["id", "kind", "source", "expr"],
@@ -80,14 +84,14 @@ export function checkNodes(raw: unknown, issues: IssueList): string[] {
       );
     } else if (ids.includes(id)) issues.add([...path, "id"], `duplicate node id '${id}'`);
     else ids.push(id);
-    if (!NODE_KINDS.includes(n.kind as typeof NODE_KINDS[number])) {
+    if (!MODEL_NODE_KINDS.includes(n.kind as typeof MODEL_NODE_KINDS[number])) {
       issues.add(
         [...path, "kind"],
-        `unknown node kind ${describeValue(n.kind)} (use one of ${NODE_KINDS.join(", ")})`,
+        `unknown node kind ${describeValue(n.kind)} (use one of ${MODEL_NODE_KINDS.join(", ")})`,
       );
       return;
     }
-    const kind = n.kind as typeof NODE_KINDS[number];
+    const kind = n.kind as typeof MODEL_NODE_KINDS[number];
     checkKeys(issues, n, path, KIND_KEYS[kind]);
     if (n.source !== undefined) readString(issues, n.source, [...path, "source"]);
     checkNodeBody(kind, n, path, issues);
@@ -96,7 +100,7 @@ export function checkNodes(raw: unknown, issues: IssueList): string[] {
 }
 
 function checkNodeBody(
-  kind: typeof NODE_KINDS[number],
+  kind: typeof MODEL_NODE_KINDS[number],
   n: RawMap,
   path: FieldPath,
   issues: IssueList,
@@ -246,14 +250,7 @@ function checkTopology(raw: unknown, known: Set<string>, issues: IssueList): Set
       issues.add(path, `must be a mapping with id and semantics, got ${describeValue(n)}`);
       return;
     }
-    checkKeys(issues, n, path, [
-      "id",
-      "kind",
-      "semantics",
-      "initialCondition",
-      "description",
-      "label",
-    ]);
+    checkKeys(issues, n, path, TOPOLOGY_NODE_FIELDS);
     if (typeof n.id !== "string" || !isSafeId(n.id)) {
       issues.add(
         [...path, "id"],
@@ -264,10 +261,10 @@ function checkTopology(raw: unknown, known: Set<string>, issues: IssueList): Set
     } else if (ids.has(n.id)) issues.add([...path, "id"], `duplicate topology node id '${n.id}'`);
     else ids.add(n.id);
     const kind = n.kind ?? "service";
-    if (!TOPOLOGY_KINDS.includes(kind as TopologyNodeKind)) {
+    if (!TOPOLOGY_NODE_KINDS.includes(kind as TopologyNodeKind)) {
       issues.add(
         [...path, "kind"],
-        `must be one of ${TOPOLOGY_KINDS.join(", ")}, got ${describeValue(n.kind)}`,
+        `must be one of ${TOPOLOGY_NODE_KINDS.join(", ")}, got ${describeValue(n.kind)}`,
       );
     }
     checkSemantics(n.semantics, [...path, "semantics"], kind, known, issues);

@@ -7,7 +7,7 @@ import { canonicalJson } from "../artifacts/json.ts";
 import { isRawMap, type RawMap } from "../model/issues.ts";
 import { type FieldPath, formatPath } from "../model/located_yaml.ts";
 import { parseModel } from "../model/parse.ts";
-import type { RunMode } from "../model/types.ts";
+import { RUN_MODES, type RunMode } from "../model/types.ts";
 import { TOOLKIT_VERSION } from "../version.ts";
 import { renderYaml } from "./_render.ts";
 import {
@@ -29,8 +29,6 @@ import type {
 /** The `generator` written into provenance. */
 export const GENERATOR: string = `flowtime-sim/${TOOLKIT_VERSION}`;
 
-const MODES: readonly RunMode[] = ["simulation", "telemetry"];
-
 /** Options for {@link generateModel}. */
 export interface GenerateOptions {
   /** `simulation` or `telemetry`; default the template's `mode`, else simulation. */
@@ -48,7 +46,7 @@ export interface GenerateOptions {
  */
 export function resolveMode(mode: string | undefined, fallback: RunMode = "simulation"): RunMode {
   if (mode === undefined || mode === "") return fallback;
-  if (!MODES.includes(mode as RunMode)) {
+  if (!RUN_MODES.includes(mode as RunMode)) {
     throw new FlowTimeError(
       "invalid_mode",
       `mode must be simulation or telemetry, got '${String(mode).slice(0, 40)}'`,

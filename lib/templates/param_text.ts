@@ -3,6 +3,7 @@
 import { FlowTimeError, fsError } from "../errors.ts";
 import { parseYamlLocated } from "../model/located_yaml.ts";
 import { asParameterInput } from "./binder.ts";
+import { expectedType } from "./_values.ts";
 import type { ParameterType, TemplateParameter } from "./types.ts";
 
 /**
@@ -83,7 +84,12 @@ export function parseParameterAssignments(
     }
     const value = parseParameterText(decl.type, text);
     if (value === undefined) {
-      issues.push({ parameter: name, message: `'${text}' is not ${typeText(decl)}` });
+      issues.push({
+        parameter: name,
+        message: `'${text}' is not ${expectedType(decl)}${
+          decl.type === "array" ? " (write [1, 2, 3] or 1,2,3)" : ""
+        }`,
+      });
     } else out[name] = value;
   }
   if (issues.length > 0) {
@@ -94,21 +100,6 @@ export function parseParameterAssignments(
     );
   }
   return out;
-}
-
-function typeText(decl: TemplateParameter): string {
-  switch (decl.type) {
-    case "integer":
-      return "a whole number";
-    case "number":
-      return "a number";
-    case "boolean":
-      return "true or false";
-    case "string":
-      return "a string";
-    case "array":
-      return "an array of numbers (write [1, 2, 3] or 1,2,3)";
-  }
 }
 
 /**

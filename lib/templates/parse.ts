@@ -11,6 +11,7 @@ import {
   readString,
 } from "../model/issues.ts";
 import { isSafeId } from "../artifacts/paths.ts";
+import { BIN_UNITS, type BinUnit } from "../model/types.ts";
 import { checkSchema } from "../schema/validator.ts";
 import { readParameterDeclarations } from "./_declarations.ts";
 import { checkNodes, checkReferences, readTemplatedNumber } from "./_body.ts";
@@ -40,7 +41,6 @@ const ROOT_KEYS = [
 ];
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/;
-const BIN_UNITS = ["minutes", "hours", "days", "weeks"];
 
 /**
  * Parse and check a template.
@@ -199,7 +199,7 @@ function checkGrid(raw: unknown, issues: IssueList): void {
   const unit = raw.binUnit;
   if (
     unit !== undefined &&
-    !(typeof unit === "string" && (BIN_UNITS.includes(unit) || wholePlaceholder(unit)))
+    !(typeof unit === "string" && (BIN_UNITS.includes(unit as BinUnit) || wholePlaceholder(unit)))
   ) {
     issues.add(
       ["grid", "binUnit"],

@@ -5,41 +5,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { syntheticModel } from "../../scripts/synthetic_model.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
-import {
-  assertSameTree,
-  CLI_TEST_PERMISSIONS,
-  FIXED_TIME,
-  ROOT,
-  runCli,
-  tempDir,
-} from "../_helpers.ts";
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return false;
-}
-
-function entries(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-  } catch {
-    return [];
-  }
-}
-
-function spawnCapture(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...CLI_TEST_PERMISSIONS, join(ROOT, "cli.ts"), ...args],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
+import { assertSameTree, FIXED_TIME, ROOT, runCli, tempDir } from "../_helpers.ts";
+import { entries, spawnCli, waitFor } from "./_process.ts";
 
 // One big run shared by the tests: 67 queue services x 5 metrics = 335 capture files of 8,640
 // rows, so a capture takes long enough to be killed, or raced, in the middle.
@@ -55,7 +22,7 @@ globalThis.addEventListener("unload", () => Deno.removeSync(work, { recursive: t
 Deno.test("a capture killed with SIGKILL while writing leaves no capture folder; the next capture and gc work", async () => {
   const data = await tempDir("capture-kill");
   const telemetry = join(data, "telemetry");
-  const child = spawnCapture([
+  const child = spawnCli([
     "telemetry",
     "capture",
     "--run-dir",
@@ -131,7 +98,7 @@ Deno.test("two captures racing to one folder: one wins, the other fails cleanly,
       "--captured-at",
       FIXED_TIME,
     ];
-    const racers = [spawnCapture(args), spawnCapture(args)];
+    const racers = [spawnCli(args), spawnCli(args)];
     const results = await Promise.all(racers.map((c) => c.output()));
     const codes = results.map((r) => r.code).sort();
     const stderr = results.map((r) => dec.decode(r.stderr));

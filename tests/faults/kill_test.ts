@@ -4,47 +4,23 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { syntheticModel } from "../../scripts/synthetic_model.ts";
 import { listRuns } from "../../lib/artifacts/reader.ts";
-import { assertValidRunBundle, CLI_TEST_PERMISSIONS, ROOT, runCli, tempDir } from "../_helpers.ts";
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return false;
-}
-
-function entries(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-  } catch {
-    return [];
-  }
-}
+import { assertValidRunBundle, ROOT, runCli, tempDir } from "../_helpers.ts";
+import { entries, spawnCli, waitFor } from "./_process.ts";
 
 Deno.test("a run killed with SIGKILL while writing leaves only a hidden temp folder; the next run and gc work", async () => {
   const dir = await tempDir("kill");
   const model = join(dir, "big.yaml");
   await Deno.writeTextFile(model, syntheticModel(400, 8640));
   const runs = join(dir, "runs");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...CLI_TEST_PERMISSIONS,
-      join(ROOT, "cli.ts"),
-      "run",
-      "--model",
-      model,
-      "--out",
-      runs,
-      "--run-id",
-      "victim",
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const child = spawnCli([
+    "run",
+    "--model",
+    model,
+    "--out",
+    runs,
+    "--run-id",
+    "victim",
+  ]);
   // Kill once the writer has started filling its temp folder with series files.
   const started = await waitFor(() => {
     const temp = entries(runs).find((n) => n.startsWith(".tmp-victim-"));
@@ -52,6 +28,8 @@ Deno.test("a run killed with SIGKILL while writing leaves only a hidden temp fol
   }, 60_000);
   child.kill("SIGKILL");
   const status = await child.status;
+  await child.stdout.cancel();
+  await child.stderr.cancel();
   assert.ok(started, "the writer started writing series");
   assert.equal(status.signal, "SIGKILL");
   const left = entries(runs);
@@ -94,23 +72,15 @@ Deno.test("Ctrl-C (SIGINT) during a run exits 130 and leaves no run folder", asy
   const model = join(dir, "big.yaml");
   await Deno.writeTextFile(model, syntheticModel(400, 8640));
   const runs = join(dir, "runs");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...CLI_TEST_PERMISSIONS,
-      join(ROOT, "cli.ts"),
-      "run",
-      "--model",
-      model,
-      "--out",
-      runs,
-      "--run-id",
-      "interrupted",
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnCli([
+    "run",
+    "--model",
+    model,
+    "--out",
+    runs,
+    "--run-id",
+    "interrupted",
+  ]);
   const started = await waitFor(
     () => entries(runs).some((n) => n.startsWith(".tmp-interrupted-")),
     60_000,
