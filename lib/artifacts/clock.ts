@@ -51,12 +51,3 @@ export function resolveTimestamp(explicit?: string, what = "--created-at"): stri
   }
   return formatUtc(new Date());
 }
-
-/**
- * True when timestamps are pinned (explicit value or SOURCE_DATE_EPOCH).
- * @param explicit an explicit timestamp, if any
- * @returns whether output timestamps are reproducible
- */
-export function timestampsPinned(explicit?: string): boolean {
-  return explicit !== undefined || readEnv("SOURCE_DATE_EPOCH") !== undefined;
-}

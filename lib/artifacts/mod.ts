@@ -3,7 +3,7 @@
 export * from "./types.ts";
 export { hashFile, hashOf, sha256Hex } from "./hash.ts";
 export { canonicalJson, toJsonText } from "./json.ts";
-export { formatUtc, parseUtc, resolveTimestamp, timestampsPinned } from "./clock.ts";
+export { formatUtc, parseUtc, resolveTimestamp } from "./clock.ts";
 export { assertSafeId, isSafeId, isWithin, printable, resolveInside } from "./paths.ts";
 export {
   type AtomicWriteOptions,

@@ -1,6 +1,6 @@
 // Public face of the model folder: types, parsing and validation of model.yaml.
 export * from "./types.ts";
-export { loadModel, modelError, NODE_ID_PATTERN, parseModel } from "./parse.ts";
+export { loadModel, NODE_ID_PATTERN, parseModel } from "./parse.ts";
 export type { ParsedModel, ParseModelOptions } from "./parse.ts";
 export { dependencyMap, validateModelSemantics } from "./validate.ts";
 export type { SemanticContext } from "./validate.ts";

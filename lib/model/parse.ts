@@ -1,6 +1,6 @@
 // Reads model YAML into the normalised Model: checks every field (collecting all problems with
 // their line), converts legacy FlowTime shapes, then runs the semantic checks in validate.ts.
-import { FlowTimeError, fsError } from "../errors.ts";
+import { fsError } from "../errors.ts";
 import { type FieldPath, parseYamlLocated } from "./located_yaml.ts";
 import {
   checkKeys,
@@ -614,18 +614,4 @@ function readMetadata(raw: unknown, issues: IssueList): Model["metadata"] {
     }
   }
   return raw;
-}
-
-/**
- * Throw a `model_invalid` error for one field of an already parsed model.
- * @param parsed the model
- * @param path field path
- * @param message what is wrong
- * @returns never
- */
-export function modelError(parsed: ParsedModel, path: FieldPath, message: string): never {
-  const issues = new IssueList(parsed.file, parsed.lineOf);
-  issues.add(path, message);
-  issues.throwIfAny("model_invalid");
-  throw new FlowTimeError("model_invalid", message);
 }
