@@ -24,10 +24,10 @@ export {
   type FlowTimeErrorCode,
   type FlowTimeErrorOptions,
   isFlowTimeError,
-} from "./lib/errors.ts";
-export { ENGINE_VERSION, TOOLKIT_VERSION } from "./lib/version.ts";
-export { describeBins, type RunWarning, type WarningSeverity } from "./lib/warnings.ts";
-export { dataDir, runsDir, simUrl, templatesDir } from "./lib/config.ts";
+} from "./lib/base/errors.ts";
+export { ENGINE_VERSION, TOOLKIT_VERSION } from "./lib/base/version.ts";
+export { describeBins, type RunWarning, type WarningSeverity } from "./lib/base/warnings.ts";
+export { dataDir, runsDir, simUrl, templatesDir } from "./cli/config.ts";
 
 export * from "./lib/model/types.ts";
 export {
@@ -37,8 +37,8 @@ export {
   parseModel,
   type ParseModelOptions,
 } from "./lib/model/parse.ts";
-export { type FieldPath, formatPath } from "./lib/model/located_yaml.ts";
-export { type Issue, IssueList } from "./lib/model/issues.ts";
+export { type FieldPath, formatPath } from "./lib/base/located_yaml.ts";
+export { type Issue, IssueList } from "./lib/base/issues.ts";
 export * from "./lib/engine/mod.ts";
 export * from "./lib/artifacts/mod.ts";
 export {

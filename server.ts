@@ -2,13 +2,13 @@
 // startServer() binding it with Deno.serve on loopback by default.
 import { Hono } from "hono";
 import { join, resolve } from "node:path";
-import { dataDir as defaultDataDir, templatesDir as defaultTemplatesDir } from "./lib/config.ts";
+import { dataDir as defaultDataDir, templatesDir as defaultTemplatesDir } from "./cli/config.ts";
 import { errorResponse } from "./server/errors.ts";
 import { createLogger, type Logger } from "./server/logger.ts";
 import { bindWarning, DEFAULT_HOSTNAME } from "./server/bind.ts";
 import { registerTemplateRoutes } from "./server/templates.ts";
 import { registerTelemetryRoutes } from "./server/telemetry.ts";
-import { TOOLKIT_VERSION } from "./lib/version.ts";
+import { TOOLKIT_VERSION } from "./lib/base/version.ts";
 import { StateQueryService } from "./lib/state/service.ts";
 import { registerRunRoutes } from "./server/runs.ts";
 import { registerRunCreateRoute } from "./server/run_create.ts";

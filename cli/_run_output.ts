@@ -2,7 +2,7 @@
 // reported (text, or one JSON object with --json).
 import type { WrittenRun } from "../lib/artifacts/writer.ts";
 import type { RunNaming } from "../lib/artifacts/writer.ts";
-import { runsDir } from "../lib/config.ts";
+import { runsDir } from "./config.ts";
 import { type CommandContext, type FlagSpec, printJson, stringFlag } from "./command.ts";
 
 /** Flags of commands that write a run. */

@@ -1,7 +1,7 @@
 // The CLI's command shape and argument parsing. Each command module declares its flags and
 // help text; parsing is strict so a mistyped flag is a usage error (exit 2), never ignored.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { FlowTimeError } from "../lib/errors.ts";
+import { FlowTimeError } from "../lib/base/errors.ts";
 
 /** A flag a command accepts. */
 export interface FlagSpec {

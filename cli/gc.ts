@@ -1,7 +1,7 @@
 // `flowtime gc`: remove temp folders left behind by interrupted writes.
 import { join } from "node:path";
-import { removeStaleTemps } from "../lib/artifacts/atomic.ts";
-import { dataDir } from "../lib/config.ts";
+import { removeStaleTemps } from "../lib/base/atomic.ts";
+import { dataDir } from "./config.ts";
 import { type Command, integerFlag, printJson, stringFlag } from "./command.ts";
 
 export const gcCommand: Command = {

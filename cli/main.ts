@@ -1,7 +1,7 @@
 // Dispatches `flowtime <command> [subcommand] ...` to the command modules and maps errors to
 // exit codes in one place: 0 ok, 1 failure, 2 usage, 130 interrupted.
-import { FlowTimeError } from "../lib/errors.ts";
-import { TOOLKIT_VERSION } from "../lib/version.ts";
+import { FlowTimeError } from "../lib/base/errors.ts";
+import { TOOLKIT_VERSION } from "../lib/base/version.ts";
 import { type Command, type CommandContext, parseCommandArgs } from "./command.ts";
 import { COMMANDS } from "./registry.ts";
 

@@ -1,5 +1,5 @@
 // `flowtime run`: evaluate a model (or a template) and write its run bundle.
-import { FlowTimeError } from "../lib/errors.ts";
+import { FlowTimeError } from "../lib/base/errors.ts";
 import { runModelFile } from "../lib/workflow/run_model.ts";
 import { runTemplate } from "../lib/workflow/run_template.ts";
 import { replayCapture } from "../lib/workflow/replay.ts";

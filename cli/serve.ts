@@ -1,5 +1,5 @@
 // `flowtime serve`: start the HTTP server (state queries, Sim API, captures).
-import { FlowTimeError } from "../lib/errors.ts";
+import { FlowTimeError } from "../lib/base/errors.ts";
 import { startServer } from "../server.ts";
 import { type Command, integerFlag, stringFlag } from "./command.ts";
 

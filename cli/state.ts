@@ -1,6 +1,6 @@
 // `flowtime state`: print the time-travel state of a run folder, one bin or a window, as exactly
 // the JSON `GET /v1/runs/{runId}/state` and `/state_window` return.
-import { FlowTimeError } from "../lib/errors.ts";
+import { FlowTimeError } from "../lib/base/errors.ts";
 import { loadStateRun } from "../lib/state/load.ts";
 import { parseBinIndex, parseWindowSpec } from "../lib/state/query.ts";
 import { queryState, stateResponseText } from "../lib/state/service.ts";

@@ -1,9 +1,9 @@
 // `flowtime telemetry ...`: the telemetry command group. `telemetry capture` (also reachable as
 // `flowtime capture`) turns a run into a telemetry bundle; later verbs join the same group.
 import { dirname, resolve } from "node:path";
-import { FlowTimeError, fsError } from "../lib/errors.ts";
-import { isWithin } from "../lib/artifacts/paths.ts";
-import { parseUtc } from "../lib/artifacts/clock.ts";
+import { FlowTimeError, fsError } from "../lib/base/errors.ts";
+import { isWithin } from "../lib/base/paths.ts";
+import { parseUtc } from "../lib/base/clock.ts";
 import { readRunBundle } from "../lib/artifacts/reader.ts";
 import { type CaptureOptions, captureRun, defaultCaptureDir } from "../lib/telemetry/capture.ts";
 import { loadGapConfig } from "../lib/telemetry/gap_config.ts";

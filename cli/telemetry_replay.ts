@@ -1,11 +1,11 @@
 // `flowtime telemetry bundle` (a telemetry-mode model plus a capture folder become a run) and
 // `flowtime telemetry parity` (compare two runs bin by bin).
 import { dirname, join } from "node:path";
-import { FlowTimeError, fsError } from "../lib/errors.ts";
+import { FlowTimeError, fsError } from "../lib/base/errors.ts";
 import { readRunBundle } from "../lib/artifacts/reader.ts";
-import { isSafeId } from "../lib/artifacts/paths.ts";
-import { runsDir } from "../lib/config.ts";
-import { bundleTelemetryRun } from "../lib/telemetry/bundle.ts";
+import { isSafeId } from "../lib/base/paths.ts";
+import { runsDir } from "./config.ts";
+import { bundleTelemetryRun } from "../lib/workflow/bundle_capture.ts";
 import { originFromModel } from "../lib/artifacts/writer.ts";
 import { parseModel } from "../lib/model/parse.ts";
 import { compareRuns } from "../lib/workflow/parity.ts";

@@ -1,8 +1,8 @@
 // `flowtime templates list|show|generate`: the Sim service from the command line, in-process
 // over $FLOWTIME_TEMPLATES_DIR or over HTTP with --sim-url / FLOWTIME_SIM_URL.
 import { join } from "node:path";
-import { FlowTimeError } from "../lib/errors.ts";
-import { simUrl, templatesDir } from "../lib/config.ts";
+import { FlowTimeError } from "../lib/base/errors.ts";
+import { simUrl, templatesDir } from "./config.ts";
 import type { RunMode } from "../lib/model/types.ts";
 import { collectParameters, createSimClient, type SimClient } from "../lib/sim/mod.ts";
 import type { TemplateParameter, TemplateProblem } from "../lib/templates/types.ts";

@@ -3,7 +3,7 @@
 // replay of the capture through the same template, parity against the original, and a /state
 // snapshot of the replay. Everything lands in $FLOWTIME_DATA_DIR (default ./data).
 import { join } from "node:path";
-import { dataDir, templatesDir } from "../lib/config.ts";
+import { dataDir, templatesDir } from "../cli/config.ts";
 import { InProcessSimClient } from "../lib/sim/in_process.ts";
 import { loadGapConfig } from "../lib/telemetry/gap_config.ts";
 import { runLoop } from "../lib/workflow/loop.ts";

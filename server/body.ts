@@ -2,7 +2,7 @@
 // JSON parsing that turns malformed input into a 400 saying what to send.
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { FlowTimeError } from "../lib/errors.ts";
+import { FlowTimeError } from "../lib/base/errors.ts";
 import type { ServerSettings } from "../server.ts";
 
 /** Largest request body any route accepts (1 MiB). */

@@ -2,7 +2,7 @@
 // genuine server faults are 5xx. Every error body is JSON {error, code[, details]}.
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { FlowTimeError, type FlowTimeErrorCode } from "../lib/errors.ts";
+import { FlowTimeError, type FlowTimeErrorCode } from "../lib/base/errors.ts";
 
 const STATUS: Partial<Record<FlowTimeErrorCode, ContentfulStatusCode>> = {
   usage: 400,

@@ -2,10 +2,10 @@
 // (in-process, or a remote Sim when FLOWTIME_SIM_URL is set) and writes a run; in telemetry
 // mode it replays a capture folder that must lie inside the data folder.
 import type { Context, Hono } from "hono";
-import { FlowTimeError } from "../lib/errors.ts";
-import { assertRealPathInside, assertSafeId, resolveInside } from "../lib/artifacts/paths.ts";
-import { parseUtc } from "../lib/artifacts/clock.ts";
-import { checkKeys, describeValue, isRawMap, IssueList } from "../lib/model/issues.ts";
+import { FlowTimeError } from "../lib/base/errors.ts";
+import { assertRealPathInside, assertSafeId, resolveInside } from "../lib/base/paths.ts";
+import { parseUtc } from "../lib/base/clock.ts";
+import { checkKeys, describeValue, isRawMap, IssueList } from "../lib/base/issues.ts";
 import type { RunMode } from "../lib/model/types.ts";
 import type { SimClient } from "../lib/sim/client.ts";
 import { runTemplate } from "../lib/workflow/run_template.ts";

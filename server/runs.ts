@@ -2,9 +2,9 @@
 // the run's index, series CSVs and model. Handlers parse input, call lib/, and shape responses.
 import type { Context, Hono } from "hono";
 import { join } from "node:path";
-import { FlowTimeError, fsError, isFlowTimeError } from "../lib/errors.ts";
+import { FlowTimeError, fsError, isFlowTimeError } from "../lib/base/errors.ts";
 import { listRuns, readRunBundle } from "../lib/artifacts/reader.ts";
-import { printable, resolveInside } from "../lib/artifacts/paths.ts";
+import { printable, resolveInside } from "../lib/base/paths.ts";
 import { parseBinIndex, parseWindow } from "../lib/state/query.ts";
 import { queryState, type StateQueryService, stateResponseText } from "../lib/state/service.ts";
 import type { AppEnv, ServerSettings } from "../server.ts";

@@ -2,13 +2,13 @@
 // `<data>/telemetry/<runId>` through the same library function as `flowtime telemetry capture`.
 import type { Context, Hono } from "hono";
 import { join } from "node:path";
-import { FlowTimeError } from "../lib/errors.ts";
-import { parseUtc } from "../lib/artifacts/clock.ts";
-import { assertSafeId } from "../lib/artifacts/paths.ts";
+import { FlowTimeError } from "../lib/base/errors.ts";
+import { parseUtc } from "../lib/base/clock.ts";
+import { assertSafeId } from "../lib/base/paths.ts";
 import { runFolder } from "../lib/artifacts/reader.ts";
 import { captureRun } from "../lib/telemetry/capture.ts";
 import { gapConfigFromValue } from "../lib/telemetry/gap_config.ts";
-import { describeValue, isRawMap } from "../lib/model/issues.ts";
+import { describeValue, isRawMap } from "../lib/base/issues.ts";
 import type { AppEnv, ServerSettings } from "../server.ts";
 import { limitBody, parseJsonBody } from "./body.ts";
 

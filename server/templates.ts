@@ -1,7 +1,7 @@
 // The Sim HTTP API (CONTRACTS 5.3, FlowTime-Sim compatible routes): list, describe and
 // generate templates from the server's templates folder. Handlers parse input and call lib/.
 import type { Hono } from "hono";
-import { assertSafeId } from "../lib/artifacts/paths.ts";
+import { assertSafeId } from "../lib/base/paths.ts";
 import { InProcessSimClient } from "../lib/sim/in_process.ts";
 import { encodeProblemsHeader, TEMPLATE_PROBLEMS_HEADER } from "../lib/sim/problems_header.ts";
 import { asParameterInput } from "../lib/templates/binder.ts";

@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { checkSchema, type SchemaName } from "../lib/schema/validator.ts";
-import { hashOf } from "../lib/artifacts/hash.ts";
+import { hashOf } from "../lib/base/hash.ts";
 
 /** Absolute path of the project root. */
 export const ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");

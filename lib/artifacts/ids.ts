@@ -1,7 +1,7 @@
 // Run and series ids (CONTRACTS section 3).
-import { FlowTimeError } from "../errors.ts";
-import { assertSafeId } from "./paths.ts";
-import { randomHexId } from "./atomic.ts";
+import { FlowTimeError } from "../base/errors.ts";
+import { assertSafeId } from "../base/paths.ts";
+import { randomHexId } from "../base/atomic.ts";
 
 /**
  * The series id of a node: `<nodeId>@<NODEID>@DEFAULT`.

@@ -1,10 +1,10 @@
 // Public face of the artifacts folder: run bundle writer and reader, series CSV, hashing,
 // ids, atomic folder writes and path confinement.
 export * from "./types.ts";
-export { hashFile, hashOf, sha256Hex } from "./hash.ts";
-export { canonicalJson, toJsonText } from "./json.ts";
-export { formatUtc, parseUtc, resolveTimestamp } from "./clock.ts";
-export { assertSafeId, isSafeId, isWithin, printable, resolveInside } from "./paths.ts";
+export { hashFile, hashOf, sha256Hex } from "../base/hash.ts";
+export { canonicalJson, toJsonText } from "../base/json.ts";
+export { formatUtc, parseUtc, resolveTimestamp } from "../base/clock.ts";
+export { assertSafeId, isSafeId, isWithin, printable, resolveInside } from "../base/paths.ts";
 export {
   type AtomicWriteOptions,
   randomHexId,
@@ -13,7 +13,7 @@ export {
   TEMP_PREFIX,
   writeFileAtomically,
   writeFolderAtomically,
-} from "./atomic.ts";
+} from "../base/atomic.ts";
 export {
   encodeSeriesCsv,
   formatSeriesCsv,

@@ -1,13 +1,13 @@
 // RunArtifactReader: opens a run bundle written by this toolkit or by FlowTime itself, leniently
 // (BOM, CRLF, `t,value` headers, string warnings), and reports a damaged bundle clearly.
 import { join } from "node:path";
-import { FlowTimeError, fsError } from "../errors.ts";
+import { FlowTimeError, fsError } from "../base/errors.ts";
 import { type ParsedModel, parseModel } from "../model/parse.ts";
 import type { BinUnit, RunMode } from "../model/types.ts";
-import type { RunWarning } from "../warnings.ts";
-import { TEMP_PREFIX } from "./atomic.ts";
+import type { RunWarning } from "../base/warnings.ts";
+import { TEMP_PREFIX } from "../base/atomic.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
-import { assertSafeId, isSafeId, isWithin, resolveInside } from "./paths.ts";
+import { assertSafeId, isSafeId, isWithin, resolveInside } from "../base/paths.ts";
 import { parseSeriesCsv } from "./series_csv.ts";
 import type {
   ModelMetadataJson,

@@ -1,6 +1,6 @@
 // The one series CSV module. Writers are strict (header `bin_index,value`, LF, shortest
 // round-trip numbers); readers are lenient (BOM, CRLF, `t,value` header, empty cell = NaN).
-import { FlowTimeError } from "../errors.ts";
+import { FlowTimeError } from "../base/errors.ts";
 
 /** Header every series CSV written by the toolkit starts with. */
 export const SERIES_CSV_HEADER = "bin_index,value";

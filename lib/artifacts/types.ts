@@ -1,7 +1,7 @@
 // The run bundle's JSON documents (CONTRACTS section 3). Each interface matches a schema in
 // schemas/ (run, series-index, run-manifest, model-metadata); a test checks real bundles.
 import type { BinUnit, RunMode } from "../model/types.ts";
-import type { RunWarning } from "../warnings.ts";
+import type { RunWarning } from "../base/warnings.ts";
 
 /** Grid as written in run.json and series/index.json. */
 export interface RunGrid {

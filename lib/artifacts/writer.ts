@@ -1,18 +1,18 @@
 // RunArtifactWriter: turns an evaluated model into the canonical run bundle (CONTRACTS
 // section 3), built in a temp folder and renamed into place so readers never see half a run.
 import { join } from "node:path";
-import { fsError } from "../errors.ts";
+import { fsError } from "../base/errors.ts";
 import type { Evaluation } from "../engine/evaluate.ts";
 import type { Model } from "../model/types.ts";
 import { SEMANTIC_METRICS } from "../model/types.ts";
-import { ENGINE_VERSION } from "../version.ts";
-import type { RunWarning } from "../warnings.ts";
-import { writeFolderAtomically } from "./atomic.ts";
-import { resolveTimestamp } from "./clock.ts";
-import { hashOf } from "./hash.ts";
+import { ENGINE_VERSION } from "../base/version.ts";
+import type { RunWarning } from "../base/warnings.ts";
+import { writeFolderAtomically } from "../base/atomic.ts";
+import { resolveTimestamp } from "../base/clock.ts";
+import { hashOf } from "../base/hash.ts";
 import { chooseRunId, seriesIdOf } from "./ids.ts";
-import { toJsonText } from "./json.ts";
-import { resolveInside } from "./paths.ts";
+import { toJsonText } from "../base/json.ts";
+import { resolveInside } from "../base/paths.ts";
 import { formatSeriesCsv } from "./series_csv.ts";
 import type {
   ManifestProvenance,

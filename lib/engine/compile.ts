@@ -1,8 +1,8 @@
 // Turns an expression AST into a per-bin function. Series references read already evaluated
 // inputs; a node's reference to itself (only legal under SHIFT) reads its own earlier bins,
 // with the initial condition standing in for bins before 0.
-import type { Expr } from "./expr.ts";
-import { flooredMod, pulseAt, roundHalfAway } from "./functions.ts";
+import type { Expr } from "../expr/parse.ts";
+import { flooredMod, pulseAt, roundHalfAway } from "../expr/functions.ts";
 
 /** A compiled expression: value at bin t. */
 export type BinFn = (t: number) => number;

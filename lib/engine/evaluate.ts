@@ -1,12 +1,12 @@
 // Evaluates a validated model on its grid: every node becomes a Float64Array, computed in
 // topological order. Pure: telemetry series are loaded beforehand and passed in.
-import { FlowTimeError } from "../errors.ts";
+import { FlowTimeError } from "../base/errors.ts";
 import type { Model, ModelNode } from "../model/types.ts";
 import { dependencyMap } from "../model/validate.ts";
-import type { RunWarning } from "../warnings.ts";
+import type { RunWarning } from "../base/warnings.ts";
 import { compileExpr } from "./compile.ts";
-import { type Expr, parseExpr } from "./expr.ts";
-import { evaluationOrder } from "./graph.ts";
+import { type Expr, parseExpr } from "../expr/parse.ts";
+import { evaluationOrder } from "../model/graph.ts";
 
 /** Options for {@link evaluateModel}. */
 export interface EvaluateOptions {

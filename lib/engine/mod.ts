@@ -1,8 +1,8 @@
 // Public face of the engine: expression parsing, evaluation order and model evaluation.
-export { type Expr, ExprError, parseExpr, referencesOf } from "./expr.ts";
-export { FUNCTIONS, type FunctionSpec } from "./functions.ts";
+export { type Expr, ExprError, parseExpr, referencesOf } from "../expr/parse.ts";
+export { FUNCTIONS, type FunctionSpec } from "../expr/functions.ts";
 export { type BinFn, type CompileContext, compileExpr } from "./compile.ts";
-export { CycleError, evaluationOrder } from "./graph.ts";
+export { CycleError, evaluationOrder } from "../model/graph.ts";
 export {
   evaluateModel,
   type EvaluateOptions,

@@ -4,7 +4,14 @@ export { loadModel, NODE_ID_PATTERN, parseModel } from "./parse.ts";
 export type { ParsedModel, ParseModelOptions } from "./parse.ts";
 export { dependencyMap, validateModelSemantics } from "./validate.ts";
 export type { SemanticContext } from "./validate.ts";
-export { formatPath, parseYamlLocated } from "./located_yaml.ts";
-export type { FieldPath, LocatedYaml } from "./located_yaml.ts";
-export { checkKeys, describeValue, isRawMap, IssueList, readNumber, readString } from "./issues.ts";
-export type { Issue, NumberRule, RawMap } from "./issues.ts";
+export { formatPath, parseYamlLocated } from "../base/located_yaml.ts";
+export type { FieldPath, LocatedYaml } from "../base/located_yaml.ts";
+export {
+  checkKeys,
+  describeValue,
+  isRawMap,
+  IssueList,
+  readNumber,
+  readString,
+} from "../base/issues.ts";
+export type { Issue, NumberRule, RawMap } from "../base/issues.ts";

@@ -1,7 +1,7 @@
 // Reads model YAML into the normalised Model: checks every field (collecting all problems with
 // their line), converts legacy FlowTime shapes, then runs the semantic checks in validate.ts.
-import { fsError } from "../errors.ts";
-import { type FieldPath, parseYamlLocated } from "./located_yaml.ts";
+import { fsError } from "../base/errors.ts";
+import { type FieldPath, parseYamlLocated } from "../base/located_yaml.ts";
 import {
   checkKeys,
   describeValue,
@@ -10,7 +10,7 @@ import {
   type RawMap,
   readNumber,
   readString,
-} from "./issues.ts";
+} from "../base/issues.ts";
 import type {
   BinUnit,
   Grid,
@@ -32,7 +32,7 @@ import {
   TOPOLOGY_NODE_KINDS,
 } from "./types.ts";
 import { validateModelSemantics } from "./validate.ts";
-import type { Expr } from "../engine/expr.ts";
+import type { Expr } from "../expr/parse.ts";
 
 /** A model parsed from text, with everything later stages need to report problems. */
 export interface ParsedModel {

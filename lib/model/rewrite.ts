@@ -1,7 +1,7 @@
 // Edits to model text that keep its formatting and comments: used by the telemetry bundle
 // step to point `source` references at the copies inside the run.
 import { parseDocument } from "yaml";
-import { FlowTimeError } from "../errors.ts";
+import { FlowTimeError } from "../base/errors.ts";
 import type { ParsedModel } from "./parse.ts";
 
 /**

@@ -1,10 +1,10 @@
 // Semantic checks on a structurally valid model: expressions parse, every reference names a
 // node, self-references only appear under SHIFT, and the reference graph has no cycle.
-import { FlowTimeError } from "../errors.ts";
-import { type Expr, ExprError, parseExpr, positionOf, referencesOf } from "../engine/expr.ts";
-import { CycleError, evaluationOrder } from "../engine/graph.ts";
-import type { FieldPath } from "./located_yaml.ts";
-import { IssueList } from "./issues.ts";
+import { FlowTimeError } from "../base/errors.ts";
+import { type Expr, ExprError, parseExpr, positionOf, referencesOf } from "../expr/parse.ts";
+import { CycleError, evaluationOrder } from "./graph.ts";
+import type { FieldPath } from "../base/located_yaml.ts";
+import { IssueList } from "../base/issues.ts";
 import type { Model, ModelNode } from "./types.ts";
 import { SEMANTIC_METRICS } from "./types.ts";
 

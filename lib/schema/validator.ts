@@ -2,7 +2,7 @@
 // and cached. Used by tests for every artifact and by the library where input is JSON.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { FlowTimeError, type FlowTimeErrorCode } from "../errors.ts";
+import { FlowTimeError, type FlowTimeErrorCode } from "../base/errors.ts";
 import modelSchema from "../../schemas/model.schema.json" with { type: "json" };
 import runSchema from "../../schemas/run.schema.json" with { type: "json" };
 import seriesIndexSchema from "../../schemas/series-index.schema.json" with { type: "json" };

@@ -1,8 +1,8 @@
 // Reads what a Sim service answers into our shapes, tolerating a real FlowTime-Sim: defaults
 // sent as strings, `minimum`/`maximum`, `arrayOf: int|double`, and errors as ProblemDetails
 // (validation failures arrive as 500).
-import { FlowTimeError, type FlowTimeErrorCode } from "../errors.ts";
-import { hashOf } from "../artifacts/hash.ts";
+import { FlowTimeError, type FlowTimeErrorCode } from "../base/errors.ts";
+import { hashOf } from "../base/hash.ts";
 import type { RunMode } from "../model/types.ts";
 import { arrayElementType, parseParameterText } from "../templates/mod.ts";
 import type {

@@ -1,7 +1,7 @@
 // The Sim service over HTTP: this toolkit's server or a real FlowTime-Sim, with a timeout on
 // every request and a clear `sim_unavailable` error when nothing answers.
-import { FlowTimeError } from "../errors.ts";
-import { assertSafeId } from "../artifacts/paths.ts";
+import { FlowTimeError } from "../base/errors.ts";
+import { assertSafeId } from "../base/paths.ts";
 import type { RunMode } from "../model/types.ts";
 import type { GeneratedModel, TemplateDetail, TemplateList } from "../templates/types.ts";
 import type { SimClient } from "./client.ts";

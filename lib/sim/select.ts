@@ -1,6 +1,6 @@
 // Chooses the Sim client a command uses: HTTP when a Sim URL is given (flag or
 // FLOWTIME_SIM_URL), else the templates folder in this process.
-import { simUrl as envSimUrl, templatesDir as envTemplatesDir } from "../config.ts";
+import { simUrl as envSimUrl, templatesDir as envTemplatesDir } from "../../cli/config.ts";
 import type { SimClient } from "./client.ts";
 import { HttpSimClient } from "./http.ts";
 import { InProcessSimClient } from "./in_process.ts";

@@ -1,12 +1,12 @@
 // The capture a telemetry-mode run replayed: the link in model/metadata.json and the warnings
 // of the copied capture manifest (CONTRACTS section 6), read leniently but never trusted blindly.
 import { join } from "node:path";
-import { FlowTimeError, fsError } from "../errors.ts";
-import { hashOf } from "../artifacts/hash.ts";
-import { resolveInside } from "../artifacts/paths.ts";
+import { FlowTimeError, fsError } from "../base/errors.ts";
+import { hashOf } from "../base/hash.ts";
+import { resolveInside } from "../base/paths.ts";
 import type { ModelMetadataJson } from "../artifacts/types.ts";
 import { SEMANTIC_METRICS } from "../model/types.ts";
-import type { WarningSeverity } from "../warnings.ts";
+import type { WarningSeverity } from "../base/warnings.ts";
 import type { StateCaptureInfo, StateWarning } from "./types.ts";
 import { binsOf } from "./warnings.ts";
 

@@ -1,9 +1,9 @@
 // Opens a run folder for state queries: checks it is consistent, reads the series every topology
 // node names, and prepares the metadata envelope and warnings once, so queries are pure slicing.
 import { join } from "node:path";
-import { FlowTimeError } from "../errors.ts";
-import { hashFile, hashOf } from "../artifacts/hash.ts";
-import { canonicalJson } from "../artifacts/json.ts";
+import { FlowTimeError } from "../base/errors.ts";
+import { hashFile, hashOf } from "../base/hash.ts";
+import { canonicalJson } from "../base/json.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import type { RunMode, SemanticMetric, TopologyNodeKind } from "../model/types.ts";
 import { SEMANTIC_METRICS } from "../model/types.ts";

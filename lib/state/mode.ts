@@ -1,8 +1,8 @@
 // Mode validation of a state query: a simulation run must have finite arrivals and served where
 // required (else 422); a telemetry run never fails, its missing series and gaps become warnings.
-import { FlowTimeError } from "../errors.ts";
+import { FlowTimeError } from "../base/errors.ts";
 import type { SemanticMetric, TopologyNodeKind } from "../model/types.ts";
-import { describeBins } from "../warnings.ts";
+import { describeBins } from "../base/warnings.ts";
 import type { StateNode, StateRun } from "./load.ts";
 import type { NodeTelemetryWarning, StateWarning } from "./types.ts";
 

@@ -1,7 +1,7 @@
 // Parsing the bins of a state query (HTTP query parameters and CLI flags) strictly: whole
 // decimal numbers only, checked against the run's grid, with the valid range in every message.
-import { FlowTimeError } from "../errors.ts";
-import { printable } from "../artifacts/paths.ts";
+import { FlowTimeError } from "../base/errors.ts";
+import { printable } from "../base/paths.ts";
 import type { StateQuery } from "./types.ts";
 
 /** Widest window a `/state_window` query may ask for, in bins. */

@@ -1,7 +1,7 @@
 // StateQueryService: answers state queries for runs in a runs folder by id, confined to that
 // folder, keeping recently opened runs so repeated queries only slice series already in memory.
 import { join } from "node:path";
-import { FlowTimeError, fsError } from "../errors.ts";
+import { FlowTimeError, fsError } from "../base/errors.ts";
 import { runFolder } from "../artifacts/reader.ts";
 import { loadStateRun, type StateRun } from "./load.ts";
 import { responseJsonText } from "./_response_text.ts";

@@ -1,7 +1,7 @@
 // Bin arithmetic on a run's grid: bin length in minutes and bin timestamps from `grid.start`.
 // Grids without a start have no timestamps (null), never invented ones.
-import { FlowTimeError } from "../errors.ts";
-import { formatUtc } from "../artifacts/clock.ts";
+import { FlowTimeError } from "../base/errors.ts";
+import { formatUtc } from "../base/clock.ts";
 import type { BinUnit } from "../model/types.ts";
 import type { StateBin } from "./types.ts";
 

@@ -1,7 +1,7 @@
 // The time-travel state responses (CONTRACTS section 4): `/state` snapshots and `/state_window`
 // slices. These interfaces match schemas/time-travel-state.schema.json; a test checks real output.
 import type { RunMode, SemanticMetric, TopologyNodeKind } from "../model/types.ts";
-import type { WarningSeverity } from "../warnings.ts";
+import type { WarningSeverity } from "../base/warnings.ts";
 
 /** Colour of a node in a bin: how close a service is to capacity, or a queue to its SLA. */
 export type NodeColor = "green" | "yellow" | "red" | "gray";

@@ -2,7 +2,7 @@
 // any warning with bins is restricted to the bins a query covers.
 import type { TopologyNode } from "../model/types.ts";
 import { SEMANTIC_METRICS } from "../model/types.ts";
-import type { RunWarning } from "../warnings.ts";
+import type { RunWarning } from "../base/warnings.ts";
 import type { NodeTelemetryWarning, StateWarning } from "./types.ts";
 
 /** Codes the telemetry loader writes into run.json for one model node. */

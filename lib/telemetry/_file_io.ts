@@ -1,7 +1,7 @@
 // File IO for captures, built to keep memory flat over thousands of series: one reusable read
 // buffer, and a few pooled write buffers with their writes overlapped (file creation latency,
 // not bandwidth, dominates when writing many small files).
-import { hashOf } from "../artifacts/hash.ts";
+import { hashOf } from "../base/hash.ts";
 
 const ENCODER = new TextEncoder();
 

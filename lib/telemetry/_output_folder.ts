@@ -1,8 +1,8 @@
 // Where a capture may be written: never overlapping the run, never over something that is not
 // a capture, and, when it fails, leaving no folder it created behind.
 import { basename, dirname, join, resolve } from "node:path";
-import { FlowTimeError, fsError } from "../errors.ts";
-import { isWithin } from "../artifacts/paths.ts";
+import { FlowTimeError, fsError } from "../base/errors.ts";
+import { isWithin } from "../base/paths.ts";
 
 /**
  * Check a capture folder before writing. It must not overlap the run folder (writing inside

@@ -1,9 +1,9 @@
 // Which files a capture writes: every topology node metric whose semantics resolve to a series
 // of the run becomes `<NodeId>_<metric lower-cased>.csv`, one file per node even when shared.
 import { join } from "node:path";
-import { FlowTimeError } from "../errors.ts";
+import { FlowTimeError } from "../base/errors.ts";
 import type { RunBundle } from "../artifacts/reader.ts";
-import { isSafeId, printable } from "../artifacts/paths.ts";
+import { isSafeId, printable } from "../base/paths.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";
 import { runTopology } from "./run_topology.ts";
 import type { CaptureMetric, SkippedBinding } from "./types.ts";

@@ -1,15 +1,15 @@
 // The capture pipeline: read a run bundle, write one CSV per topology node metric (with gaps
 // applied) plus manifest.json into a temp folder renamed into place; or, dry, only plan it.
 import { basename, join, resolve } from "node:path";
-import { FlowTimeError, fsError } from "../errors.ts";
-import { writeFolderAtomically } from "../artifacts/atomic.ts";
-import { resolveTimestamp } from "../artifacts/clock.ts";
-import { hashOf } from "../artifacts/hash.ts";
-import { toJsonText } from "../artifacts/json.ts";
-import { resolveInside } from "../artifacts/paths.ts";
+import { FlowTimeError, fsError } from "../base/errors.ts";
+import { writeFolderAtomically } from "../base/atomic.ts";
+import { resolveTimestamp } from "../base/clock.ts";
+import { hashOf } from "../base/hash.ts";
+import { toJsonText } from "../base/json.ts";
+import { resolveInside } from "../base/paths.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import { encodeSeriesCsv, type ParsedSeries, parseSeriesCsv } from "../artifacts/series_csv.ts";
-import { dataDir as defaultDataDir } from "../config.ts";
+import { dataDir as defaultDataDir } from "../../cli/config.ts";
 import { type CaptureBinding, captureBindings } from "./bindings.ts";
 import { captureSeries } from "./capture_series.ts";
 import { checkGapConfig } from "./gap_config.ts";

@@ -1,7 +1,7 @@
 // Turns one run series into one capture file (pure): applies the gap plan, notices values the
 // source already lacked or held as NaN, and words one warning per code with all its bins.
 import type { FormatSeriesOptions, ParsedSeries } from "../artifacts/series_csv.ts";
-import { describeBins } from "../warnings.ts";
+import { describeBins } from "../base/warnings.ts";
 import { GAP_DROP, GAP_NAN, GAP_ZERO, type GapPlan } from "./gaps.ts";
 import type { CaptureMetric, CaptureWarning, CaptureWarningCode } from "./types.ts";
 

@@ -1,8 +1,8 @@
 // Gap configuration (CONTRACTS section 7): parse YAML or JSON, check its shape with lines, then
 // check it against the run being captured (known nodes and metrics, bins inside the grid).
-import { FlowTimeError, fsError } from "../errors.ts";
-import { hashOf } from "../artifacts/hash.ts";
-import { canonicalJson } from "../artifacts/json.ts";
+import { FlowTimeError, fsError } from "../base/errors.ts";
+import { hashOf } from "../base/hash.ts";
+import { canonicalJson } from "../base/json.ts";
 import {
   checkKeys,
   describeValue,
@@ -10,8 +10,8 @@ import {
   IssueList,
   readNumber,
   readString,
-} from "../model/issues.ts";
-import { type FieldPath, parseYamlLocated } from "../model/located_yaml.ts";
+} from "../base/issues.ts";
+import { type FieldPath, parseYamlLocated } from "../base/located_yaml.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";
 import type { GapAction, GapConfig, GapConfigDocument, GapRule } from "./types.ts";
 

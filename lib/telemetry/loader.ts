@@ -2,11 +2,11 @@
 // the model's folder. In telemetry mode problems become warnings and NaN (the run completes);
 // in simulation mode they are errors.
 import { relative, resolve } from "node:path";
-import { FlowTimeError, fsError } from "../errors.ts";
-import { resolveInside } from "../artifacts/paths.ts";
+import { FlowTimeError, fsError } from "../base/errors.ts";
+import { resolveInside } from "../base/paths.ts";
 import { parseSeriesCsv } from "../artifacts/series_csv.ts";
 import type { ConstNode, Model } from "../model/types.ts";
-import { describeBins, type RunWarning } from "../warnings.ts";
+import { describeBins, type RunWarning } from "../base/warnings.ts";
 
 /** Series loaded for const nodes, with what went wrong. */
 export interface LoadedSources {

@@ -1,14 +1,14 @@
 // The capture manifest (CONTRACTS section 6): its window and grid, provenance taken from the
 // run's documents, the bundle checksum, and reading a capture's manifest back with its schema.
 import { join } from "node:path";
-import { FlowTimeError, fsError } from "../errors.ts";
-import { hashOf } from "../artifacts/hash.ts";
+import { FlowTimeError, fsError } from "../base/errors.ts";
+import { hashOf } from "../base/hash.ts";
 import type { RunBundle } from "../artifacts/reader.ts";
 import type { RunGrid } from "../artifacts/types.ts";
 import { scenarioHashOf } from "../artifacts/writer.ts";
 import type { BinUnit } from "../model/types.ts";
 import { checkSchema } from "../schema/validator.ts";
-import { TOOLKIT_VERSION } from "../version.ts";
+import { TOOLKIT_VERSION } from "../base/version.ts";
 import type {
   CaptureWarning,
   TelemetryManifest,

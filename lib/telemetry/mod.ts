@@ -51,4 +51,4 @@ export {
   readCaptureFolder,
   RUN_TELEMETRY_DIR,
   RUN_TELEMETRY_MANIFEST,
-} from "./bundle.ts";
+} from "../workflow/bundle_capture.ts";

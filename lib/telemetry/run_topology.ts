@@ -3,7 +3,7 @@
 // arrays costs more than the whole capture; anything unusual takes the full model parse.
 import { parse } from "yaml";
 import type { RunBundle } from "../artifacts/reader.ts";
-import { isRawMap } from "../model/issues.ts";
+import { isRawMap } from "../base/issues.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";
 
 /** A topology node as capture needs it. */

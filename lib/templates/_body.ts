@@ -1,6 +1,6 @@
 // Checks the model part of a template (nodes, topology, outputs) while placeholders are still
 // in place: literal ids, unique ids, known references, edges between known topology nodes.
-import type { FieldPath } from "../model/located_yaml.ts";
+import type { FieldPath } from "../base/located_yaml.ts";
 import {
   checkKeys,
   describeValue,
@@ -9,7 +9,7 @@ import {
   type RawMap,
   readNumber,
   readString,
-} from "../model/issues.ts";
+} from "../base/issues.ts";
 import { NODE_ID_PATTERN } from "../model/parse.ts";
 import {
   MODEL_NODE_KINDS,
@@ -18,8 +18,8 @@ import {
   TOPOLOGY_NODE_KINDS,
   type TopologyNodeKind,
 } from "../model/types.ts";
-import { isSafeId } from "../artifacts/paths.ts";
-import { ExprError, parseExpr, referencesOf } from "../engine/expr.ts";
+import { isSafeId } from "../base/paths.ts";
+import { ExprError, parseExpr, referencesOf } from "../expr/parse.ts";
 import { splitPlaceholders, wholePlaceholder } from "./placeholders.ts";
 
 const KIND_KEYS: Record<typeof MODEL_NODE_KINDS[number], string[]> = {

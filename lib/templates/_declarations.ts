@@ -1,7 +1,7 @@
 // Reads the `parameters:` list of a template: names, types, ranges and defaults, with
 // FlowTime-Sim's spellings (`minimum`, `maximum`, `arrayOf: int|double`) normalised.
-import type { FieldPath } from "../model/located_yaml.ts";
-import { checkKeys, describeValue, isRawMap, type IssueList } from "../model/issues.ts";
+import type { FieldPath } from "../base/located_yaml.ts";
+import { checkKeys, describeValue, isRawMap, type IssueList } from "../base/issues.ts";
 import { PARAMETER_NAME } from "./placeholders.ts";
 import { copyValue, valueProblem } from "./_values.ts";
 import type {

@@ -1,6 +1,6 @@
 // What a value must look like for a parameter declaration: type, arrayOf and min/max on
 // scalars and on every array element. Shared by the template loader (defaults) and the binder.
-import { describeValue } from "../model/issues.ts";
+import { describeValue } from "../base/issues.ts";
 import type { ParameterValue, TemplateParameter } from "./types.ts";
 
 /** Longest array a parameter may hold (the largest grid). */

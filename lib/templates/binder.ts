@@ -1,8 +1,8 @@
 // The parameter binder: merges caller values with defaults and checks them against the
 // declarations (type, required, min/max, arrayOf, undeclared names, series length vs bins).
-import { FlowTimeError } from "../errors.ts";
-import { describeValue, isRawMap } from "../model/issues.ts";
-import { formatPath } from "../model/located_yaml.ts";
+import { FlowTimeError } from "../base/errors.ts";
+import { describeValue, isRawMap } from "../base/issues.ts";
+import { formatPath } from "../base/located_yaml.ts";
 import type { PlaceholderUse } from "./placeholders.ts";
 import { copyValue, valueProblem } from "./_values.ts";
 import type { ParameterIssue, ParameterValues, TemplateParameter } from "./types.ts";

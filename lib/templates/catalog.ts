@@ -1,8 +1,8 @@
 // The templates folder: `<dir>/<id>.yaml` files listed and loaded by id. A file that does not
 // load is reported with its file and line while the others are still listed.
 import { join } from "node:path";
-import { FlowTimeError, formatPlace, fsError } from "../errors.ts";
-import { assertSafeId, isSafeId } from "../artifacts/paths.ts";
+import { FlowTimeError, formatPlace, fsError } from "../base/errors.ts";
+import { assertSafeId, isSafeId } from "../base/paths.ts";
 import { loadTemplateFile } from "./parse.ts";
 import type { Template, TemplateDetail, TemplateProblem, TemplateSummary } from "./types.ts";
 

@@ -1,14 +1,14 @@
 // Generate: template + parameters + mode -> model YAML with provenance (CONTRACTS 5.4). The
 // model is built as a tree, rendered deterministically and checked with the engine's parser.
-import { FlowTimeError, formatPlace, isFlowTimeError } from "../errors.ts";
-import { resolveTimestamp } from "../artifacts/clock.ts";
-import { hashOf, sha256Hex } from "../artifacts/hash.ts";
-import { canonicalJson } from "../artifacts/json.ts";
-import { isRawMap, type RawMap } from "../model/issues.ts";
-import { type FieldPath, formatPath } from "../model/located_yaml.ts";
+import { FlowTimeError, formatPlace, isFlowTimeError } from "../base/errors.ts";
+import { resolveTimestamp } from "../base/clock.ts";
+import { hashOf, sha256Hex } from "../base/hash.ts";
+import { canonicalJson } from "../base/json.ts";
+import { isRawMap, type RawMap } from "../base/issues.ts";
+import { type FieldPath, formatPath } from "../base/located_yaml.ts";
 import { parseModel } from "../model/parse.ts";
 import { RUN_MODES, type RunMode } from "../model/types.ts";
-import { TOOLKIT_VERSION } from "../version.ts";
+import { TOOLKIT_VERSION } from "../base/version.ts";
 import { renderYaml } from "./_render.ts";
 import {
   asParameterInput,

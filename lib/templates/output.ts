@@ -1,7 +1,7 @@
 // Writes a generated model and its provenance to files chosen by the caller, each replaced
 // atomically (temp file + rename) so a reader never sees half a file.
-import { writeFileAtomically } from "../artifacts/atomic.ts";
-import { toJsonText } from "../artifacts/json.ts";
+import { writeFileAtomically } from "../base/atomic.ts";
+import { toJsonText } from "../base/json.ts";
 import type { GeneratedModel } from "./types.ts";
 
 /** Where to write a generated model. */

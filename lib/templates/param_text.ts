@@ -1,7 +1,7 @@
 // Parameter values written as text (`--param k=v`, and defaults a FlowTime-Sim service returns
 // as strings), parsed by the declared type; and parameter files in JSON or YAML.
-import { FlowTimeError, fsError } from "../errors.ts";
-import { parseYamlLocated } from "../model/located_yaml.ts";
+import { FlowTimeError, fsError } from "../base/errors.ts";
+import { parseYamlLocated } from "../base/located_yaml.ts";
 import { asParameterInput } from "./binder.ts";
 import { expectedType } from "./_values.ts";
 import type { ParameterType, TemplateParameter } from "./types.ts";

@@ -1,7 +1,7 @@
 // Reads a template file (CONTRACTS 5.1) and checks it with file and line: root fields,
 // parameter declarations, placeholders naming declared parameters, and the model part.
-import { FlowTimeError, fsError } from "../errors.ts";
-import { type FieldPath, parseYamlLocated } from "../model/located_yaml.ts";
+import { FlowTimeError, fsError } from "../base/errors.ts";
+import { type FieldPath, parseYamlLocated } from "../base/located_yaml.ts";
 import {
   checkKeys,
   describeValue,
@@ -9,8 +9,8 @@ import {
   IssueList,
   type RawMap,
   readString,
-} from "../model/issues.ts";
-import { isSafeId } from "../artifacts/paths.ts";
+} from "../base/issues.ts";
+import { isSafeId } from "../base/paths.ts";
 import { BIN_UNITS, type BinUnit } from "../model/types.ts";
 import { checkSchema } from "../schema/validator.ts";
 import { readParameterDeclarations } from "./_declarations.ts";

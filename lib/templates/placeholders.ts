@@ -1,6 +1,6 @@
 // Typed, injection-safe substitution (CONTRACTS 5.2): placeholders are replaced in the parsed
 // tree, never in YAML text, so a parameter's text can never become YAML syntax.
-import type { FieldPath } from "../model/located_yaml.ts";
+import type { FieldPath } from "../base/located_yaml.ts";
 import type { ParameterValue } from "./types.ts";
 
 /** Grammar of a parameter name inside `${...}`. */

@@ -1,6 +1,6 @@
 // Parity: compare two runs bin by bin for every topology node and metric, to prove that a
 // telemetry replay reproduces the run it was captured from (or to measure how far it drifts).
-import { FlowTimeError } from "../errors.ts";
+import { FlowTimeError } from "../base/errors.ts";
 import type { RunBundle } from "../artifacts/reader.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";
 

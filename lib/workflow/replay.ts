@@ -2,12 +2,12 @@
 // and telemetryDir parameters are bound from the capture manifest, the rest are checked
 // against the template's declarations (from the Sim client, local or remote), then the model
 // is generated in telemetry mode and bundled with the captured files.
-import { FlowTimeError } from "../errors.ts";
+import { FlowTimeError } from "../base/errors.ts";
 import type { WrittenRun } from "../artifacts/writer.ts";
 import type { BinUnit } from "../model/types.ts";
 import type { SimClient } from "../sim/client.ts";
 import type { GeneratedModel } from "../templates/types.ts";
-import { bundleTelemetryRun, type CaptureFolder, readCaptureFolder } from "../telemetry/bundle.ts";
+import { bundleTelemetryRun, type CaptureFolder, readCaptureFolder } from "./bundle_capture.ts";
 import type { RunModelOptions } from "./run_model.ts";
 import { originOf } from "./run_template.ts";
 

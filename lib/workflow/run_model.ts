@@ -11,7 +11,7 @@ import {
   type WrittenRun,
 } from "../artifacts/writer.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
-import { runsDir as defaultRunsDir } from "../config.ts";
+import { runsDir as defaultRunsDir } from "../../cli/config.ts";
 
 /** Options for running a model. */
 export interface RunModelOptions extends RunNaming {

@@ -1,6 +1,6 @@
 // Generate then run: a template and parameters go through a Sim client (in-process or HTTP),
 // and the generated model is evaluated and written as a run that records its template origin.
-import { FlowTimeError } from "../errors.ts";
+import { FlowTimeError } from "../base/errors.ts";
 import type { TemplateOrigin, WrittenRun } from "../artifacts/writer.ts";
 import { parseModel } from "../model/parse.ts";
 import type { RunMode } from "../model/types.ts";

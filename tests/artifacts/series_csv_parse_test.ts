@@ -7,7 +7,7 @@ import {
   formatSeriesCsv,
   parseSeriesCsv,
 } from "../../lib/artifacts/series_csv.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 
 function fails(text: string, message: string, options = {}): void {
   assert.throws(

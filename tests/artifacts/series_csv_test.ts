@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { formatSeriesCsv, parseSeriesCsv } from "../../lib/artifacts/series_csv.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 
 Deno.test("writer: header, one row per bin, LF, shortest round-trip numbers, non-finite words", () => {
   const csv = formatSeriesCsv(new Float64Array([1, 0.1 + 0.2, 1e21, -0, NaN, Infinity, -Infinity]));

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeRunBundle } from "../../lib/artifacts/writer.ts";
 import { readRunBundle } from "../../lib/artifacts/reader.ts";
-import { writeFolderAtomically } from "../../lib/artifacts/atomic.ts";
+import { writeFolderAtomically } from "../../lib/base/atomic.ts";
 import { parseModel } from "../../lib/model/parse.ts";
 import { evaluateModel } from "../../lib/engine/evaluate.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
-import { hashOf } from "../../lib/artifacts/hash.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
+import { hashOf } from "../../lib/base/hash.ts";
 import {
   assertSameTree,
   assertValidRunBundle,

@@ -7,7 +7,7 @@ import { HttpSimClient } from "../../lib/sim/http.ts";
 import { InProcessSimClient } from "../../lib/sim/in_process.ts";
 import type { SimClient } from "../../lib/sim/client.ts";
 import { runTemplate } from "../../lib/workflow/run_template.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import { assertValidRunBundle, readJsonFile, ROOT, tempDir } from "../_helpers.ts";
 
 const IDS = ["http-service", "microservices", "order-system"];

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { loadModel, parseModel } from "../../lib/model/parse.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import { checkSchema } from "../../lib/schema/validator.ts";
 import { ROOT } from "../_helpers.ts";
 

@@ -2,7 +2,7 @@
 // `deno task fuzz` (FLOWTIME_FUZZ_RUNS), and a check that a failure is one of ours.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 
 /**
  * Number of cases per property: `FLOWTIME_FUZZ_RUNS` if set, else `normal`.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type Expr, ExprError, parseExpr } from "../../lib/engine/expr.ts";
+import { type Expr, ExprError, parseExpr } from "../../lib/expr/parse.ts";
 import { fuzzRuns, recordCases } from "./_fuzz.ts";
 
 const NAMES = ["a", "b", "queue_depth", "X1"];

@@ -2,7 +2,7 @@
 // defaults, ProblemDetails, validation errors as 500), a slow one, a dead port, and bad URLs.
 import assert from "node:assert/strict";
 import { HttpSimClient } from "../../lib/sim/http.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 
 type Handler = (req: Request) => Response | Promise<Response>;
 

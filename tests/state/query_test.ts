@@ -1,6 +1,6 @@
 // Strict parsing of bin indexes and windows, with the valid range in every message.
 import assert from "node:assert/strict";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import {
   MAX_WINDOW_BINS,
   parseBinIndex,

@@ -2,7 +2,7 @@
 // that was rewritten.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import { StateQueryService } from "../../lib/state/service.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";

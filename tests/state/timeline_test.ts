@@ -1,7 +1,7 @@
 // Bin lengths and timestamps from the run grid.
 import assert from "node:assert/strict";
 import { stateBinOf, timelineOf, windowTimestamps } from "../../lib/state/timeline.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 
 const START = "2025-10-07T00:00:00Z";
 

@@ -2,7 +2,7 @@
 // generated "from a template", listings that show any change on disk, and file edits that keep
 // a run's recorded hashes consistent.
 import { join, relative } from "node:path";
-import { hashOf } from "../../lib/artifacts/hash.ts";
+import { hashOf } from "../../lib/base/hash.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
 import { copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readRunBundle } from "../../lib/artifacts/reader.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import { captureBindings, captureFileName } from "../../lib/telemetry/bindings.ts";
 import { ROOT } from "../_helpers.ts";
 import { HTTP_LEGACY_RUN, QUEUE_BUFFER_RUN, runText } from "./_capture_helpers.ts";

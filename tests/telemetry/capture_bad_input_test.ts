@@ -2,7 +2,7 @@
 // change, and nothing is written or changed (the run and the data folder stay as they were).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FlowTimeError, type FlowTimeErrorCode } from "../../lib/errors.ts";
+import { FlowTimeError, type FlowTimeErrorCode } from "../../lib/base/errors.ts";
 import { type CaptureOptions, captureRun } from "../../lib/telemetry/capture.ts";
 import { parseGapConfig } from "../../lib/telemetry/gap_config.ts";
 import { FIXED_TIME } from "../_helpers.ts";

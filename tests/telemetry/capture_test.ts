@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { hashOf } from "../../lib/artifacts/hash.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { hashOf } from "../../lib/base/hash.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import { captureRun } from "../../lib/telemetry/capture.ts";
 import { parseGapConfig } from "../../lib/telemetry/gap_config.ts";
 import { captureChecksum, readTelemetryManifest } from "../../lib/telemetry/manifest.ts";

@@ -3,7 +3,7 @@
 // rules that match nothing and bins outside the grid.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import {
   checkGapConfig,
   gapConfigFromValue,

@@ -9,7 +9,7 @@ import {
   readParameterFile,
 } from "../../lib/templates/param_text.ts";
 import type { TemplateParameter } from "../../lib/templates/types.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import { tempDir } from "../_helpers.ts";
 
 const DECLS: TemplateParameter[] = [

@@ -11,7 +11,7 @@ import { evaluateModel } from "../../lib/engine/evaluate.ts";
 import { formatSeriesCsv } from "../../lib/artifacts/series_csv.ts";
 import { loadTelemetrySources } from "../../lib/telemetry/loader.ts";
 import { runParsedModel } from "../../lib/workflow/run_model.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import { assertValidRunBundle, FIXED_TIME, readJsonFile, ROOT, tempDir } from "../_helpers.ts";
 
 const TEMPLATES = join(ROOT, "templates");

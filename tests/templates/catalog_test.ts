@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { detailOf, loadCatalog, loadTemplate, summaryOf } from "../../lib/templates/catalog.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import { ROOT, tempDir } from "../_helpers.ts";
 import { BASE, baseWith } from "./_samples.ts";
 

@@ -5,8 +5,8 @@ import { parse } from "yaml";
 import { generateModel } from "../../lib/templates/generate.ts";
 import { parseTemplate } from "../../lib/templates/parse.ts";
 import { parseModel } from "../../lib/model/parse.ts";
-import { sha256Hex } from "../../lib/artifacts/hash.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { sha256Hex } from "../../lib/base/hash.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import { assertMatchesSchema, FIXED_TIME } from "../_helpers.ts";
 import { MINI } from "./_samples.ts";
 

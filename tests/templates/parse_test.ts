@@ -2,9 +2,9 @@
 // authoring mistake is refused with the file, the line and the field.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseYamlLocated } from "../../lib/model/located_yaml.ts";
+import { parseYamlLocated } from "../../lib/base/located_yaml.ts";
 import { loadTemplateFile, parseTemplate } from "../../lib/templates/parse.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import { checkSchema } from "../../lib/schema/validator.ts";
 import { assertMatchesSchema, ROOT } from "../_helpers.ts";
 import { BASE, baseWith, MINI } from "./_samples.ts";

@@ -11,8 +11,8 @@ import { captureRun } from "../../lib/telemetry/capture.ts";
 import { loadStateRun } from "../../lib/state/load.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { windowOf } from "../../lib/state/window.ts";
-import { hashOf } from "../../lib/artifacts/hash.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { hashOf } from "../../lib/base/hash.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 import { loadGapConfig } from "../../lib/telemetry/gap_config.ts";
 import {
   assertMatchesSchema,

@@ -1,6 +1,6 @@
 // Collects validation problems with their field path and line, and turns them into one
 // FlowTimeError whose message names the first problem and whose details list them all.
-import { FlowTimeError, type FlowTimeErrorCode } from "../errors.ts";
+import { FlowTimeError, type FlowTimeErrorCode } from "./errors.ts";
 import { type FieldPath, formatPath } from "./located_yaml.ts";
 
 /** One validation problem. */

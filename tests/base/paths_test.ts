@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { assertSafeId, isSafeId, resolveInside } from "../../lib/artifacts/paths.ts";
-import { FlowTimeError } from "../../lib/errors.ts";
+import { assertSafeId, isSafeId, resolveInside } from "../../lib/base/paths.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
 
 Deno.test("safe ids: letters, digits, dot, underscore, dash", () => {
   for (

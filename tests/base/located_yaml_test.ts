@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import process from "node:process";
-import { parseYamlLocated } from "../../lib/model/located_yaml.ts";
+import { parseYamlLocated } from "../../lib/base/located_yaml.ts";
 
 Deno.test("a list used as a mapping key becomes a text key and nothing is printed", () => {
   const printed: unknown[] = [];

@@ -2,13 +2,13 @@
 // the model reads must be listed in the capture manifest with a matching hash; the files and
 // the manifest are copied into the run, so the run replays on its own.
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
-import { FlowTimeError, fsError } from "../errors.ts";
-import { hashOf } from "../artifacts/hash.ts";
-import { isWithin, resolveInside } from "../artifacts/paths.ts";
+import { FlowTimeError, fsError } from "../base/errors.ts";
+import { hashOf } from "../base/hash.ts";
+import { isWithin, resolveInside } from "../base/paths.ts";
 import { type ParsedModel, parseModel } from "../model/parse.ts";
 import { rewriteSources } from "../model/rewrite.ts";
 import { evaluateModel } from "../engine/evaluate.ts";
-import { loadTelemetrySources, sourcePath } from "./loader.ts";
+import { loadTelemetrySources, sourcePath } from "../telemetry/loader.ts";
 import {
   type RunNaming,
   type TemplateOrigin,
@@ -16,9 +16,9 @@ import {
   type WrittenRun,
 } from "../artifacts/writer.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
-import { readTelemetryManifest } from "./manifest.ts";
-import type { TelemetryManifest } from "./types.ts";
-import { runsDir as defaultRunsDir } from "../config.ts";
+import { readTelemetryManifest } from "../telemetry/manifest.ts";
+import type { TelemetryManifest } from "../telemetry/types.ts";
+import { runsDir as defaultRunsDir } from "../../cli/config.ts";
 
 /** Where copied telemetry lives inside a run, relative to its `model/` folder. */
 export const RUN_TELEMETRY_DIR = "telemetry";

@@ -1,7 +1,7 @@
 // Timestamps written into artifacts. Fixed by an explicit value or SOURCE_DATE_EPOCH so that
 // repeated deterministic runs give the same bytes; the clock otherwise.
-import { FlowTimeError } from "../errors.ts";
-import { readEnv } from "../config.ts";
+import { FlowTimeError } from "./errors.ts";
+import { readEnv } from "../../cli/config.ts";
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]00:00)$/;
 

@@ -2,7 +2,7 @@
 // next write to the same folder; younger ones (a writer may still be busy) are left alone.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { STALE_TEMP_MS, writeFolderAtomically } from "../../lib/artifacts/atomic.ts";
+import { STALE_TEMP_MS, writeFolderAtomically } from "../../lib/base/atomic.ts";
 import { tempDir } from "../_helpers.ts";
 
 function names(dir: string): string[] {

@@ -1,7 +1,7 @@
 // The one atomic-folder helper. A bundle is built in a hidden sibling temp folder and renamed
 // into place, so readers never see a half-written folder and a crash leaves only a temp folder.
 import { basename, dirname, join } from "node:path";
-import { FlowTimeError, type FlowTimeErrorCode, fsError } from "../errors.ts";
+import { FlowTimeError, type FlowTimeErrorCode, fsError } from "./errors.ts";
 
 /** Prefix of temp folders; listings skip names starting with "." */
 export const TEMP_PREFIX = ".tmp-";

@@ -1,7 +1,7 @@
 // YAML loading with positions: parse once into a document, keep a line counter, and answer
 // "which line is this field on" for error messages.
 import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument } from "yaml";
-import { FlowTimeError, type FlowTimeErrorCode } from "../errors.ts";
+import { FlowTimeError, type FlowTimeErrorCode } from "./errors.ts";
 
 /** A field path inside a document, e.g. `["nodes", 3, "expr"]`. */
 export type FieldPath = ReadonlyArray<string | number>;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Expr, ExprError, parseExpr, referencesOf } from "../../lib/engine/expr.ts";
+import { type Expr, ExprError, parseExpr, referencesOf } from "../../lib/expr/parse.ts";
 
 function shape(e: Expr): unknown {
   switch (e.type) {

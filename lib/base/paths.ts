@@ -1,7 +1,7 @@
 // Path confinement: ids and relative references can never name anything outside the folder
 // they belong to. Every user-supplied id or `file:` reference passes through here.
 import { isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
-import { FlowTimeError, fsError } from "../errors.ts";
+import { FlowTimeError, fsError } from "./errors.ts";
 
 const SAFE_ID = /^[A-Za-z0-9._-]+$/;
 const MAX_ID_LENGTH = 200;
