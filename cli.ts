@@ -1,16 +1,4 @@
-// The `flowtime` command. Everything lives in cli/ and lib/; this file only wires the process:
-// arguments in, exit code out, Ctrl-C as exit 130.
-import { main } from "./cli/main.ts";
+// The `flowtime` command. Everything lives in cli/ and lib/; this file only starts the process.
+import { runProcess } from "./cli/process.ts";
 
-if (import.meta.main) {
-  Deno.addSignalListener("SIGINT", () => {
-    console.error("interrupted");
-    Deno.exit(130);
-  });
-  const code = await main(Deno.args, {
-    out: (t) => console.log(t),
-    err: (t) => console.error(t),
-    interactive: Deno.stderr.isTerminal(),
-  });
-  Deno.exit(code);
-}
+if (import.meta.main) await runProcess(Deno.args);

@@ -27,7 +27,6 @@ export {
 } from "./lib/base/errors.ts";
 export { ENGINE_VERSION, TOOLKIT_VERSION } from "./lib/base/version.ts";
 export { describeBins, type RunWarning, type WarningSeverity } from "./lib/base/warnings.ts";
-export { dataDir, runsDir, simUrl, templatesDir } from "./cli/config.ts";
 
 export * from "./lib/model/types.ts";
 export {

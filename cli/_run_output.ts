@@ -2,7 +2,7 @@
 // reported (text, or one JSON object with --json).
 import type { WrittenRun } from "../lib/artifacts/writer.ts";
 import type { RunNaming } from "../lib/artifacts/writer.ts";
-import { runsDir } from "./config.ts";
+import { parseUtc } from "../lib/base/clock.ts";
 import { type CommandContext, type FlagSpec, printJson, stringFlag } from "./command.ts";
 
 /** Flags of commands that write a run. */
@@ -22,11 +22,11 @@ export const RUN_WRITE_FLAGS: Record<string, FlagSpec> = {
  */
 export function runWriteOptions(ctx: CommandContext): RunNaming & { runsDir: string } {
   return {
-    runsDir: stringFlag(ctx, "out") ?? runsDir(),
+    runsDir: stringFlag(ctx, "out") ?? ctx.env.runsDir,
     runId: stringFlag(ctx, "run-id"),
     deterministic: ctx.flags.deterministic === true,
     overwrite: ctx.flags.overwrite === true,
-    createdAt: stringFlag(ctx, "created-at"),
+    createdAt: timestampFlag(ctx, "created-at"),
   };
 }
 
@@ -61,4 +61,20 @@ export function printWrittenRun(ctx: CommandContext, written: WrittenRun): void 
     );
   }
   for (const w of warnings) ctx.err(`warning: ${w.code}: ${w.message}`);
+}
+
+/**
+ * A timestamp flag (`--created-at`, `--captured-at`), checked, or the fixed time
+ * SOURCE_DATE_EPOCH asks for.
+ * @param ctx command context
+ * @param name flag name
+ * @returns ISO UTC text, or undefined for "now"
+ */
+export function timestampFlag(ctx: CommandContext, name: string): string | undefined {
+  const text = stringFlag(ctx, name);
+  if (text !== undefined) {
+    parseUtc(text, `--${name}`);
+    return text;
+  }
+  return ctx.env.fixedTime();
 }

@@ -2,6 +2,7 @@
 // help text; parsing is strict so a mistyped flag is a usage error (exit 2), never ignored.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FlowTimeError } from "../lib/base/errors.ts";
+import type { CliEnvironment } from "./config.ts";
 
 /** A flag a command accepts. */
 export interface FlagSpec {
@@ -25,6 +26,8 @@ export interface CommandContext {
   err(text: string): void;
   /** True when stderr is a terminal (progress display). */
   interactive: boolean;
+  /** The environment's settings (folders, Sim URL, fixed time). */
+  env: CliEnvironment;
 }
 
 /** A CLI command. */

@@ -1,7 +1,6 @@
 // `flowtime gc`: remove temp folders left behind by interrupted writes.
 import { join } from "node:path";
 import { removeStaleTemps } from "../lib/base/atomic.ts";
-import { dataDir } from "./config.ts";
 import { type Command, integerFlag, printJson, stringFlag } from "./command.ts";
 
 export const gcCommand: Command = {
@@ -24,7 +23,7 @@ Options:
     json: { type: "boolean" },
   },
   async run(ctx) {
-    const base = stringFlag(ctx, "data-dir") ?? dataDir();
+    const base = stringFlag(ctx, "data-dir") ?? ctx.env.dataDir;
     const minAge = (integerFlag(ctx, "min-age", 0) ?? 0) * 1000;
     const removed: string[] = [];
     for (const sub of ["runs", "telemetry"]) {

@@ -4,6 +4,7 @@ import { FlowTimeError } from "../lib/base/errors.ts";
 import { TOOLKIT_VERSION } from "../lib/base/version.ts";
 import { type Command, type CommandContext, parseCommandArgs } from "./command.ts";
 import { COMMANDS } from "./registry.ts";
+import { CliEnvironment, type EnvReader } from "./config.ts";
 
 /** Where a CLI invocation writes. */
 export interface CliIo {
@@ -13,6 +14,8 @@ export interface CliIo {
   err(text: string): void;
   /** Whether stderr is a terminal. */
   interactive: boolean;
+  /** Environment variables (default this process's environment). */
+  env?: EnvReader;
 }
 
 const defaultIo: CliIo = {
@@ -67,6 +70,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
       out: io.out,
       err: io.err,
       interactive: io.interactive,
+      env: new CliEnvironment(io.env),
     };
     return await command.run(ctx);
   } catch (err) {

@@ -1,6 +1,7 @@
 // `flowtime serve`: start the HTTP server (state queries, Sim API, captures).
 import { FlowTimeError } from "../lib/base/errors.ts";
-import { startServer } from "../server.ts";
+import { startServer } from "../server/listen.ts";
+import { createSimClient } from "../lib/sim/select.ts";
 import { type Command, integerFlag, stringFlag } from "./command.ts";
 
 export const serveCommand: Command = {
@@ -17,7 +18,8 @@ Options:
                         loopback address must be asked for explicitly and logs a warning.
 
 The data folder is $FLOWTIME_DATA_DIR (default ./data), templates $FLOWTIME_TEMPLATES_DIR
-(default ./templates). Logs are JSON lines on stderr.
+(default ./templates). POST /v1/runs generates models with the Sim service at $FLOWTIME_SIM_URL
+when it is set, else with the templates folder. Logs are JSON lines on stderr.
 `,
   flags: { port: { type: "string" }, hostname: { type: "string" } },
   async run(ctx) {
@@ -30,9 +32,14 @@ The data folder is $FLOWTIME_DATA_DIR (default ./data), templates $FLOWTIME_TEMP
     }
     const port = integerFlag(ctx, "port", 0) ?? 8080;
     if (port > 65535) throw new FlowTimeError("usage", `--port must be 0..65535, got ${port}`);
+    const env = ctx.env;
     const server = startServer({
       port,
       hostname,
+      dataDir: env.dataDir,
+      templatesDir: env.templatesDir,
+      fixedTime: env.fixedTime(),
+      sim: createSimClient({ simUrl: env.simUrl, templatesDir: env.templatesDir }),
       onListen: (addr) =>
         ctx.err(`flowtime server listening on http://${addr.hostname}:${addr.port}`),
     });

@@ -3,7 +3,7 @@
 import { dirname, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
 import { isWithin } from "../lib/base/paths.ts";
-import { parseUtc } from "../lib/base/clock.ts";
+
 import { readRunBundle } from "../lib/artifacts/reader.ts";
 import { type CaptureOptions, captureRun, defaultCaptureDir } from "../lib/telemetry/capture.ts";
 import { loadGapConfig } from "../lib/telemetry/gap_config.ts";
@@ -16,6 +16,7 @@ import {
   requireFlag,
   stringFlag,
 } from "./command.ts";
+import { timestampFlag } from "./_run_output.ts";
 
 /** Captures with at least this many files show progress on a terminal. */
 const PROGRESS_MIN_FILES = 100;
@@ -70,8 +71,7 @@ Examples:
 async function runCapture(ctx: CommandContext, name: string): Promise<number> {
   const runDir = requireFlag(ctx, "run-dir", name);
   const dryRun = ctx.flags["dry-run"] === true;
-  const capturedAt = stringFlag(ctx, "captured-at");
-  if (capturedAt !== undefined) parseUtc(capturedAt, "--captured-at");
+  const capturedAt = timestampFlag(ctx, "captured-at");
   const logPath = stringFlag(ctx, "log");
   if (logPath !== undefined && dryRun) {
     throw new FlowTimeError(
@@ -85,7 +85,7 @@ async function runCapture(ctx: CommandContext, name: string): Promise<number> {
   if (logPath !== undefined) {
     // The capture folder is replaced as a whole and the run must stay unchanged, so the log
     // may live in neither; the default folder is known once the run id is.
-    output ??= defaultCaptureDir((await readRunBundle(runDir)).runId);
+    output ??= defaultCaptureDir((await readRunBundle(runDir)).runId, ctx.env.dataDir);
     for (const [folder, what] of [[output, "capture folder"], [runDir, "run folder"]]) {
       if (isWithin(folder, logPath)) {
         throw new FlowTimeError(
@@ -102,6 +102,7 @@ async function runCapture(ctx: CommandContext, name: string): Promise<number> {
     result = await captureRun({
       runDir,
       outputDir: output,
+      dataDir: ctx.env.dataDir,
       gaps,
       dryRun,
       capturedAt,

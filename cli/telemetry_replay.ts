@@ -4,7 +4,6 @@ import { dirname, join } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
 import { readRunBundle } from "../lib/artifacts/reader.ts";
 import { isSafeId } from "../lib/base/paths.ts";
-import { runsDir } from "./config.ts";
 import { bundleTelemetryRun } from "../lib/workflow/bundle_capture.ts";
 import { originFromModel } from "../lib/artifacts/writer.ts";
 import { parseModel } from "../lib/model/parse.ts";
@@ -129,7 +128,7 @@ from one run), 2 usage.
     }
     const tolerance = numberFlag(stringFlag(ctx, "tolerance") ?? "0", "--tolerance");
     const top = numberFlag(stringFlag(ctx, "top") ?? "10", "--top");
-    const [a, b] = await Promise.all(runs.map((r) => readRunBundle(runFolder(r))));
+    const [a, b] = await Promise.all(runs.map((r) => readRunBundle(runFolder(r, ctx.env.runsDir))));
     const report = await compareRuns(a, b, tolerance);
     if (ctx.flags.json) printJson(ctx, report);
     else {
@@ -164,13 +163,13 @@ function numberFlag(text: string, flag: string): number {
 }
 
 // A bare run id names a run in the data folder; anything else is a folder path.
-function runFolder(ref: string): string {
+function runFolder(ref: string, runsDir: string): string {
   if (isSafeId(ref) && !ref.startsWith(".")) {
     try {
       Deno.statSync(ref);
       return ref;
     } catch {
-      return join(runsDir(), ref);
+      return join(runsDir, ref);
     }
   }
   return ref;

@@ -2,7 +2,6 @@
 // over $FLOWTIME_TEMPLATES_DIR or over HTTP with --sim-url / FLOWTIME_SIM_URL.
 import { join } from "node:path";
 import { FlowTimeError } from "../lib/base/errors.ts";
-import { simUrl, templatesDir } from "./config.ts";
 import type { RunMode } from "../lib/model/types.ts";
 import { collectParameters, createSimClient, type SimClient } from "../lib/sim/mod.ts";
 import type { TemplateParameter, TemplateProblem } from "../lib/templates/types.ts";
@@ -21,7 +20,11 @@ const SIM_HELP =
  * @returns the client
  */
 export function simClientFor(ctx: CommandContext, generatedAt?: string): SimClient {
-  return createSimClient({ simUrl: stringFlag(ctx, "sim-url"), generatedAt });
+  return createSimClient({
+    simUrl: stringFlag(ctx, "sim-url") ?? ctx.env.simUrl,
+    templatesDir: ctx.env.templatesDir,
+    generatedAt: generatedAt ?? ctx.env.fixedTime(),
+  });
 }
 
 /**
@@ -178,8 +181,8 @@ Examples:
 };
 
 function problemText(ctx: CommandContext, p: TemplateProblem): string {
-  const url = stringFlag(ctx, "sim-url") ?? simUrl();
-  const file = url ? `${p.file} (on ${url})` : join(templatesDir(), p.file);
+  const url = stringFlag(ctx, "sim-url") ?? ctx.env.simUrl;
+  const file = url ? `${p.file} (on ${url})` : join(ctx.env.templatesDir, p.file);
   const place = p.line !== undefined ? `${file}:${p.line}` : file;
   return `${place}: ${p.path ? `${p.path}: ` : ""}${p.message}`;
 }

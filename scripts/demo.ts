@@ -3,7 +3,7 @@
 // replay of the capture through the same template, parity against the original, and a /state
 // snapshot of the replay. Everything lands in $FLOWTIME_DATA_DIR (default ./data).
 import { join } from "node:path";
-import { dataDir, templatesDir } from "../cli/config.ts";
+import { CliEnvironment } from "../cli/config.ts";
 import { InProcessSimClient } from "../lib/sim/in_process.ts";
 import { loadGapConfig } from "../lib/telemetry/gap_config.ts";
 import { runLoop } from "../lib/workflow/loop.ts";
@@ -12,8 +12,9 @@ import { queryState } from "../lib/state/service.ts";
 import type { StateSnapshot } from "../lib/state/types.ts";
 
 const AT = "2025-10-07T00:00:00Z";
-const data = dataDir();
-const sim = new InProcessSimClient(templatesDir(), { generatedAt: AT });
+const env = new CliEnvironment();
+const data = env.dataDir;
+const sim = new InProcessSimClient(env.templatesDir, { generatedAt: AT });
 const plan: Array<{ template: string; gaps?: string }> = [
   { template: "order-system" },
   { template: "microservices", gaps: "fixtures/gaps/microservices-gaps.yaml" },

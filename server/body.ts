@@ -3,28 +3,24 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { FlowTimeError } from "../lib/base/errors.ts";
-import type { ServerSettings } from "../server.ts";
 
 /** Largest request body any route accepts (1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Middleware refusing bodies larger than {@link MAX_BODY_BYTES} with a 413 JSON error.
- * @param settings the server settings (error responder)
  * @param hint what to send instead, appended to the message
  * @returns the middleware
  */
-export function limitBody(settings: ServerSettings, hint: string): MiddlewareHandler {
+export function limitBody(hint: string): MiddlewareHandler {
   return bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: (c) =>
-      settings.fail(
-        c,
-        new FlowTimeError(
-          "payload_too_large",
-          `the request body is larger than ${MAX_BODY_BYTES} bytes; ${hint}`,
-        ),
-      ),
+    onError: () => {
+      throw new FlowTimeError(
+        "payload_too_large",
+        `the request body is larger than ${MAX_BODY_BYTES} bytes; ${hint}`,
+      );
+    },
   });
 }
 

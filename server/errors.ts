@@ -39,6 +39,16 @@ const STATUS: Partial<Record<FlowTimeErrorCode, ContentfulStatusCode>> = {
 };
 
 /**
+ * True when an error is the server's own fault (answered 500 and logged with its stack):
+ * anything that is not a FlowTimeError with a code mapped to a 4xx or 502.
+ * @param err what was thrown
+ * @returns whether it is a server fault
+ */
+export function isServerFault(err: unknown): boolean {
+  return !(err instanceof FlowTimeError) || statusFor(err.code) === 500;
+}
+
+/**
  * HTTP status for an error code.
  * @param code a FlowTimeError code
  * @returns the status (500 for codes that mean a server fault)

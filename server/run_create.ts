@@ -1,7 +1,7 @@
 // POST /v1/runs: the loop over HTTP. Generates a model from a template through the Sim client
 // (in-process, or a remote Sim when FLOWTIME_SIM_URL is set) and writes a run; in telemetry
 // mode it replays a capture folder that must lie inside the data folder.
-import type { Context, Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { FlowTimeError } from "../lib/base/errors.ts";
 import { assertRealPathInside, assertSafeId, resolveInside } from "../lib/base/paths.ts";
 import { parseUtc } from "../lib/base/clock.ts";
@@ -11,7 +11,7 @@ import type { SimClient } from "../lib/sim/client.ts";
 import { runTemplate } from "../lib/workflow/run_template.ts";
 import { replayCapture } from "../lib/workflow/replay.ts";
 import type { WrittenRun } from "../lib/artifacts/writer.ts";
-import type { AppEnv, ServerSettings } from "../server.ts";
+import type { AppEnv, ServerSettings } from "./app.ts";
 import { limitBody, parseJsonBody } from "./body.ts";
 import { join, relative } from "node:path";
 
@@ -31,81 +31,74 @@ const EXPECTED = '{"templateId": "...", "mode": "simulation|telemetry", "paramet
   '"telemetry": {"captureDirectory": "telemetry/<runId>"}, "options": {...}}';
 
 /**
- * Register `POST /v1/runs`.
- * @param app the Hono app
- * @param settings folders and the error responder
+ * `POST /v1/runs`, to be mounted at `/v1/runs`.
+ * @param settings server folders
  * @param sim the Sim client models are generated with
+ * @returns the sub-app
  */
-export function registerRunCreateRoute(
-  app: Hono<AppEnv>,
-  settings: ServerSettings,
-  sim: SimClient,
-): void {
-  app.post("/v1/runs", limitBody(settings, "send parameter values, not data"), async (c) => {
-    try {
-      const req = readRunRequest(parseJsonBody(await c.req.text(), EXPECTED));
-      const fields = c.get("logFields");
-      Object.assign(fields, { templateId: req.templateId, mode: req.mode, dryRun: req.dryRun });
-      const runsDir = join(settings.dataDir, "runs");
-      const options = {
-        runsDir,
-        deterministic: req.deterministicRunId,
-        overwrite: req.overwrite,
-        createdAt: req.createdAt,
-      };
-      if (req.mode === "telemetry") {
-        // Capture folders are named relative to the data folder and may not leave it.
-        const captureAbs = resolveInside(
-          settings.dataDir,
-          req.captureDirectory!,
-          "telemetry.captureDirectory",
-        );
-        await assertRealPathInside(settings.dataDir, captureAbs, "telemetry.captureDirectory");
-        const captureDir = relative(settings.dataDir, captureAbs);
-        const replay = await replayCapture(sim, req.templateId, captureDir, req.parameters, {
-          ...options,
-          sourceDir: settings.dataDir,
-          dryRun: req.dryRun,
-        });
-        if (!replay.written) {
-          return c.json({
-            dryRun: true,
-            templateId: req.templateId,
-            mode: req.mode,
-            captureDirectory: captureDir,
-            parameters: replay.parameters,
-            boundFromCapture: replay.boundFromCapture,
-            metadata: replay.generated.metadata,
-            provenance: replay.generated.provenance,
-          });
-        }
-        fields.runId = replay.written.runId;
-        return created(c, replay.written, {
-          parameters: replay.parameters,
-          boundFromCapture: replay.boundFromCapture,
-        });
-      }
-      if (req.dryRun) {
-        const generated = await sim.generate(req.templateId, req.parameters, req.mode);
+export function runCreateRoutes(settings: ServerSettings, sim: SimClient): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post("/", limitBody("send parameter values, not data"), async (c) => {
+    const req = readRunRequest(parseJsonBody(await c.req.text(), EXPECTED));
+    const fields = c.get("logFields");
+    Object.assign(fields, { templateId: req.templateId, mode: req.mode, dryRun: req.dryRun });
+    const options = {
+      runsDir: settings.runsDir,
+      deterministic: req.deterministicRunId,
+      overwrite: req.overwrite,
+      createdAt: req.createdAt ?? settings.fixedTime,
+    };
+    if (req.mode === "telemetry") {
+      // Capture folders are named relative to the data folder and may not leave it.
+      const captureAbs = resolveInside(
+        settings.dataDir,
+        req.captureDirectory!,
+        "telemetry.captureDirectory",
+      );
+      await assertRealPathInside(settings.dataDir, captureAbs, "telemetry.captureDirectory");
+      const captureDir = relative(settings.dataDir, captureAbs);
+      const replay = await replayCapture(sim, req.templateId, captureDir, req.parameters, {
+        ...options,
+        sourceDir: settings.dataDir,
+        dryRun: req.dryRun,
+      });
+      if (!replay.written) {
         return c.json({
           dryRun: true,
           templateId: req.templateId,
           mode: req.mode,
-          parameters: generated.provenance.parameters,
-          metadata: generated.metadata,
-          provenance: generated.provenance,
+          captureDirectory: captureDir,
+          parameters: replay.parameters,
+          boundFromCapture: replay.boundFromCapture,
+          metadata: replay.generated.metadata,
+          provenance: replay.generated.provenance,
         });
       }
-      const { written, generated } = await runTemplate(sim, req.templateId, req.parameters, {
-        ...options,
-        mode: req.mode,
+      fields.runId = replay.written.runId;
+      return created(c, replay.written, {
+        parameters: replay.parameters,
+        boundFromCapture: replay.boundFromCapture,
       });
-      fields.runId = written.runId;
-      return created(c, written, { parameters: generated.provenance.parameters });
-    } catch (err) {
-      return settings.fail(c, err);
     }
+    if (req.dryRun) {
+      const generated = await sim.generate(req.templateId, req.parameters, req.mode);
+      return c.json({
+        dryRun: true,
+        templateId: req.templateId,
+        mode: req.mode,
+        parameters: generated.provenance.parameters,
+        metadata: generated.metadata,
+        provenance: generated.provenance,
+      });
+    }
+    const { written, generated } = await runTemplate(sim, req.templateId, req.parameters, {
+      ...options,
+      mode: req.mode,
+    });
+    fields.runId = written.runId;
+    return created(c, written, { parameters: generated.provenance.parameters });
   });
+  return app;
 }
 
 function created(

@@ -1,6 +1,6 @@
 // Telemetry routes: `POST /v1/telemetry/captures` captures a run of the data folder into
 // `<data>/telemetry/<runId>` through the same library function as `flowtime telemetry capture`.
-import type { Context, Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { join } from "node:path";
 import { FlowTimeError } from "../lib/base/errors.ts";
 import { parseUtc } from "../lib/base/clock.ts";
@@ -9,58 +9,53 @@ import { runFolder } from "../lib/artifacts/reader.ts";
 import { captureRun } from "../lib/telemetry/capture.ts";
 import { gapConfigFromValue } from "../lib/telemetry/gap_config.ts";
 import { describeValue, isRawMap } from "../lib/base/issues.ts";
-import type { AppEnv, ServerSettings } from "../server.ts";
+import type { AppEnv, ServerSettings } from "./app.ts";
 import { limitBody, parseJsonBody } from "./body.ts";
 
 const BODY_KEYS = ["runId", "gaps", "dryRun", "capturedAt", "overwrite"];
 
 /**
- * Register the telemetry routes.
- * @param app the Hono app
- * @param settings data folder and error mapping
+ * The telemetry routes, to be mounted at `/v1/telemetry`: `POST /captures`.
+ * @param settings server folders
+ * @returns the sub-app
  */
-export function registerTelemetryRoutes(app: Hono<AppEnv>, settings: ServerSettings): void {
+export function telemetryRoutes(settings: ServerSettings): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.post(
-    "/v1/telemetry/captures",
-    limitBody(
-      settings,
-      'send the gap rules with fewer explicit bins (use ranges like "20-23")',
-    ),
+    "/captures",
+    limitBody('send the gap rules with fewer explicit bins (use ranges like "20-23")'),
     async (c) => {
-      try {
-        const body = await readCaptureBody(c);
-        const runId = assertSafeId(body.runId, "runId");
-        c.get("logFields").runId = runId;
-        const gaps = body.gaps === undefined ? undefined : gapConfigFromValue(body.gaps, "gaps");
-        if (body.capturedAt !== undefined) parseUtc(body.capturedAt, "capturedAt");
-        const result = await captureRun({
-          runDir: await runFolder(join(settings.dataDir, "runs"), runId),
-          outputDir: join(settings.dataDir, "telemetry", runId),
-          gaps,
-          dryRun: body.dryRun,
-          capturedAt: body.capturedAt,
-          overwrite: body.overwrite,
-        });
-        c.get("logFields").files = result.manifest.files.length;
-        c.get("logFields").warnings = result.manifest.warnings.length;
-        if (!result.dryRun) return c.json(result.manifest, 201);
-        return c.json({
-          dryRun: true,
-          runId: result.runId,
-          outputDir: `telemetry/${result.runId}`,
-          files: result.manifest.files,
-          warnings: result.manifest.warnings,
-          ...(result.manifest.gaps ? { gaps: result.manifest.gaps } : {}),
-          checksum: result.manifest.checksum,
-          manifestHash: result.manifestHash,
-          ...(result.skipped.length > 0 ? { skipped: result.skipped } : {}),
-          manifest: result.manifest,
-        }, 200);
-      } catch (err) {
-        return settings.fail(c, err);
-      }
+      const body = await readCaptureBody(c);
+      const runId = assertSafeId(body.runId, "runId");
+      c.get("logFields").runId = runId;
+      const gaps = body.gaps === undefined ? undefined : gapConfigFromValue(body.gaps, "gaps");
+      if (body.capturedAt !== undefined) parseUtc(body.capturedAt, "capturedAt");
+      const result = await captureRun({
+        runDir: await runFolder(settings.runsDir, runId),
+        outputDir: join(settings.dataDir, "telemetry", runId),
+        gaps,
+        dryRun: body.dryRun,
+        capturedAt: body.capturedAt ?? settings.fixedTime,
+        overwrite: body.overwrite,
+      });
+      c.get("logFields").files = result.manifest.files.length;
+      c.get("logFields").warnings = result.manifest.warnings.length;
+      if (!result.dryRun) return c.json(result.manifest, 201);
+      return c.json({
+        dryRun: true,
+        runId: result.runId,
+        outputDir: `telemetry/${result.runId}`,
+        files: result.manifest.files,
+        warnings: result.manifest.warnings,
+        ...(result.manifest.gaps ? { gaps: result.manifest.gaps } : {}),
+        checksum: result.manifest.checksum,
+        manifestHash: result.manifestHash,
+        ...(result.skipped.length > 0 ? { skipped: result.skipped } : {}),
+        manifest: result.manifest,
+      }, 200);
     },
   );
+  return app;
 }
 
 interface CaptureBody {

@@ -55,7 +55,7 @@ export interface RunNaming {
   deterministic?: boolean;
   /** Replace an existing run with the same id. */
   overwrite?: boolean;
-  /** Fixed creation time (ISO UTC); else SOURCE_DATE_EPOCH, else now. */
+  /** Fixed creation time (ISO UTC); default now. */
   createdAt?: string;
 }
 
@@ -143,7 +143,7 @@ export function seriesToWrite(model: Model): string[] {
  */
 export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> {
   const { model, modelText } = req;
-  const createdUtc = resolveTimestamp(req.createdAt);
+  const createdUtc = resolveTimestamp(req.createdAt, "createdAt");
   const seed = model.rng?.seed;
   const scenarioHash = scenarioHashOf(modelText, seed);
   const modelBytes = new TextEncoder().encode(modelText);

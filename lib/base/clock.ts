@@ -1,7 +1,6 @@
-// Timestamps written into artifacts. Fixed by an explicit value or SOURCE_DATE_EPOCH so that
-// repeated deterministic runs give the same bytes; the clock otherwise.
+// Timestamps written into artifacts. Fixed by an explicit value so that repeated deterministic
+// runs give the same bytes (the CLI passes SOURCE_DATE_EPOCH in); the clock otherwise.
 import { FlowTimeError } from "./errors.ts";
-import { readEnv } from "../../cli/config.ts";
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]00:00)$/;
 
@@ -32,22 +31,11 @@ export function parseUtc(text: string, what: string): Date {
 }
 
 /**
- * The timestamp to write: the explicit value if given, else `SOURCE_DATE_EPOCH`, else now.
- * @param explicit an ISO timestamp from `--created-at`/`--captured-at`, if any
- * @param what flag name for errors
+ * The timestamp to write: the explicit value if given, else now.
+ * @param explicit an ISO UTC timestamp, if the caller fixed one
+ * @param what the option or field name, for the error message
  * @returns ISO UTC text with seconds precision
  */
-export function resolveTimestamp(explicit?: string, what = "--created-at"): string {
-  if (explicit !== undefined) return formatUtc(parseUtc(explicit, what));
-  const epoch = readEnv("SOURCE_DATE_EPOCH");
-  if (epoch !== undefined) {
-    if (!/^\d+$/.test(epoch)) {
-      throw new FlowTimeError(
-        "usage",
-        `SOURCE_DATE_EPOCH: '${epoch}' is not a whole number of seconds since 1970-01-01`,
-      );
-    }
-    return formatUtc(new Date(Number(epoch) * 1000));
-  }
-  return formatUtc(new Date());
+export function resolveTimestamp(explicit?: string, what = "timestamp"): string {
+  return formatUtc(explicit !== undefined ? parseUtc(explicit, what) : new Date());
 }

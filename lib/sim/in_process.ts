@@ -8,7 +8,7 @@ import type { SimClient } from "./client.ts";
 
 /** Options for {@link InProcessSimClient}. */
 export interface InProcessSimOptions {
-  /** Fixed `generatedAt` (ISO UTC); default SOURCE_DATE_EPOCH, else the clock. */
+  /** Fixed `generatedAt` (ISO UTC); default the clock. */
   generatedAt?: string;
 }
 

@@ -9,7 +9,6 @@ import { toJsonText } from "../base/json.ts";
 import { resolveInside } from "../base/paths.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import { encodeSeriesCsv, type ParsedSeries, parseSeriesCsv } from "../artifacts/series_csv.ts";
-import { dataDir as defaultDataDir } from "../../cli/config.ts";
 import { type CaptureBinding, captureBindings } from "./bindings.ts";
 import { captureSeries } from "./capture_series.ts";
 import { checkGapConfig } from "./gap_config.ts";
@@ -50,13 +49,15 @@ export interface CaptureOptions {
   runDir: string;
   /** Capture folder; default `<dataDir>/telemetry/<runId>`. Must not overlap the run folder. */
   outputDir?: string;
-  /** Data folder for the default capture folder (default `$FLOWTIME_DATA_DIR` or `./data`). */
+  /** Data folder for the default capture folder.
+   * @default "./data"
+   */
   dataDir?: string;
   /** Gap configuration (see `parseGapConfig`, `loadGapConfig`, `gapConfigFromValue`). */
   gaps?: GapConfigDocument;
   /** Plan only: read and check everything, compute every hash, write nothing at all. */
   dryRun?: boolean;
-  /** Capture time (ISO UTC); else `SOURCE_DATE_EPOCH`, else now. */
+  /** Capture time (ISO UTC); default now. */
   capturedAt?: string;
   /** Replace an existing capture folder (only one holding a manifest.json). */
   overwrite?: boolean;
@@ -71,10 +72,10 @@ export interface CaptureOptions {
 /**
  * The default capture folder of a run: `<dataDir>/telemetry/<runId>`.
  * @param runId the run id
- * @param base data folder (default `$FLOWTIME_DATA_DIR` or `./data`)
+ * @param base data folder
  * @returns the folder path
  */
-export function defaultCaptureDir(runId: string, base: string = defaultDataDir()): string {
+export function defaultCaptureDir(runId: string, base = "./data"): string {
   return join(base, "telemetry", runId);
 }
 
@@ -96,7 +97,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
       { ts: new Date().toISOString(), level, event, ...base, ...fields } as CaptureLogEvent,
     );
   try {
-    const capturedAtUtc = resolveTimestamp(options.capturedAt, "--captured-at");
+    const capturedAtUtc = resolveTimestamp(options.capturedAt, "capturedAt");
     const bundle = await readRunBundle(options.runDir);
     base.runId = bundle.runId;
     const template = templateOf(bundle);
@@ -113,7 +114,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
       });
     }
     const outputDir = options.outputDir ??
-      defaultCaptureDir(bundle.runId, options.dataDir ?? defaultDataDir());
+      defaultCaptureDir(bundle.runId, options.dataDir);
     await checkOutput(bundle.dir, outputDir, options.overwrite === true);
 
     log("info", "capture.start", {

@@ -33,7 +33,7 @@ export const GENERATOR: string = `flowtime-sim/${TOOLKIT_VERSION}`;
 export interface GenerateOptions {
   /** `simulation` or `telemetry`; default the template's `mode`, else simulation. */
   mode?: string;
-  /** Fixed generation time (ISO UTC); default SOURCE_DATE_EPOCH, else now. */
+  /** Fixed generation time (ISO UTC); default now. */
   generatedAt?: string;
 }
 

@@ -18,7 +18,6 @@ import {
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
 import { readTelemetryManifest } from "../telemetry/manifest.ts";
 import type { TelemetryManifest } from "../telemetry/types.ts";
-import { runsDir as defaultRunsDir } from "../../cli/config.ts";
 
 /** Where copied telemetry lives inside a run, relative to its `model/` folder. */
 export const RUN_TELEMETRY_DIR = "telemetry";
@@ -71,7 +70,7 @@ export interface BundleTelemetryRequest extends RunNaming {
   modelFile?: string;
   /** Folder relative paths (the model's sources, `captureDir`) resolve in (default `.`). */
   modelDir?: string;
-  /** Runs folder (default `$FLOWTIME_DATA_DIR/runs`). */
+  /** Runs folder (default `./data/runs`). */
   runsDir?: string;
   /** Template origin (from generation); its provenance gains the capture link. */
   template?: TemplateOrigin;
@@ -180,7 +179,7 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     }
     : undefined;
   return await writeRunBundle({
-    runsDir: req.runsDir ?? defaultRunsDir(),
+    runsDir: req.runsDir ?? "./data/runs",
     modelText: rewritten.text,
     model: rewritten.model,
     evaluation,

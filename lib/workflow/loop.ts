@@ -19,7 +19,7 @@ export interface LoopOptions {
   parameters?: Record<string, unknown>;
   /** Gap configuration applied by the capture. */
   gaps?: GapConfigDocument;
-  /** Fixed creation and capture time (else SOURCE_DATE_EPOCH or the clock). */
+  /** Fixed creation and capture time (default the clock). */
   at?: string;
   /** Replace runs and captures left by an earlier loop. */
   overwrite?: boolean;

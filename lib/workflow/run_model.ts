@@ -11,11 +11,10 @@ import {
   type WrittenRun,
 } from "../artifacts/writer.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
-import { runsDir as defaultRunsDir } from "../../cli/config.ts";
 
 /** Options for running a model. */
 export interface RunModelOptions extends RunNaming {
-  /** Runs folder (default `$FLOWTIME_DATA_DIR/runs`). */
+  /** Runs folder (default `./data/runs`). */
   runsDir?: string;
   /** Template origin, for generated models. */
   template?: TemplateOrigin;
@@ -40,7 +39,7 @@ export async function runParsedModel(
   const loaded = await loadTelemetrySources(parsed.model, modelDir);
   const evaluation = evaluateModel(parsed.model, { sources: loaded.sources, exprs: parsed.exprs });
   return await writeRunBundle({
-    runsDir: options.runsDir ?? defaultRunsDir(),
+    runsDir: options.runsDir ?? "./data/runs",
     modelText: parsed.text,
     model: parsed.model,
     evaluation,

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { InProcessSimClient } from "../../lib/sim/in_process.ts";
 import { toJsonText } from "../../lib/base/json.ts";
-import { startServer } from "../../server.ts";
+import { startServer } from "../../server/listen.ts";
 import {
   assertSameTree,
   assertValidRunBundle,

@@ -2,7 +2,7 @@
 // that generates through it with the HTTP Sim client, as when Sim and engine run separately.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer } from "../../server.ts";
+import { startServer } from "../../server/listen.ts";
 import { HttpSimClient } from "../../lib/sim/http.ts";
 import { compareRuns } from "../../lib/workflow/parity.ts";
 import { openRun } from "../../lib/artifacts/reader.ts";

@@ -2,7 +2,7 @@
 // writes equal what the in-process Sim generates. Skipped when bash, curl or jq/python3 is missing.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer } from "../../server.ts";
+import { startServer } from "../../server/listen.ts";
 import { InProcessSimClient } from "../../lib/sim/in_process.ts";
 import { ROOT, tempDir } from "../_helpers.ts";
 

@@ -2,13 +2,13 @@
 // through HttpSimClient; every answer equals the in-process client's, model bytes included.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer } from "../../server.ts";
+import { startServer } from "../../server/listen.ts";
 import { HttpSimClient } from "../../lib/sim/http.ts";
 import { InProcessSimClient } from "../../lib/sim/in_process.ts";
 import type { SimClient } from "../../lib/sim/client.ts";
 import { runTemplate } from "../../lib/workflow/run_template.ts";
 import { FlowTimeError } from "../../lib/base/errors.ts";
-import { assertValidRunBundle, readJsonFile, ROOT, tempDir } from "../_helpers.ts";
+import { assertValidRunBundle, FIXED_TIME, readJsonFile, ROOT, tempDir } from "../_helpers.ts";
 
 const IDS = ["http-service", "microservices", "order-system"];
 
@@ -30,18 +30,15 @@ async function withServer(
     logger: false,
     templatesDir: templates,
     dataDir: join(dir, "data"),
+    fixedTime: FIXED_TIME,
   });
-  const before = Deno.env.get("SOURCE_DATE_EPOCH");
-  Deno.env.set("SOURCE_DATE_EPOCH", "1759795200");
   try {
     await fn(
       new HttpSimClient(`http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`),
-      new InProcessSimClient(templates),
+      new InProcessSimClient(templates, { generatedAt: FIXED_TIME }),
       dir,
     );
   } finally {
-    if (before === undefined) Deno.env.delete("SOURCE_DATE_EPOCH");
-    else Deno.env.set("SOURCE_DATE_EPOCH", before);
     await server.shutdown();
     await Deno.remove(dir, { recursive: true });
   }
@@ -74,7 +71,7 @@ Deno.test("over HTTP and in-process: the same template details", async () => {
   });
 });
 
-Deno.test("over HTTP and in-process: identical model bytes for every template in both modes (SOURCE_DATE_EPOCH fixed)", async () => {
+Deno.test("over HTTP and in-process: identical model bytes for every template in both modes (generation time fixed)", async () => {
   await withServer(async (http, local) => {
     for (const id of IDS) {
       for (

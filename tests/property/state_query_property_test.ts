@@ -9,7 +9,7 @@ import {
   parseWindow,
   parseWindowSpec,
 } from "../../lib/state/query.ts";
-import { createApp } from "../../server.ts";
+import { createApp } from "../../server/app.ts";
 import { ROOT } from "../_helpers.ts";
 import { anyText, assertOwnError, fuzzRuns, recordCases } from "./_fuzz.ts";
 

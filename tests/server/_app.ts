@@ -1,5 +1,5 @@
 // In-process server for route tests: an app over a temp data folder, with its log lines kept.
-import { createApp } from "../../server.ts";
+import { createApp } from "../../server/app.ts";
 import { createLogger } from "../../server/logger.ts";
 
 /** An app plus the JSON log lines it wrote. */

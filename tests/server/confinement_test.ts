@@ -2,7 +2,7 @@
 // route that takes an id or a path is refused with a 4xx JSON error, no canary outside the data
 // and templates folders is read, and nothing is written anywhere.
 import assert from "node:assert/strict";
-import { createApp } from "../../server.ts";
+import { createApp } from "../../server/app.ts";
 import {
   buildConfinementLayout,
   idRoutes,

@@ -1,7 +1,7 @@
 // HTTP input limits, in-process: request bodies over 1 MiB get 413 on every POST route (with or
 // without a Content-Length), malformed JSON gets 400, and huge or non-numeric query values 400.
 import assert from "node:assert/strict";
-import { createApp } from "../../server.ts";
+import { createApp } from "../../server/app.ts";
 import { buildConfinementLayout, INSIDE_RUN } from "./_confinement.ts";
 
 const MIB = 1024 * 1024;

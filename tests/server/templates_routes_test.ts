@@ -2,7 +2,7 @@
 // input, problem reporting in listings, and no server paths in answers.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createApp } from "../../server.ts";
+import { createApp } from "../../server/app.ts";
 import { decodeProblemsHeader, TEMPLATE_PROBLEMS_HEADER } from "../../lib/sim/problems_header.ts";
 import { ROOT, tempDir } from "../_helpers.ts";
 import { BASE, MINI } from "../templates/_samples.ts";

@@ -16,15 +16,10 @@ Deno.test("a Sim URL selects the HTTP client, none the in-process one", () => {
   assert.equal(local.templatesDir, "somewhere");
 });
 
-Deno.test("FLOWTIME_SIM_URL selects the HTTP client when no URL is given", () => {
-  const before = Deno.env.get("FLOWTIME_SIM_URL");
-  Deno.env.set("FLOWTIME_SIM_URL", "http://127.0.0.1:9999");
-  try {
-    assert.ok(createSimClient() instanceof HttpSimClient);
-  } finally {
-    if (before === undefined) Deno.env.delete("FLOWTIME_SIM_URL");
-    else Deno.env.set("FLOWTIME_SIM_URL", before);
-  }
+Deno.test("an empty Sim URL means the in-process Sim over ./templates", () => {
+  const local = createSimClient({ simUrl: "" });
+  assert.ok(local instanceof InProcessSimClient);
+  assert.equal(local.templatesDir, "./templates");
 });
 
 Deno.test("collectParameters: file values, then --param values typed by the template's declarations", async () => {

@@ -197,7 +197,7 @@ Deno.test("a bad capture time is a usage error", async () => {
     run,
     { capturedAt: "yesterday" },
     "usage",
-    /--captured-at: 'yesterday' is not an ISO 8601 UTC timestamp/,
+    /capturedAt: 'yesterday' is not an ISO 8601 UTC timestamp/,
   );
 });
 

@@ -2,7 +2,7 @@
 // right status for every bad request, and no server paths in any response.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createApp } from "../../server.ts";
+import { createApp } from "../../server/app.ts";
 import { assertMatchesSchema, assertSameTree, FIXED_TIME, ROOT } from "../_helpers.ts";
 import { copyRun, listing, ORDER_SYSTEM_RUN, QUEUE_BUFFER_RUN } from "./_capture_helpers.ts";
 
