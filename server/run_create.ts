@@ -13,7 +13,7 @@ import { replayCapture } from "../lib/workflow/replay.ts";
 import type { WrittenRun } from "../lib/artifacts/writer.ts";
 import type { AppEnv, ServerSettings } from "./app.ts";
 import { limitBody, parseJsonBody } from "./body.ts";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 
 /** A validated POST /v1/runs body. */
 interface RunRequest {
