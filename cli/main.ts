@@ -1,6 +1,6 @@
 // Dispatches `flowtime <command> [subcommand] ...` to the command modules and maps errors to
 // exit codes in one place: 0 ok, 1 failure, 2 usage, 130 interrupted.
-import { FlowTimeError } from "../lib/base/errors.ts";
+import { type ErrorFix, FlowTimeError } from "../lib/base/errors.ts";
 import { TOOLKIT_VERSION } from "../lib/base/version.ts";
 import { type Command, type CommandContext, parseCommandArgs } from "./command.ts";
 import { COMMANDS } from "./registry.ts";
@@ -87,7 +87,7 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
  */
 export function reportError(err: unknown, io: CliIo, verbose: boolean): number {
   if (err instanceof FlowTimeError) {
-    io.err(`error: ${err.message}`);
+    io.err(`error: ${err.messageWith(cliFix)}`);
     const details = err.details;
     if (verbose && Array.isArray(details) && details.length > 1) {
       for (const d of details) {
@@ -127,6 +127,26 @@ export function reportError(err: unknown, io: CliIo, verbose: boolean): number {
   if (verbose && err instanceof Error && err.stack) io.err(err.stack);
   else io.err("(run again with --verbose for details, and please report it)");
   return 1;
+}
+
+/**
+ * A library fix in the CLI's words: the flag or variable that sets the option.
+ * @param fix the option and what setting it does
+ * @returns the phrase
+ */
+export function cliFix(fix: ErrorFix): string {
+  switch (fix.option) {
+    case "overwrite":
+      return `pass --overwrite to ${fix.effect}`;
+    case "simUrl":
+      return `give --sim-url or set FLOWTIME_SIM_URL to ${fix.effect} (start one with 'flowtime serve')`;
+    case "templatesDir":
+      return `set FLOWTIME_TEMPLATES_DIR to ${fix.effect}`;
+    default:
+      return `pass --${
+        fix.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+      } to ${fix.effect}`;
+  }
 }
 
 function findCommand(args: string[]): { command: Command; rest: string[] } | undefined {

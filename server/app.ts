@@ -36,6 +36,9 @@ export interface AppEnv {
   Variables: {
     /** Extra fields for the request's log line. */
     logFields: Record<string, unknown>;
+    /** Request body fields that set library options (e.g. `overwrite` -> `options.overwrite`),
+     * so error messages can name them. */
+    requestFields?: Record<string, string>;
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { FlowTimeError, type FlowTimeErrorCode } from "../lib/base/errors.ts";
+import type { AppEnv } from "./app.ts";
 
 const STATUS: Partial<Record<FlowTimeErrorCode, ContentfulStatusCode>> = {
   usage: 400,
@@ -69,19 +70,25 @@ export interface ErrorBody {
 
 /**
  * Build the JSON response for a thrown value. Messages never carry absolute paths of the
- * server's folders.
+ * server's folders; a fix is phrased as the request field that sets it, where the route
+ * declared one (`requestFields`), and left out otherwise.
  * @param c Hono context
  * @param err what was thrown
  * @param hidePaths absolute folders to replace by their role in messages
  * @returns the response
  */
 export function errorResponse(
-  c: Context,
+  c: Context<AppEnv>,
   err: unknown,
   hidePaths: Array<[string, string]> = [],
 ): Response {
   if (err instanceof FlowTimeError) {
-    const body: ErrorBody = { error: scrub(err.message, hidePaths), code: err.code };
+    const fields = c.get("requestFields") as Record<string, string> | undefined;
+    const message = err.messageWith((fix) => {
+      const field = fields?.[fix.option];
+      return field ? `send "${field}": true to ${fix.effect}` : undefined;
+    });
+    const body: ErrorBody = { error: scrub(message, hidePaths), code: err.code };
     if (err.details !== undefined) body.details = scrubDeep(err.details, hidePaths);
     return c.json(body, statusFor(err.code));
   }

@@ -39,6 +39,7 @@ const EXPECTED = '{"templateId": "...", "mode": "simulation|telemetry", "paramet
 export function runCreateRoutes(settings: ServerSettings, sim: SimClient): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post("/", limitBody("send parameter values, not data"), async (c) => {
+    c.set("requestFields", { overwrite: "options.overwrite" });
     const req = readRunRequest(parseJsonBody(await c.req.text(), EXPECTED));
     const fields = c.get("logFields");
     Object.assign(fields, { templateId: req.templateId, mode: req.mode, dryRun: req.dryRun });

@@ -25,6 +25,7 @@ export function telemetryRoutes(settings: ServerSettings): Hono<AppEnv> {
     "/captures",
     limitBody('send the gap rules with fewer explicit bins (use ranges like "20-23")'),
     async (c) => {
+      c.set("requestFields", { overwrite: "overwrite" });
       const body = await readCaptureBody(c);
       const runId = assertSafeId(body.runId, "runId");
       c.get("logFields").runId = runId;

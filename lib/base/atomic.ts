@@ -47,7 +47,8 @@ export async function writeFolderAtomically<T>(
   if (existing === "nonempty" && !options.overwrite) {
     throw new FlowTimeError(
       existsCode,
-      `${what} ${target} already exists; pass --overwrite to replace it or choose another`,
+      `${what} ${target} already exists`,
+      { fix: { option: "overwrite", effect: "replace it" } },
     );
   }
   if (existing === "file") {

@@ -48,8 +48,21 @@ export type FlowTimeErrorCode =
   | "parity_failed"
   | "interrupted";
 
+/**
+ * A change the caller can make to get past an error: set one of the library's options. The
+ * library names the option; the CLI and the server phrase it as their flag or request field.
+ */
+export interface ErrorFix {
+  /** The library option, e.g. `overwrite`, `simUrl`, `templatesDir`. */
+  option: string;
+  /** What setting it achieves, e.g. `replace it`. */
+  effect: string;
+}
+
 /** Options for {@link FlowTimeError}. */
 export interface FlowTimeErrorOptions extends ErrorPlace {
+  /** The option that gets past the error, if one does. */
+  fix?: ErrorFix;
   /** Structured details (e.g. one entry per invalid parameter). */
   details?: unknown;
   /** The underlying error, kept for `--verbose`. */
@@ -71,6 +84,9 @@ export class FlowTimeError extends Error {
   readonly path?: string;
   /** Structured details for API clients. */
   readonly details?: unknown;
+  /** The option that gets past the error, if one does. */
+  readonly fix?: ErrorFix;
+  readonly #reason: string;
 
   /**
    * Create an error.
@@ -79,7 +95,10 @@ export class FlowTimeError extends Error {
    * @param options place, details and cause
    */
   constructor(code: FlowTimeErrorCode, message: string, options: FlowTimeErrorOptions = {}) {
-    super(formatPlace(options) + message, { cause: options.cause });
+    const reason = formatPlace(options) + message;
+    super(options.fix ? `${reason}; ${phraseFix(options.fix)}` : reason, { cause: options.cause });
+    this.#reason = reason;
+    this.fix = options.fix;
     this.name = "FlowTimeError";
     this.code = code;
     this.file = options.file;
@@ -87,6 +106,20 @@ export class FlowTimeError extends Error {
     this.path = options.path;
     this.details = options.details;
   }
+
+  /**
+   * The message with its fix phrased by a front end (a CLI flag, a request field).
+   * @param phrase turns the fix into words, or undefined to leave it out
+   * @returns the message
+   */
+  messageWith(phrase: (fix: ErrorFix) => string | undefined): string {
+    const words = this.fix ? phrase(this.fix) : undefined;
+    return words ? `${this.#reason}; ${words}` : this.#reason;
+  }
+}
+
+function phraseFix(fix: ErrorFix): string {
+  return `set the ${fix.option} option to ${fix.effect}`;
 }
 
 /**

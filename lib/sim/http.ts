@@ -169,8 +169,8 @@ export class HttpSimClient implements SimClient {
     const reason = err instanceof Error ? err.message : String(err);
     return new FlowTimeError(
       "sim_unavailable",
-      `cannot reach ${this.#where()} (${reason}); start it (flowtime serve) or fix --sim-url / FLOWTIME_SIM_URL`,
-      { cause: err },
+      `cannot reach ${this.#where()} (${reason})`,
+      { cause: err, fix: { option: "simUrl", effect: "use a Sim service that is running" } },
     );
   }
 }

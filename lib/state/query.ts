@@ -85,8 +85,8 @@ export function parseWindow(
 }
 
 /**
- * Parse a CLI window `<start>:<end>` (inclusive).
- * @param spec the flag value
+ * Parse a window written `<start>:<end>` (inclusive).
+ * @param spec the text
  * @param bins number of bins of the run
  * @returns the window query
  * @throws FlowTimeError `usage` when not of the form `a:b`, else as {@link parseWindow}
@@ -96,10 +96,10 @@ export function parseWindowSpec(spec: string, bins: number): StateQuery & { kind
   if (parts.length !== 2) {
     throw new FlowTimeError(
       "usage",
-      `--window must be <startBin>:<endBin> (inclusive, e.g. 0:11), got '${
+      `a window is written <startBin>:<endBin> (inclusive, e.g. 0:11), got '${
         printable(shorten(spec))
       }'`,
     );
   }
-  return parseWindow(parts[0], parts[1], bins, ["--window start", "--window end"]);
+  return parseWindow(parts[0], parts[1], bins, ["window start", "window end"]);
 }

@@ -50,7 +50,8 @@ export async function checkOutput(
   if (!overwrite) {
     throw new FlowTimeError(
       "output_exists",
-      `capture folder ${outputDir} already exists and is not empty; pass --overwrite to replace it or choose another folder`,
+      `capture folder ${outputDir} already exists and is not empty`,
+      { fix: { option: "overwrite", effect: "replace it" } },
     );
   }
   if (!entries.includes("manifest.json")) {

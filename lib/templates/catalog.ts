@@ -38,8 +38,11 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError(
         "not_found",
-        `templates folder ${dir} does not exist; set FLOWTIME_TEMPLATES_DIR to the folder holding <id>.yaml templates`,
-        { cause: err },
+        `templates folder ${dir} does not exist`,
+        {
+          cause: err,
+          fix: { option: "templatesDir", effect: "use the folder holding <id>.yaml templates" },
+        },
       );
     }
     throw fsError(err, "listing templates in", dir);

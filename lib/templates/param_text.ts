@@ -72,7 +72,7 @@ export function parseParameterAssignments(
     if (eq <= 0) {
       throw new FlowTimeError(
         "usage",
-        `--param '${assignment}' must be written name=value (e.g. --param bins=288)`,
+        `parameter assignment '${assignment}' must be written name=value (e.g. bins=288)`,
       );
     }
     const name = assignment.slice(0, eq).trim();
@@ -95,7 +95,7 @@ export function parseParameterAssignments(
   if (issues.length > 0) {
     throw new FlowTimeError(
       "invalid_parameters",
-      `--param ${issues[0].parameter}: ${issues[0].message}`,
+      `parameter ${issues[0].parameter}: ${issues[0].message}`,
       { details: issues },
     );
   }

@@ -48,9 +48,12 @@ export async function readCaptureFolder(dir: string): Promise<CaptureFolder> {
     return { dir: resolve(dir), manifestBytes: bytes, manifestHash, manifest };
   } catch (err) {
     if (err instanceof FlowTimeError && err.code === "not_found") {
+      if (!await exists(dir)) {
+        throw new FlowTimeError("capture_invalid", `capture folder ${dir} does not exist`);
+      }
       throw new FlowTimeError(
         "capture_invalid",
-        `${dir} is not a capture folder: it has no manifest.json (create one with 'flowtime telemetry capture')`,
+        `${dir} is not a capture folder: it has no manifest.json (capture a run into it first)`,
         { file: join(dir, "manifest.json") },
       );
     }
@@ -92,7 +95,7 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
   if (model.mode !== "telemetry") {
     throw new FlowTimeError(
       "model_invalid",
-      "the model is not in telemetry mode (mode: telemetry); generate it with --mode telemetry",
+      "the model is not in telemetry mode (mode: telemetry); generate it in telemetry mode",
       { file: parsed.file },
     );
   }
@@ -224,4 +227,13 @@ function captureRelative(
     );
   }
   return relative(captureDir, inside);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

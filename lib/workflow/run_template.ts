@@ -79,6 +79,6 @@ export function originOf(generated: GeneratedModel): TemplateOrigin {
 function telemetryNotSupported(templateId: string): FlowTimeError {
   return new FlowTimeError(
     "usage",
-    `running template '${templateId}' in telemetry mode needs a capture folder: use replayCapture() (CLI: flowtime run --template ${templateId} --mode telemetry --telemetry-dir <capture>)`,
+    `running template '${templateId}' in telemetry mode needs a capture folder to replay: use replayCapture()`,
   );
 }

@@ -50,7 +50,7 @@ Deno.test("a bad --bin fails with the valid range (exit 1)", async () => {
 Deno.test("a malformed --window is a usage error; a reversed one fails", async () => {
   const bad = await runCli(["state", "--run-dir", fixtureRun(QUEUE_BUFFER_RUN), "--window", "3"]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--window must be <startBin>:<endBin>/);
+  assert.match(bad.stderr, /a window is written <startBin>:<endBin>/);
   const reversed = await runCli([
     "state",
     "--run-dir",
@@ -59,7 +59,7 @@ Deno.test("a malformed --window is a usage error; a reversed one fails", async (
     "5:2",
   ]);
   assert.equal(reversed.code, 1);
-  assert.match(reversed.stderr, /--window end 2 is before --window start 5/);
+  assert.match(reversed.stderr, /window end 2 is before window start 5/);
 });
 
 Deno.test("a folder that is not a run fails without a stack trace", async () => {

@@ -139,7 +139,7 @@ Deno.test("templates generate --mode telemetry uses telemetryDir in every source
 Deno.test("a --param that does not fit its declared type exits 1 naming the parameter", async () => {
   const r = await runCli(["templates", "generate", "order-system", "--param", "bins=abc"]);
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, "error: --param bins: 'abc' is not a whole number\n");
+  assert.equal(r.stderr, "error: parameter bins: 'abc' is not a whole number\n");
 });
 
 Deno.test("out-of-range and undeclared parameters exit 1 naming them", async () => {
@@ -180,7 +180,7 @@ Deno.test("--sim-url to a service that is down exits 1 with a clear message", as
   assert.match(
     r.stderr,
     new RegExp(
-      `^error: cannot reach Sim service http://127\\.0\\.0\\.1:${port} \\(.*\\); start it \\(flowtime serve\\)`,
+      `^error: cannot reach Sim service http://127\\.0\\.0\\.1:${port} \\(.*\\); give --sim-url or set FLOWTIME_SIM_URL to use a Sim service that is running`,
     ),
   );
 });

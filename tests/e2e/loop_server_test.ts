@@ -208,7 +208,7 @@ Deno.test("POST /v1/runs validates its body: fields, mode, capture folder", asyn
       }),
       422,
       "capture_invalid",
-      /no manifest\.json/,
+      /capture folder <data>\/telemetry\/none does not exist/,
     ],
     [
       JSON.stringify({ templateId: "http-service", options: { dryRun: "yes" } }),

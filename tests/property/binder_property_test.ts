@@ -177,7 +177,7 @@ Deno.test("property: any --param text is a value or a FlowTimeError naming the p
           else assert.equal(typeof value, "string", "undeclared names keep their text");
         }
       } catch (err) {
-        assertOwnError(err, /^--param /);
+        assertOwnError(err, /^parameter /);
         assert.ok(["usage", "invalid_parameters"].includes((err as { code: string }).code));
       }
     }),

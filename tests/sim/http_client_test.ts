@@ -175,7 +175,7 @@ Deno.test("a service that is down is sim_unavailable saying how to fix it", asyn
     new RegExp(
       `^cannot reach Sim service ${
         url.replace(/\./g, "\\.")
-      } \\(.*\\); start it \\(flowtime serve\\) or fix --sim-url / FLOWTIME_SIM_URL$`,
+      } \\(.*\\); set the simUrl option to use a Sim service that is running$`,
     ),
   );
 });

@@ -170,7 +170,7 @@ Deno.test("--param text that does not fit the declared type is an invalid_parame
     () => parseParameterAssignments(DECLS, ["bins=abc"]),
     (err: FlowTimeError) => {
       assert.equal(err.code, "invalid_parameters");
-      assert.equal(err.message, "--param bins: 'abc' is not a whole number");
+      assert.equal(err.message, "parameter bins: 'abc' is not a whole number");
       assert.deepEqual(err.details, [{
         parameter: "bins",
         message: "'abc' is not a whole number",

@@ -82,7 +82,9 @@ Deno.test("a template that does not load by id is template_invalid with file and
 Deno.test("a missing templates folder is not_found and says how to set it", async () => {
   await assert.rejects(
     () => loadCatalog(join(ROOT, ".tmp", "no-such-folder")),
-    (err: FlowTimeError) => err.code === "not_found" && /FLOWTIME_TEMPLATES_DIR/.test(err.message),
+    (err: FlowTimeError) =>
+      err.code === "not_found" && err.fix?.option === "templatesDir" &&
+      /set the templatesDir option/.test(err.message),
   );
 });
 
