@@ -78,4 +78,10 @@ export {
   type ParityReport,
 } from "./lib/workflow/parity.ts";
 export { type LoopOptions, type LoopResult, runLoop } from "./lib/workflow/loop.ts";
+export {
+  type BundleTelemetryRequest,
+  bundleTelemetryRun,
+  type CaptureFolder,
+  readCaptureFolder,
+} from "./lib/workflow/bundle_capture.ts";
 export { rewriteSources } from "./lib/model/rewrite.ts";

@@ -17,6 +17,7 @@ import type {
   SeriesIndex,
   SeriesIndexEntry,
 } from "./types.ts";
+import { RUN_FILES, seriesPath } from "./layout.ts";
 
 /** An opened run bundle. Documents are read eagerly; series on demand. */
 export interface RunBundle {
@@ -66,22 +67,22 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     throw fsError(err, "reading", dir);
   }
   const folderName = dir.replace(/\/+$/, "").split("/").pop() ?? dir;
-  const rawRun = await readJson(dir, "run.json", true);
+  const rawRun = await readJson(dir, RUN_FILES.run, true);
   const runJson = normaliseRunJson(rawRun as Record<string, unknown>, folderName);
-  const rawIndex = await readJson(dir, "series/index.json", false);
+  const rawIndex = await readJson(dir, RUN_FILES.seriesIndex, false);
   const index = rawIndex
     ? normaliseIndex(rawIndex as Record<string, unknown>, runJson)
     : indexFromRun(runJson);
-  const manifest = (await readJson(dir, "manifest.json", false)) as RunManifest | undefined;
-  const metadata = (await readJson(dir, "model/metadata.json", false)) as
+  const manifest = (await readJson(dir, RUN_FILES.manifest, false)) as RunManifest | undefined;
+  const metadata = (await readJson(dir, RUN_FILES.metadata, false)) as
     | ModelMetadataJson
     | undefined;
-  const provenance = (await readJson(dir, "model/provenance.json", false)) as
+  const provenance = (await readJson(dir, RUN_FILES.provenance, false)) as
     | Record<string, unknown>
     | undefined;
   let modelText: string | undefined;
   let modelPath: string | undefined;
-  for (const rel of ["model/model.yaml", "spec.yaml"]) {
+  for (const rel of [RUN_FILES.model, RUN_FILES.spec]) {
     const text = await readTextIfExists(join(dir, rel));
     if (text !== undefined) {
       modelText = text.replace(BOM, "");
@@ -248,12 +249,12 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
       !isSafeId(e.name)
     ) continue;
     try {
-      const raw = await readJson(join(runsDir, e.name), "run.json", true) as Record<
+      const raw = await readJson(join(runsDir, e.name), RUN_FILES.run, true) as Record<
         string,
         unknown
       >;
       const run = normaliseRunJson(raw, e.name);
-      const meta = await readJson(join(runsDir, e.name), "model/metadata.json", false) as
+      const meta = await readJson(join(runsDir, e.name), RUN_FILES.metadata, false) as
         | ModelMetadataJson
         | undefined;
       out.push({
@@ -344,7 +345,7 @@ function normaliseRunJson(raw: Record<string, unknown>, folderName: string): Run
       s,
     ) => ({
       id: s.id as string,
-      path: typeof s.path === "string" ? s.path : `series/${s.id}.csv`,
+      path: typeof s.path === "string" ? s.path : seriesPath(String(s.id)),
       unit: typeof s.unit === "string" ? s.unit : "entities/bin",
     }))
     : [];
@@ -371,7 +372,7 @@ function normaliseIndex(raw: Record<string, unknown>, run: RunJson): SeriesIndex
     ) => ({
       id: s.id as string,
       kind: "flow" as const,
-      path: typeof s.path === "string" ? s.path : `series/${s.id}.csv`,
+      path: typeof s.path === "string" ? s.path : seriesPath(String(s.id)),
       unit: typeof s.unit === "string" ? s.unit : "entities/bin",
       componentId: typeof s.componentId === "string"
         ? s.componentId

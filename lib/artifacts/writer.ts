@@ -24,6 +24,7 @@ import type {
   SeriesIndex,
   SeriesIndexEntry,
 } from "./types.ts";
+import { RUN_FILES, seriesPath } from "./layout.ts";
 
 /** Where a model came from when it was generated from a template. */
 export interface TemplateOrigin {
@@ -178,10 +179,10 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
         throw fsError(err, "writing", join(runDir, rel));
       }
     };
-    await Deno.mkdir(join(tmp, "model"));
-    await Deno.mkdir(join(tmp, "series"));
-    await write("model/model.yaml", modelBytes);
-    await write("spec.yaml", modelBytes);
+    await Deno.mkdir(join(tmp, RUN_FILES.modelDir));
+    await Deno.mkdir(join(tmp, RUN_FILES.seriesDir));
+    await write(RUN_FILES.model, modelBytes);
+    await write(RUN_FILES.spec, modelBytes);
 
     const entries: SeriesIndexEntry[] = [];
     const seriesHashes: Record<string, string> = {};
@@ -189,7 +190,7 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
       const values = req.evaluation.series.get(nodeId);
       if (!values) continue;
       const id = seriesIdOf(nodeId);
-      const path = `series/${id}.csv`;
+      const path = seriesPath(id);
       const csv = formatSeriesCsv(values);
       await write(path, csv);
       const hash = hashOf(csv);
@@ -207,13 +208,13 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
     }
 
     for (const file of req.modelFiles ?? []) {
-      const target = resolveInside(join(tmp, "model"), file.path, "model file");
+      const target = resolveInside(join(tmp, RUN_FILES.modelDir), file.path, "model file");
       await Deno.mkdir(join(target, ".."), { recursive: true });
-      await write(`model/${file.path}`, file.data);
+      await write(`${RUN_FILES.modelDir}/${file.path}`, file.data);
     }
 
     const index: SeriesIndex = { schemaVersion: 1, grid, series: entries };
-    await write("series/index.json", toJsonText(index));
+    await write(RUN_FILES.seriesIndex, toJsonText(index));
 
     const warnings = [...req.evaluation.warnings, ...(req.warnings ?? [])];
     const runJson: RunJson = {
@@ -230,7 +231,7 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
       warnings,
       series: entries.map((e) => ({ id: e.id, path: e.path, unit: e.unit })),
     };
-    await write("run.json", toJsonText(runJson));
+    await write(RUN_FILES.run, toJsonText(runJson));
 
     let provenance: ManifestProvenance | undefined;
     if (origin) {
@@ -263,7 +264,7 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
       createdUtc,
       ...(provenance ? { provenance } : {}),
     };
-    await write("manifest.json", toJsonText(manifest));
+    await write(RUN_FILES.manifest, toJsonText(manifest));
 
     const metadata: ModelMetadataJson = {
       schemaVersion: 1,
@@ -283,8 +284,8 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
       ) => (n.kind === "const" && n.source ? [n.source] : [])),
       ...(req.capture ? { capture: req.capture } : {}),
     };
-    await write("model/metadata.json", toJsonText(metadata));
-    if (origin?.provenance) await write("model/provenance.json", toJsonText(origin.provenance));
+    await write(RUN_FILES.metadata, toJsonText(metadata));
+    if (origin?.provenance) await write(RUN_FILES.provenance, toJsonText(origin.provenance));
 
     return { runId, runDir, runJson, manifest, metadata, index };
   }, { overwrite: req.overwrite, existsCode: "run_exists", what: "run folder" });

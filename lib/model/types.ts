@@ -167,6 +167,23 @@ export const RUN_MODES: readonly RunMode[] = ["simulation", "telemetry"];
 /** Bin units. */
 export const BIN_UNITS: readonly BinUnit[] = ["minutes", "hours", "days", "weeks"];
 
+/** Minutes in one unit of `binUnit`. */
+export const MINUTES_PER_UNIT: Readonly<Record<BinUnit, number>> = {
+  minutes: 1,
+  hours: 60,
+  days: 1440,
+  weeks: 10080,
+};
+
+/**
+ * Length of one bin in minutes.
+ * @param grid bin size and unit (a unit outside {@link BIN_UNITS} gives NaN)
+ * @returns minutes per bin
+ */
+export function binMinutes(grid: { binSize: number; binUnit?: string }): number {
+  return grid.binSize * (MINUTES_PER_UNIT[(grid.binUnit ?? "minutes") as BinUnit] ?? NaN);
+}
+
 /** Model node kinds. */
 export const MODEL_NODE_KINDS: readonly ModelNodeKind[] = [
   "const",

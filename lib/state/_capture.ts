@@ -9,9 +9,10 @@ import { SEMANTIC_METRICS } from "../model/types.ts";
 import type { WarningSeverity } from "../base/warnings.ts";
 import type { StateCaptureInfo, StateWarning } from "./types.ts";
 import { binsOf } from "./warnings.ts";
+import { RUN_FILES } from "../artifacts/layout.ts";
 
 /** Where the telemetry bundle step copies the capture manifest, relative to the run folder. */
-export const CAPTURE_MANIFEST_PATH = "model/telemetry/telemetry-manifest.json";
+export const CAPTURE_MANIFEST_PATH = RUN_FILES.telemetryManifest;
 
 /** What a run says about its capture. */
 export interface CaptureFacts {

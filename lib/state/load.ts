@@ -17,6 +17,7 @@ import type {
   StateWarning,
 } from "./types.ts";
 import { routeRunWarnings } from "./warnings.ts";
+import { RUN_FILES } from "../artifacts/layout.ts";
 
 /** A topology node with the series its semantics name. */
 export interface StateNode {
@@ -85,13 +86,13 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
   const bundle = await readRunBundle(runDir);
   checkProvenance(bundle);
   const runJson = bundle.runJson;
-  const timeline = timelineOf(runJson.grid, join(bundle.dir, "run.json"));
+  const timeline = timelineOf(runJson.grid, join(bundle.dir, RUN_FILES.run));
   const model = bundle.parsedModel().model;
   if (model.grid.bins !== runJson.grid.bins) {
     throw new FlowTimeError(
       "bundle_invalid",
       `the model has ${model.grid.bins} bins but run.json has ${runJson.grid.bins}; the run folder is inconsistent`,
-      { file: join(bundle.dir, bundle.modelPath ?? "model/model.yaml") },
+      { file: join(bundle.dir, bundle.modelPath ?? RUN_FILES.model) },
     );
   }
   const topology = model.topology?.nodes ?? [];
@@ -154,14 +155,14 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
     templateVersion: bundle.metadata?.templateVersion ?? "0.0.0",
     mode: runJson.mode,
     ...(bundle.provenance
-      ? { provenanceHash: await hashFile(join(bundle.dir, "model/provenance.json")) }
+      ? { provenanceHash: await hashFile(join(bundle.dir, RUN_FILES.provenance)) }
       : {}),
     telemetrySourcesResolved: !unresolved && !noSources,
     schema: stateSchemaInfo(),
     storage: {
-      modelPath: bundle.modelPath ?? "model/model.yaml",
-      ...(bundle.metadata ? { metadataPath: "model/metadata.json" } : {}),
-      ...(bundle.provenance ? { provenancePath: "model/provenance.json" } : {}),
+      modelPath: bundle.modelPath ?? RUN_FILES.model,
+      ...(bundle.metadata ? { metadataPath: RUN_FILES.metadata } : {}),
+      ...(bundle.provenance ? { provenancePath: RUN_FILES.provenance } : {}),
     },
     ...(capture.info ? { capture: capture.info } : {}),
   };
@@ -182,8 +183,8 @@ function checkProvenance(bundle: RunBundle): void {
   const expected = bundle.runJson.modelHash;
   if (!expected) return;
   const others: Array<[string, string | undefined]> = [
-    ["model/metadata.json", bundle.metadata?.modelHash],
-    ["manifest.json", bundle.manifest?.modelHash],
+    [RUN_FILES.metadata, bundle.metadata?.modelHash],
+    [RUN_FILES.manifest, bundle.manifest?.modelHash],
   ];
   for (const [file, hash] of others) {
     if (typeof hash === "string" && hash !== "" && hash !== expected) {

@@ -18,7 +18,6 @@ export {
 } from "./derived.ts";
 export {
   binStartUtc,
-  MINUTES_PER_UNIT,
   stateBinOf,
   type Timeline,
   timelineOf,

@@ -8,6 +8,7 @@ import { responseJsonText } from "./_response_text.ts";
 import { snapshotOf } from "./snapshot.ts";
 import type { StateQuery, StateResponse } from "./types.ts";
 import { windowOf } from "./window.ts";
+import { RUN_FILES } from "../artifacts/layout.ts";
 
 /**
  * Answer a state query on an opened run. The CLI and the server both call this.
@@ -107,7 +108,7 @@ export class StateQueryService {
 
 async function runStamp(dir: string, runId: string): Promise<string> {
   try {
-    const info = await Deno.stat(join(dir, "run.json"));
+    const info = await Deno.stat(join(dir, RUN_FILES.run));
     return `${info.ino ?? ""}:${info.size}:${info.mtime?.getTime() ?? ""}`;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
@@ -116,6 +117,6 @@ async function runStamp(dir: string, runId: string): Promise<string> {
         `run '${runId}' has no run.json; the run folder is damaged or still being written`,
       );
     }
-    throw fsError(err, "reading", join(dir, "run.json"));
+    throw fsError(err, "reading", join(dir, RUN_FILES.run));
   }
 }

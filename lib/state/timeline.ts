@@ -2,16 +2,8 @@
 // Grids without a start have no timestamps (null), never invented ones.
 import { FlowTimeError } from "../base/errors.ts";
 import { formatUtc } from "../base/clock.ts";
-import type { BinUnit } from "../model/types.ts";
+import { type BinUnit, MINUTES_PER_UNIT } from "../model/types.ts";
 import type { StateBin } from "./types.ts";
-
-/** Minutes in one unit of `binUnit`. */
-export const MINUTES_PER_UNIT: Readonly<Record<BinUnit, number>> = {
-  minutes: 1,
-  hours: 60,
-  days: 1440,
-  weeks: 10080,
-};
 
 /** The grid facts timestamps need. */
 export interface Timeline {

@@ -3,6 +3,7 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { isWithin } from "../base/paths.ts";
+import { CAPTURE_MANIFEST_FILE } from "./manifest.ts";
 
 /**
  * Check a capture folder before writing. It must not overlap the run folder (writing inside
@@ -54,7 +55,7 @@ export async function checkOutput(
       { fix: { option: "overwrite", effect: "replace it" } },
     );
   }
-  if (!entries.includes("manifest.json")) {
+  if (!entries.includes(CAPTURE_MANIFEST_FILE)) {
     throw new FlowTimeError(
       "output_exists",
       `refusing to overwrite ${outputDir}: it is not a telemetry capture (no manifest.json); choose another folder`,

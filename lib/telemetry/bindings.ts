@@ -7,6 +7,7 @@ import { isSafeId, printable } from "../base/paths.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";
 import { runTopology } from "./run_topology.ts";
 import type { CaptureMetric, SkippedBinding } from "./types.ts";
+import { RUN_FILES } from "../artifacts/layout.ts";
 
 /** Manifest metric name of each semantic key, in capture order. */
 export const CAPTURE_METRICS: Readonly<Record<SemanticMetric, CaptureMetric>> = {
@@ -67,7 +68,7 @@ export function captureFileName(nodeId: string, semantic: SemanticMetric): strin
  *   the run's model is unreadable
  */
 export function captureBindings(bundle: RunBundle): CaptureBindings {
-  const modelFile = join(bundle.dir, bundle.modelPath ?? "model/model.yaml");
+  const modelFile = join(bundle.dir, bundle.modelPath ?? RUN_FILES.model);
   const topology = runTopology(bundle);
   if (topology.length === 0) {
     throw new FlowTimeError(

@@ -15,7 +15,12 @@ import { checkGapConfig } from "./gap_config.ts";
 import { encodeText, PooledWriter, ReusingReader } from "./_file_io.ts";
 import { gapPlanFor } from "./gaps.ts";
 import { checkOutput, missingAncestors } from "./_output_folder.ts";
-import { buildTelemetryManifest, captureProvenance, templateOf } from "./manifest.ts";
+import {
+  buildTelemetryManifest,
+  CAPTURE_MANIFEST_FILE,
+  captureProvenance,
+  templateOf,
+} from "./manifest.ts";
 import type {
   CaptureLogEvent,
   CaptureResult,
@@ -280,7 +285,7 @@ async function produceFiles(
     provenance: captureProvenance(bundle, job.capturedAtUtc),
   });
   const manifestText = toJsonText(manifest);
-  if (write) await write("manifest.json", (buffer) => encodeText(manifestText, buffer));
+  if (write) await write(CAPTURE_MANIFEST_FILE, (buffer) => encodeText(manifestText, buffer));
   return { manifest, manifestHash: hashOf(manifestText) };
 }
 

@@ -6,7 +6,7 @@ import { hashOf } from "../base/hash.ts";
 import type { RunBundle } from "../artifacts/reader.ts";
 import type { RunGrid } from "../artifacts/types.ts";
 import { scenarioHashOf } from "../artifacts/writer.ts";
-import type { BinUnit } from "../model/types.ts";
+import { binMinutes, type BinUnit } from "../model/types.ts";
 import { checkSchema } from "../schema/validator.ts";
 import { TOOLKIT_VERSION } from "../base/version.ts";
 import type {
@@ -17,12 +17,8 @@ import type {
   TelemetryManifestProvenance,
 } from "./types.ts";
 
-const MINUTES: Readonly<Record<BinUnit, number>> = {
-  minutes: 1,
-  hours: 60,
-  days: 1440,
-  weeks: 10080,
-};
+/** File name of a capture folder's manifest. */
+export const CAPTURE_MANIFEST_FILE = "manifest.json";
 
 /**
  * The bundle checksum: sha256 over the lines `<path> <hash>\n` of every file, sorted by path
@@ -129,7 +125,7 @@ export function buildTelemetryManifest(parts: ManifestParts): TelemetryManifest 
     schemaVersion: 1,
     window: {
       ...(grid.start ? { startTimeUtc: grid.start } : {}),
-      durationMinutes: grid.bins * grid.binSize * MINUTES[grid.binUnit],
+      durationMinutes: grid.bins * binMinutes(grid),
     },
     grid: { bins: grid.bins, binSize: grid.binSize, binUnit: grid.binUnit },
     files: parts.files,
@@ -150,7 +146,7 @@ export function buildTelemetryManifest(parts: ManifestParts): TelemetryManifest 
 export async function readTelemetryManifest(
   captureDir: string,
 ): Promise<{ manifest: TelemetryManifest; manifestHash: string; bytes: Uint8Array }> {
-  const path = join(captureDir, "manifest.json");
+  const path = join(captureDir, CAPTURE_MANIFEST_FILE);
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);

@@ -44,11 +44,3 @@ export {
   defaultCaptureDir,
 } from "./capture.ts";
 export { type LoadedSources, loadTelemetrySources, sourcedNodes, sourcePath } from "./loader.ts";
-export {
-  type BundleTelemetryRequest,
-  bundleTelemetryRun,
-  type CaptureFolder,
-  readCaptureFolder,
-  RUN_TELEMETRY_DIR,
-  RUN_TELEMETRY_MANIFEST,
-} from "../workflow/bundle_capture.ts";

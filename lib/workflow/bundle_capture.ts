@@ -7,6 +7,7 @@ import { hashOf } from "../base/hash.ts";
 import { isWithin, resolveInside } from "../base/paths.ts";
 import { type ParsedModel, parseModel } from "../model/parse.ts";
 import { rewriteSources } from "../model/rewrite.ts";
+import { binMinutes } from "../model/types.ts";
 import { evaluateModel } from "../engine/evaluate.ts";
 import { loadTelemetrySources, sourcePath } from "../telemetry/loader.ts";
 import {
@@ -16,13 +17,9 @@ import {
   type WrittenRun,
 } from "../artifacts/writer.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
-import { readTelemetryManifest } from "../telemetry/manifest.ts";
+import { CAPTURE_MANIFEST_FILE, readTelemetryManifest } from "../telemetry/manifest.ts";
 import type { TelemetryManifest } from "../telemetry/types.ts";
-
-/** Where copied telemetry lives inside a run, relative to its `model/` folder. */
-export const RUN_TELEMETRY_DIR = "telemetry";
-/** File name of the copied capture manifest inside {@link RUN_TELEMETRY_DIR}. */
-export const RUN_TELEMETRY_MANIFEST = "telemetry-manifest.json";
+import { RUN_FILES, RUN_TELEMETRY_DIR, RUN_TELEMETRY_MANIFEST } from "../artifacts/layout.ts";
 
 /** A capture folder read and checked. */
 export interface CaptureFolder {
@@ -54,7 +51,7 @@ export async function readCaptureFolder(dir: string): Promise<CaptureFolder> {
       throw new FlowTimeError(
         "capture_invalid",
         `${dir} is not a capture folder: it has no manifest.json (capture a run into it first)`,
-        { file: join(dir, "manifest.json") },
+        { file: join(dir, CAPTURE_MANIFEST_FILE) },
       );
     }
     throw err;
@@ -102,7 +99,7 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
   const g = capture.manifest.grid;
   if (
     g.bins !== model.grid.bins ||
-    binMinutes(g.binSize, g.binUnit) !== binMinutes(model.grid.binSize, model.grid.binUnit)
+    binMinutes(g) !== binMinutes(model.grid)
   ) {
     throw new FlowTimeError(
       "capture_invalid",
@@ -122,7 +119,7 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
       throw new FlowTimeError(
         "capture_invalid",
         `node '${node.id}' reads ${rel}, which the capture manifest does not list; the model and the capture do not match`,
-        { file: join(capture.dir, "manifest.json") },
+        { file: join(capture.dir, CAPTURE_MANIFEST_FILE) },
       );
     }
     const name = basename(rel);
@@ -168,7 +165,7 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
   });
   const captureLink: MetadataCaptureLink = {
     runId: capture.manifest.provenance.runId,
-    manifestPath: `model/${RUN_TELEMETRY_DIR}/${RUN_TELEMETRY_MANIFEST}`,
+    manifestPath: RUN_FILES.telemetryManifest,
     manifestHash: capture.manifestHash,
     checksum: capture.manifest.checksum,
     warningCount: capture.manifest.warnings.length,
@@ -195,12 +192,6 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     capture: captureLink,
     modelFiles: copies,
   });
-}
-
-const UNIT_MINUTES: Record<string, number> = { minutes: 1, hours: 60, days: 1440, weeks: 10080 };
-
-function binMinutes(size: number, unit: string | undefined): number {
-  return size * (UNIT_MINUTES[unit ?? "minutes"] ?? NaN);
 }
 
 // A source names a file of the capture: an absolute path inside the capture folder, or a

@@ -4,14 +4,12 @@
 // is generated in telemetry mode and bundled with the captured files.
 import { FlowTimeError } from "../base/errors.ts";
 import type { WrittenRun } from "../artifacts/writer.ts";
-import type { BinUnit } from "../model/types.ts";
+import { type BinUnit, MINUTES_PER_UNIT } from "../model/types.ts";
 import type { SimClient } from "../sim/client.ts";
 import type { GeneratedModel } from "../templates/types.ts";
 import { bundleTelemetryRun, type CaptureFolder, readCaptureFolder } from "./bundle_capture.ts";
 import type { RunModelOptions } from "./run_model.ts";
 import { originOf } from "./run_template.ts";
-
-const MINUTES: Record<BinUnit, number> = { minutes: 1, hours: 60, days: 1440, weeks: 10080 };
 
 /** Options for {@link replayCapture}. */
 export interface ReplayOptions
@@ -64,7 +62,7 @@ export async function bindCaptureParameters(
   }
   const grid = capture.manifest.grid;
   const unit = (grid.binUnit ?? "minutes") as BinUnit;
-  if (!(unit in MINUTES)) {
+  if (!(unit in MINUTES_PER_UNIT)) {
     throw new FlowTimeError(
       "capture_invalid",
       `the capture's grid has an unknown binUnit '${grid.binUnit}'`,
@@ -74,7 +72,7 @@ export async function bindCaptureParameters(
     telemetryDir: captureRef,
     bins: grid.bins,
     // Templates declare binSize in minutes.
-    binSize: grid.binSize * MINUTES[unit],
+    binSize: grid.binSize * MINUTES_PER_UNIT[unit],
   };
   const start = (capture.manifest as { window?: { startTimeUtc?: string } }).window?.startTimeUtc;
   if (typeof start === "string") fromCapture.start = start;

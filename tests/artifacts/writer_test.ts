@@ -90,7 +90,7 @@ Deno.test("an existing run is never overwritten without overwrite", async () => 
     runModelFile(MODEL, { runsDir: runs, deterministic: true, createdAt: "2026-01-01T00:00:00Z" }),
     (e) =>
       e instanceof FlowTimeError && e.code === "run_exists" &&
-      /already exists; pass --overwrite/.test(e.message),
+      /already exists; set the overwrite option to replace it$/.test(e.message),
   );
   assert.deepEqual(await readTree(first.runDir), before);
   const again = await runModelFile(MODEL, {

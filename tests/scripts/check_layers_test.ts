@@ -1,0 +1,37 @@
+// The layer check used by `deno task check`: the real tree passes; an upward import, a cycle and
+// a reach into another folder's private file are each reported.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { checkLayers } from "../../scripts/check_layers.ts";
+import { ROOT, tempDir } from "../_helpers.ts";
+
+Deno.test("the project's own lib/, server/ and cli/ import only downwards, without cycles", async () => {
+  const { problems } = await checkLayers(ROOT);
+  assert.deepEqual(problems, []);
+});
+
+Deno.test("an upward import, the cycle it closes and a private import are reported", async () => {
+  const root = await tempDir("layers");
+  try {
+    const write = async (path: string, text: string) => {
+      await Deno.mkdir(join(root, path, ".."), { recursive: true });
+      await Deno.writeTextFile(join(root, path), text);
+    };
+    await write("lib/model/types.ts", 'import { x } from "../workflow/loop.ts";\n');
+    await write("lib/workflow/loop.ts", 'export { y } from "../model/types.ts";\n');
+    await write("server/app.ts", 'import { z } from "../lib/state/_capture.ts";\n');
+    await write("cli/main.ts", "export const main = 1;\n");
+    const { problems } = await checkLayers(root);
+    const reasons = problems.map((p) => `${p.file}: ${p.reason}`);
+    assert.ok(
+      reasons.some((r) =>
+        /^lib\/model\/types\.ts: lib\/model .* may only import lower layers/.test(r)
+      ),
+      reasons.join("\n"),
+    );
+    assert.ok(reasons.some((r) => /cycle lib\/model -> lib\/workflow -> lib\/model/.test(r)));
+    assert.ok(reasons.some((r) => /^server\/app\.ts: imports a file private/.test(r)));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
