@@ -62,14 +62,14 @@ export * from "./lib/sim/mod.ts";
 export {
   originOf,
   runTemplate,
-  type RunTemplateOptions,
+  type RunTemplateRequest,
   type TemplateRun,
 } from "./lib/workflow/run_template.ts";
 export {
   bindCaptureParameters,
   type CaptureReplay,
   replayCapture,
-  type ReplayOptions,
+  type ReplayRequest,
 } from "./lib/workflow/replay.ts";
 export {
   compareRuns,

@@ -94,12 +94,19 @@ async function runModelOrTemplate(ctx: CommandContext): Promise<WrittenRun> {
     throw new FlowTimeError("usage", "--telemetry-dir applies to --mode telemetry only");
   }
   const sim = simClientFor(ctx, options.createdAt);
-  const params = await collectParameters(sim, template!, {
+  const params = await collectParameters(sim, {
+    templateId: template!,
     file: stringFlag(ctx, "params"),
     assignments: paramFlags(ctx),
   });
   if (mode === "telemetry") {
-    return (await replayCapture(sim, template!, telemetryDir!, params, options)).written!;
+    return (await replayCapture(sim, {
+      ...options,
+      templateId: template!,
+      captureDir: telemetryDir!,
+      parameters: params,
+    })).written!;
   }
-  return (await runTemplate(sim, template!, params, { ...options, mode })).written;
+  return (await runTemplate(sim, { ...options, templateId: template!, parameters: params, mode }))
+    .written;
 }

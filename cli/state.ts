@@ -49,8 +49,8 @@ Examples:
     const run = await loadStateRun(runDir);
     const bins = run.timeline.bins;
     const query: StateQuery = bin !== undefined
-      ? { kind: "snapshot", binIndex: parseBinIndex(bin, bins, "--bin") }
-      : parseWindowSpec(window!, bins);
+      ? { kind: "snapshot", binIndex: parseBinIndex(bin, { bins, name: "--bin" }) }
+      : parseWindowSpec(window!, { bins });
     ctx.out(stateResponseText(queryState(run, query)).replace(/\n$/, ""));
     return 0;
   },

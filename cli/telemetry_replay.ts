@@ -129,7 +129,7 @@ from one run), 2 usage.
     const tolerance = numberFlag(stringFlag(ctx, "tolerance") ?? "0", "--tolerance");
     const top = numberFlag(stringFlag(ctx, "top") ?? "10", "--top");
     const [a, b] = await Promise.all(runs.map((r) => readRunBundle(runFolder(r, ctx.env.runsDir))));
-    const report = await compareRuns(a, b, tolerance);
+    const report = await compareRuns([a, b], { tolerance });
     if (ctx.flags.json) printJson(ctx, report);
     else {
       ctx.out(

@@ -155,11 +155,12 @@ Examples:
     const id = ctx.positionals[0];
     const mode = modeFlag(ctx, "templates generate");
     const sim = simClientFor(ctx);
-    const params = await collectParameters(sim, id, {
+    const params = await collectParameters(sim, {
+      templateId: id,
       file: stringFlag(ctx, "params"),
       assignments: paramFlags(ctx),
     });
-    const generated = await sim.generate(id, params, mode);
+    const generated = await sim.generate(id, { parameters: params, mode });
     const out = stringFlag(ctx, "out");
     const provenance = stringFlag(ctx, "provenance");
     await writeGeneratedFiles(generated, { model: out, provenance });

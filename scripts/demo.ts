@@ -33,7 +33,13 @@ const table: string[][] = [[
 const details: string[] = [];
 for (const step of plan) {
   const gaps = step.gaps ? await loadGapConfig(step.gaps) : undefined;
-  const loop = await runLoop(sim, step.template, { dataDir: data, gaps, at: AT, overwrite: true });
+  const loop = await runLoop(sim, {
+    templateId: step.template,
+    dataDir: data,
+    gaps,
+    at: AT,
+    overwrite: true,
+  });
   const manifest = loop.capture.manifest;
   const replay = loop.replay.written;
   const parity = loop.parity.passed

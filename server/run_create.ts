@@ -58,8 +58,11 @@ export function runCreateRoutes(settings: ServerSettings, sim: SimClient): Hono<
       );
       await assertRealPathInside(settings.dataDir, captureAbs, "telemetry.captureDirectory");
       const captureDir = relative(settings.dataDir, captureAbs);
-      const replay = await replayCapture(sim, req.templateId, captureDir, req.parameters, {
+      const replay = await replayCapture(sim, {
         ...options,
+        templateId: req.templateId,
+        captureDir,
+        parameters: req.parameters,
         sourceDir: settings.dataDir,
         dryRun: req.dryRun,
       });
@@ -82,7 +85,10 @@ export function runCreateRoutes(settings: ServerSettings, sim: SimClient): Hono<
       });
     }
     if (req.dryRun) {
-      const generated = await sim.generate(req.templateId, req.parameters, req.mode);
+      const generated = await sim.generate(req.templateId, {
+        parameters: req.parameters,
+        mode: req.mode,
+      });
       return c.json({
         dryRun: true,
         templateId: req.templateId,
@@ -92,8 +98,10 @@ export function runCreateRoutes(settings: ServerSettings, sim: SimClient): Hono<
         provenance: generated.provenance,
       });
     }
-    const { written, generated } = await runTemplate(sim, req.templateId, req.parameters, {
+    const { written, generated } = await runTemplate(sim, {
       ...options,
+      templateId: req.templateId,
+      parameters: req.parameters,
       mode: req.mode,
     });
     fields.runId = written.runId;

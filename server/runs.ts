@@ -45,7 +45,7 @@ export function runRoutes(_settings: ServerSettings, state: StateQueryService): 
     fields.binIndex = binText;
     const run = await state.openRun(runId);
     fields.mode = run.mode;
-    const binIndex = parseBinIndex(binText, run.timeline.bins, "binIndex");
+    const binIndex = parseBinIndex(binText, { bins: run.timeline.bins });
     fields.binIndex = binIndex;
     return jsonText(c, stateResponseText(queryState(run, { kind: "snapshot", binIndex })));
   });
@@ -59,7 +59,9 @@ export function runRoutes(_settings: ServerSettings, state: StateQueryService): 
     Object.assign(fields, { startBin: startText, endBin: endText });
     const run = await state.openRun(runId);
     fields.mode = run.mode;
-    const query = parseWindow(startText, endText, run.timeline.bins);
+    const query = parseWindow({ startBin: startText, endBin: endText }, {
+      bins: run.timeline.bins,
+    });
     Object.assign(fields, { startBin: query.startBin, endBin: query.endBin });
     return jsonText(c, stateResponseText(queryState(run, query)));
   });

@@ -44,7 +44,7 @@ export function templateRoutes(settings: ServerSettings): Hono<AppEnv> {
       parseJsonBody(await c.req.text(), "an object of parameter values", {}),
       "the request body",
     );
-    const generated = await sim.generate(id, params, explicitMode);
+    const generated = await sim.generate(id, { parameters: params, mode: explicitMode });
     fields.mode = generated.metadata.mode;
     fields.modelHash = generated.metadata.modelHash;
     return c.json(generated);

@@ -302,20 +302,43 @@ export function originFromModel(model: Model): TemplateOrigin | undefined {
   const meta = model.metadata;
   const templateId = str(prov?.templateId) ?? str(meta?.id);
   if (!templateId || !prov) return undefined;
-  const parameters = prov.parameters;
-  return {
+  return templateOrigin(prov, {
     templateId,
-    templateTitle: str(meta?.title) ?? templateId,
-    templateVersion: str(prov.templateVersion) ?? str(meta?.version) ?? "0.0.0",
-    generator: str(prov.generator),
-    modelId: str(prov.modelId),
-    generatedAtUtc: str(prov.generatedAt),
-    inputHash: str(prov.inputHash),
+    templateTitle: str(meta?.title),
+    templateVersion: str(prov.templateVersion) ?? str(meta?.version),
+  });
+}
+
+/**
+ * The template origin of a provenance document (CONTRACTS 5.4): the one builder for runs of
+ * generated models. The template's id, title and version come from the caller (who knows
+ * them from the generation metadata or the model's metadata block).
+ * @param provenance the provenance as generated
+ * @param template id, title and version
+ * @returns the origin for the run writer
+ */
+export function templateOrigin(
+  provenance: Record<string, unknown>,
+  template: { templateId: string; templateTitle?: string; templateVersion?: string },
+): TemplateOrigin {
+  const parameters = provenance.parameters;
+  return {
+    templateId: template.templateId,
+    templateTitle: template.templateTitle ?? template.templateId,
+    templateVersion: template.templateVersion ?? "0.0.0",
+    ...optional("generator", str(provenance.generator)),
+    ...optional("modelId", str(provenance.modelId)),
+    ...optional("generatedAtUtc", str(provenance.generatedAt)),
+    ...optional("inputHash", str(provenance.inputHash)),
     parameters: parameters && typeof parameters === "object" && !Array.isArray(parameters)
-      ? parameters as Record<string, unknown>
+      ? { ...parameters as Record<string, unknown> }
       : {},
-    provenance: prov,
+    provenance,
   };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [k in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [k in K]?: string };
 }
 
 function str(v: unknown): string | undefined {

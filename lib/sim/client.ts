@@ -20,15 +20,18 @@ export interface SimClient {
   /**
    * Generate a model.
    * @param id template id
-   * @param parameters caller values by parameter name (defaults fill the rest)
-   * @param mode `simulation` or `telemetry`; default the template's mode
+   * @param request caller values by parameter name (defaults fill the rest) and the mode
    * @returns model YAML, provenance and summary
    * @throws FlowTimeError `invalid_mode`, `template_not_found`, `invalid_parameters` (details
    *   name each parameter), `template_invalid`, `sim_unavailable`, `sim_error`
    */
-  generate(
-    id: string,
-    parameters: Record<string, unknown>,
-    mode?: RunMode,
-  ): Promise<GeneratedModel>;
+  generate(id: string, request?: GenerateRequest): Promise<GeneratedModel>;
+}
+
+/** What to generate a model with. */
+export interface GenerateRequest {
+  /** Caller values by parameter name; declared defaults fill the rest. */
+  parameters?: Record<string, unknown>;
+  /** `simulation` or `telemetry`; default the template's mode. */
+  mode?: RunMode;
 }

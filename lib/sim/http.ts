@@ -2,9 +2,8 @@
 // every request and a clear `sim_unavailable` error when nothing answers.
 import { FlowTimeError } from "../base/errors.ts";
 import { assertSafeId } from "../base/paths.ts";
-import type { RunMode } from "../model/types.ts";
 import type { GeneratedModel, TemplateDetail, TemplateList } from "../templates/types.ts";
-import type { SimClient } from "./client.ts";
+import type { GenerateRequest, SimClient } from "./client.ts";
 import { decodeProblemsHeader, TEMPLATE_PROBLEMS_HEADER } from "./problems_header.ts";
 import { readDetail, readGenerated, readSummary, remoteError } from "./_remote.ts";
 
@@ -90,15 +89,11 @@ export class HttpSimClient implements SimClient {
   /**
    * Generate a model on the service.
    * @param id template id
-   * @param parameters caller values
-   * @param mode simulation or telemetry (default the template's mode)
+   * @param request caller values and mode (default the template's mode)
    * @returns the generated model (`modelHash` recomputed from the model text)
    */
-  async generate(
-    id: string,
-    parameters: Record<string, unknown>,
-    mode?: RunMode,
-  ): Promise<GeneratedModel> {
+  async generate(id: string, request: GenerateRequest = {}): Promise<GeneratedModel> {
+    const { parameters = {}, mode } = request;
     assertSafeId(id, "template id");
     const query = mode ? `?mode=${encodeURIComponent(mode)}` : "";
     const { body } = await this.#request(

@@ -1,10 +1,9 @@
 // The Sim service in this process: templates read from a folder on every call, so edits to the
 // folder are seen without a restart.
-import type { RunMode } from "../model/types.ts";
 import { detailOf, loadCatalog, loadTemplate, summaryOf } from "../templates/catalog.ts";
 import { generateModel } from "../templates/generate.ts";
 import type { GeneratedModel, TemplateDetail, TemplateList } from "../templates/types.ts";
-import type { SimClient } from "./client.ts";
+import type { GenerateRequest, SimClient } from "./client.ts";
 
 /** Options for {@link InProcessSimClient}. */
 export interface InProcessSimOptions {
@@ -49,16 +48,15 @@ export class InProcessSimClient implements SimClient {
   /**
    * Generate a model from a template of the folder.
    * @param id template id
-   * @param parameters caller values
-   * @param mode simulation or telemetry (default the template's mode)
+   * @param request caller values and mode (default the template's mode)
    * @returns the generated model
    */
-  async generate(
-    id: string,
-    parameters: Record<string, unknown>,
-    mode?: RunMode,
-  ): Promise<GeneratedModel> {
+  async generate(id: string, request: GenerateRequest = {}): Promise<GeneratedModel> {
     const template = await loadTemplate(this.templatesDir, id);
-    return generateModel(template, parameters, { mode, generatedAt: this.#generatedAt });
+    return generateModel(template, {
+      parameters: request.parameters ?? {},
+      mode: request.mode,
+      generatedAt: this.#generatedAt,
+    });
   }
 }

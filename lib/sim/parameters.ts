@@ -5,6 +5,8 @@ import type { SimClient } from "./client.ts";
 
 /** Where caller values come from. */
 export interface ParameterSources {
+  /** The template the values are for (its declarations type the assignments). */
+  templateId: string;
   /** A JSON or YAML file holding a mapping of values. */
   file?: string;
   /** `name=value` texts (later ones win over earlier ones and over the file). */
@@ -15,18 +17,16 @@ export interface ParameterSources {
  * Gather caller values: the file first, then each assignment parsed by the declared type of
  * its parameter (the template is fetched only when there are assignments).
  * @param sim the Sim service that describes the template
- * @param templateId template id
- * @param sources parameter file and assignments
+ * @param sources template id, parameter file and assignments
  * @returns values by name, ready for `SimClient.generate`
  */
 export async function collectParameters(
   sim: SimClient,
-  templateId: string,
   sources: ParameterSources,
 ): Promise<Record<string, unknown>> {
   const fromFile = sources.file ? await readParameterFile(sources.file) : {};
   const assignments = sources.assignments ?? [];
   if (assignments.length === 0) return fromFile;
-  const detail = await sim.getTemplate(templateId);
+  const detail = await sim.getTemplate(sources.templateId);
   return { ...fromFile, ...parseParameterAssignments(detail.parameters, assignments) };
 }

@@ -13,16 +13,40 @@ function rangeText(bins: number): string {
   return `from 0 to ${bins - 1} (the run has ${bins} bin${bins === 1 ? "" : "s"})`;
 }
 
+/** How a bin index given as text is checked. */
+export interface BinTextOptions {
+  /** Number of bins of the run. */
+  bins: number;
+  /** The parameter or flag name, for messages.
+   * @default "binIndex"
+   */
+  name?: string;
+}
+
+/** How a window given as text is checked. */
+export interface WindowTextOptions {
+  /** Number of bins of the run. */
+  bins: number;
+  /** Names of the start and end parameters, for messages.
+   * @default ["startBin", "endBin"]
+   */
+  names?: [string, string];
+  /** Widest window allowed, in bins.
+   * @default MAX_WINDOW_BINS
+   */
+  maxBins?: number;
+}
+
 /**
  * Parse one bin index given as text.
  * @param text the value as given (undefined when absent)
- * @param bins number of bins of the run
- * @param name the parameter or flag name, for messages (e.g. `binIndex`, `--bin`)
+ * @param options the run's bin count and the parameter name used in messages
  * @returns the bin index
  * @throws FlowTimeError `bin_invalid` when absent or not a whole number, `bin_out_of_range`
  *   when outside `0..bins-1`
  */
-export function parseBinIndex(text: string | undefined, bins: number, name: string): number {
+export function parseBinIndex(text: string | undefined, options: BinTextOptions): number {
+  const { bins, name = "binIndex" } = options;
   if (text === undefined || text === "") {
     throw new FlowTimeError("bin_invalid", `${name} is required: give a bin ${rangeText(bins)}`);
   }
@@ -50,22 +74,19 @@ function shorten(text: string): string {
 
 /**
  * Parse and check an inclusive window.
- * @param startText start bin as given
- * @param endText end bin as given
- * @param bins number of bins of the run
- * @param names parameter names for messages (default `startBin`, `endBin`)
+ * @param range start and end bins as given (undefined when absent)
+ * @param options the run's bin count, the window limit and parameter names for messages
  * @returns the window query
  * @throws FlowTimeError `bin_invalid`/`bin_out_of_range` for either bin, `window_invalid` when
- *   the end is before the start, `window_too_large` when wider than {@link MAX_WINDOW_BINS}
+ *   the end is before the start, `window_too_large` when wider than the limit
  */
 export function parseWindow(
-  startText: string | undefined,
-  endText: string | undefined,
-  bins: number,
-  names: [string, string] = ["startBin", "endBin"],
+  range: { startBin?: string; endBin?: string },
+  options: WindowTextOptions,
 ): StateQuery & { kind: "window" } {
-  const startBin = parseBinIndex(startText, bins, names[0]);
-  const endBin = parseBinIndex(endText, bins, names[1]);
+  const { bins, names = ["startBin", "endBin"], maxBins = MAX_WINDOW_BINS } = options;
+  const startBin = parseBinIndex(range.startBin, { bins, name: names[0] });
+  const endBin = parseBinIndex(range.endBin, { bins, name: names[1] });
   if (endBin < startBin) {
     throw new FlowTimeError(
       "window_invalid",
@@ -75,10 +96,10 @@ export function parseWindow(
     );
   }
   const width = endBin - startBin + 1;
-  if (width > MAX_WINDOW_BINS) {
+  if (width > maxBins) {
     throw new FlowTimeError(
       "window_too_large",
-      `the window ${startBin}..${endBin} has ${width} bins; at most ${MAX_WINDOW_BINS} per query (ask for several windows)`,
+      `the window ${startBin}..${endBin} has ${width} bins; at most ${maxBins} per query (ask for several windows)`,
     );
   }
   return { kind: "window", startBin, endBin };
@@ -87,11 +108,14 @@ export function parseWindow(
 /**
  * Parse a window written `<start>:<end>` (inclusive).
  * @param spec the text
- * @param bins number of bins of the run
+ * @param options the run's bin count and the window limit
  * @returns the window query
  * @throws FlowTimeError `usage` when not of the form `a:b`, else as {@link parseWindow}
  */
-export function parseWindowSpec(spec: string, bins: number): StateQuery & { kind: "window" } {
+export function parseWindowSpec(
+  spec: string,
+  options: Omit<WindowTextOptions, "names">,
+): StateQuery & { kind: "window" } {
   const parts = spec.split(":");
   if (parts.length !== 2) {
     throw new FlowTimeError(
@@ -101,5 +125,8 @@ export function parseWindowSpec(spec: string, bins: number): StateQuery & { kind
       }'`,
     );
   }
-  return parseWindow(parts[0], parts[1], bins, ["window start", "window end"]);
+  return parseWindow({ startBin: parts[0], endBin: parts[1] }, {
+    ...options,
+    names: ["window start", "window end"],
+  });
 }

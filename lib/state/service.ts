@@ -17,9 +17,7 @@ import { RUN_FILES } from "../artifacts/layout.ts";
  * @returns the snapshot or window response
  */
 export function queryState(run: StateRun, query: StateQuery): StateResponse {
-  return query.kind === "snapshot"
-    ? snapshotOf(run, query.binIndex)
-    : windowOf(run, query.startBin, query.endBin);
+  return query.kind === "snapshot" ? snapshotOf(run, query.binIndex) : windowOf(run, query);
 }
 
 /**

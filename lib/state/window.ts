@@ -17,7 +17,11 @@ import { clipWarnings } from "./warnings.ts";
  * @throws FlowTimeError `mode_validation_failed` for a simulation run with missing or
  *   non-finite arrivals/served in the window
  */
-export function windowOf(run: StateRun, startBin: number, endBin: number): StateWindow {
+export function windowOf(
+  run: StateRun,
+  range: { startBin: number; endBin: number },
+): StateWindow {
+  const { startBin, endBin } = range;
   const telemetry = run.mode === "telemetry";
   if (!telemetry) checkSimulationRun(run, startBin, endBin);
   return {

@@ -44,6 +44,10 @@ export function sourcedNodes(model: Model): ConstNode[] {
 
 /** Options for {@link loadTelemetrySources}. */
 export interface LoadSourcesOptions {
+  /** Folder `file:` references resolve in (they must stay inside it).
+   * @default "."
+   */
+  modelDir?: string;
   /**
    * Files already in memory, by path relative to the model folder (e.g.
    * `telemetry/OrderService_arrivals.csv`); consulted before the disk. The bundle step uses it
@@ -57,15 +61,14 @@ export interface LoadSourcesOptions {
 /**
  * Load the telemetry series a model refers to.
  * @param model the model
- * @param modelDir folder holding the model file; sources must stay inside it
- * @param options in-memory files
+ * @param options the folder holding the model file and in-memory files
  * @returns the series and loader warnings
  */
 export async function loadTelemetrySources(
   model: Model,
-  modelDir: string,
   options: LoadSourcesOptions = {},
 ): Promise<LoadedSources> {
+  const modelDir = options.modelDir ?? ".";
   const bins = model.grid.bins;
   const telemetry = model.mode === "telemetry";
   const result: LoadedSources = { sources: new Map(), warnings: [], resolved: [], unresolved: [] };

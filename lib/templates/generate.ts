@@ -31,6 +31,10 @@ export const GENERATOR: string = `flowtime-sim/${TOOLKIT_VERSION}`;
 
 /** Options for {@link generateModel}. */
 export interface GenerateOptions {
+  /** Caller parameter values (a flat mapping; checked here).
+   * @default {}
+   */
+  parameters?: unknown;
   /** `simulation` or `telemetry`; default the template's `mode`, else simulation. */
   mode?: string;
   /** Fixed generation time (ISO UTC); default now. */
@@ -62,21 +66,16 @@ export function resolveMode(mode: string | undefined, fallback: RunMode = "simul
  * rendered, its provenance appended as the last root key, and the result checked with the
  * engine's model parser.
  * @param template a loaded template
- * @param input caller parameter values (a flat mapping)
- * @param options mode and generation time
+ * @param options parameter values, mode and generation time
  * @returns the model text, its provenance and a summary
  * @throws FlowTimeError `invalid_mode`, `invalid_body`, `invalid_parameters` (details list each
  *   parameter) or `template_invalid` (the template itself generates an invalid model)
  */
-export function generateModel(
-  template: Template,
-  input: unknown,
-  options: GenerateOptions = {},
-): GeneratedModel {
+export function generateModel(template: Template, options: GenerateOptions = {}): GeneratedModel {
   const doc = template.document;
   const id = doc.metadata.id;
   const mode = resolveMode(options.mode, doc.mode ?? "simulation");
-  const params = asParameterInput(input, "the parameter values");
+  const params = asParameterInput(options.parameters ?? {}, "the parameter values");
   const bound = bindParameters(doc.parameters ?? [], params);
   const generatedAt = resolveTimestamp(options.generatedAt, "generatedAt");
 

@@ -8,14 +8,9 @@ import { isWithin, resolveInside } from "../base/paths.ts";
 import { type ParsedModel, parseModel } from "../model/parse.ts";
 import { rewriteSources } from "../model/rewrite.ts";
 import { binMinutes } from "../model/types.ts";
-import { evaluateModel } from "../engine/evaluate.ts";
-import { loadTelemetrySources, sourcePath } from "../telemetry/loader.ts";
-import {
-  type RunNaming,
-  type TemplateOrigin,
-  writeRunBundle,
-  type WrittenRun,
-} from "../artifacts/writer.ts";
+import { sourcePath } from "../telemetry/loader.ts";
+import { runParsedModel } from "./run_model.ts";
+import type { RunNaming, TemplateOrigin, WrittenRun } from "../artifacts/writer.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
 import { CAPTURE_MANIFEST_FILE, readTelemetryManifest } from "../telemetry/manifest.ts";
 import type { TelemetryManifest } from "../telemetry/types.ts";
@@ -158,11 +153,6 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     rewriteSources(parsed, rewrites, { telemetry: telemetryLink }),
     { file: parsed.file },
   );
-  const loaded = await loadTelemetrySources(rewritten.model, "/", { files, filesOnly: true });
-  const evaluation = evaluateModel(rewritten.model, {
-    sources: loaded.sources,
-    exprs: rewritten.exprs,
-  });
   const captureLink: MetadataCaptureLink = {
     runId: capture.manifest.provenance.runId,
     manifestPath: RUN_FILES.telemetryManifest,
@@ -178,12 +168,8 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
         : undefined,
     }
     : undefined;
-  return await writeRunBundle({
-    runsDir: req.runsDir ?? "./data/runs",
-    modelText: rewritten.text,
-    model: rewritten.model,
-    evaluation,
-    warnings: loaded.warnings,
+  return await runParsedModel(rewritten, {
+    runsDir: req.runsDir,
     runId: req.runId,
     deterministic: req.deterministic,
     overwrite: req.overwrite,
@@ -191,6 +177,8 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     template,
     capture: captureLink,
     modelFiles: copies,
+    sourceDir: "/",
+    files,
   });
 }
 

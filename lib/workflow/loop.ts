@@ -13,6 +13,8 @@ import { runTemplate } from "./run_template.ts";
 
 /** Options for {@link runLoop}. */
 export interface LoopOptions {
+  /** Template id. */
+  templateId: string;
   /** Data folder: runs go to `runs/`, the capture to `telemetry/<runId>`. */
   dataDir: string;
   /** Template parameters of the simulation run. */
@@ -42,15 +44,11 @@ export interface LoopResult {
  * template in telemetry mode and compare the two runs. Run ids are deterministic; the capture
  * folder is named relative to the data folder (`telemetry/<runId>`) in the replay's provenance.
  * @param sim the Sim service
- * @param templateId template id
- * @param options data folder, parameters, gaps, time and overwrite
+ * @param options template, data folder, parameters, gaps, time and overwrite
  * @returns the runs, the capture and the parity report
  */
-export async function runLoop(
-  sim: SimClient,
-  templateId: string,
-  options: LoopOptions,
-): Promise<LoopResult> {
+export async function runLoop(sim: SimClient, options: LoopOptions): Promise<LoopResult> {
+  const { templateId } = options;
   const runsDir = join(options.dataDir, "runs");
   const common = {
     runsDir,
@@ -58,8 +56,10 @@ export async function runLoop(
     overwrite: options.overwrite,
     createdAt: options.at,
   };
-  const { written: simulation } = await runTemplate(sim, templateId, options.parameters ?? {}, {
+  const { written: simulation } = await runTemplate(sim, {
     ...common,
+    templateId,
+    parameters: options.parameters,
     mode: "simulation",
   });
   const captureRel = `telemetry/${simulation.runId}`;
@@ -70,13 +70,16 @@ export async function runLoop(
     capturedAt: options.at,
     overwrite: options.overwrite,
   });
-  const replay = await replayCapture(sim, templateId, captureRel, options.parameters ?? {}, {
+  const replay = await replayCapture(sim, {
     ...common,
+    templateId,
+    captureDir: captureRel,
+    parameters: options.parameters,
     sourceDir: options.dataDir,
   });
-  const parity = await compareRuns(
+  const parity = await compareRuns([
     await readRunBundle(simulation.runDir),
     await readRunBundle(replay.written!.runDir),
-  );
+  ]);
   return { simulation, capture, replay: replay as CaptureReplay & { written: WrittenRun }, parity };
 }

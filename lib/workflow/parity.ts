@@ -50,19 +50,27 @@ export interface ParityReport {
   missing: MissingMetric[];
 }
 
+/** Options for {@link compareRuns}. */
+export interface ParityOptions {
+  /** Allowed absolute difference per bin.
+   * @default 0
+   */
+  tolerance?: number;
+}
+
 /**
  * Compare two runs bin by bin for every topology node and metric they share. Two NaN values
  * are equal; NaN against a number is an infinite difference.
- * @param a first run
- * @param b second run
- * @param tolerance allowed absolute difference per bin (default 0)
+ * @param runs the two runs, in the order the report names them
+ * @param options the allowed absolute difference per bin
  * @returns the report
  */
 export async function compareRuns(
-  a: RunBundle,
-  b: RunBundle,
-  tolerance = 0,
+  runs: readonly [RunBundle, RunBundle],
+  options: ParityOptions = {},
 ): Promise<ParityReport> {
+  const [a, b] = runs;
+  const tolerance = options.tolerance ?? 0;
   if (!(tolerance >= 0)) {
     throw new FlowTimeError("usage", `tolerance must be a number >= 0, got ${tolerance}`);
   }

@@ -11,12 +11,26 @@ import { bundleTelemetryRun, type CaptureFolder, readCaptureFolder } from "./bun
 import type { RunModelOptions } from "./run_model.ts";
 import { originOf } from "./run_template.ts";
 
-/** Options for {@link replayCapture}. */
-export interface ReplayOptions
+/** What {@link replayCapture} replays: the template, the capture, and how to write the run. */
+export interface ReplayRequest
   extends Omit<RunModelOptions, "template" | "capture" | "modelFiles"> {
-  /** Folder the capture path and relative sources are resolved in (default `.`). */
+  /** Template id. */
+  templateId: string;
+  /** The capture folder, as the generated model and the provenance should name it (resolved in
+   * `sourceDir`). */
+  captureDir: string;
+  /** Caller parameter values; `telemetryDir`, `bins`, `binSize` and `start` are filled from the
+   * capture when not given.
+   * @default {}
+   */
+  parameters?: Record<string, unknown>;
+  /** Folder the capture path and relative sources are resolved in.
+   * @default "."
+   */
   sourceDir?: string;
-  /** Only bind and generate; write nothing. */
+  /** Only bind and generate; write nothing.
+   * @default false
+   */
   dryRun?: boolean;
 }
 
@@ -36,21 +50,22 @@ export interface CaptureReplay {
  * Fill `telemetryDir`, `bins`, `binSize` and `start` from a capture unless the caller set
  * them, and check the caller's grid agrees with the capture.
  * @param sim Sim client whose template declarations are used
- * @param templateId template id
- * @param capture the capture folder, read
- * @param captureRef the capture folder as the generated model should name it
- * @param parameters caller values
+ * @param request the template id, the capture folder read, how the generated model should
+ *   name it, and the caller's values
  * @returns merged parameters and which ones were bound from the capture
  * @throws FlowTimeError `invalid_parameters` when the template cannot run in telemetry mode,
  *   `capture_invalid` when the caller's grid disagrees with the capture
  */
 export async function bindCaptureParameters(
   sim: SimClient,
-  templateId: string,
-  capture: CaptureFolder,
-  captureRef: string,
-  parameters: Record<string, unknown>,
+  request: {
+    templateId: string;
+    capture: CaptureFolder;
+    captureRef: string;
+    parameters?: Record<string, unknown>;
+  },
 ): Promise<{ parameters: Record<string, unknown>; boundFromCapture: string[] }> {
+  const { templateId, capture, captureRef, parameters = {} } = request;
   const detail = await sim.getTemplate(templateId);
   const declared = new Set(detail.parameters.map((p) => p.name));
   if (!declared.has("telemetryDir")) {
@@ -102,25 +117,34 @@ export async function bindCaptureParameters(
  * in telemetry mode through the Sim client, then verify, copy and evaluate the captured files
  * into a new run (see `bundleTelemetryRun`).
  * @param sim the Sim service (in-process or HTTP)
- * @param templateId template id
- * @param captureDir the capture folder (as the caller names it; recorded in provenance)
- * @param parameters caller parameter values
- * @param options run naming, overwrite, creation time, source folder, dry run
+ * @param request template, capture folder, parameters, run naming, overwrite, creation time,
+ *   source folder, dry run
  * @returns parameters, generated model and the written run
  */
 export async function replayCapture(
   sim: SimClient,
-  templateId: string,
-  captureDir: string,
-  parameters: Record<string, unknown>,
-  options: ReplayOptions = {},
+  request: ReplayRequest,
 ): Promise<CaptureReplay> {
-  const sourceDir = options.sourceDir ?? ".";
+  const {
+    templateId,
+    captureDir,
+    parameters = {},
+    sourceDir = ".",
+    dryRun,
+    ...runOptions
+  } = request;
   const capture = await readCaptureFolder(resolveFrom(sourceDir, captureDir));
-  const bound = await bindCaptureParameters(sim, templateId, capture, captureDir, parameters);
-  const generated = await sim.generate(templateId, bound.parameters, "telemetry");
-  if (options.dryRun) return { ...bound, generated };
-  const { sourceDir: _s, dryRun: _d, ...runOptions } = options;
+  const bound = await bindCaptureParameters(sim, {
+    templateId,
+    capture,
+    captureRef: captureDir,
+    parameters,
+  });
+  const generated = await sim.generate(templateId, {
+    parameters: bound.parameters,
+    mode: "telemetry",
+  });
+  if (dryRun) return { ...bound, generated };
   const written = await bundleTelemetryRun({
     ...runOptions,
     captureDir,

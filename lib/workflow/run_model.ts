@@ -14,7 +14,9 @@ import type { MetadataCaptureLink } from "../artifacts/types.ts";
 
 /** Options for running a model. */
 export interface RunModelOptions extends RunNaming {
-  /** Runs folder (default `./data/runs`). */
+  /** Runs folder.
+   * @default "./data/runs"
+   */
   runsDir?: string;
   /** Template origin, for generated models. */
   template?: TemplateOrigin;
@@ -24,19 +26,32 @@ export interface RunModelOptions extends RunNaming {
   modelFiles?: ReadonlyArray<{ path: string; data: Uint8Array | string }>;
 }
 
+/** Options for {@link runParsedModel}. */
+export interface RunParsedOptions extends RunModelOptions {
+  /** Folder `file:` sources resolve in.
+   * @default "."
+   */
+  sourceDir?: string;
+  /** Source files held in memory, by path relative to the model folder; when given, nothing
+   * is read from disk. */
+  files?: ReadonlyMap<string, string>;
+}
+
 /**
- * Evaluate a parsed model and write its run bundle.
+ * Evaluate a parsed model and write its run bundle: the one evaluate-and-write step of every
+ * kind of run (a model file, a generated model, a replayed capture).
  * @param parsed the model
- * @param modelDir folder `file:` sources are resolved in
- * @param options naming, overwrite and provenance
+ * @param options where sources are read from, naming, overwrite and provenance
  * @returns what was written
  */
 export async function runParsedModel(
   parsed: ParsedModel,
-  modelDir: string,
-  options: RunModelOptions = {},
+  options: RunParsedOptions = {},
 ): Promise<WrittenRun> {
-  const loaded = await loadTelemetrySources(parsed.model, modelDir);
+  const loaded = await loadTelemetrySources(parsed.model, {
+    modelDir: options.sourceDir ?? ".",
+    ...(options.files ? { files: options.files, filesOnly: true } : {}),
+  });
   const evaluation = evaluateModel(parsed.model, { sources: loaded.sources, exprs: parsed.exprs });
   return await writeRunBundle({
     runsDir: options.runsDir ?? "./data/runs",
@@ -65,5 +80,5 @@ export async function runModelFile(
   options: RunModelOptions = {},
 ): Promise<WrittenRun> {
   const parsed = await loadModel(modelPath);
-  return await runParsedModel(parsed, dirname(modelPath), options);
+  return await runParsedModel(parsed, { ...options, sourceDir: dirname(modelPath) });
 }

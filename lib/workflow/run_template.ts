@@ -1,19 +1,27 @@
 // Generate then run: a template and parameters go through a Sim client (in-process or HTTP),
 // and the generated model is evaluated and written as a run that records its template origin.
 import { FlowTimeError } from "../base/errors.ts";
-import type { TemplateOrigin, WrittenRun } from "../artifacts/writer.ts";
+import { type TemplateOrigin, templateOrigin, type WrittenRun } from "../artifacts/writer.ts";
 import { parseModel } from "../model/parse.ts";
 import type { RunMode } from "../model/types.ts";
 import type { SimClient } from "../sim/client.ts";
 import type { GeneratedModel } from "../templates/types.ts";
 import { type RunModelOptions, runParsedModel } from "./run_model.ts";
 
-/** Options for {@link runTemplate}: where and how to write the run, and the mode. */
-export interface RunTemplateOptions extends Omit<RunModelOptions, "template"> {
+/** What {@link runTemplate} runs: the template, its parameters, and where and how to write. */
+export interface RunTemplateRequest extends Omit<RunModelOptions, "template"> {
+  /** Template id. */
+  templateId: string;
+  /** Caller parameter values; declared defaults fill the rest.
+   * @default {}
+   */
+  parameters?: Record<string, unknown>;
   /** Mode to generate for; default the template's mode. Telemetry runs go through
    * `replayCapture`, which binds a capture folder. */
   mode?: RunMode;
-  /** Folder that `file:` sources of the generated model resolve in (default `.`). */
+  /** Folder that `file:` sources of the generated model resolve in.
+   * @default "."
+   */
   sourceDir?: string;
 }
 
@@ -30,28 +38,21 @@ export interface TemplateRun {
  * metadata.json carrying the template id, title, version and parameters. With
  * `deterministic`, the run id is `run_<templateId>_<first 16 hex of inputHash>`.
  * @param sim the Sim service to generate with
- * @param templateId template id
- * @param parameters caller parameter values
- * @param options runs folder, naming, overwrite, creation time and mode
+ * @param request template id, parameters, runs folder, naming, overwrite, creation time, mode
  * @returns the generated model and the run written
  * @throws FlowTimeError from generation (`invalid_parameters`, `template_not_found`, ...),
  *   from the model parser, `usage` for telemetry mode, `run_exists`
  */
 export async function runTemplate(
   sim: SimClient,
-  templateId: string,
-  parameters: Record<string, unknown>,
-  options: RunTemplateOptions = {},
+  request: RunTemplateRequest,
 ): Promise<TemplateRun> {
-  if (options.mode === "telemetry") throw telemetryNotSupported(templateId);
-  const generated = await sim.generate(templateId, parameters, options.mode);
+  const { templateId, parameters = {}, mode, ...runOptions } = request;
+  if (mode === "telemetry") throw telemetryNotSupported(templateId);
+  const generated = await sim.generate(templateId, { parameters, mode });
   if (generated.metadata.mode === "telemetry") throw telemetryNotSupported(templateId);
   const parsed = parseModel(generated.model, { file: `${templateId} (generated)` });
-  const { mode: _mode, sourceDir, ...runOptions } = options;
-  const written = await runParsedModel(parsed, sourceDir ?? ".", {
-    ...runOptions,
-    template: originOf(generated),
-  });
+  const written = await runParsedModel(parsed, { ...runOptions, template: originOf(generated) });
   return { generated, written };
 }
 
@@ -61,19 +62,12 @@ export async function runTemplate(
  * @returns the origin for the run writer
  */
 export function originOf(generated: GeneratedModel): TemplateOrigin {
-  const p = generated.provenance;
   const m = generated.metadata;
-  return {
+  return templateOrigin(generated.provenance as unknown as Record<string, unknown>, {
     templateId: m.templateId,
     templateTitle: m.templateTitle,
     templateVersion: m.templateVersion,
-    ...(typeof p.generator === "string" ? { generator: p.generator } : {}),
-    ...(typeof p.modelId === "string" ? { modelId: p.modelId } : {}),
-    ...(typeof p.generatedAt === "string" ? { generatedAtUtc: p.generatedAt } : {}),
-    ...(typeof p.inputHash === "string" ? { inputHash: p.inputHash } : {}),
-    parameters: p.parameters && typeof p.parameters === "object" ? { ...p.parameters } : {},
-    provenance: p as unknown as Record<string, unknown>,
-  };
+  });
 }
 
 function telemetryNotSupported(templateId: string): FlowTimeError {

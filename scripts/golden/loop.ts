@@ -28,7 +28,12 @@ export const loopGoldens: GoldenSet = {
     const scratch = join(outDir, ".work");
     for (const c of LOOP_GOLDEN_CASES) {
       const gaps = c.gaps ? await loadGapConfig(join(PROJECT_ROOT, c.gaps)) : undefined;
-      const loop = await runLoop(sim, c.template, { dataDir: scratch, gaps, at: GOLDEN_TIME });
+      const loop = await runLoop(sim, {
+        templateId: c.template,
+        dataDir: scratch,
+        gaps,
+        at: GOLDEN_TIME,
+      });
       const target = join(outDir, c.template);
       await Deno.mkdir(target, { recursive: true });
       await Deno.rename(loop.replay.written.runDir, join(target, "run"));

@@ -100,7 +100,7 @@ Deno.test("templates generate writes the same model bytes as the library, with -
   const expected = await new InProcessSimClient(join(ROOT, "templates"), {
     generatedAt: "2025-10-07T00:00:00Z",
   })
-    .generate("http-service", { bins: 8, errorRate: 0.02, instanceCounts: [2, 3] });
+    .generate("http-service", { parameters: { bins: 8, errorRate: 0.02, instanceCounts: [2, 3] } });
   assert.equal(await Deno.readTextFile(join(dir, "model.yaml")), expected.model);
   assert.equal(
     await Deno.readTextFile(join(dir, "provenance.json")),

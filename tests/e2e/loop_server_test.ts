@@ -108,10 +108,10 @@ Deno.test("server loop with a separate Sim over HTTP: runs, capture with gaps, r
       false,
     ]);
     // Everything but the dropped bins replays exactly.
-    const parity = await compareRuns(
+    const parity = await compareRuns([
       await openRun(join(data, "runs"), sim.body.runId),
       await openRun(join(data, "runs"), replay.body.runId),
-    );
+    ]);
     assert.deepEqual(
       parity.comparisons.filter((c) => c.differingBins > 0).map((
         c,

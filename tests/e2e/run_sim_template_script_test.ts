@@ -80,7 +80,7 @@ Deno.test({
         "model of template microservices written to out/model.yaml (provenance: out/provenance.json)\n",
       );
       const expected = await new InProcessSimClient(join(ROOT, "templates"))
-        .generate("microservices", { bins: 48, shippingWorkers: 5 });
+        .generate("microservices", { parameters: { bins: 48, shippingWorkers: 5 } });
       assert.equal(await Deno.readTextFile(join(dir, "out/model.yaml")), expected.model);
       assert.deepEqual(
         JSON.parse(await Deno.readTextFile(join(dir, "out/provenance.json"))),

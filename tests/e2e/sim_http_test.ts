@@ -79,8 +79,8 @@ Deno.test("over HTTP and in-process: identical model bytes for every template in
           telemetryDir: "capture/run_1",
         }]] as const
       ) {
-        const a = await http.generate(id, params, mode);
-        const b = await local.generate(id, params, mode);
+        const a = await http.generate(id, { parameters: params, mode });
+        const b = await local.generate(id, { parameters: params, mode });
         assert.equal(a.model, b.model, `${id} ${mode}`);
         assert.deepEqual(a.provenance, b.provenance);
         assert.deepEqual(a.metadata, b.metadata);
@@ -93,8 +93,8 @@ Deno.test("over HTTP and in-process: identical model bytes for every template in
 Deno.test("over HTTP: invalid parameters keep their code and per-parameter details", async () => {
   await withServer(async (http, local) => {
     const params = { bins: 0, orderErrorRate: 2, nope: true };
-    const remote = await failure(http.generate("order-system", params));
-    const inProcess = await failure(local.generate("order-system", params));
+    const remote = await failure(http.generate("order-system", { parameters: params }));
+    const inProcess = await failure(local.generate("order-system", { parameters: params }));
     assert.equal(remote.code, "invalid_parameters");
     assert.deepEqual(remote.details, inProcess.details);
     assert.deepEqual((remote.details as Array<{ parameter: string }>).map((d) => d.parameter), [
@@ -107,7 +107,10 @@ Deno.test("over HTTP: invalid parameters keep their code and per-parameter detai
 
 Deno.test("over HTTP: unknown templates, bad ids and broken templates keep their codes", async () => {
   await withServer(async (http) => {
-    assert.equal((await failure(http.generate("nope", {}))).code, "template_not_found");
+    assert.equal(
+      (await failure(http.generate("nope", { parameters: {} }))).code,
+      "template_not_found",
+    );
     assert.equal((await failure(http.getTemplate("../etc"))).code, "invalid_id");
     const broken = await failure(http.getTemplate("broken"));
     assert.equal(broken.code, "template_invalid");
@@ -117,9 +120,11 @@ Deno.test("over HTTP: unknown templates, bad ids and broken templates keep their
 
 Deno.test("a run generated over HTTP is a valid bundle with provenance.json and template metadata", async () => {
   await withServer(async (http: SimClient, _local, dir) => {
-    const { written, generated } = await runTemplate(http, "order-system", { bins: 24 }, {
+    const { written, generated } = await runTemplate(http, {
       runsDir: join(dir, "runs"),
       deterministic: true,
+      templateId: "order-system",
+      parameters: { bins: 24 },
     });
     assert.equal(written.runId, `run_order-system_${generated.provenance.inputHash.slice(7, 23)}`);
     await assertValidRunBundle(written.runDir);

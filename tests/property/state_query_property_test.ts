@@ -52,7 +52,7 @@ Deno.test("property: any binIndex text is a bin of the grid or a FlowTimeError n
     fc.property(fc.option(binText, { nil: undefined }), gridBins, (text, bins) => {
       const expected = text === undefined ? undefined : expectedBin(text, bins);
       try {
-        const bin = parseBinIndex(text, bins, "binIndex");
+        const bin = parseBinIndex(text, { bins, name: "binIndex" });
         assert.ok(Object.is(bin, expected), `'${text}' -> ${bin}, expected ${expected}`);
       } catch (err) {
         assertOwnError(err, /^binIndex /);
@@ -71,7 +71,7 @@ Deno.test("property: any startBin/endBin pair is an inclusive window on the grid
   fc.assert(
     fc.property(binText, binText, gridBins, (start, end, bins) => {
       try {
-        const w = parseWindow(start, end, bins);
+        const w = parseWindow({ startBin: start, endBin: end }, { bins });
         assert.equal(w.startBin, expectedBin(start, bins));
         assert.equal(w.endBin, expectedBin(end, bins));
         assert.ok(w.endBin >= w.startBin && w.endBin - w.startBin < MAX_WINDOW_BINS);
@@ -99,7 +99,7 @@ Deno.test("property: a window written a:b parses back to a and b; any other --wi
       const [s, e] = parts.length === 2 ? parts.map((p) => expectedBin(p, bins)) : [];
       const valid = s !== undefined && e !== undefined && e >= s && e - s < MAX_WINDOW_BINS;
       try {
-        const w = parseWindowSpec(text, bins);
+        const w = parseWindowSpec(text, { bins: bins });
         assert.ok(valid, `${text} is not a valid window`);
         assert.deepEqual([w.startBin, w.endBin], [s, e]);
         if (a !== undefined) assert.deepEqual([w.startBin, w.endBin], [a, b]);

@@ -169,7 +169,7 @@ Deno.test("property: a generated model parses back with the template's structure
       }
       let text: string;
       try {
-        text = generateModel(template, input, { mode, generatedAt: FIXED }).model;
+        text = generateModel(template, { mode, generatedAt: FIXED, parameters: input }).model;
       } catch (err) {
         // Values that fit their declarations can still disagree with each other (an array
         // longer than the bins, probabilities that do not sum to 1): refused by parameter.
@@ -201,7 +201,10 @@ Deno.test("property: a generated model parses back with the template's structure
       }
       assert.equal(raw.provenance.templateId, doc.metadata.id);
       // Generating again gives the same bytes.
-      assert.equal(generateModel(template, input, { mode, generatedAt: FIXED }).model, text);
+      assert.equal(
+        generateModel(template, { mode, generatedAt: FIXED, parameters: input }).model,
+        text,
+      );
     }),
     { numRuns: runs },
   );

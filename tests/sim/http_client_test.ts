@@ -72,7 +72,9 @@ Deno.test("a 500 ProblemDetails naming a parameter is invalid_parameters", async
   await withService(
     () => problem(500, "Parameter 'bins' value 500 exceeds maximum 48"),
     async (url) => {
-      const err = await failure(new HttpSimClient(url).generate("legacy", { bins: 500 }));
+      const err = await failure(
+        new HttpSimClient(url).generate("legacy", { parameters: { bins: 500 } }),
+      );
       assert.equal(err.code, "invalid_parameters");
       assert.deepEqual(err.details, [{
         parameter: "bins",
@@ -93,7 +95,9 @@ Deno.test("ASP.NET validation errors {errors: {name: [...]}} become one detail p
         status: 400,
       }),
     async (url) => {
-      const err = await failure(new HttpSimClient(url).generate("legacy", { rate: -1 }));
+      const err = await failure(
+        new HttpSimClient(url).generate("legacy", { parameters: { rate: -1 } }),
+      );
       assert.equal(err.code, "invalid_parameters");
       assert.deepEqual(err.details, [{ parameter: "rate", message: "must be >= 0" }]);
     },
@@ -109,7 +113,7 @@ Deno.test("an unknown template is template_not_found, whether the service says 4
   });
   await withService(() => problem(400, "Template 'x' not found"), async (url) => {
     assert.equal(
-      (await failure(new HttpSimClient(url).generate("x", {}))).code,
+      (await failure(new HttpSimClient(url).generate("x", { parameters: {} }))).code,
       "template_not_found",
     );
   });
@@ -133,7 +137,7 @@ Deno.test("a generate answer without our metadata is completed, modelHash comput
         provenance: { source: "flowtime-sim", templateId: "legacy", templateVersion: "2.0.0" },
       }),
     async (url) => {
-      const g = await new HttpSimClient(url).generate("legacy", {});
+      const g = await new HttpSimClient(url).generate("legacy", { parameters: {} });
       assert.equal(g.model, model);
       assert.deepEqual(g.metadata, {
         templateId: "legacy",
@@ -198,6 +202,6 @@ Deno.test("template ids with path characters are refused before any request", as
   const client = new HttpSimClient("http://127.0.0.1:9");
   for (const id of ["../x", "a/b", ".."]) {
     assert.equal((await failure(client.getTemplate(id))).code, "invalid_id");
-    assert.equal((await failure(client.generate(id, {}))).code, "invalid_id");
+    assert.equal((await failure(client.generate(id, { parameters: {} }))).code, "invalid_id");
   }
 });

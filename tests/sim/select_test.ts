@@ -27,13 +27,14 @@ Deno.test("collectParameters: file values, then --param values typed by the temp
   await Deno.writeTextFile(join(dir, "p.json"), '{"bins": 12, "orderCapacity": 100}');
   const sim = new InProcessSimClient(join(ROOT, "templates"));
   assert.deepEqual(
-    await collectParameters(sim, "order-system", {
+    await collectParameters(sim, {
       file: join(dir, "p.json"),
       assignments: [
         "orderCapacity=120.5",
         "paymentCapacityLevels=90,130",
         "start=2025-01-01T00:00:00Z",
       ],
+      templateId: "order-system",
     }),
     {
       bins: 12,

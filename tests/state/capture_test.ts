@@ -116,7 +116,7 @@ Deno.test("a snapshot of another bin shows only the capture warnings for that bi
 });
 
 Deno.test("a window shows capture warnings intersecting it, bins clipped", async () => {
-  const w = windowOf(await loadStateRun(await replayedRun()), 3, 5);
+  const w = windowOf(await loadStateRun(await replayedRun()), { startBin: 3, endBin: 5 });
   assert.deepEqual(w.warnings.slice(1), [
     { ...DATA_GAP, bins: [3] },
     { ...NAN_FILL, bins: [5] },

@@ -39,12 +39,12 @@ Deno.test("a simulation run with NaN served fails in the bin that has it", async
 Deno.test("other bins of that run still answer", async () => {
   const run = await loadStateRun(await queueBufferWithNaNServed());
   assert.equal(snapshotOf(run, 2).nodes[1].metrics.served, 3);
-  assert.equal(windowOf(run, 4, 11).window.binCount, 8);
+  assert.equal(windowOf(run, { startBin: 4, endBin: 11 }).window.binCount, 8);
 });
 
 Deno.test("a window covering the NaN bin fails", async () => {
   const run = await loadStateRun(await queueBufferWithNaNServed());
-  assert.throws(() => windowOf(run, 0, 11), isModeFailure("in bin 3"));
+  assert.throws(() => windowOf(run, { startBin: 0, endBin: 11 }), isModeFailure("in bin 3"));
 });
 
 Deno.test("a simulation service without a served series fails on every query", async () => {
@@ -62,7 +62,10 @@ topology:
     () => snapshotOf(run, 0),
     isModeFailure("topology node 'Svc' declares no served series (semantics.served is not set)"),
   );
-  assert.throws(() => windowOf(run, 0, 1), isModeFailure("declares no served series"));
+  assert.throws(
+    () => windowOf(run, { startBin: 0, endBin: 1 }),
+    isModeFailure("declares no served series"),
+  );
 });
 
 Deno.test("sinks and dead-letter queues need only arrivals", async () => {

@@ -18,56 +18,108 @@ function assertCode(fn: () => unknown, code: string, text?: string): void {
 }
 
 Deno.test("binIndex accepts whole numbers inside the grid", () => {
-  assert.equal(parseBinIndex("0", 12, "binIndex"), 0);
-  assert.equal(parseBinIndex("11", 12, "binIndex"), 11);
-  assert.equal(parseBinIndex("05", 12, "binIndex"), 5);
+  assert.equal(parseBinIndex("0", { bins: 12, name: "binIndex" }), 0);
+  assert.equal(parseBinIndex("11", { bins: 12, name: "binIndex" }), 11);
+  assert.equal(parseBinIndex("05", { bins: 12, name: "binIndex" }), 5);
 });
 
 Deno.test("binIndex missing or empty is refused with the valid range", () => {
-  assertCode(() => parseBinIndex(undefined, 12, "binIndex"), "bin_invalid", "from 0 to 11");
-  assertCode(() => parseBinIndex("", 12, "binIndex"), "bin_invalid", "from 0 to 11");
+  assertCode(
+    () => parseBinIndex(undefined, { bins: 12, name: "binIndex" }),
+    "bin_invalid",
+    "from 0 to 11",
+  );
+  assertCode(
+    () => parseBinIndex("", { bins: 12, name: "binIndex" }),
+    "bin_invalid",
+    "from 0 to 11",
+  );
 });
 
 Deno.test("binIndex that is not a whole decimal number is refused", () => {
   for (const text of ["1.5", "1e2", " 3", "3 ", "+3", "0x1", "abc", "３", "1_000"]) {
-    assertCode(() => parseBinIndex(text, 12, "binIndex"), "bin_invalid", "from 0 to 11");
+    assertCode(
+      () => parseBinIndex(text, { bins: 12, name: "binIndex" }),
+      "bin_invalid",
+      "from 0 to 11",
+    );
   }
 });
 
 Deno.test("binIndex that is negative or past the last bin is out of range", () => {
-  assertCode(() => parseBinIndex("-1", 12, "binIndex"), "bin_out_of_range", "from 0 to 11");
-  assertCode(() => parseBinIndex("12", 12, "binIndex"), "bin_out_of_range", "the run has 12 bins");
   assertCode(
-    () => parseBinIndex("999999999999999999999", 12, "binIndex"),
+    () => parseBinIndex("-1", { bins: 12, name: "binIndex" }),
+    "bin_out_of_range",
+    "from 0 to 11",
+  );
+  assertCode(
+    () => parseBinIndex("12", { bins: 12, name: "binIndex" }),
+    "bin_out_of_range",
+    "the run has 12 bins",
+  );
+  assertCode(
+    () => parseBinIndex("999999999999999999999", { bins: 12, name: "binIndex" }),
     "bin_out_of_range",
     "from 0 to 11",
   );
 });
 
 Deno.test("a window is inclusive and may be a single bin", () => {
-  assert.deepEqual(parseWindow("3", "3", 12), { kind: "window", startBin: 3, endBin: 3 });
-  assert.deepEqual(parseWindow("0", "11", 12), { kind: "window", startBin: 0, endBin: 11 });
+  assert.deepEqual(parseWindow({ startBin: "3", endBin: "3" }, { bins: 12 }), {
+    kind: "window",
+    startBin: 3,
+    endBin: 3,
+  });
+  assert.deepEqual(parseWindow({ startBin: "0", endBin: "11" }, { bins: 12 }), {
+    kind: "window",
+    startBin: 0,
+    endBin: 11,
+  });
 });
 
 Deno.test("a window ending before it starts is refused", () => {
-  assertCode(() => parseWindow("5", "4", 12), "window_invalid", "endBin 4 is before startBin 5");
+  assertCode(
+    () => parseWindow({ startBin: "5", endBin: "4" }, { bins: 12 }),
+    "window_invalid",
+    "endBin 4 is before startBin 5",
+  );
 });
 
 Deno.test("a window wider than 1000 bins is too large", () => {
   assert.equal(MAX_WINDOW_BINS, 1000);
-  assert.deepEqual(parseWindow("0", "999", 2000).endBin, 999);
-  assertCode(() => parseWindow("0", "1000", 2000), "window_too_large", "1001 bins");
+  assert.deepEqual(parseWindow({ startBin: "0", endBin: "999" }, { bins: 2000 }).endBin, 999);
+  assertCode(
+    () => parseWindow({ startBin: "0", endBin: "1000" }, { bins: 2000 }),
+    "window_too_large",
+    "1001 bins",
+  );
 });
 
 Deno.test("window bins are checked like binIndex", () => {
-  assertCode(() => parseWindow("1.5", "3", 12), "bin_invalid", "startBin");
-  assertCode(() => parseWindow("0", "12", 12), "bin_out_of_range", "endBin");
-  assertCode(() => parseWindow(undefined, "3", 12), "bin_invalid", "startBin is required");
+  assertCode(
+    () => parseWindow({ startBin: "1.5", endBin: "3" }, { bins: 12 }),
+    "bin_invalid",
+    "startBin",
+  );
+  assertCode(
+    () => parseWindow({ startBin: "0", endBin: "12" }, { bins: 12 }),
+    "bin_out_of_range",
+    "endBin",
+  );
+  assertCode(
+    () => parseWindow({ startBin: undefined, endBin: "3" }, { bins: 12 }),
+    "bin_invalid",
+    "startBin is required",
+  );
 });
 
 Deno.test("a CLI window is <start>:<end>", () => {
-  assert.deepEqual(parseWindowSpec("2:7", 12), { kind: "window", startBin: 2, endBin: 7 });
-  assertCode(() => parseWindowSpec("2-7", 12), "usage", "<startBin>:<endBin>");
-  assertCode(() => parseWindowSpec("1:2:3", 12), "usage");
-  assertCode(() => parseWindowSpec("7:2", 12), "window_invalid");
+  assert.deepEqual(parseWindowSpec("2:7", { bins: 12 }), {
+    kind: "window",
+    startBin: 2,
+    endBin: 7,
+  });
+  assertCode(() => parseWindowSpec("2-7", { bins: 12 }), "usage", "<startBin>:<endBin>");
+  assertCode(() => parseWindowSpec("1:2:3", { bins: 12 }), "usage");
+  assertCode(() => parseWindowSpec("7:2", { bins: 12 }), "window_invalid");
 });

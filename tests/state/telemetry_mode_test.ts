@@ -86,7 +86,7 @@ Deno.test("engine warnings of nodes no topology names are run-level warnings", a
 });
 
 Deno.test("window warnings keep the bins inside the window", async () => {
-  const w = windowOf(await loadStateRun(tg.runDir), 3, 5);
+  const w = windowOf(await loadStateRun(tg.runDir), { startBin: 3, endBin: 5 });
   assert.deepEqual(w.nodes[0].telemetry.warnings.map((x) => [x.code, x.source, x.bins]), [
     ["telemetry_gap", "run", [3]],
     ["telemetry_gap", "state", [3]],
@@ -100,7 +100,7 @@ Deno.test("window warnings keep the bins inside the window", async () => {
 
 Deno.test("telemetry queue: latency from the loaded served and the queue carried from 4", async () => {
   // Refunds: arrivals NaN count as 0 in the buffer; Q = max(0, Q - served): 4-2 = 2, 0, 0, 0...
-  const w = windowOf(await loadStateRun(tg.runDir), 0, 5);
+  const w = windowOf(await loadStateRun(tg.runDir), { startBin: 0, endBin: 5 });
   assert.deepEqual(w.nodes[1].series.queue, [2, 0, 0, 0, 0, 0]);
   assert.deepEqual(w.nodes[1].series.latencyMinutes, [15, 0, 0, null, 0, 0]);
   assert.deepEqual(w.nodes[1].series.color, ["green", "green", "green", "gray", "green", "green"]);

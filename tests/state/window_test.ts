@@ -8,7 +8,7 @@ import { BACKLOG_SHIFT_RUN, fixtureRun, HTTP_SERVICE_RUN, QUEUE_BUFFER_RUN } fro
 Deno.test("window over a whole backlog run: raw series, latency, ratio and colours", async () => {
   // backlog from 2: max(0, prev + in - 6) = 1, 3, 9, 12, 10, 7, 3, 0; served
   // MIN(6, in + prev) = 6 x 7 then MIN(6, 1 + 3) = 4; latency = backlog / served * 60.
-  const w = windowOf(await loadStateRun(fixtureRun(BACKLOG_SHIFT_RUN)), 0, 7);
+  const w = windowOf(await loadStateRun(fixtureRun(BACKLOG_SHIFT_RUN)), { startBin: 0, endBin: 7 });
   assert.deepEqual(w.window, { startBin: 0, endBin: 7, binCount: 8 });
   assert.deepEqual(w.nodes[0].series, {
     arrivals: [5, 8, 12, 9, 4, 3, 2, 1],
@@ -24,7 +24,7 @@ Deno.test("window over a whole backlog run: raw series, latency, ratio and colou
 });
 
 Deno.test("a window slice keeps only its bins and their timestamps", async () => {
-  const w = windowOf(await loadStateRun(fixtureRun(QUEUE_BUFFER_RUN)), 4, 6);
+  const w = windowOf(await loadStateRun(fixtureRun(QUEUE_BUFFER_RUN)), { startBin: 4, endBin: 6 });
   assert.deepEqual(w.window, { startBin: 4, endBin: 6, binCount: 3 });
   assert.deepEqual(w.timestampsUtc, [
     "2025-10-07T00:20:00Z",
@@ -38,7 +38,7 @@ Deno.test("a window slice keeps only its bins and their timestamps", async () =>
 });
 
 Deno.test("a node without a queue has no queue or latency series", async () => {
-  const w = windowOf(await loadStateRun(fixtureRun(HTTP_SERVICE_RUN)), 0, 1);
+  const w = windowOf(await loadStateRun(fixtureRun(HTTP_SERVICE_RUN)), { startBin: 0, endBin: 1 });
   assert.deepEqual(Object.keys(w.nodes[0].series), [
     "arrivals",
     "served",
@@ -54,6 +54,10 @@ Deno.test("a node without a queue has no queue or latency series", async () => {
 Deno.test("windows match the time-travel-state schema", async () => {
   for (const id of [QUEUE_BUFFER_RUN, BACKLOG_SHIFT_RUN, HTTP_SERVICE_RUN]) {
     const run = await loadStateRun(fixtureRun(id));
-    assertMatchesSchema("time-travel-state", windowOf(run, 0, run.timeline.bins - 1), id);
+    assertMatchesSchema(
+      "time-travel-state",
+      windowOf(run, { startBin: 0, endBin: run.timeline.bins - 1 }),
+      id,
+    );
   }
 });

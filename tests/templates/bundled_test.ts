@@ -32,15 +32,19 @@ const FIXTURE_NODES: Record<string, string[]> = {
 
 for (const id of Object.keys(FIXTURE_NODES)) {
   Deno.test(`${id}: the defaults generate a simulation model that runs without warnings`, async () => {
-    const g = generateModel(await loadTemplate(TEMPLATES, id), {}, { generatedAt: FIXED_TIME });
+    const g = generateModel(await loadTemplate(TEMPLATES, id), {
+      generatedAt: FIXED_TIME,
+      parameters: {},
+    });
     const parsed = parseModel(g.model);
     assert.equal(parsed.model.mode, "simulation");
     const runs = await tempDir(`bundled-${id}`);
-    const written = await runParsedModel(parsed, runs, {
+    const written = await runParsedModel(parsed, {
       runsDir: runs,
       deterministic: true,
       createdAt: FIXED_TIME,
       template: { templateId: id, templateVersion: "1.0.0" },
+      sourceDir: runs,
     });
     assert.deepEqual(written.runJson.warnings, []);
     await assertValidRunBundle(written.runDir);
@@ -48,9 +52,10 @@ for (const id of Object.keys(FIXTURE_NODES)) {
   });
 
   Deno.test(`${id}: telemetry mode with telemetryDir generates a valid telemetry model`, async () => {
-    const g = generateModel(await loadTemplate(TEMPLATES, id), { telemetryDir: "capture" }, {
+    const g = generateModel(await loadTemplate(TEMPLATES, id), {
       mode: "telemetry",
       generatedAt: FIXED_TIME,
+      parameters: { telemetryDir: "capture" },
     });
     const parsed = parseModel(g.model);
     assert.equal(parsed.model.mode, "telemetry");
@@ -58,7 +63,10 @@ for (const id of Object.keys(FIXTURE_NODES)) {
   });
 
   Deno.test(`${id}: topology node ids are those of the FlowTime fixture`, async () => {
-    const g = generateModel(await loadTemplate(TEMPLATES, id), {}, { generatedAt: FIXED_TIME });
+    const g = generateModel(await loadTemplate(TEMPLATES, id), {
+      generatedAt: FIXED_TIME,
+      parameters: {},
+    });
     const topology = parseModel(g.model).model.topology!;
     assert.deepEqual(topology.nodes.map((n) => n.id), FIXTURE_NODES[id]);
   });
@@ -84,7 +92,9 @@ for (const id of Object.keys(FIXTURE_NODES)) {
 
   Deno.test(`${id}: a capture of the simulation replays in telemetry mode with identical series`, async () => {
     const template = await loadTemplate(TEMPLATES, id);
-    const sim = parseModel(generateModel(template, {}, { generatedAt: FIXED_TIME }).model);
+    const sim = parseModel(
+      generateModel(template, { generatedAt: FIXED_TIME, parameters: {} }).model,
+    );
     const simSeries = evaluateModel(sim.model, { exprs: sim.exprs }).series;
     const dir = await tempDir(`replay-${id}`);
     await Deno.mkdir(join(dir, "capture"));
@@ -97,12 +107,13 @@ for (const id of Object.keys(FIXTURE_NODES)) {
       }
     }
     const tele = parseModel(
-      generateModel(template, { telemetryDir: "capture" }, {
+      generateModel(template, {
         mode: "telemetry",
         generatedAt: FIXED_TIME,
+        parameters: { telemetryDir: "capture" },
       }).model,
     );
-    const loaded = await loadTelemetrySources(tele.model, dir);
+    const loaded = await loadTelemetrySources(tele.model, { modelDir: dir });
     assert.deepEqual(loaded.warnings, []);
     assert.deepEqual(loaded.unresolved, []);
     const teleSeries =
@@ -120,7 +131,8 @@ Deno.test("across the examples there is a queue with slaMin on a serviceWithBuff
   const pmfs: string[] = [];
   for (const id of Object.keys(FIXTURE_NODES)) {
     const model = parseModel(
-      generateModel(await loadTemplate(TEMPLATES, id), {}, { generatedAt: FIXED_TIME }).model,
+      generateModel(await loadTemplate(TEMPLATES, id), { generatedAt: FIXED_TIME, parameters: {} })
+        .model,
     ).model;
     const kinds = new Map(model.nodes.map((n) => [n.id, n.kind]));
     for (const tn of model.topology!.nodes) {
@@ -137,8 +149,9 @@ Deno.test("across the examples there is a queue with slaMin on a serviceWithBuff
 });
 
 Deno.test("the microservices shipping queue backs up at the peak and its latency crosses slaMin", async () => {
-  const g = generateModel(await loadTemplate(TEMPLATES, "microservices"), {}, {
+  const g = generateModel(await loadTemplate(TEMPLATES, "microservices"), {
     generatedAt: FIXED_TIME,
+    parameters: {},
   });
   const parsed = parseModel(g.model);
   const series = evaluateModel(parsed.model, { exprs: parsed.exprs }).series;
@@ -154,7 +167,7 @@ Deno.test("the microservices shipping queue backs up at the peak and its latency
 Deno.test("order-system: probabilities of another length than the levels are blamed on that parameter", async () => {
   const template = await loadTemplate(TEMPLATES, "order-system");
   assert.throws(
-    () => generateModel(template, { paymentCapacityProbabilities: [0.5, 0.5] }),
+    () => generateModel(template, { parameters: { paymentCapacityProbabilities: [0.5, 0.5] } }),
     (err: FlowTimeError) => {
       assert.equal(err.code, "invalid_parameters");
       const details = err.details as Array<{ parameter: string; message: string }>;
@@ -168,11 +181,12 @@ Deno.test("order-system: probabilities of another length than the levels are bla
 Deno.test("order-system: metadata.json of a template run carries the template and its parameters", async () => {
   const runs = await tempDir("bundled-meta");
   const template = await loadTemplate(TEMPLATES, "order-system");
-  const g = generateModel(template, { bins: 12 }, { generatedAt: FIXED_TIME });
-  const written = await runParsedModel(parseModel(g.model), runs, {
+  const g = generateModel(template, { generatedAt: FIXED_TIME, parameters: { bins: 12 } });
+  const written = await runParsedModel(parseModel(g.model), {
     runsDir: runs,
     deterministic: true,
     createdAt: FIXED_TIME,
+    sourceDir: runs,
   });
   const meta = await readJsonFile<Record<string, unknown>>(
     join(written.runDir, "model/metadata.json"),

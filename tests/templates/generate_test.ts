@@ -24,7 +24,7 @@ function refusedWith(code: string, fn: () => unknown): FlowTimeError {
 }
 
 Deno.test("the generated model of the sample, byte for byte", () => {
-  const g = generateModel(mini, {}, { generatedAt: FIXED_TIME });
+  const g = generateModel(mini, { generatedAt: FIXED_TIME, parameters: {} });
   const expectedBody = `schemaVersion: 1
 mode: simulation
 metadata:
@@ -80,14 +80,14 @@ topology:
 });
 
 Deno.test("inputHash is the sha256 of canonical JSON {templateId, templateVersion, mode, parameters}", () => {
-  const g = generateModel(mini, { rate: 5, bins: 3 }, { generatedAt: FIXED_TIME });
+  const g = generateModel(mini, { generatedAt: FIXED_TIME, parameters: { rate: 5, bins: 3 } });
   const canonical =
     '{"mode":"simulation","parameters":{"bins":3,"enabled":true,"label":"mini service","pattern":[1,20,3],"rate":5,"start":"2025-10-07T00:00:00Z"},"templateId":"mini","templateVersion":"1.2.3"}';
   assert.equal(g.provenance.inputHash, `sha256:${sha256Hex(canonical)}`);
 });
 
 Deno.test("provenance is the model's last root key and matches the provenance schema", () => {
-  const g = generateModel(mini, {}, { generatedAt: FIXED_TIME });
+  const g = generateModel(mini, { generatedAt: FIXED_TIME, parameters: {} });
   const doc = parse(g.model) as Record<string, unknown>;
   assert.equal(Object.keys(doc).at(-1), "provenance");
   assert.deepEqual(doc.provenance, g.provenance);
@@ -103,14 +103,14 @@ Deno.test("provenance is the model's last root key and matches the provenance sc
 });
 
 Deno.test("the same template, parameters and generation time give the same bytes", () => {
-  const a = generateModel(mini, { rate: 7 }, { generatedAt: FIXED_TIME });
-  const b = generateModel(mini, { rate: 7 }, { generatedAt: FIXED_TIME });
+  const a = generateModel(mini, { generatedAt: FIXED_TIME, parameters: { rate: 7 } });
+  const b = generateModel(mini, { generatedAt: FIXED_TIME, parameters: { rate: 7 } });
   assert.equal(a.model, b.model);
 });
 
 Deno.test("another generation time changes only generatedAt (modelId and inputHash stay)", () => {
-  const a = generateModel(mini, {}, { generatedAt: FIXED_TIME });
-  const b = generateModel(mini, {}, { generatedAt: "2026-01-01T00:00:00Z" });
+  const a = generateModel(mini, { generatedAt: FIXED_TIME, parameters: {} });
+  const b = generateModel(mini, { generatedAt: "2026-01-01T00:00:00Z", parameters: {} });
   assert.equal(a.provenance.modelId, b.provenance.modelId);
   assert.equal(a.provenance.inputHash, b.provenance.inputHash);
   assert.equal(
@@ -121,13 +121,13 @@ Deno.test("another generation time changes only generatedAt (modelId and inputHa
 
 Deno.test("without a fixed time, generatedAt is the clock's time in whole seconds", () => {
   const before = Date.now();
-  const at = Date.parse(generateModel(mini, {}).provenance.generatedAt as string);
+  const at = Date.parse(generateModel(mini, { parameters: {} }).provenance.generatedAt as string);
   assert.ok(at >= Math.floor(before / 1000) * 1000 && at <= Date.now(), String(at));
 });
 
 Deno.test("a string parameter holding a newline and YAML cannot change the model's structure", () => {
   const injected = "x\nnodes: []";
-  const g = generateModel(mini, { label: injected }, { generatedAt: FIXED_TIME });
+  const g = generateModel(mini, { generatedAt: FIXED_TIME, parameters: { label: injected } });
   const parsed = parseModel(g.model);
   assert.deepEqual(parsed.model.nodes.map((n) => n.id), ["arrivals", "served", "backlog"]);
   const doc = parse(g.model) as { topology: { nodes: Array<{ description: string }> } };
@@ -136,9 +136,10 @@ Deno.test("a string parameter holding a newline and YAML cannot change the model
 });
 
 Deno.test("text interpolated into a longer string cannot change the structure either", () => {
-  const g = generateModel(mini, { dir: "d\nnodes: []\n#" }, {
+  const g = generateModel(mini, {
     mode: "telemetry",
     generatedAt: FIXED_TIME,
+    parameters: { dir: "d\nnodes: []\n#" },
   });
   const parsed = parseModel(g.model);
   assert.equal(parsed.model.nodes.length, 3);
@@ -150,13 +151,17 @@ Deno.test("text interpolated into a longer string cannot change the structure ei
 });
 
 Deno.test("simulation mode drops source fields", () => {
-  const g = generateModel(mini, { dir: "capture" }, { generatedAt: FIXED_TIME });
+  const g = generateModel(mini, { generatedAt: FIXED_TIME, parameters: { dir: "capture" } });
   assert.doesNotMatch(g.model, /source:/);
   assert.equal(parseModel(g.model).model.mode, "simulation");
 });
 
 Deno.test("telemetry mode turns every node with a source into {id, kind: const, source}", () => {
-  const g = generateModel(mini, { dir: "capture" }, { mode: "telemetry", generatedAt: FIXED_TIME });
+  const g = generateModel(mini, {
+    mode: "telemetry",
+    generatedAt: FIXED_TIME,
+    parameters: { dir: "capture" },
+  });
   const model = parseModel(g.model).model;
   assert.equal(model.mode, "telemetry");
   assert.deepEqual(model.nodes, [
@@ -171,7 +176,7 @@ Deno.test("telemetry mode turns every node with a source into {id, kind: const, 
 Deno.test("telemetry mode without telemetryDir names the missing parameter", () => {
   const err = refusedWith(
     "invalid_parameters",
-    () => generateModel(mini, {}, { mode: "telemetry" }),
+    () => generateModel(mini, { mode: "telemetry", parameters: {} }),
   );
   assert.deepEqual(err.details, [{
     parameter: "dir",
@@ -181,19 +186,25 @@ Deno.test("telemetry mode without telemetryDir names the missing parameter", () 
 });
 
 Deno.test("an unknown mode is refused", () => {
-  const err = refusedWith("invalid_mode", () => generateModel(mini, {}, { mode: "replay" }));
+  const err = refusedWith(
+    "invalid_mode",
+    () => generateModel(mini, { mode: "replay", parameters: {} }),
+  );
   assert.equal(err.message, "mode must be simulation or telemetry, got 'replay'");
 });
 
 Deno.test("parameters that are not a mapping are refused", () => {
-  refusedWith("invalid_body", () => generateModel(mini, [1, 2]));
-  refusedWith("invalid_body", () => generateModel(mini, "bins=3"));
+  refusedWith("invalid_body", () => generateModel(mini, { parameters: [1, 2] }));
+  refusedWith("invalid_body", () => generateModel(mini, { parameters: "bins=3" }));
 });
 
 Deno.test("every invalid parameter is listed in details", () => {
   const err = refusedWith(
     "invalid_parameters",
-    () => generateModel(mini, { bins: "three", rate: 101, pattern: [1, -1, 3], colour: "red" }),
+    () =>
+      generateModel(mini, {
+        parameters: { bins: "three", rate: 101, pattern: [1, -1, 3], colour: "red" },
+      }),
   );
   assert.deepEqual(err.details, [
     {
@@ -209,7 +220,10 @@ Deno.test("every invalid parameter is listed in details", () => {
 });
 
 Deno.test("an array whose length differs from bins names the array parameter", () => {
-  const err = refusedWith("invalid_parameters", () => generateModel(mini, { bins: 4 }));
+  const err = refusedWith(
+    "invalid_parameters",
+    () => generateModel(mini, { parameters: { bins: 4 } }),
+  );
   assert.deepEqual(err.details, [{
     parameter: "pattern",
     message:
@@ -218,7 +232,10 @@ Deno.test("an array whose length differs from bins names the array parameter", (
 });
 
 Deno.test("a start that is not a UTC timestamp is blamed on the start parameter", () => {
-  const err = refusedWith("invalid_parameters", () => generateModel(mini, { start: "yesterday" }));
+  const err = refusedWith(
+    "invalid_parameters",
+    () => generateModel(mini, { parameters: { start: "yesterday" } }),
+  );
   const details = err.details as Array<{ parameter: string; message: string }>;
   assert.equal(details.length, 1);
   assert.equal(details[0].parameter, "start");
@@ -232,7 +249,7 @@ Deno.test("a problem in the template itself is a template_invalid error at the t
   const broken = parseTemplate(MINI.replace('expr: "arrivals - served"', 'expr: "backlog + 1"'), {
     file: "mini.yaml",
   });
-  const err = refusedWith("template_invalid", () => generateModel(broken, {}));
+  const err = refusedWith("template_invalid", () => generateModel(broken, { parameters: {} }));
   assert.equal(err.file, "mini.yaml");
   assert.equal(err.line, 53);
   assert.equal(err.path, "nodes[2].expr");
@@ -248,7 +265,7 @@ Deno.test("a reference cycle in the template is template_invalid naming the cycl
       .replace("topology:", '  - id: served2\n    kind: expr\n    expr: "backlog * 2"\ntopology:'),
     { file: "mini.yaml" },
   );
-  const err = refusedWith("template_invalid", () => generateModel(cyclic, {}));
+  const err = refusedWith("template_invalid", () => generateModel(cyclic, { parameters: {} }));
   assert.equal(err.line, 54);
   assert.equal(err.path, "nodes[3]");
   assert.equal(

@@ -29,7 +29,7 @@ const sim = new InProcessSimClient(join(ROOT, "templates"), { generatedAt: FIXED
 for (const template of ["order-system", "microservices", "http-service"]) {
   Deno.test(`${template}: replaying the capture of a simulation run without gaps gives parity 0`, async () => {
     const data = await tempDir(`loop-${template}`);
-    const loop = await runLoop(sim, template, { dataDir: data, at: FIXED_TIME });
+    const loop = await runLoop(sim, { dataDir: data, at: FIXED_TIME, templateId: template });
     assert.equal(loop.parity.passed, true);
     assert.equal(loop.parity.maxAbsDiff, 0);
     assert.deepEqual(loop.parity.missing, []);
@@ -55,7 +55,7 @@ for (const template of ["order-system", "microservices", "http-service"]) {
     assertMatchesSchema("time-travel-state", snapshotOf(state, 0), "snapshot");
     assertMatchesSchema(
       "time-travel-state",
-      windowOf(state, 0, Math.min(999, state.timeline.bins - 1)),
+      windowOf(state, { startBin: 0, endBin: Math.min(999, state.timeline.bins - 1) }),
       "window",
     );
     // /state of the replay equals /state of the original, except the metadata envelope.
@@ -71,7 +71,7 @@ for (const template of ["order-system", "microservices", "http-service"]) {
 
 Deno.test("provenance links resolve from the telemetry-mode run back to the source run", async () => {
   const data = await tempDir("loop-provenance");
-  const loop = await runLoop(sim, "order-system", { dataDir: data, at: FIXED_TIME });
+  const loop = await runLoop(sim, { dataDir: data, at: FIXED_TIME, templateId: "order-system" });
   const runDir = loop.replay.written.runDir;
   const metadata = await readJsonFile<Record<string, any>>(join(runDir, "model/metadata.json"));
   const manifest = await readJsonFile<Record<string, any>>(join(runDir, "manifest.json"));
@@ -137,7 +137,12 @@ Deno.test("provenance links resolve from the telemetry-mode run back to the sour
 Deno.test("capture warnings reach /state for the bins they cover; loader gaps land on the node", async () => {
   const data = await tempDir("loop-gaps");
   const gaps = await loadGapConfig(join(ROOT, "fixtures/gaps/microservices-gaps.yaml"));
-  const loop = await runLoop(sim, "microservices", { dataDir: data, gaps, at: FIXED_TIME });
+  const loop = await runLoop(sim, {
+    dataDir: data,
+    gaps,
+    at: FIXED_TIME,
+    templateId: "microservices",
+  });
   assert.equal(loop.parity.passed, false);
   const state = await loadStateRun(loop.replay.written.runDir);
   // Bins 10, 11 and 20-23 of API_Gateway arrivals were dropped by the gap rule.
@@ -157,7 +162,7 @@ Deno.test("capture warnings reach /state for the bins they cover; loader gaps la
       .length,
     0,
   );
-  const window = windowOf(state, 0, 30);
+  const window = windowOf(state, { startBin: 0, endBin: 30 });
   const dataGap = window.warnings.find((w) => w.source === "capture" && w.code === "data_gap")!;
   assert.deepEqual(dataGap.bins, [10, 11, 20, 21, 22, 23]);
   assert.equal(window.metadata.capture?.warningCount, loop.capture.manifest.warnings.length);
@@ -168,10 +173,12 @@ async function captured(
   template: string,
 ): Promise<{ data: string; runId: string; captureRel: string }> {
   const data = await tempDir(`replay-${template}`);
-  const { written } = await runTemplate(sim, template, {}, {
+  const { written } = await runTemplate(sim, {
     runsDir: join(data, "runs"),
     deterministic: true,
     createdAt: FIXED_TIME,
+    templateId: template,
+    parameters: {},
   });
   await captureRun({
     runDir: written.runDir,
@@ -186,11 +193,14 @@ function replayIn(
   template = "http-service",
   params: Record<string, unknown> = {},
 ) {
-  return replayCapture(sim, template, c.captureRel, params, {
+  return replayCapture(sim, {
     runsDir: join(c.data, "runs"),
     sourceDir: c.data,
     deterministic: true,
     createdAt: FIXED_TIME,
+    templateId: template,
+    captureDir: c.captureRel,
+    parameters: params,
   });
 }
 
@@ -254,9 +264,12 @@ Deno.test("a template without a telemetryDir parameter cannot run in telemetry m
   await Deno.writeTextFile(join(templates, "http-service.yaml"), stripped);
   const other = new InProcessSimClient(templates, { generatedAt: FIXED_TIME });
   await assert.rejects(
-    replayCapture(other, "http-service", c.captureRel, {}, {
+    replayCapture(other, {
       runsDir: join(c.data, "runs"),
       sourceDir: c.data,
+      templateId: "http-service",
+      captureDir: c.captureRel,
+      parameters: {},
     }),
     (e) =>
       e instanceof FlowTimeError && e.code === "invalid_parameters" &&
@@ -294,10 +307,13 @@ Deno.test("replaying through a different template is refused: its files are not 
 Deno.test("a dry run binds and generates but writes nothing", async () => {
   const c = await captured("http-service");
   const before = await readTree(c.data);
-  const dry = await replayCapture(sim, "http-service", c.captureRel, {}, {
+  const dry = await replayCapture(sim, {
     runsDir: join(c.data, "runs"),
     sourceDir: c.data,
     dryRun: true,
+    templateId: "http-service",
+    captureDir: c.captureRel,
+    parameters: {},
   });
   assert.equal(dry.written, undefined);
   assert.equal(dry.generated.metadata.mode, "telemetry");
