@@ -11,7 +11,8 @@ import {
   templatesShowCommand,
 } from "./templates.ts";
 import { captureCommand, telemetryCaptureCommand } from "./telemetry.ts";
-import { telemetryBundleCommand, telemetryParityCommand } from "./telemetry_replay.ts";
+import { telemetryBundleCommand } from "./telemetry_bundle.ts";
+import { telemetryParityCommand } from "./telemetry_parity.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [

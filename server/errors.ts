@@ -88,7 +88,8 @@ export function errorResponse(
       const field = fields?.[fix.option];
       return field ? `send "${field}": true to ${fix.effect}` : undefined;
     });
-    const body: ErrorBody = { error: scrub(message, hidePaths), code: err.code };
+    const hint = err.code === "run_not_found" ? " (GET /v1/runs lists the runs)" : "";
+    const body: ErrorBody = { error: scrub(message + hint, hidePaths), code: err.code };
     if (err.details !== undefined) body.details = scrubDeep(err.details, hidePaths);
     return c.json(body, statusFor(err.code));
   }

@@ -3,7 +3,8 @@
 import { type Context, Hono } from "hono";
 import { join } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
-import { listRuns, readRunBundle } from "../lib/artifacts/reader.ts";
+import { readRunBundle } from "../lib/artifacts/reader.ts";
+import { listRuns } from "../lib/artifacts/listing.ts";
 import { printable, resolveInside } from "../lib/base/paths.ts";
 import { parseBinIndex, parseWindow } from "../lib/state/query.ts";
 import { queryState, type StateQueryService, stateResponseText } from "../lib/state/service.ts";

@@ -36,11 +36,5 @@ export {
   type WriteRunRequest,
   type WrittenRun,
 } from "./writer.ts";
-export {
-  listRuns,
-  openRun,
-  readRunBundle,
-  type RunBundle,
-  runFolder,
-  type RunSummary,
-} from "./reader.ts";
+export { openRun, readRunBundle, type RunBundle, runFolder } from "./reader.ts";
+export { listRuns, type RunSummary } from "./listing.ts";

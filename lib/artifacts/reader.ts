@@ -3,21 +3,25 @@
 import { join } from "node:path";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { type ParsedModel, parseModel } from "../model/parse.ts";
-import type { BinUnit, RunMode } from "../model/types.ts";
-import type { RunWarning } from "../base/warnings.ts";
-import { TEMP_PREFIX } from "../base/atomic.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
-import { assertSafeId, isSafeId, isWithin, resolveInside } from "../base/paths.ts";
+import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
 import { parseSeriesCsv } from "./series_csv.ts";
 import type {
   ModelMetadataJson,
-  RunGrid,
   RunJson,
   RunManifest,
   SeriesIndex,
   SeriesIndexEntry,
 } from "./types.ts";
-import { RUN_FILES, seriesPath } from "./layout.ts";
+import { RUN_FILES } from "./layout.ts";
+import {
+  BOM,
+  indexFromRun,
+  normaliseIndex,
+  normaliseRunJson,
+  readJson,
+  readTextIfExists,
+} from "./_documents.ts";
 
 /** An opened run bundle. Documents are read eagerly; series on demand. */
 export interface RunBundle {
@@ -46,8 +50,6 @@ export interface RunBundle {
   /** Parse the model (errors become `bundle_invalid`). */
   parsedModel(): ParsedModel;
 }
-
-const BOM = /^\uFEFF/;
 
 /**
  * Open a run folder.
@@ -210,194 +212,6 @@ export async function runFolder(runsDir: string, runId: string): Promise<string>
 function runNotFound(runId: string): FlowTimeError {
   return new FlowTimeError(
     "run_not_found",
-    `no run '${runId}' in the runs folder (GET /v1/runs lists the runs)`,
+    `no run '${runId}' in the runs folder`,
   );
-}
-
-/** One line of a run listing. */
-export interface RunSummary {
-  /** Run id. */
-  runId: string;
-  /** Template id (or `adhoc-model`). */
-  templateId: string;
-  /** Run mode. */
-  mode: RunMode;
-  /** Creation time. */
-  createdUtc: string;
-  /** Number of warnings in run.json. */
-  warningCount: number;
-}
-
-/**
- * List the runs in a runs folder, newest first. Temp folders of unfinished writes and folders
- * that are not readable runs are skipped.
- * @param runsDir the runs folder
- * @returns one summary per run
- */
-export async function listRuns(runsDir: string): Promise<RunSummary[]> {
-  const out: RunSummary[] = [];
-  let entries: Deno.DirEntry[] = [];
-  try {
-    entries = await Array.fromAsync(Deno.readDir(runsDir));
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return [];
-    throw fsError(err, "listing", runsDir);
-  }
-  for (const e of entries) {
-    if (
-      !e.isDirectory || e.name.startsWith(".") || e.name.startsWith(TEMP_PREFIX) ||
-      !isSafeId(e.name)
-    ) continue;
-    try {
-      const raw = await readJson(join(runsDir, e.name), RUN_FILES.run, true) as Record<
-        string,
-        unknown
-      >;
-      const run = normaliseRunJson(raw, e.name);
-      const meta = await readJson(join(runsDir, e.name), RUN_FILES.metadata, false) as
-        | ModelMetadataJson
-        | undefined;
-      out.push({
-        runId: run.runId,
-        templateId: meta?.templateId ?? "adhoc-model",
-        mode: run.mode,
-        createdUtc: run.createdUtc,
-        warningCount: run.warnings.length,
-      });
-    } catch {
-      // not a readable run: leave it out of the listing
-    }
-  }
-  return out.sort((a, b) =>
-    b.createdUtc.localeCompare(a.createdUtc) || a.runId.localeCompare(b.runId)
-  );
-}
-
-async function readTextIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw fsError(err, "reading", path);
-  }
-}
-
-async function readJson(dir: string, rel: string, required: boolean): Promise<unknown> {
-  const path = join(dir, rel);
-  const text = await readTextIfExists(path);
-  if (text === undefined) {
-    if (required) {
-      throw new FlowTimeError("bundle_invalid", `${rel} is missing from run folder ${dir}`, {
-        file: path,
-      });
-    }
-    return undefined;
-  }
-  try {
-    const value = JSON.parse(text.replace(BOM, ""));
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new Error("not a JSON object");
-    }
-    return value;
-  } catch (err) {
-    throw new FlowTimeError(
-      "bundle_invalid",
-      `${rel} is not valid JSON (${(err as Error).message}); the run folder is damaged`,
-      { file: path },
-    );
-  }
-}
-
-function normaliseRunJson(raw: Record<string, unknown>, folderName: string): RunJson {
-  const file = `${folderName}/run.json`;
-  const grid = raw.grid as Record<string, unknown> | undefined;
-  const bins = grid?.bins;
-  if (!grid || typeof bins !== "number" || !Number.isInteger(bins) || bins < 1) {
-    throw new FlowTimeError("bundle_invalid", "run.json has no valid grid.bins", { file });
-  }
-  const runId = typeof raw.runId === "string" && isSafeId(raw.runId) ? raw.runId : folderName;
-  const warnings: RunWarning[] = Array.isArray(raw.warnings)
-    ? raw.warnings.map((w) =>
-      typeof w === "string"
-        ? { code: "engine_warning", message: w, severity: "warning" as const }
-        : {
-          ...(w as RunWarning),
-          code: String((w as RunWarning).code ?? "engine_warning"),
-          message: String((w as RunWarning).message ?? ""),
-          severity: (w as RunWarning).severity ?? "warning",
-        }
-    )
-    : [];
-  const runGrid: RunGrid = {
-    bins,
-    binSize: typeof grid.binSize === "number" ? grid.binSize : 1,
-    binUnit: (typeof grid.binUnit === "string" ? grid.binUnit.toLowerCase() : "minutes") as BinUnit,
-    ...(typeof grid.start === "string"
-      ? { start: grid.start }
-      : typeof grid.startTimeUtc === "string"
-      ? { start: grid.startTimeUtc }
-      : {}),
-    timezone: "UTC",
-    align: "left",
-  };
-  const series = Array.isArray(raw.series)
-    ? (raw.series as Array<Record<string, unknown>>).filter((s) => typeof s?.id === "string").map((
-      s,
-    ) => ({
-      id: s.id as string,
-      path: typeof s.path === "string" ? s.path : seriesPath(String(s.id)),
-      unit: typeof s.unit === "string" ? s.unit : "entities/bin",
-    }))
-    : [];
-  return {
-    ...(raw as unknown as RunJson),
-    schemaVersion: 1,
-    runId,
-    engineVersion: typeof raw.engineVersion === "string" ? raw.engineVersion : "unknown",
-    source: "engine",
-    mode: raw.mode === "telemetry" ? "telemetry" : "simulation",
-    grid: runGrid,
-    modelHash: typeof raw.modelHash === "string" ? raw.modelHash : "",
-    scenarioHash: typeof raw.scenarioHash === "string" ? raw.scenarioHash : "",
-    createdUtc: typeof raw.createdUtc === "string" ? raw.createdUtc : "",
-    warnings,
-    series,
-  };
-}
-
-function normaliseIndex(raw: Record<string, unknown>, run: RunJson): SeriesIndex {
-  const series = Array.isArray(raw.series)
-    ? (raw.series as Array<Record<string, unknown>>).filter((s) => typeof s?.id === "string").map((
-      s,
-    ) => ({
-      id: s.id as string,
-      kind: "flow" as const,
-      path: typeof s.path === "string" ? s.path : seriesPath(String(s.id)),
-      unit: typeof s.unit === "string" ? s.unit : "entities/bin",
-      componentId: typeof s.componentId === "string"
-        ? s.componentId
-        : nodeIdOfSeries(s.id as string).toUpperCase(),
-      class: typeof s.class === "string" ? s.class : "DEFAULT",
-      points: typeof s.points === "number" ? s.points : run.grid.bins,
-      hash: typeof s.hash === "string" ? s.hash : "",
-    }))
-    : [];
-  return { schemaVersion: 1, grid: run.grid, series };
-}
-
-function indexFromRun(run: RunJson): SeriesIndex {
-  return {
-    schemaVersion: 1,
-    grid: run.grid,
-    series: run.series.map((s) => ({
-      id: s.id,
-      kind: "flow" as const,
-      path: s.path,
-      unit: s.unit,
-      componentId: nodeIdOfSeries(s.id).toUpperCase(),
-      class: "DEFAULT",
-      points: run.grid.bins,
-      hash: "",
-    })),
-  };
 }

@@ -6,7 +6,7 @@ import { hashOf } from "../base/hash.ts";
 import type { RunBundle } from "../artifacts/reader.ts";
 import type { RunGrid } from "../artifacts/types.ts";
 import { scenarioHashOf } from "../artifacts/writer.ts";
-import { binMinutes, type BinUnit } from "../model/types.ts";
+import { binMinutes } from "../model/types.ts";
 import { checkSchema } from "../schema/validator.ts";
 import { TOOLKIT_VERSION } from "../base/version.ts";
 import type {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { syntheticModel } from "../../scripts/synthetic_model.ts";
-import { listRuns } from "../../lib/artifacts/reader.ts";
+import { listRuns } from "../../lib/artifacts/listing.ts";
 import { assertValidRunBundle, ROOT, runCli, tempDir } from "../_helpers.ts";
 import { entries, spawnCli, waitFor } from "./_process.ts";
 

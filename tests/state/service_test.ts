@@ -27,7 +27,7 @@ Deno.test("an unknown run is run_not_found", async () => {
     assert.ok(e instanceof FlowTimeError && e.code === "run_not_found");
     assert.equal(
       e.message,
-      "no run 'run_missing' in the runs folder (GET /v1/runs lists the runs)",
+      "no run 'run_missing' in the runs folder",
     );
     return true;
   });

@@ -1,14 +1,11 @@
-// `flowtime telemetry bundle` (a telemetry-mode model plus a capture folder become a run) and
-// `flowtime telemetry parity` (compare two runs bin by bin).
-import { dirname, join } from "node:path";
+// `flowtime telemetry bundle`: a telemetry-mode model plus a capture folder become a run (the
+// lower-level form of `flowtime run --mode telemetry`).
+import { dirname } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
-import { readRunBundle } from "../lib/artifacts/reader.ts";
-import { isSafeId } from "../lib/base/paths.ts";
 import { bundleTelemetryRun } from "../lib/workflow/bundle_capture.ts";
 import { originFromModel } from "../lib/artifacts/writer.ts";
 import { parseModel } from "../lib/model/parse.ts";
-import { compareRuns } from "../lib/workflow/parity.ts";
-import { type Command, printJson, requireFlag, stringFlag } from "./command.ts";
+import { type Command, requireFlag, stringFlag } from "./command.ts";
 import { printWrittenRun, RUN_WRITE_FLAGS, runWriteOptions } from "./_run_output.ts";
 
 export const telemetryBundleCommand: Command = {
@@ -91,86 +88,3 @@ telemetry_sources_unresolved warning that /state shows on the node.
     return 0;
   },
 };
-
-export const telemetryParityCommand: Command = {
-  name: "telemetry parity",
-  summary: "compare two runs bin by bin for every topology node and metric",
-  help: `flowtime telemetry parity: compare two runs bin by bin for every topology node and metric
-
-Prints the largest differences. Replaying the capture of a simulation run without gaps gives
-parity 0. Two NaN values are equal; NaN against a number is an infinite difference.
-
-Usage:
-  flowtime telemetry parity --run <a> --run <b> [--tolerance 0] [--top 10] [--json]
-
-Options:
-  --run <run>           a run folder, or a run id in $FLOWTIME_DATA_DIR/runs; give it twice
-  --tolerance <x>       allowed absolute difference per bin (default 0)
-  --top <n>             how many node metrics to list (default 10)
-  --json                print the full report as one JSON object
-
-Exit codes: 0 parity within the tolerance, 1 some bin differs by more (or a metric is missing
-from one run), 2 usage.
-`,
-  flags: {
-    run: { type: "string", multiple: true },
-    tolerance: { type: "string" },
-    top: { type: "string" },
-    json: { type: "boolean" },
-  },
-  async run(ctx) {
-    const runs = (ctx.flags.run as string[] | undefined) ?? [];
-    if (runs.length !== 2) {
-      throw new FlowTimeError(
-        "usage",
-        `give --run exactly twice, got ${runs.length} (see 'flowtime telemetry parity --help')`,
-      );
-    }
-    const tolerance = numberFlag(stringFlag(ctx, "tolerance") ?? "0", "--tolerance");
-    const top = numberFlag(stringFlag(ctx, "top") ?? "10", "--top");
-    const [a, b] = await Promise.all(runs.map((r) => readRunBundle(runFolder(r, ctx.env.runsDir))));
-    const report = await compareRuns([a, b], { tolerance });
-    if (ctx.flags.json) printJson(ctx, report);
-    else {
-      ctx.out(
-        `parity ${report.runs[0]} vs ${
-          report.runs[1]
-        }: ${report.comparisons.length} node metrics over ${report.bins} bins, largest difference ${report.maxAbsDiff} (tolerance ${tolerance}) -> ${
-          report.passed ? "PASS" : "FAIL"
-        }`,
-      );
-      for (const c of report.comparisons.slice(0, top)) {
-        ctx.out(
-          `  ${`${c.nodeId}.${c.metric}`.padEnd(32)} max |diff| ${
-            String(c.maxAbsDiff).padEnd(22)
-          } ${c.bin >= 0 ? `at bin ${c.bin}, ` : ""}${c.differingBins} bin(s) over tolerance`,
-        );
-      }
-      for (const m of report.missing) {
-        ctx.out(`  ${m.nodeId}.${m.metric} only in ${report.runs[m.onlyIn === "a" ? 0 : 1]}`);
-      }
-    }
-    return report.passed ? 0 : 1;
-  },
-};
-
-function numberFlag(text: string, flag: string): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n < 0) {
-    throw new FlowTimeError("usage", `${flag} must be a number >= 0, got '${text}'`);
-  }
-  return n;
-}
-
-// A bare run id names a run in the data folder; anything else is a folder path.
-function runFolder(ref: string, runsDir: string): string {
-  if (isSafeId(ref) && !ref.startsWith(".")) {
-    try {
-      Deno.statSync(ref);
-      return ref;
-    } catch {
-      return join(runsDir, ref);
-    }
-  }
-  return ref;
-}

@@ -1,0 +1,147 @@
+// The JSON documents of a run folder read leniently, as this toolkit or FlowTime writes them
+// (BOM, string warnings, missing optional fields), and normalised to the toolkit's shapes.
+import { join } from "node:path";
+import { FlowTimeError, fsError } from "../base/errors.ts";
+import type { BinUnit } from "../model/types.ts";
+import { isSafeId } from "../base/paths.ts";
+import type { RunWarning } from "../base/warnings.ts";
+import { nodeIdOfSeries } from "./ids.ts";
+import { seriesPath } from "./layout.ts";
+import type { RunGrid, RunJson, SeriesIndex } from "./types.ts";
+
+/** A leading byte order mark. */
+export const BOM = /^\uFEFF/;
+
+/** A file's text, or undefined when it does not exist. */
+export async function readTextIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw fsError(err, "reading", path);
+  }
+}
+
+/** A JSON object file of a run folder (BOM stripped); undefined when absent and not required. */
+export async function readJson(dir: string, rel: string, required: boolean): Promise<unknown> {
+  const path = join(dir, rel);
+  const text = await readTextIfExists(path);
+  if (text === undefined) {
+    if (required) {
+      throw new FlowTimeError("bundle_invalid", `${rel} is missing from run folder ${dir}`, {
+        file: path,
+      });
+    }
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(text.replace(BOM, ""));
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new Error("not a JSON object");
+    }
+    return value;
+  } catch (err) {
+    throw new FlowTimeError(
+      "bundle_invalid",
+      `${rel} is not valid JSON (${(err as Error).message}); the run folder is damaged`,
+      { file: path },
+    );
+  }
+}
+
+/** run.json as this toolkit or FlowTime wrote it, in the toolkit's shape. */
+export function normaliseRunJson(raw: Record<string, unknown>, folderName: string): RunJson {
+  const file = `${folderName}/run.json`;
+  const grid = raw.grid as Record<string, unknown> | undefined;
+  const bins = grid?.bins;
+  if (!grid || typeof bins !== "number" || !Number.isInteger(bins) || bins < 1) {
+    throw new FlowTimeError("bundle_invalid", "run.json has no valid grid.bins", { file });
+  }
+  const runId = typeof raw.runId === "string" && isSafeId(raw.runId) ? raw.runId : folderName;
+  const warnings: RunWarning[] = Array.isArray(raw.warnings)
+    ? raw.warnings.map((w) =>
+      typeof w === "string"
+        ? { code: "engine_warning", message: w, severity: "warning" as const }
+        : {
+          ...(w as RunWarning),
+          code: String((w as RunWarning).code ?? "engine_warning"),
+          message: String((w as RunWarning).message ?? ""),
+          severity: (w as RunWarning).severity ?? "warning",
+        }
+    )
+    : [];
+  const runGrid: RunGrid = {
+    bins,
+    binSize: typeof grid.binSize === "number" ? grid.binSize : 1,
+    binUnit: (typeof grid.binUnit === "string" ? grid.binUnit.toLowerCase() : "minutes") as BinUnit,
+    ...(typeof grid.start === "string"
+      ? { start: grid.start }
+      : typeof grid.startTimeUtc === "string"
+      ? { start: grid.startTimeUtc }
+      : {}),
+    timezone: "UTC",
+    align: "left",
+  };
+  const series = Array.isArray(raw.series)
+    ? (raw.series as Array<Record<string, unknown>>).filter((s) => typeof s?.id === "string").map((
+      s,
+    ) => ({
+      id: s.id as string,
+      path: typeof s.path === "string" ? s.path : seriesPath(String(s.id)),
+      unit: typeof s.unit === "string" ? s.unit : "entities/bin",
+    }))
+    : [];
+  return {
+    ...(raw as unknown as RunJson),
+    schemaVersion: 1,
+    runId,
+    engineVersion: typeof raw.engineVersion === "string" ? raw.engineVersion : "unknown",
+    source: "engine",
+    mode: raw.mode === "telemetry" ? "telemetry" : "simulation",
+    grid: runGrid,
+    modelHash: typeof raw.modelHash === "string" ? raw.modelHash : "",
+    scenarioHash: typeof raw.scenarioHash === "string" ? raw.scenarioHash : "",
+    createdUtc: typeof raw.createdUtc === "string" ? raw.createdUtc : "",
+    warnings,
+    series,
+  };
+}
+
+/** series/index.json, with defaults for what FlowTime leaves out. */
+export function normaliseIndex(raw: Record<string, unknown>, run: RunJson): SeriesIndex {
+  const series = Array.isArray(raw.series)
+    ? (raw.series as Array<Record<string, unknown>>).filter((s) => typeof s?.id === "string").map((
+      s,
+    ) => ({
+      id: s.id as string,
+      kind: "flow" as const,
+      path: typeof s.path === "string" ? s.path : seriesPath(String(s.id)),
+      unit: typeof s.unit === "string" ? s.unit : "entities/bin",
+      componentId: typeof s.componentId === "string"
+        ? s.componentId
+        : nodeIdOfSeries(s.id as string).toUpperCase(),
+      class: typeof s.class === "string" ? s.class : "DEFAULT",
+      points: typeof s.points === "number" ? s.points : run.grid.bins,
+      hash: typeof s.hash === "string" ? s.hash : "",
+    }))
+    : [];
+  return { schemaVersion: 1, grid: run.grid, series };
+}
+
+/** The series index a run without series/index.json implies (from run.json's series). */
+export function indexFromRun(run: RunJson): SeriesIndex {
+  return {
+    schemaVersion: 1,
+    grid: run.grid,
+    series: run.series.map((s) => ({
+      id: s.id,
+      kind: "flow" as const,
+      path: s.path,
+      unit: s.unit,
+      componentId: nodeIdOfSeries(s.id).toUpperCase(),
+      class: "DEFAULT",
+      points: run.grid.bins,
+      hash: "",
+    })),
+  };
+}
