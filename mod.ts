@@ -1,24 +1,34 @@
 /**
  * FlowTime toolkit: deterministic flow-and-queue models on a time grid, canonical run bundles,
- * time-travel state queries, template-driven model generation and telemetry capture, in
- * formats compatible with the public FlowTime project.
+ * time-travel state, template-driven model generation, and telemetry capture and replay, in the
+ * formats of the public FlowTime project.
  *
- * @example Run a model and read a series back
- * ```ts ignore
- * import { openRun, runModelFile } from "@flowtime/toolkit";
+ * This entry holds what most programs need: run a model or a template, capture a run, replay a
+ * capture, compare two runs, and ask for the state of every node at a bin. The full API of each
+ * part is its own entry: `@flowtime/toolkit/engine` (models and evaluation),
+ * `/artifacts` (run bundles), `/state` (time travel), `/sim` (templates and Sim clients),
+ * `/telemetry` (capture), `/workflow` (the composed steps).
  *
- * const written = await runModelFile("fixtures/models/queue-buffer.yaml", {
- *   runsDir: "data/runs",
- *   deterministic: true,
- * });
- * const bundle = await openRun("data/runs", written.runId);
- * console.log(await bundle.readSeries("order_served"));
+ * @example Generate a model from a template, evaluate it in memory, and read a run's state
+ * ```ts
+ * import { InProcessSimClient, loadStateRun, parseModel, snapshotOf } from "@flowtime/toolkit";
+ * import { evaluateModel } from "@flowtime/toolkit/engine";
+ *
+ * const sim = new InProcessSimClient("templates");
+ * const generated = await sim.generate("order-system", { parameters: { bins: 12 } });
+ * const parsed = parseModel(generated.model);
+ * const { series } = evaluateModel(parsed.model, { exprs: parsed.exprs });
+ * console.log(series.size, "series of", parsed.model.grid.bins, "bins");
+ *
+ * const run = await loadStateRun("fixtures/loop/order-system/run");
+ * for (const node of snapshotOf(run, 0).nodes) console.log(node.id, node.derived.color);
  * ```
  *
  * @module
  */
 
 export {
+  type ErrorFix,
   type ErrorPlace,
   FlowTimeError,
   type FlowTimeErrorCode,
@@ -26,62 +36,61 @@ export {
   isFlowTimeError,
 } from "./lib/base/errors.ts";
 export { ENGINE_VERSION, TOOLKIT_VERSION } from "./lib/base/version.ts";
-export { describeBins, type RunWarning, type WarningSeverity } from "./lib/base/warnings.ts";
+export type { RunWarning, WarningSeverity } from "./lib/base/warnings.ts";
+export { checkSchema, type SchemaCheck, type SchemaName } from "./lib/schema/validator.ts";
 
-export * from "./lib/model/types.ts";
 export {
   loadModel,
-  NODE_ID_PATTERN,
+  type Model,
   type ParsedModel,
   parseModel,
   type ParseModelOptions,
-} from "./lib/model/parse.ts";
-export { type FieldPath, formatPath } from "./lib/base/located_yaml.ts";
-export { type Issue, IssueList } from "./lib/base/issues.ts";
-export * from "./lib/engine/mod.ts";
-export * from "./lib/artifacts/mod.ts";
+  type RunMode,
+} from "./lib/engine/mod.ts";
 export {
-  assertSchema,
-  checkSchema,
-  type SchemaCheck,
-  type SchemaName,
-  SCHEMAS,
-} from "./lib/schema/validator.ts";
+  listRuns,
+  openRun,
+  type RunBundle,
+  type RunNaming,
+  type RunSummary,
+  type WrittenRun,
+} from "./lib/artifacts/mod.ts";
 export {
-  type LoadedSources,
-  type LoadSourcesOptions,
-  loadTelemetrySources,
-  sourcedNodes,
-  sourcePath,
-} from "./lib/telemetry/loader.ts";
-export * from "./lib/telemetry/mod.ts";
-export { runModelFile, type RunModelOptions, runParsedModel } from "./lib/workflow/run_model.ts";
-export * from "./lib/state/mod.ts";
-export * from "./lib/templates/mod.ts";
-export * from "./lib/sim/mod.ts";
+  loadStateRun,
+  queryState,
+  snapshotOf,
+  StateQueryService,
+  type StateQueryServiceOptions,
+  stateResponseText,
+  type StateRun,
+  type StateSnapshot,
+  type StateWindow,
+  windowOf,
+} from "./lib/state/mod.ts";
 export {
-  originOf,
+  createSimClient,
+  HttpSimClient,
+  InProcessSimClient,
+  type SimClient,
+} from "./lib/sim/mod.ts";
+export {
+  type CaptureOptions,
+  type CaptureResult,
+  captureRun,
+  loadGapConfig,
+} from "./lib/telemetry/mod.ts";
+export {
+  type CaptureReplay,
+  compareRuns,
+  type LoopOptions,
+  type LoopResult,
+  type ParityReport,
+  replayCapture,
+  type ReplayRequest,
+  runLoop,
+  runModelFile,
+  type RunModelOptions,
   runTemplate,
   type RunTemplateRequest,
   type TemplateRun,
-} from "./lib/workflow/run_template.ts";
-export {
-  bindCaptureParameters,
-  type CaptureReplay,
-  replayCapture,
-  type ReplayRequest,
-} from "./lib/workflow/replay.ts";
-export {
-  compareRuns,
-  type MetricParity,
-  type MissingMetric,
-  type ParityReport,
-} from "./lib/workflow/parity.ts";
-export { type LoopOptions, type LoopResult, runLoop } from "./lib/workflow/loop.ts";
-export {
-  type BundleTelemetryRequest,
-  bundleTelemetryRun,
-  type CaptureFolder,
-  readCaptureFolder,
-} from "./lib/workflow/bundle_capture.ts";
-export { rewriteSources } from "./lib/model/rewrite.ts";
+} from "./lib/workflow/mod.ts";

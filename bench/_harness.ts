@@ -43,7 +43,7 @@ export async function runCase(moduleUrl: string, args: string[]): Promise<any> {
       // a case reads the project, writes .tmp, and reads its own peak memory
       `--allow-read=${ROOT},/proc/self/status`,
       `--allow-write=${join(ROOT, ".tmp")}`,
-      "--allow-env=LOG_TOKENS,LOG_STREAM,SOURCE_DATE_EPOCH",
+      "--allow-env=SOURCE_DATE_EPOCH",
       new URL(moduleUrl).pathname,
       "--case",
       ...args,

@@ -22,7 +22,7 @@ const status = await new Deno.Command(Deno.execPath(), {
     "test",
     "--allow-read=.",
     "--allow-write=./.tmp",
-    "--allow-env=FLOWTIME_FUZZ_RUNS,FLOWTIME_FUZZ_REPORT,NO_COLOR,LOG_TOKENS,LOG_STREAM,SOURCE_DATE_EPOCH,FLOWTIME_DATA_DIR,FLOWTIME_TEMPLATES_DIR",
+    "--allow-env=FLOWTIME_FUZZ_RUNS,FLOWTIME_FUZZ_REPORT,NO_COLOR,SOURCE_DATE_EPOCH,FLOWTIME_DATA_DIR,FLOWTIME_TEMPLATES_DIR",
     "tests/property/",
     ...Deno.args,
   ],

@@ -1,36 +1,44 @@
-// Public face of the artifacts folder: run bundle writer and reader, series CSV, hashing,
-// ids, atomic folder writes and path confinement.
-export * from "./types.ts";
-export { hashFile, hashOf, sha256Hex } from "../base/hash.ts";
-export { canonicalJson, toJsonText } from "../base/json.ts";
-export { formatUtc, parseUtc, resolveTimestamp } from "../base/clock.ts";
-export { assertSafeId, isSafeId, isWithin, printable, resolveInside } from "../base/paths.ts";
+/**
+ * Run bundles, the canonical output of every run: the writer (built in a temp folder and
+ * renamed into place) and the reader, which also opens bundles written by FlowTime itself. The
+ * file names of a bundle are {@link RUN_FILES}; series are CSV files `bin_index,value`.
+ *
+ * @example Open a run and read one of its series
+ * ```ts
+ * import { listRuns, openRun } from "@flowtime/toolkit/artifacts";
+ *
+ * const [first] = await listRuns("fixtures/runs");
+ * const run = await openRun("fixtures/runs", first.runId);
+ * console.log(run.runJson.grid, run.index.series.map((s) => s.id));
+ * const values = await run.readSeries(run.index.series[0].id);
+ * console.log(values.length === run.runJson.grid.bins); // true
+ * ```
+ *
+ * @module
+ */
+export type {
+  CaptureLink,
+  ManifestProvenance,
+  MetadataCaptureLink,
+  ModelMetadataJson,
+  RunGrid,
+  RunJson,
+  RunManifest,
+  RunSeriesRef,
+  SeriesIndex,
+  SeriesIndexEntry,
+} from "./types.ts";
+export { RUN_FILES } from "./layout.ts";
+export { seriesIdOf } from "./ids.ts";
 export {
-  type AtomicWriteOptions,
-  randomHexId,
-  removeStaleTemps,
-  STALE_TEMP_MS,
-  TEMP_PREFIX,
-  writeFileAtomically,
-  writeFolderAtomically,
-} from "../base/atomic.ts";
-export {
-  encodeSeriesCsv,
   formatSeriesCsv,
   type FormatSeriesOptions,
-  formatValue,
   type ParsedSeries,
   parseSeriesCsv,
   type ParseSeriesOptions,
-  parseValueCell,
-  SERIES_CSV_HEADER,
 } from "./series_csv.ts";
-export { chooseRunId, nodeIdOfSeries, type RunIdRequest, seriesIdOf } from "./ids.ts";
 export {
-  originFromModel,
   type RunNaming,
-  scenarioHashOf,
-  seriesToWrite,
   type TemplateOrigin,
   writeRunBundle,
   type WriteRunRequest,
@@ -38,3 +46,4 @@ export {
 } from "./writer.ts";
 export { openRun, readRunBundle, type RunBundle, runFolder } from "./reader.ts";
 export { listRuns, type RunSummary } from "./listing.ts";
+export { hashOf } from "../base/hash.ts";

@@ -1,6 +1,6 @@
 // YAML loading with positions: parse once into a document, keep a line counter, and answer
 // "which line is this field on" for error messages.
-import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument } from "./yaml.ts";
 import { FlowTimeError, type FlowTimeErrorCode } from "./errors.ts";
 
 /** A field path inside a document, e.g. `["nodes", 3, "expr"]`. */
@@ -99,16 +99,7 @@ export function parseYamlLocated(
   return { value, doc, lineOf };
 }
 
-// The yaml package reads LOG_TOKENS and LOG_STREAM from the environment on every parse: under
-// a sandbox without them every file would look broken, so say which permission is missing.
 function yamlFailure(err: unknown, code: FlowTimeErrorCode, file: string): FlowTimeError {
-  if (err instanceof Deno.errors.NotCapable) {
-    return new FlowTimeError(
-      "permission_denied",
-      `reading YAML needs the environment variables LOG_TOKENS and LOG_STREAM (the yaml package checks them): run with --allow-env=LOG_TOKENS,LOG_STREAM`,
-      { file, cause: err },
-    );
-  }
   if (err instanceof RangeError) {
     return new FlowTimeError(code, "not valid YAML: nested too deeply", { file, cause: err });
   }

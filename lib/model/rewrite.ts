@@ -1,6 +1,6 @@
 // Edits to model text that keep its formatting and comments: used by the telemetry bundle
 // step to point `source` references at the copies inside the run.
-import { parseDocument } from "yaml";
+import { parseDocument } from "../base/yaml.ts";
 import { FlowTimeError } from "../base/errors.ts";
 import type { ParsedModel } from "./parse.ts";
 

@@ -18,8 +18,21 @@ import telemetryManifestSchema from "../../schemas/telemetry-manifest.schema.jso
 };
 import gapsSchema from "../../schemas/gaps.schema.json" with { type: "json" };
 
-/** Every published schema, by name (file `schemas/<name>.schema.json`). */
-export const SCHEMAS = {
+/** Name of a published schema (file `schemas/<name>.schema.json`). */
+export type SchemaName =
+  | "model"
+  | "run"
+  | "series-index"
+  | "run-manifest"
+  | "model-metadata"
+  | "time-travel-state"
+  | "template"
+  | "provenance"
+  | "telemetry-manifest"
+  | "gaps";
+
+/** Every published schema, by name. */
+export const SCHEMAS: Readonly<Record<SchemaName, object>> = {
   model: modelSchema,
   run: runSchema,
   "series-index": seriesIndexSchema,
@@ -30,10 +43,7 @@ export const SCHEMAS = {
   provenance: provenanceSchema,
   "telemetry-manifest": telemetryManifestSchema,
   gaps: gapsSchema,
-} as const;
-
-/** Name of a published schema. */
-export type SchemaName = keyof typeof SCHEMAS;
+};
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 let ajv: Ajv2020 | undefined;

@@ -4,7 +4,7 @@
 import { FlowTimeError, type FlowTimeErrorCode } from "../base/errors.ts";
 import { hashOf } from "../base/hash.ts";
 import type { RunMode } from "../model/types.ts";
-import { arrayElementType, parseParameterText } from "../templates/mod.ts";
+import { arrayElementType, parseParameterText } from "../templates/param_text.ts";
 import type {
   GeneratedModel,
   ModelProvenance,

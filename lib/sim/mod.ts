@@ -1,13 +1,26 @@
-// Public face of the sim folder: the SimClient interface and its in-process and HTTP
-// implementations.
-export type { SimClient } from "./client.ts";
+/**
+ * Templates and the Sim service ("FlowTime-Sim"): templates with typed parameters generate
+ * models. A {@link SimClient} lists, describes and generates, either in this process over a
+ * templates folder ({@link InProcessSimClient}) or against any FlowTime-Sim compatible HTTP
+ * service ({@link HttpSimClient}); both give the same bytes.
+ *
+ * @example Generate a model from a bundled template
+ * ```ts
+ * import { InProcessSimClient } from "@flowtime/toolkit/sim";
+ *
+ * const sim = new InProcessSimClient("templates");
+ * const { templates } = await sim.listTemplates();
+ * console.log(templates.map((t) => t.id));
+ * const generated = await sim.generate("order-system", { parameters: { bins: 12 } });
+ * console.log(generated.metadata.modelHash, generated.model.split("\n").length, "lines");
+ * ```
+ *
+ * @module
+ */
+export * from "../templates/mod.ts";
+export type { GenerateRequest, SimClient } from "./client.ts";
 export { InProcessSimClient, type InProcessSimOptions } from "./in_process.ts";
 export { DEFAULT_SIM_TIMEOUT_MS, HttpSimClient, type HttpSimOptions } from "./http.ts";
 export { createSimClient, type SimClientChoice } from "./select.ts";
-export {
-  decodeProblemsHeader,
-  encodeProblemsHeader,
-  MAX_PROBLEMS_HEADER_BYTES,
-  TEMPLATE_PROBLEMS_HEADER,
-} from "./problems_header.ts";
 export { collectParameters, type ParameterSources } from "./parameters.ts";
+export { decodeProblemsHeader, TEMPLATE_PROBLEMS_HEADER } from "./problems_header.ts";

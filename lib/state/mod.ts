@@ -1,47 +1,48 @@
-// Public face of the state folder: StateQueryService, snapshots and windows over run bundles,
-// derived metrics and colour rules, query parsing, and the response types.
-export * from "./types.ts";
-export {
-  type BinValues,
-  type DeriveContext,
-  deriveMetrics,
-  finiteOrNull,
-  latencyMinutesOf,
-  queueColor,
-  serviceColor,
-  SLA_YELLOW_FACTOR,
-  throughputRatioOf,
-  usesQueueColor,
-  UTILIZATION_GREEN_BELOW,
-  UTILIZATION_YELLOW_BELOW,
-  utilizationOf,
-} from "./derived.ts";
-export {
-  binStartUtc,
-  stateBinOf,
-  type Timeline,
-  timelineOf,
-  windowTimestamps,
-} from "./timeline.ts";
-export { MAX_WINDOW_BINS, parseBinIndex, parseWindow, parseWindowSpec } from "./query.ts";
-export { loadStateRun, type StateNode, type StateRun, stateSchemaInfo } from "./load.ts";
-export {
-  checkSimulationRun,
-  type ModeProblem,
-  nonFiniteBins,
-  REQUIRED_METRICS,
-  telemetryGapWarnings,
-  telemetryMissingWarnings,
-} from "./mode.ts";
-export {
-  binsOf,
-  clipWarning,
-  clipWarnings,
-  LOADER_WARNING_CODES,
-  type RoutedRunWarnings,
-  routeRunWarnings,
-} from "./warnings.ts";
-export { CAPTURE_MANIFEST_PATH } from "./_capture.ts";
+/**
+ * Time-travel state over run bundles: the state of every topology node in one bin
+ * (`snapshotOf`) or over a window of bins (`windowOf`), with derived metrics (utilisation,
+ * latency, throughput ratio), a colour per node and warnings. `StateQueryService` opens runs by
+ * id and keeps the most recently used ones; the HTTP routes `/state` and `/state_window` and
+ * `flowtime state` answer with {@link stateResponseText}, byte for byte.
+ *
+ * @example Every node's state at one bin of a run
+ * ```ts
+ * import { loadStateRun, snapshotOf } from "@flowtime/toolkit/state";
+ *
+ * const run = await loadStateRun("fixtures/loop/order-system/run");
+ * const state = snapshotOf(run, 12);
+ * for (const node of state.nodes) {
+ *   console.log(node.id, node.metrics.served, node.derived.utilization, node.derived.color);
+ * }
+ * ```
+ *
+ * @module
+ */
+export type {
+  NodeColor,
+  NodeDerived,
+  NodeMetrics,
+  NodeSnapshot,
+  NodeTelemetry,
+  NodeTelemetryWarning,
+  NodeWindow,
+  NodeWindowSeries,
+  StateBin,
+  StateCaptureInfo,
+  StateMetadata,
+  StateQuery,
+  StateResponse,
+  StateSchemaInfo,
+  StateSnapshot,
+  StateStorage,
+  StateValue,
+  StateWarning,
+  StateWarningSource,
+  StateWindow,
+  StateWindowSlice,
+} from "./types.ts";
+export { loadStateRun, type StateNode, type StateRun } from "./load.ts";
+export type { Timeline } from "./timeline.ts";
 export { snapshotOf } from "./snapshot.ts";
 export { windowOf } from "./window.ts";
 export {
@@ -50,3 +51,18 @@ export {
   type StateQueryServiceOptions,
   stateResponseText,
 } from "./service.ts";
+export {
+  type BinTextOptions,
+  MAX_WINDOW_BINS,
+  parseBinIndex,
+  parseWindow,
+  parseWindowSpec,
+  type WindowTextOptions,
+} from "./query.ts";
+export {
+  queueColor,
+  serviceColor,
+  SLA_YELLOW_FACTOR,
+  UTILIZATION_GREEN_BELOW,
+  UTILIZATION_YELLOW_BELOW,
+} from "./derived.ts";

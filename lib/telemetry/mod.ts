@@ -1,46 +1,46 @@
-// Public face of the telemetry folder: capture of runs into telemetry bundles (bindings, gap
-// configuration and injection, manifest) and the loader for `file:` sources of telemetry runs.
-export * from "./types.ts";
-export {
-  CAPTURE_METRICS,
-  type CaptureBinding,
-  type CaptureBindings,
-  captureBindings,
-  captureFileName,
-} from "./bindings.ts";
-export {
-  checkGapConfig,
-  gapConfigFromValue,
-  gapConfigHash,
-  type GapTargets,
-  loadGapConfig,
-  parseGapConfig,
-} from "./gap_config.ts";
-export {
-  GAP_DROP,
-  GAP_NAN,
-  GAP_NONE,
-  GAP_ZERO,
-  type GapPlan,
-  gapPlanFor,
-  type GapSeries,
-  randomBins,
-  ruleMatches,
-} from "./gaps.ts";
-export { type CapturedSeries, captureSeries, type CaptureSeriesTarget } from "./capture_series.ts";
-export {
-  buildTelemetryManifest,
-  captureChecksum,
-  captureProvenance,
-  type ManifestParts,
-  readTelemetryManifest,
-  type RunTemplate,
-  templateOf,
-} from "./manifest.ts";
+/**
+ * Telemetry capture: a run becomes a telemetry bundle, one CSV per topology node and metric
+ * (`<Node>_<metric>.csv`) plus a `manifest.json` with grid, files, hashes, warnings, provenance
+ * and a checksum, byte for byte deterministic. Optional gap rules remove or blank bins to
+ * rehearse incomplete telemetry; a dry run plans without writing. The loader reads the `file:`
+ * sources of telemetry-mode models.
+ *
+ * @example Plan the capture of a run without writing anything
+ * ```ts
+ * import { captureRun } from "@flowtime/toolkit/telemetry";
+ *
+ * const plan = await captureRun({ runDir: "fixtures/loop/order-system/run", dryRun: true });
+ * for (const file of plan.manifest.files) {
+ *   console.log(file.path, file.nodeId, file.metric, file.points);
+ * }
+ * console.log(plan.manifest.checksum);
+ * ```
+ *
+ * @module
+ */
+export type {
+  CaptureLogEvent,
+  CaptureMetric,
+  CaptureResult,
+  CaptureWarning,
+  CaptureWarningCode,
+  GapAction,
+  GapConfig,
+  GapConfigDocument,
+  GapRule,
+  SkippedBinding,
+  TelemetryManifest,
+  TelemetryManifestFile,
+  TelemetryManifestGaps,
+  TelemetryManifestGrid,
+  TelemetryManifestProvenance,
+  TelemetryManifestWindow,
+} from "./types.ts";
 export {
   type CaptureOptions,
   type CaptureProgress,
   captureRun,
   defaultCaptureDir,
 } from "./capture.ts";
-export { type LoadedSources, loadTelemetrySources, sourcedNodes, sourcePath } from "./loader.ts";
+export { CAPTURE_MANIFEST_FILE, captureChecksum, readTelemetryManifest } from "./manifest.ts";
+export { gapConfigFromValue, loadGapConfig, parseGapConfig } from "./gap_config.ts";

@@ -1,7 +1,7 @@
 // The topology of a captured run: node ids and the model node each metric names. Read from the
 // `topology:` block alone when that is unambiguous, because composing a model's large const
 // arrays costs more than the whole capture; anything unusual takes the full model parse.
-import { parse } from "yaml";
+import { parse } from "../base/yaml.ts";
 import type { RunBundle } from "../artifacts/reader.ts";
 import { isRawMap } from "../base/issues.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";

@@ -1,15 +1,11 @@
 // Reads the `parameters:` list of a template: names, types, ranges and defaults, with
 // FlowTime-Sim's spellings (`minimum`, `maximum`, `arrayOf: int|double`) normalised.
+import { arrayElementType } from "./param_text.ts";
 import type { FieldPath } from "../base/located_yaml.ts";
 import { checkKeys, describeValue, isRawMap, type IssueList } from "../base/issues.ts";
 import { PARAMETER_NAME } from "./placeholders.ts";
 import { copyValue, valueProblem } from "./_values.ts";
-import type {
-  ArrayElementType,
-  ParameterType,
-  ParameterValue,
-  TemplateParameter,
-} from "./types.ts";
+import type { ParameterType, ParameterValue, TemplateParameter } from "./types.ts";
 
 const TYPES: readonly ParameterType[] = ["integer", "number", "boolean", "string", "array"];
 const KEYS = [
@@ -25,17 +21,6 @@ const KEYS = [
   "maximum",
   "arrayOf",
 ];
-
-/**
- * Normalise an `arrayOf` spelling: `integer`/`int` and `number`/`double`.
- * @param raw the written value
- * @returns the element type, or undefined when unknown
- */
-export function arrayElementType(raw: unknown): ArrayElementType | undefined {
-  if (raw === "integer" || raw === "int") return "integer";
-  if (raw === "number" || raw === "double") return "number";
-  return undefined;
-}
 
 /**
  * Read and check the parameter declarations of a template.

@@ -1,6 +1,6 @@
 // Writes generated models as YAML: deterministic, number lists on one line, and strings quoted
 // wherever a YAML 1.1 reader (FlowTime's .NET side) could mistake them for another type.
-import { Document, isScalar, visit } from "yaml";
+import { Document, isScalar, visit } from "../base/yaml.ts";
 
 /**
  * Render a value as YAML text. The same value always gives the same bytes.

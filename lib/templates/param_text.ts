@@ -4,7 +4,7 @@ import { FlowTimeError, fsError } from "../base/errors.ts";
 import { parseYamlLocated } from "../base/located_yaml.ts";
 import { asParameterInput } from "./binder.ts";
 import { expectedType } from "./_values.ts";
-import type { ParameterType, TemplateParameter } from "./types.ts";
+import type { ArrayElementType, ParameterType, TemplateParameter } from "./types.ts";
 
 /**
  * Parse one value written as text according to its declared type: integers and numbers in
@@ -121,4 +121,15 @@ export async function readParameterFile(path: string): Promise<Record<string, un
   } catch (err) {
     throw new FlowTimeError("invalid_parameters", (err as Error).message, { file: path });
   }
+}
+
+/**
+ * Normalise an `arrayOf` spelling: `integer`/`int` and `number`/`double`.
+ * @param raw the written value
+ * @returns the element type, or undefined when unknown
+ */
+export function arrayElementType(raw: unknown): ArrayElementType | undefined {
+  if (raw === "integer" || raw === "int") return "integer";
+  if (raw === "number" || raw === "double") return "number";
+  return undefined;
 }

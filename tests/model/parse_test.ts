@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse } from "../../lib/base/yaml.ts";
 import { loadModel, parseModel } from "../../lib/model/parse.ts";
 import { FlowTimeError } from "../../lib/base/errors.ts";
 import { checkSchema } from "../../lib/schema/validator.ts";

@@ -4,7 +4,7 @@
 // the bins they name.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { stringify } from "yaml";
+import { stringify } from "../../lib/base/yaml.ts";
 import {
   checkGapConfig,
   gapConfigFromValue,

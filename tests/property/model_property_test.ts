@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { stringify } from "yaml";
+import { stringify } from "../../lib/base/yaml.ts";
 import { parseModel } from "../../lib/model/parse.ts";
 import { evaluateModel } from "../../lib/engine/evaluate.ts";
 import { assertOwnError, fuzzRuns, mutatedText, recordCases } from "./_fuzz.ts";

@@ -3,7 +3,7 @@
 // template's structure and the parameter values.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parse as parseYaml, stringify } from "yaml";
+import { parse as parseYaml, stringify } from "../../lib/base/yaml.ts";
 import { parseTemplate } from "../../lib/templates/parse.ts";
 import { generateModel } from "../../lib/templates/generate.ts";
 import { parseModel } from "../../lib/model/parse.ts";
@@ -184,7 +184,9 @@ Deno.test("property: a generated model parses back with the template's structure
       generated++;
       const doc = template.document;
       const parsed = parseModel(text, { file: "generated.yaml" });
-      const raw = parseYaml(text);
+      const raw = parseYaml(text) as {
+        provenance: { parameters: Record<string, unknown>; templateId: string };
+      };
       assert.equal(parsed.model.mode, mode);
       assert.deepEqual(
         parsed.model.nodes.map((n) => n.id),

@@ -1,7 +1,7 @@
 // Generate: provenance (modelId, inputHash), determinism, modes, injection safety, and which
 // side (parameters or template) an invalid generated model is blamed on.
 import assert from "node:assert/strict";
-import { parse } from "yaml";
+import { parse } from "../../lib/base/yaml.ts";
 import { generateModel } from "../../lib/templates/generate.ts";
 import { parseTemplate } from "../../lib/templates/parse.ts";
 import { parseModel } from "../../lib/model/parse.ts";

@@ -1,0 +1,80 @@
+// The one door to the yaml package. Its parser reads the LOG_TOKENS and LOG_STREAM environment
+// variables on every document (debug switches); under Deno's sandbox that read throws unless
+// --allow-env names them. The library reads no environment, so parsing runs with a view of
+// `process.env` that answers "unset" where reading is not permitted.
+import process from "node:process";
+import {
+  type Document,
+  type DocumentOptions,
+  parse as yamlParse,
+  parseDocument as yamlParseDocument,
+  type ParseOptions,
+  type SchemaOptions,
+  type ToJSOptions,
+} from "yaml";
+
+export { Document, isMap, isNode, isScalar, isSeq, LineCounter, stringify, visit } from "yaml";
+
+/**
+ * Parse YAML text into a document (positions and errors kept).
+ * @param text YAML text
+ * @param options the yaml package's parse options
+ * @returns the document
+ */
+export function parseDocument(
+  text: string,
+  options?: ParseOptions & DocumentOptions & SchemaOptions,
+): Document.Parsed {
+  return withoutEnvReads(() => yamlParseDocument(text, options));
+}
+
+/**
+ * Parse YAML text into plain values.
+ * @param text YAML text
+ * @param options the yaml package's parse options
+ * @returns the value
+ */
+export function parse(
+  text: string,
+  options?: ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions,
+): unknown {
+  return withoutEnvReads(() => yamlParse(text, options));
+}
+
+// Runs `fn` synchronously with `process.env` replaced by a view that never throws; the real
+// object is back before anything else can run.
+function withoutEnvReads<T>(fn: () => T): T {
+  const descriptor = Object.getOwnPropertyDescriptor(process, "env");
+  if (!descriptor || !descriptor.configurable || envReadable()) return fn();
+  const env = process.env;
+  const lenient = new Proxy({}, {
+    get(_target, key) {
+      try {
+        return Reflect.get(env, key);
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  Object.defineProperty(process, "env", { ...descriptor, value: lenient });
+  try {
+    return fn();
+  } finally {
+    Object.defineProperty(process, "env", descriptor);
+  }
+}
+
+let readable: boolean | undefined;
+
+function envReadable(): boolean {
+  if (readable === undefined) {
+    try {
+      readable = Deno.permissions.querySync({ name: "env", variable: "LOG_TOKENS" }).state ===
+          "granted" &&
+        Deno.permissions.querySync({ name: "env", variable: "LOG_STREAM" }).state === "granted";
+    } catch {
+      readable = false;
+    }
+  }
+  return readable;
+}
