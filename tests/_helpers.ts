@@ -1,10 +1,12 @@
-// Shared test helpers: temp folders inside the project (the test task may only write ./.tmp),
-// spawning the real CLI, comparing folder trees and checking bundles against their schemas.
+// Shared test helpers: temp folders inside the project (the test task may only write ./.tmp)
+// that remove themselves, the CLI in-process and as a real subprocess, the one assertion for
+// expected FlowTimeErrors, comparing folder trees and checking bundles against their schemas.
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { checkSchema, type SchemaName } from "../lib/schema/validator.ts";
 import { hashOf } from "../lib/base/hash.ts";
+import { FlowTimeError, type FlowTimeErrorCode } from "../lib/base/errors.ts";
 
 /** Absolute path of the project root. */
 export const ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -78,6 +80,110 @@ export async function runCli(args: string[], options: RunCliOptions = {}): Promi
   const out = await child.output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Options for {@link cli}. */
+export interface CliOptions {
+  /** The whole environment the command sees (nothing comes from this process's environment). */
+  env?: Record<string, string>;
+  /** Whether stderr counts as a terminal (progress output); default false. */
+  interactive?: boolean;
+}
+
+/**
+ * Run `flowtime` in this process through `main(args, io)`: same result shape as {@link runCli},
+ * stdout and stderr as the process would print them (every line ends with a newline). The
+ * working folder is this process's (the project root under `deno task test`).
+ * @param args arguments after `flowtime`
+ * @param options environment and terminal flag
+ * @returns exit code and captured output
+ */
+export async function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  // Loaded on first use so test files that never run the CLI do not load every command.
+  const { main } = await import("../cli/main.ts");
+  const env = { ...options.env };
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    out: (text) => void (stdout += `${text}\n`),
+    err: (text) => void (stderr += `${text}\n`),
+    interactive: options.interactive ?? false,
+    env: (name) => Object.hasOwn(env, name) ? env[name] : undefined,
+  });
+  return { code, stdout, stderr };
+}
+
+/** A message check: a pattern to match or text the message must contain. */
+export type MessageCheck = RegExp | string;
+
+function checkError(err: unknown, code: FlowTimeErrorCode, message?: MessageCheck, what?: string) {
+  const label = what ? `${what}: ` : "";
+  if (!(err instanceof FlowTimeError)) {
+    const text = err instanceof Error ? err.stack ?? err.message : String(err);
+    assert.fail(`${label}expected a FlowTimeError '${code}', got ${text}`);
+  }
+  assert.equal(err.code, code, `${label}error code (message: ${err.message})`);
+  if (message instanceof RegExp) assert.match(err.message, message, `${label}error message`);
+  else if (message !== undefined) {
+    assert.ok(
+      err.message.includes(message),
+      `${label}error message ${JSON.stringify(err.message)} should contain ${
+        JSON.stringify(message)
+      }`,
+    );
+  }
+  return err;
+}
+
+/**
+ * Assert that a call throws a FlowTimeError with this code (and a message matching the pattern,
+ * or containing the text).
+ * @param fn the call
+ * @param code expected error code
+ * @param message pattern to match or text to find in the message
+ * @param what label for failure messages
+ * @returns the error, for further checks
+ */
+export function assertThrowsCode(
+  fn: () => unknown,
+  code: FlowTimeErrorCode,
+  message?: MessageCheck,
+  what?: string,
+): FlowTimeError {
+  let result: unknown;
+  try {
+    result = fn();
+  } catch (err) {
+    return checkError(err, code, message, what);
+  }
+  if (result instanceof Promise) {
+    result.catch(() => {});
+    assert.fail(`${what ? `${what}: ` : ""}the call returned a promise: use assertRejectsCode`);
+  }
+  assert.fail(`${what ? `${what}: ` : ""}expected a FlowTimeError '${code}', nothing was thrown`);
+}
+
+/**
+ * Assert that a promise (or the promise a function returns) rejects with a FlowTimeError with
+ * this code (and a message matching the pattern, or containing the text).
+ * @param subject the promise, or a function returning it
+ * @param code expected error code
+ * @param message pattern to match or text to find in the message
+ * @param what label for failure messages
+ * @returns the error, for further checks
+ */
+export async function assertRejectsCode(
+  subject: Promise<unknown> | (() => unknown),
+  code: FlowTimeErrorCode,
+  message?: MessageCheck,
+  what?: string,
+): Promise<FlowTimeError> {
+  try {
+    await (typeof subject === "function" ? subject() : subject);
+  } catch (err) {
+    return checkError(err, code, message, what);
+  }
+  assert.fail(`${what ? `${what}: ` : ""}expected a FlowTimeError '${code}', nothing was thrown`);
 }
 
 /**

@@ -3,8 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CliEnvironment } from "../../cli/config.ts";
-import { main } from "../../cli/main.ts";
-import { readJsonFile, ROOT, tempDir } from "../_helpers.ts";
+import { cli, readJsonFile, ROOT, tempDir } from "../_helpers.ts";
 
 const envOf = (vars: Record<string, string>) => new CliEnvironment((name) => vars[name]);
 
@@ -44,8 +43,7 @@ Deno.test("SOURCE_DATE_EPOCH gives the fixed time; anything but whole seconds is
 Deno.test("flowtime run stamps createdUtc from SOURCE_DATE_EPOCH when no --created-at is given", async () => {
   const runs = await tempDir("epoch");
   try {
-    const out: string[] = [];
-    const code = await main(
+    const r = await cli(
       [
         "run",
         "--model",
@@ -55,15 +53,10 @@ Deno.test("flowtime run stamps createdUtc from SOURCE_DATE_EPOCH when no --creat
         "--deterministic",
         "--json",
       ],
-      {
-        out: (t) => out.push(t),
-        err: () => {},
-        interactive: false,
-        env: (name) => name === "SOURCE_DATE_EPOCH" ? "1759795200" : undefined,
-      },
+      { env: { SOURCE_DATE_EPOCH: "1759795200" } },
     );
-    assert.equal(code, 0);
-    const { runDir } = JSON.parse(out.join("\n"));
+    assert.equal(r.code, 0, r.stderr);
+    const { runDir } = JSON.parse(r.stdout);
     const run = await readJsonFile<{ createdUtc: string }>(join(runDir, "run.json"));
     assert.equal(run.createdUtc, "2025-10-07T00:00:00Z");
   } finally {

@@ -1,8 +1,18 @@
-// End-to-end: the real `flowtime` CLI in a subprocess.
+// `flowtime run`, `validate` and the help texts. The CLI runs in-process (`cli`) except in two
+// tests that need the real process: the first checks that the process exits with main's code
+// (0, 2) and prints to stdout; the permission test needs Deno's --allow-write sandbox.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { COMMANDS } from "../../cli/registry.ts";
-import { assertValidRunBundle, FIXED_TIME, readTree, ROOT, runCli, tempDir } from "../_helpers.ts";
+import {
+  assertValidRunBundle,
+  cli,
+  FIXED_TIME,
+  readTree,
+  ROOT,
+  runCli,
+  tempDir,
+} from "../_helpers.ts";
 
 const MODEL = join(ROOT, "fixtures/models/queue-buffer.yaml");
 
@@ -16,7 +26,7 @@ Deno.test("flowtime --help lists every command; no arguments is a usage error", 
 
 Deno.test("every command answers --help with its usage and exit 0", async () => {
   for (const c of COMMANDS) {
-    const r = await runCli([...c.name.split(" "), "--help"]);
+    const r = await cli([...c.name.split(" "), "--help"]);
     assert.equal(r.code, 0, `${c.name} --help: ${r.stderr}`);
     assert.ok(r.stdout.startsWith(`flowtime ${c.name}`), `${c.name} --help starts with its name`);
     assert.match(r.stdout, /Usage:/);
@@ -25,7 +35,7 @@ Deno.test("every command answers --help with its usage and exit 0", async () => 
 
 Deno.test("flowtime run writes a bundle and prints the run id and folder", async () => {
   const out = await tempDir("cli-run");
-  const r = await runCli([
+  const r = await cli([
     "run",
     "--model",
     MODEL,
@@ -46,7 +56,7 @@ Deno.test("flowtime run writes a bundle and prints the run id and folder", async
 
 Deno.test("flowtime run --json prints one JSON object", async () => {
   const out = await tempDir("cli-json");
-  const r = await runCli(["run", "--model", MODEL, "--out", out, "--run-id", "my-run", "--json"]);
+  const r = await cli(["run", "--model", MODEL, "--out", out, "--run-id", "my-run", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const result = JSON.parse(r.stdout);
   assert.equal(result.runId, "my-run");
@@ -96,7 +106,7 @@ Deno.test("bad models: one-line error naming file and line, exit 1, nothing writ
   for (const [text, pattern] of cases) {
     const model = join(dir, "model.yaml");
     await Deno.writeTextFile(model, text);
-    const r = await runCli(["run", "--model", model, "--out", join(dir, "runs")]);
+    const r = await cli(["run", "--model", model, "--out", join(dir, "runs")]);
     assert.equal(r.code, 1, `${pattern}: ${r.stderr}`);
     const lines = r.stderr.trim().split("\n");
     assert.equal(lines.length, 1, `one line: ${r.stderr}`);
@@ -115,7 +125,7 @@ Deno.test("usage errors exit 2: missing --model, unknown flag, stray argument, u
       "extra",
     ], ["launch"]]
   ) {
-    const r = await runCli(args);
+    const r = await cli(args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, /^error: /);
   }
@@ -124,18 +134,18 @@ Deno.test("usage errors exit 2: missing --model, unknown flag, stray argument, u
 Deno.test("a run id with / or .. and an existing output folder are refused with exit 1", async () => {
   const out = await tempDir("cli-ids");
   for (const id of ["../evil", "a/b", ".."]) {
-    const r = await runCli(["run", "--model", MODEL, "--out", out, "--run-id", id]);
+    const r = await cli(["run", "--model", MODEL, "--out", out, "--run-id", id]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /run id .* is not allowed/);
   }
-  assert.equal((await runCli(["run", "--model", MODEL, "--out", out, "--run-id", "r1"])).code, 0);
+  assert.equal((await cli(["run", "--model", MODEL, "--out", out, "--run-id", "r1"])).code, 0);
   const before = await readTree(out);
-  const again = await runCli(["run", "--model", MODEL, "--out", out, "--run-id", "r1"]);
+  const again = await cli(["run", "--model", MODEL, "--out", out, "--run-id", "r1"]);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /run folder .*r1 already exists; pass --overwrite/);
   assert.deepEqual(await readTree(out), before);
   assert.equal(
-    (await runCli(["run", "--model", MODEL, "--out", out, "--run-id", "r1", "--overwrite"])).code,
+    (await cli(["run", "--model", MODEL, "--out", out, "--run-id", "r1", "--overwrite"])).code,
     0,
   );
   await Deno.remove(out, { recursive: true });
@@ -155,7 +165,7 @@ Deno.test("writing outside the permitted folders is a clear permission error", a
 });
 
 Deno.test("flowtime validate reports ok for a good model and the problem for a bad one", async () => {
-  const ok = await runCli(["validate", "--model", MODEL]);
+  const ok = await cli(["validate", "--model", MODEL]);
   assert.equal(ok.code, 0);
   assert.match(
     ok.stdout,
@@ -165,7 +175,7 @@ Deno.test("flowtime validate reports ok for a good model and the problem for a b
 
 Deno.test("a legacy FlowTime topology-only model runs from its own folder", async () => {
   const out = await tempDir("cli-legacy");
-  const r = await runCli([
+  const r = await cli([
     "run",
     "--model",
     join(ROOT, "fixtures/reference/flowtime/microservices/model.yaml"),

@@ -2,6 +2,8 @@
 // captures and state queries with the network denied and writes confined to a data folder; the
 // serve task works with reads limited to its data and templates folders; --sim-url without
 // network permission says which flag to add; a non-loopback bind is explicit and warned about.
+// Every test here spawns real processes: what they check is Deno's permission sandbox, the
+// tasks' own flags and paths relative to a scratch project folder (another working folder).
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { assertSameTree, copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";

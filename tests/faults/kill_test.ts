@@ -1,10 +1,12 @@
 // Faults: a run killed with SIGKILL part-way leaves no partial bundle where readers look, the
-// next run succeeds, and `flowtime gc` removes the leftover temp folder.
+// next run succeeds, and `flowtime gc` removes the leftover temp folder. The runs that are
+// killed or interrupted are real processes (spawnCli: signals and exit code 130); the follow-up
+// commands and the unwritable-folder test run the CLI in-process.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { syntheticModel } from "../../scripts/synthetic_model.ts";
 import { listRuns } from "../../lib/artifacts/reader.ts";
-import { assertValidRunBundle, ROOT, runCli, tempDir } from "../_helpers.ts";
+import { assertValidRunBundle, cli, ROOT, tempDir } from "../_helpers.ts";
 import { entries, spawnCli, waitFor } from "./_process.ts";
 
 Deno.test("a run killed with SIGKILL while writing leaves only a hidden temp folder; the next run and gc work", async () => {
@@ -37,11 +39,11 @@ Deno.test("a run killed with SIGKILL while writing leaves only a hidden temp fol
   assert.match(left[0], /^\.tmp-victim-[0-9a-f]{12}$/);
   assert.deepEqual(await listRuns(runs), [], "listings ignore the temp folder");
 
-  const again = await runCli(["run", "--model", model, "--out", runs, "--run-id", "victim"]);
+  const again = await cli(["run", "--model", model, "--out", runs, "--run-id", "victim"]);
   assert.equal(again.code, 0, again.stderr);
   await assertValidRunBundle(join(runs, "victim"));
 
-  const gc = await runCli(["gc", "--data-dir", dir, "--json"]);
+  const gc = await cli(["gc", "--data-dir", dir, "--json"]);
   assert.equal(gc.code, 0, gc.stderr);
   assert.deepEqual(JSON.parse(gc.stdout).removed, [`runs/${left[0]}`]);
   assert.deepEqual(entries(runs), ["victim"]);
@@ -53,7 +55,7 @@ Deno.test("an output folder that cannot be created gives a clear write error, ex
   // A regular file where the runs folder should go: the OS refuses to create folders below it
   // (this works as root too, unlike permission bits).
   await Deno.writeTextFile(join(dir, "blocker"), "not a folder");
-  const r = await runCli([
+  const r = await cli([
     "run",
     "--model",
     join(ROOT, "fixtures/models/queue-buffer.yaml"),
