@@ -122,7 +122,11 @@ function checkError(err: unknown, code: FlowTimeErrorCode, message?: MessageChec
     const text = err instanceof Error ? err.stack ?? err.message : String(err);
     assert.fail(`${label}expected a FlowTimeError '${code}', got ${text}`);
   }
-  assert.equal(err.code, code, `${label}error code (message: ${err.message})`);
+  assert.equal(
+    err.code,
+    code,
+    `${label}expected error code '${code}', got '${err.code}': ${err.message}`,
+  );
   if (message instanceof RegExp) assert.match(err.message, message, `${label}error message`);
   else if (message !== undefined) {
     assert.ok(

@@ -6,9 +6,9 @@ import { writeFolderAtomically } from "../../lib/base/atomic.ts";
 import { parseModel } from "../../lib/model/parse.ts";
 import { evaluateModel } from "../../lib/engine/evaluate.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { hashOf } from "../../lib/base/hash.ts";
 import {
+  assertRejectsCode,
   assertSameTree,
   assertValidRunBundle,
   FIXED_TIME,
@@ -86,11 +86,10 @@ Deno.test("an existing run is never overwritten without overwrite", async () => 
     createdAt: FIXED_TIME,
   });
   const before = await readTree(first.runDir);
-  await assert.rejects(
+  await assertRejectsCode(
     runModelFile(MODEL, { runsDir: runs, deterministic: true, createdAt: "2026-01-01T00:00:00Z" }),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "run_exists" &&
-      /already exists; pass --overwrite/.test(e.message),
+    "run_exists",
+    /already exists; pass --overwrite/,
   );
   assert.deepEqual(await readTree(first.runDir), before);
   const again = await runModelFile(MODEL, {
@@ -111,7 +110,7 @@ Deno.test("a writer failing mid-way leaves the runs folder unchanged", async () 
   const parsed = parseModel(await Deno.readTextFile(MODEL));
   const evaluation = evaluateModel(parsed.model, { exprs: parsed.exprs });
   // The extra model file is refused after model.yaml and every series CSV were written.
-  await assert.rejects(
+  await assertRejectsCode(
     writeRunBundle({
       runsDir: runs,
       modelText: parsed.text,
@@ -120,7 +119,7 @@ Deno.test("a writer failing mid-way leaves the runs folder unchanged", async () 
       runId: "broken",
       modelFiles: [{ path: "../escape.csv", data: "x" }],
     }),
-    (e) => e instanceof FlowTimeError && e.code === "path_escape",
+    "path_escape",
   );
   assert.deepEqual(await readTree(runs), before);
   assert.deepEqual([...Deno.readDirSync(runs)].map((e) => e.name), ["kept"]);
@@ -144,10 +143,7 @@ Deno.test("atomic writes: a failing build removes its temp folder; the target ne
 Deno.test("run ids with path characters are refused", async () => {
   const runs = await tempDir("ids");
   for (const runId of ["../x", "a/b", "..", "a\u0000"]) {
-    await assert.rejects(
-      runModelFile(MODEL, { runsDir: runs, runId }),
-      (e) => e instanceof FlowTimeError && e.code === "invalid_id",
-    );
+    await assertRejectsCode(runModelFile(MODEL, { runsDir: runs, runId }), "invalid_id");
   }
   assert.deepEqual([...Deno.readDirSync(runs)], []);
   await Deno.remove(runs, { recursive: true });

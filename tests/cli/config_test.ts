@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CliEnvironment } from "../../cli/config.ts";
-import { cli, readJsonFile, ROOT, tempDir } from "../_helpers.ts";
+import { assertThrowsCode, cli, readJsonFile, ROOT, tempDir } from "../_helpers.ts";
 
 const envOf = (vars: Record<string, string>) => new CliEnvironment((name) => vars[name]);
 
@@ -31,10 +31,10 @@ Deno.test("FLOWTIME_* variables set the folders and the Sim URL; empty values co
 Deno.test("SOURCE_DATE_EPOCH gives the fixed time; anything but whole seconds is a usage error", () => {
   assert.equal(envOf({ SOURCE_DATE_EPOCH: "1759795200" }).fixedTime(), "2025-10-07T00:00:00Z");
   for (const bad of ["-1", "1.5", "soon", "99999999999999"]) {
-    assert.throws(
+    assertThrowsCode(
       () => envOf({ SOURCE_DATE_EPOCH: bad }).fixedTime(),
-      (err: Error & { code?: string }) =>
-        err.code === "usage" && /SOURCE_DATE_EPOCH/.test(err.message),
+      "usage",
+      /SOURCE_DATE_EPOCH/,
       bad,
     );
   }

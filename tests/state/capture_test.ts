@@ -3,11 +3,10 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { loadStateRun } from "../../lib/state/load.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { windowOf } from "../../lib/state/window.ts";
-import { assertMatchesSchema } from "../_helpers.ts";
+import { assertMatchesSchema, assertRejectsCode } from "../_helpers.ts";
 import { runTelemetryGaps } from "./_runs.ts";
 
 const MANIFEST = {
@@ -144,11 +143,10 @@ Deno.test("a capture link without its manifest keeps metadata.capture and warns"
 
 Deno.test("a damaged capture manifest makes the run unreadable (bundle_invalid)", async () => {
   const runDir = await replayedRun("{ not json");
-  await assert.rejects(
+  await assertRejectsCode(
     () => loadStateRun(runDir),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "bundle_invalid" &&
-      e.message.includes("telemetry-manifest.json is not valid JSON"),
+    "bundle_invalid",
+    "telemetry-manifest.json is not valid JSON",
   );
 });
 

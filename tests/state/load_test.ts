@@ -3,51 +3,54 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { loadStateRun } from "../../lib/state/load.ts";
+import { assertRejectsCode } from "../_helpers.ts";
 import { dataDirWith, QUEUE_BUFFER_RUN, runModelText, serviceModel } from "./_runs.ts";
 
 async function queueBufferCopy(): Promise<string> {
   return join(await dataDirWith(QUEUE_BUFFER_RUN), "runs", QUEUE_BUFFER_RUN);
 }
 
-async function assertLoadFails(runDir: string, code: string, text: string): Promise<void> {
-  await assert.rejects(() => loadStateRun(runDir), (e) => {
-    assert.ok(e instanceof FlowTimeError);
-    assert.equal(e.code, code, e.message);
-    assert.ok(e.message.includes(text), e.message);
-    return true;
-  });
-}
-
 Deno.test("a missing run folder is run_not_found", async () => {
   const runDir = await queueBufferCopy();
-  await assertLoadFails(`${runDir}-nope`, "run_not_found", "does not exist");
+  await assertRejectsCode(() => loadStateRun(`${runDir}-nope`), "run_not_found", "does not exist");
 });
 
 Deno.test("a corrupted run.json is bundle_invalid naming the file", async () => {
   const runDir = await queueBufferCopy();
   await Deno.writeTextFile(join(runDir, "run.json"), '{"runId": "x", ');
-  await assertLoadFails(runDir, "bundle_invalid", "run.json is not valid JSON");
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
+    "bundle_invalid",
+    "run.json is not valid JSON",
+  );
 });
 
 Deno.test("run.json without a grid is bundle_invalid", async () => {
   const runDir = await queueBufferCopy();
   await Deno.writeTextFile(join(runDir, "run.json"), '{"runId": "x"}');
-  await assertLoadFails(runDir, "bundle_invalid", "run.json has no valid grid.bins");
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
+    "bundle_invalid",
+    "run.json has no valid grid.bins",
+  );
 });
 
 Deno.test("an unreadable model is bundle_invalid saying why", async () => {
   const runDir = await queueBufferCopy();
   await Deno.writeTextFile(join(runDir, "model/model.yaml"), "nodes: [\n");
-  await assertLoadFails(runDir, "bundle_invalid", "the run's model is unreadable");
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
+    "bundle_invalid",
+    "the run's model is unreadable",
+  );
 });
 
 Deno.test("a missing series file is bundle_invalid naming it", async () => {
   const runDir = await queueBufferCopy();
   await Deno.remove(join(runDir, "series/order_served@ORDER_SERVED@DEFAULT.csv"));
-  await assertLoadFails(
-    runDir,
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
     "bundle_invalid",
     "series file series/order_served@ORDER_SERVED@DEFAULT.csv listed in series/index.json is missing",
   );
@@ -59,8 +62,8 @@ Deno.test("metadata.json modelHash differing from run.json is provenance_mismatc
   const meta = JSON.parse(await Deno.readTextFile(path));
   meta.modelHash = `sha256:${"0".repeat(64)}`;
   await Deno.writeTextFile(path, JSON.stringify(meta));
-  await assertLoadFails(
-    runDir,
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
     "provenance_mismatch",
     `modelHash sha256:${"0".repeat(64)} differs from run.json's`,
   );
@@ -72,7 +75,7 @@ Deno.test("manifest.json modelHash differing from run.json is provenance_mismatc
   const manifest = JSON.parse(await Deno.readTextFile(path));
   manifest.modelHash = `sha256:${"1".repeat(64)}`;
   await Deno.writeTextFile(path, JSON.stringify(manifest));
-  await assertLoadFails(runDir, "provenance_mismatch", "manifest.json");
+  await assertRejectsCode(() => loadStateRun(runDir), "provenance_mismatch", "manifest.json");
 });
 
 Deno.test("a model with a different bin count than run.json is bundle_invalid", async () => {
@@ -81,7 +84,11 @@ Deno.test("a model with a different bin count than run.json is bundle_invalid", 
   const run = JSON.parse(await Deno.readTextFile(path));
   run.grid.bins = 10;
   await Deno.writeTextFile(path, JSON.stringify(run));
-  await assertLoadFails(runDir, "bundle_invalid", "the model has 12 bins but run.json has 10");
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
+    "bundle_invalid",
+    "the model has 12 bins but run.json has 10",
+  );
 });
 
 Deno.test("provenanceHash is the sha256 of model/provenance.json and its path is listed", async () => {

@@ -1,21 +1,12 @@
 // Strict parsing of bin indexes and windows, with the valid range in every message.
 import assert from "node:assert/strict";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import {
   MAX_WINDOW_BINS,
   parseBinIndex,
   parseWindow,
   parseWindowSpec,
 } from "../../lib/state/query.ts";
-
-function assertCode(fn: () => unknown, code: string, text?: string): void {
-  assert.throws(fn, (e) => {
-    assert.ok(e instanceof FlowTimeError);
-    assert.equal(e.code, code, e.message);
-    if (text) assert.ok(e.message.includes(text), e.message);
-    return true;
-  });
-}
+import { assertThrowsCode } from "../_helpers.ts";
 
 Deno.test("binIndex accepts whole numbers inside the grid", () => {
   assert.equal(parseBinIndex("0", 12, "binIndex"), 0);
@@ -24,20 +15,24 @@ Deno.test("binIndex accepts whole numbers inside the grid", () => {
 });
 
 Deno.test("binIndex missing or empty is refused with the valid range", () => {
-  assertCode(() => parseBinIndex(undefined, 12, "binIndex"), "bin_invalid", "from 0 to 11");
-  assertCode(() => parseBinIndex("", 12, "binIndex"), "bin_invalid", "from 0 to 11");
+  assertThrowsCode(() => parseBinIndex(undefined, 12, "binIndex"), "bin_invalid", "from 0 to 11");
+  assertThrowsCode(() => parseBinIndex("", 12, "binIndex"), "bin_invalid", "from 0 to 11");
 });
 
 Deno.test("binIndex that is not a whole decimal number is refused", () => {
   for (const text of ["1.5", "1e2", " 3", "3 ", "+3", "0x1", "abc", "３", "1_000"]) {
-    assertCode(() => parseBinIndex(text, 12, "binIndex"), "bin_invalid", "from 0 to 11");
+    assertThrowsCode(() => parseBinIndex(text, 12, "binIndex"), "bin_invalid", "from 0 to 11");
   }
 });
 
 Deno.test("binIndex that is negative or past the last bin is out of range", () => {
-  assertCode(() => parseBinIndex("-1", 12, "binIndex"), "bin_out_of_range", "from 0 to 11");
-  assertCode(() => parseBinIndex("12", 12, "binIndex"), "bin_out_of_range", "the run has 12 bins");
-  assertCode(
+  assertThrowsCode(() => parseBinIndex("-1", 12, "binIndex"), "bin_out_of_range", "from 0 to 11");
+  assertThrowsCode(
+    () => parseBinIndex("12", 12, "binIndex"),
+    "bin_out_of_range",
+    "the run has 12 bins",
+  );
+  assertThrowsCode(
     () => parseBinIndex("999999999999999999999", 12, "binIndex"),
     "bin_out_of_range",
     "from 0 to 11",
@@ -50,24 +45,28 @@ Deno.test("a window is inclusive and may be a single bin", () => {
 });
 
 Deno.test("a window ending before it starts is refused", () => {
-  assertCode(() => parseWindow("5", "4", 12), "window_invalid", "endBin 4 is before startBin 5");
+  assertThrowsCode(
+    () => parseWindow("5", "4", 12),
+    "window_invalid",
+    "endBin 4 is before startBin 5",
+  );
 });
 
 Deno.test("a window wider than 1000 bins is too large", () => {
   assert.equal(MAX_WINDOW_BINS, 1000);
   assert.deepEqual(parseWindow("0", "999", 2000).endBin, 999);
-  assertCode(() => parseWindow("0", "1000", 2000), "window_too_large", "1001 bins");
+  assertThrowsCode(() => parseWindow("0", "1000", 2000), "window_too_large", "1001 bins");
 });
 
 Deno.test("window bins are checked like binIndex", () => {
-  assertCode(() => parseWindow("1.5", "3", 12), "bin_invalid", "startBin");
-  assertCode(() => parseWindow("0", "12", 12), "bin_out_of_range", "endBin");
-  assertCode(() => parseWindow(undefined, "3", 12), "bin_invalid", "startBin is required");
+  assertThrowsCode(() => parseWindow("1.5", "3", 12), "bin_invalid", "startBin");
+  assertThrowsCode(() => parseWindow("0", "12", 12), "bin_out_of_range", "endBin");
+  assertThrowsCode(() => parseWindow(undefined, "3", 12), "bin_invalid", "startBin is required");
 });
 
 Deno.test("a CLI window is <start>:<end>", () => {
   assert.deepEqual(parseWindowSpec("2:7", 12), { kind: "window", startBin: 2, endBin: 7 });
-  assertCode(() => parseWindowSpec("2-7", 12), "usage", "<startBin>:<endBin>");
-  assertCode(() => parseWindowSpec("1:2:3", 12), "usage");
-  assertCode(() => parseWindowSpec("7:2", 12), "window_invalid");
+  assertThrowsCode(() => parseWindowSpec("2-7", 12), "usage", "<startBin>:<endBin>");
+  assertThrowsCode(() => parseWindowSpec("1:2:3", 12), "usage");
+  assertThrowsCode(() => parseWindowSpec("7:2", 12), "window_invalid");
 });

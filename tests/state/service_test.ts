@@ -2,35 +2,27 @@
 // that was rewritten.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { StateQueryService } from "../../lib/state/service.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
-import { FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
+import { assertRejectsCode, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 import { dataDirWith, QUEUE_BUFFER_RUN } from "./_runs.ts";
-
-function hasCode(code: string) {
-  return (e: unknown) => e instanceof FlowTimeError && e.code === code;
-}
 
 Deno.test("run ids that are not one safe name are refused before any file access", async () => {
   const service = new StateQueryService({ runsDir: join(ROOT, ".tmp", "no-such-runs") });
   for (const id of ["..", ".", "../x", "a/b", "a\u0000b", "", "a\\b", "%2e%2e"]) {
-    await assert.rejects(() => service.openRun(id), hasCode("invalid_id"), JSON.stringify(id));
+    await assertRejectsCode(() => service.openRun(id), "invalid_id", undefined, JSON.stringify(id));
   }
 });
 
 Deno.test("an unknown run is run_not_found", async () => {
   const data = await dataDirWith();
   const service = new StateQueryService({ runsDir: join(data, "runs") });
-  await assert.rejects(() => service.openRun("run_missing"), (e) => {
-    assert.ok(e instanceof FlowTimeError && e.code === "run_not_found");
-    assert.equal(
-      e.message,
-      "no run 'run_missing' in the runs folder (GET /v1/runs lists the runs)",
-    );
-    return true;
-  });
+  const err = await assertRejectsCode(() => service.openRun("run_missing"), "run_not_found");
+  assert.equal(
+    err.message,
+    "no run 'run_missing' in the runs folder (GET /v1/runs lists the runs)",
+  );
 });
 
 Deno.test("a symlink in the runs folder pointing outside it is not followed", async () => {
@@ -41,7 +33,7 @@ Deno.test("a symlink in the runs folder pointing outside it is not followed", as
     .output();
   assert.equal(ln.code, 0);
   const service = new StateQueryService({ runsDir: join(data, "runs") });
-  await assert.rejects(() => service.openRun("escape"), hasCode("run_not_found"));
+  await assertRejectsCode(() => service.openRun("escape"), "run_not_found");
 });
 
 Deno.test("the same run is opened once while unchanged", async () => {

@@ -2,10 +2,10 @@
 // change, and nothing is written or changed (the run and the data folder stay as they were).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FlowTimeError, type FlowTimeErrorCode } from "../../lib/base/errors.ts";
+import type { FlowTimeErrorCode } from "../../lib/base/errors.ts";
 import { type CaptureOptions, captureRun } from "../../lib/telemetry/capture.ts";
 import { parseGapConfig } from "../../lib/telemetry/gap_config.ts";
-import { FIXED_TIME } from "../_helpers.ts";
+import { assertRejectsCode, assertThrowsCode, FIXED_TIME } from "../_helpers.ts";
 import { copyRun, listing, QUEUE_BUFFER_RUN, type RunCopy } from "./_capture_helpers.ts";
 
 const SERVED = "series/order_served@ORDER_SERVED@DEFAULT.csv";
@@ -18,14 +18,10 @@ async function refusedCapture(
   message: RegExp,
 ): Promise<void> {
   const before = await listing(run.dataDir);
-  await assert.rejects(
+  await assertRejectsCode(
     captureRun({ runDir: run.runDir, dataDir: run.dataDir, capturedAt: FIXED_TIME, ...options }),
-    (err: unknown) => {
-      assert.ok(err instanceof FlowTimeError, `expected a FlowTimeError, got ${err}`);
-      assert.equal(err.code, code, err.message);
-      assert.match(err.message, message);
-      return true;
-    },
+    code,
+    message,
   );
   assert.deepEqual(await listing(run.dataDir), before, "nothing may be written or changed");
 }
@@ -96,15 +92,14 @@ Deno.test("a series CSV truncated at a row boundary fails its recorded hash", as
 });
 
 Deno.test("a gap configuration with an unknown key is refused naming the rule", () => {
-  assert.throws(
+  assertThrowsCode(
     () =>
       parseGapConfig(
         "rules:\n  - node: OrderService\n    metric: arrivals\n    bins: [1]\n    action: drop\n    until: 3\n",
         "gaps.yaml",
       ),
-    (err: unknown) =>
-      err instanceof FlowTimeError && err.code === "gaps_invalid" &&
-      /^gaps\.yaml:6: rules\[0\]\.until: rule 1: unknown field 'until'/.test(err.message),
+    "gaps_invalid",
+    /^gaps\.yaml:6: rules\[0\]\.until: rule 1: unknown field 'until'/,
   );
 });
 

@@ -4,13 +4,13 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { hashOf } from "../../lib/base/hash.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { captureRun } from "../../lib/telemetry/capture.ts";
 import { parseGapConfig } from "../../lib/telemetry/gap_config.ts";
 import { captureChecksum, readTelemetryManifest } from "../../lib/telemetry/manifest.ts";
 import type { CaptureLogEvent, TelemetryManifest } from "../../lib/telemetry/types.ts";
 import {
   assertMatchesSchema,
+  assertRejectsCode,
   assertSameTree,
   FIXED_TIME,
   readJsonFile,
@@ -355,7 +355,7 @@ Deno.test("an aborted capture stops with 'interrupted' and leaves no capture fol
   const controller = new AbortController();
   const events: string[] = [];
   const before = await listing(run.dataDir);
-  await assert.rejects(
+  await assertRejectsCode(
     captureRun({
       runDir: run.runDir,
       dataDir: run.dataDir,
@@ -363,7 +363,7 @@ Deno.test("an aborted capture stops with 'interrupted' and leaves no capture fol
       onProgress: () => controller.abort(),
       onLog: (e) => events.push(e.event),
     }),
-    (err: unknown) => err instanceof FlowTimeError && err.code === "interrupted",
+    "interrupted",
   );
   assert.deepEqual(await listing(run.dataDir), before);
   assert.equal(events.at(-1), "capture.error");

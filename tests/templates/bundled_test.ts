@@ -11,8 +11,14 @@ import { evaluateModel } from "../../lib/engine/evaluate.ts";
 import { formatSeriesCsv } from "../../lib/artifacts/series_csv.ts";
 import { loadTelemetrySources } from "../../lib/telemetry/loader.ts";
 import { runParsedModel } from "../../lib/workflow/run_model.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
-import { assertValidRunBundle, FIXED_TIME, readJsonFile, ROOT, tempDir } from "../_helpers.ts";
+import {
+  assertThrowsCode,
+  assertValidRunBundle,
+  FIXED_TIME,
+  readJsonFile,
+  ROOT,
+  tempDir,
+} from "../_helpers.ts";
 
 const TEMPLATES = join(ROOT, "templates");
 
@@ -153,16 +159,13 @@ Deno.test("the microservices shipping queue backs up at the peak and its latency
 
 Deno.test("order-system: probabilities of another length than the levels are blamed on that parameter", async () => {
   const template = await loadTemplate(TEMPLATES, "order-system");
-  assert.throws(
+  const err = assertThrowsCode(
     () => generateModel(template, { paymentCapacityProbabilities: [0.5, 0.5] }),
-    (err: FlowTimeError) => {
-      assert.equal(err.code, "invalid_parameters");
-      const details = err.details as Array<{ parameter: string; message: string }>;
-      assert.deepEqual(details.map((d) => d.parameter), ["paymentCapacityProbabilities"]);
-      assert.match(details[0].message, /has 2 entries but values has 3/);
-      return true;
-    },
+    "invalid_parameters",
   );
+  const details = err.details as Array<{ parameter: string; message: string }>;
+  assert.deepEqual(details.map((d) => d.parameter), ["paymentCapacityProbabilities"]);
+  assert.match(details[0].message, /has 2 entries but values has 3/);
 });
 
 Deno.test("order-system: metadata.json of a template run carries the template and its parameters", async () => {

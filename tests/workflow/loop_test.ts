@@ -12,10 +12,10 @@ import { loadStateRun } from "../../lib/state/load.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { windowOf } from "../../lib/state/window.ts";
 import { hashOf } from "../../lib/base/hash.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { loadGapConfig } from "../../lib/telemetry/gap_config.ts";
 import {
   assertMatchesSchema,
+  assertRejectsCode,
   assertValidRunBundle,
   FIXED_TIME,
   readJsonFile,
@@ -198,12 +198,7 @@ Deno.test("a capture folder without manifest.json is refused, nothing written", 
   const c = await captured("http-service");
   await Deno.remove(join(c.data, c.captureRel, "manifest.json"));
   const before = await readTree(join(c.data, "runs"));
-  await assert.rejects(
-    replayIn(c),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "capture_invalid" &&
-      /has no manifest\.json/.test(e.message),
-  );
+  await assertRejectsCode(replayIn(c), "capture_invalid", /has no manifest\.json/);
   assert.deepEqual(await readTree(join(c.data, "runs")), before);
   await Deno.remove(c.data, { recursive: true });
 });
@@ -213,11 +208,10 @@ Deno.test("a CSV edited after capture is a hash mismatch naming the file; nothin
   const file = join(c.data, c.captureRel, "HttpService_served.csv");
   await Deno.writeTextFile(file, (await Deno.readTextFile(file)).replace("\n5,", "\n5,9"));
   const before = await readTree(join(c.data, "runs"));
-  await assert.rejects(
+  await assertRejectsCode(
     replayIn(c),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "hash_mismatch" &&
-      /HttpService_served\.csv changed after capture/.test(e.message),
+    "hash_mismatch",
+    /HttpService_served\.csv changed after capture/,
   );
   assert.deepEqual(await readTree(join(c.data, "runs")), before);
   await Deno.remove(c.data, { recursive: true });
@@ -253,14 +247,13 @@ Deno.test("a template without a telemetryDir parameter cannot run in telemetry m
   assert.ok(!/\$\{telemetryDir\}|name: telemetryDir/.test(stripped));
   await Deno.writeTextFile(join(templates, "http-service.yaml"), stripped);
   const other = new InProcessSimClient(templates, { generatedAt: FIXED_TIME });
-  await assert.rejects(
+  await assertRejectsCode(
     replayCapture(other, "http-service", c.captureRel, {}, {
       runsDir: join(c.data, "runs"),
       sourceDir: c.data,
     }),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "invalid_parameters" &&
-      /declares no telemetryDir parameter/.test(e.message),
+    "invalid_parameters",
+    /declares no telemetryDir parameter/,
   );
   await Deno.remove(templates, { recursive: true });
   await Deno.remove(c.data, { recursive: true });
@@ -268,11 +261,10 @@ Deno.test("a template without a telemetryDir parameter cannot run in telemetry m
 
 Deno.test("a capture whose grid disagrees with the caller's bins is refused", async () => {
   const c = await captured("http-service");
-  await assert.rejects(
+  await assertRejectsCode(
     replayIn(c, "http-service", { bins: 48 }),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "capture_invalid" &&
-      /bins = 48 disagrees with the capture, which has bins = 96/.test(e.message),
+    "capture_invalid",
+    /bins = 48 disagrees with the capture, which has bins = 96/,
   );
   // The caller may repeat the capture's own grid.
   const ok = await replayIn(c, "http-service", { bins: 96, binSize: 15 });
@@ -282,11 +274,10 @@ Deno.test("a capture whose grid disagrees with the caller's bins is refused", as
 
 Deno.test("replaying through a different template is refused: its files are not in the capture", async () => {
   const c = await captured("http-service");
-  await assert.rejects(
+  await assertRejectsCode(
     replayIn(c, "order-system"),
-    (e) =>
-      e instanceof FlowTimeError && (e.code === "capture_invalid") &&
-      /(does not list|differs from the model)/.test(e.message),
+    "capture_invalid",
+    /(does not list|differs from the model)/,
   );
   await Deno.remove(c.data, { recursive: true });
 });
