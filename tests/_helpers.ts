@@ -14,14 +14,85 @@ export const ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replac
 /** Fixed timestamp used by goldens and determinism tests. */
 export const FIXED_TIME = "2025-10-07T00:00:00Z";
 
+/** A temp folder under `<root>/.tmp`, removed with everything in it when disposed. */
+export interface TempDir extends AsyncDisposable {
+  /** Absolute path of the folder. */
+  readonly path: string;
+}
+
 /**
- * Make a fresh temp folder under `<root>/.tmp` (removed by the caller or left for inspection).
+ * Remove a folder and everything in it; a folder that is already gone is fine.
+ * @param path folder
+ */
+export async function removeDir(path: string): Promise<void> {
+  try {
+    await Deno.remove(path, { recursive: true });
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+}
+
+/**
+ * Make a fresh temp folder under `<root>/.tmp`. Declare it with `await using` so it is removed
+ * when the test ends, passed or failed: `await using tmp = await tempDir("x"); tmp.path`.
+ * @param prefix name prefix
+ * @returns the folder, disposable
+ */
+export async function tempDir(prefix = "t"): Promise<TempDir> {
+  await Deno.mkdir(join(ROOT, ".tmp"), { recursive: true });
+  const path = await Deno.makeTempDir({ dir: join(ROOT, ".tmp"), prefix: `${prefix}-` });
+  return { path, [Symbol.asyncDispose]: () => removeDir(path) };
+}
+
+/**
+ * Make a temp folder, fill it, and return what `fill` returns together with the folder, all
+ * disposable (`await using run = await tempFixture("x", fill)`). When `fill` throws, the folder
+ * is removed before the error goes on.
+ * @param prefix name prefix
+ * @param fill prepares the folder; given its absolute path
+ * @returns the result of `fill`, plus the folder's `path` and its removal on dispose
+ */
+export async function tempFixture<T extends object>(
+  prefix: string,
+  fill: (dir: string) => Promise<T>,
+): Promise<T & TempDir> {
+  const dir = await tempDir(prefix);
+  try {
+    return {
+      ...await fill(dir.path),
+      path: dir.path,
+      [Symbol.asyncDispose]: () => removeDir(dir.path),
+    };
+  } catch (err) {
+    await dir[Symbol.asyncDispose]();
+    throw err;
+  }
+}
+
+/**
+ * Keep a temp folder for all the tests of one file (made at module load) and remove it when the
+ * test module unloads, whether its tests passed or failed.
+ * @param dir the folder
+ * @returns its absolute path
+ */
+export function keepUntilUnload(dir: TempDir): string {
+  globalThis.addEventListener("unload", () => {
+    try {
+      Deno.removeSync(dir.path, { recursive: true });
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+  });
+  return dir.path;
+}
+
+/**
+ * A fresh temp folder for all the tests of one file, removed when the test module unloads.
  * @param prefix name prefix
  * @returns absolute path
  */
-export async function tempDir(prefix = "t"): Promise<string> {
-  await Deno.mkdir(join(ROOT, ".tmp"), { recursive: true });
-  return await Deno.makeTempDir({ dir: join(ROOT, ".tmp"), prefix: `${prefix}-` });
+export async function moduleTempDir(prefix: string): Promise<string> {
+  return keepUntilUnload(await tempDir(prefix));
 }
 
 /** Result of a CLI invocation. */

@@ -71,7 +71,20 @@ export async function spawnServer(options: ServerProcessOptions): Promise<Server
     reject(new Error(`server exited before listening:\n${lines.join("\n")}`));
   })();
   const timer = setTimeout(() => reject(new Error("server did not start in 30 s")), 30_000);
-  const port = await promise.finally(() => clearTimeout(timer));
+  let port: number;
+  try {
+    port = await promise.finally(() => clearTimeout(timer));
+  } catch (err) {
+    // Never leave a child behind: stop it (if it still runs) and wait for it before failing.
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
+    await child.status;
+    await reading;
+    throw err;
+  }
   return {
     port,
     base: `http://127.0.0.1:${port}`,

@@ -21,7 +21,8 @@ Deno.test("reads a bundle written by FlowTime: BOM, CRLF, t,value header, string
 });
 
 Deno.test("a missing run folder is run_not_found; a folder without run.json is bundle_invalid", async () => {
-  const dir = await tempDir("reader-bad");
+  await using dirTmp = await tempDir("reader-bad");
+  const dir = dirTmp.path;
   await assertRejectsCode(openRun(dir, "nope"), "run_not_found");
   await Deno.mkdir(join(dir, "empty"));
   await assertRejectsCode(openRun(dir, "empty"), "bundle_invalid", /run\.json is missing/);
@@ -29,11 +30,11 @@ Deno.test("a missing run folder is run_not_found; a folder without run.json is b
   await Deno.writeTextFile(join(dir, "corrupt/run.json"), "{ not json");
   await assertRejectsCode(openRun(dir, "corrupt"), "bundle_invalid", /not valid JSON/);
   await assertRejectsCode(openRun(dir, "../etc"), "invalid_id");
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("listing skips temp folders of unfinished writes and unreadable folders", async () => {
-  const dir = await tempDir("list");
+  await using dirTmp = await tempDir("list");
+  const dir = dirTmp.path;
   await Deno.mkdir(join(dir, ".tmp-run_x-abc"));
   await Deno.writeTextFile(join(dir, ".tmp-run_x-abc/run.json"), "{}");
   await Deno.mkdir(join(dir, "garbage"));
@@ -47,11 +48,11 @@ Deno.test("listing skips temp folders of unfinished writes and unreadable folder
     createdUtc: "",
     warningCount: 1,
   }]);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("openRun treats a symlink in the runs folder pointing outside it as no run", async () => {
-  const dir = await tempDir("open-link");
+  await using dirTmp = await tempDir("open-link");
+  const dir = dirTmp.path;
   await Deno.mkdir(join(dir, "runs"));
   // Deno.symlink needs unscoped permissions; the test task scopes writes to ./.tmp.
   const ln = await new Deno.Command("ln", {
@@ -60,5 +61,4 @@ Deno.test("openRun treats a symlink in the runs folder pointing outside it as no
   assert.ok(ln.success);
   const err = await assertRejectsCode(() => openRun(join(dir, "runs"), "out"), "run_not_found");
   assert.equal(err.message, "no run 'out' in the runs folder (GET /v1/runs lists the runs)");
-  await Deno.remove(dir, { recursive: true });
 });

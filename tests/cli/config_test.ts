@@ -41,25 +41,22 @@ Deno.test("SOURCE_DATE_EPOCH gives the fixed time; anything but whole seconds is
 });
 
 Deno.test("flowtime run stamps createdUtc from SOURCE_DATE_EPOCH when no --created-at is given", async () => {
-  const runs = await tempDir("epoch");
-  try {
-    const r = await cli(
-      [
-        "run",
-        "--model",
-        join(ROOT, "fixtures/models/queue-buffer.yaml"),
-        "--out",
-        runs,
-        "--deterministic",
-        "--json",
-      ],
-      { env: { SOURCE_DATE_EPOCH: "1759795200" } },
-    );
-    assert.equal(r.code, 0, r.stderr);
-    const { runDir } = JSON.parse(r.stdout);
-    const run = await readJsonFile<{ createdUtc: string }>(join(runDir, "run.json"));
-    assert.equal(run.createdUtc, "2025-10-07T00:00:00Z");
-  } finally {
-    await Deno.remove(runs, { recursive: true });
-  }
+  await using runsTmp = await tempDir("epoch");
+  const runs = runsTmp.path;
+  const r = await cli(
+    [
+      "run",
+      "--model",
+      join(ROOT, "fixtures/models/queue-buffer.yaml"),
+      "--out",
+      runs,
+      "--deterministic",
+      "--json",
+    ],
+    { env: { SOURCE_DATE_EPOCH: "1759795200" } },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const { runDir } = JSON.parse(r.stdout);
+  const run = await readJsonFile<{ createdUtc: string }>(join(runDir, "run.json"));
+  assert.equal(run.createdUtc, "2025-10-07T00:00:00Z");
 });

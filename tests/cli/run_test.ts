@@ -34,7 +34,8 @@ Deno.test("every command answers --help with its usage and exit 0", async () => 
 });
 
 Deno.test("flowtime run writes a bundle and prints the run id and folder", async () => {
-  const out = await tempDir("cli-run");
+  await using outTmp = await tempDir("cli-run");
+  const out = outTmp.path;
   const r = await cli([
     "run",
     "--model",
@@ -51,11 +52,11 @@ Deno.test("flowtime run writes a bundle and prints the run id and folder", async
     /^run run_deterministic_e673448a written to .*run_deterministic_e673448a\n/,
   );
   await assertValidRunBundle(join(out, "run_deterministic_e673448a"));
-  await Deno.remove(out, { recursive: true });
 });
 
 Deno.test("flowtime run --json prints one JSON object", async () => {
-  const out = await tempDir("cli-json");
+  await using outTmp = await tempDir("cli-json");
+  const out = outTmp.path;
   const r = await cli(["run", "--model", MODEL, "--out", out, "--run-id", "my-run", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const result = JSON.parse(r.stdout);
@@ -63,11 +64,11 @@ Deno.test("flowtime run --json prints one JSON object", async () => {
   assert.equal(result.runDir, join(out, "my-run"));
   assert.equal(result.series, 8);
   assert.deepEqual(result.warnings, []);
-  await Deno.remove(out, { recursive: true });
 });
 
 Deno.test("bad models: one-line error naming file and line, exit 1, nothing written", async () => {
-  const dir = await tempDir("cli-bad");
+  await using dirTmp = await tempDir("cli-bad");
+  const dir = dirTmp.path;
   const cases: Array<[string, RegExp]> = [
     [
       "grid: { bins: 3, binSize: 1 }\nnodes:\n  - id: a\n    kind: const\n   values: [1]\n",
@@ -115,7 +116,6 @@ Deno.test("bad models: one-line error naming file and line, exit 1, nothing writ
     assert.ok(!r.stderr.includes("    at "), "no stack trace");
   }
   assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["model.yaml"]);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("usage errors exit 2: missing --model, unknown flag, stray argument, unknown command", async () => {
@@ -132,7 +132,8 @@ Deno.test("usage errors exit 2: missing --model, unknown flag, stray argument, u
 });
 
 Deno.test("a run id with / or .. and an existing output folder are refused with exit 1", async () => {
-  const out = await tempDir("cli-ids");
+  await using outTmp = await tempDir("cli-ids");
+  const out = outTmp.path;
   for (const id of ["../evil", "a/b", ".."]) {
     const r = await cli(["run", "--model", MODEL, "--out", out, "--run-id", id]);
     assert.equal(r.code, 1, r.stderr);
@@ -148,11 +149,11 @@ Deno.test("a run id with / or .. and an existing output folder are refused with 
     (await cli(["run", "--model", MODEL, "--out", out, "--run-id", "r1", "--overwrite"])).code,
     0,
   );
-  await Deno.remove(out, { recursive: true });
 });
 
 Deno.test("writing outside the permitted folders is a clear permission error", async () => {
-  const dir = await tempDir("cli-perm");
+  await using dirTmp = await tempDir("cli-perm");
+  const dir = dirTmp.path;
   const r = await runCli(["run", "--model", MODEL, "--out", join(dir, "runs")], {
     permissions: [`--allow-read=${ROOT}`, "--allow-env", `--allow-write=${join(dir, "elsewhere")}`],
   });
@@ -161,7 +162,6 @@ Deno.test("writing outside the permitted folders is a clear permission error", a
     r.stderr,
     /^error: creating .*runs: not permitted \(run with --allow-write covering this path\)/,
   );
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("flowtime validate reports ok for a good model and the problem for a bad one", async () => {
@@ -174,7 +174,8 @@ Deno.test("flowtime validate reports ok for a good model and the problem for a b
 });
 
 Deno.test("a legacy FlowTime topology-only model runs from its own folder", async () => {
-  const out = await tempDir("cli-legacy");
+  await using outTmp = await tempDir("cli-legacy");
+  const out = outTmp.path;
   const r = await cli([
     "run",
     "--model",
@@ -187,5 +188,4 @@ Deno.test("a legacy FlowTime topology-only model runs from its own folder", asyn
   const result = JSON.parse(r.stdout);
   assert.equal(result.series, 18);
   await assertValidRunBundle(result.runDir);
-  await Deno.remove(out, { recursive: true });
 });

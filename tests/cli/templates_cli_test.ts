@@ -37,14 +37,14 @@ Deno.test("templates list prints every template, one per line", async () => {
 });
 
 Deno.test("templates list reports a broken template file with file and line, lists the others, exits 1", async () => {
-  const dir = await tempDir("cli-list");
+  await using dirTmp = await tempDir("cli-list");
+  const dir = dirTmp.path;
   await Deno.copyFile(join(ROOT, "templates/order-system.yaml"), join(dir, "order-system.yaml"));
   await Deno.writeTextFile(join(dir, "broken.yaml"), "schemaVersion: 1\nmetadata:\n  id: [\n");
   const r = await cli(["templates", "list"], { env: { FLOWTIME_TEMPLATES_DIR: dir } });
   assert.equal(r.code, 1);
   assert.equal(r.stdout, "order-system  1.0.0     Order System\n");
   assert.match(r.stderr, new RegExp(`^error: ${join(dir, "broken.yaml")}:4: not valid YAML`));
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("templates show prints the parameters; --json prints the detail", async () => {
@@ -75,7 +75,8 @@ Deno.test("templates show of an unknown template exits 1 naming the available on
 });
 
 Deno.test("templates generate writes the same model bytes as the library, with --params and typed --param", async () => {
-  const dir = await tempDir("cli-gen");
+  await using dirTmp = await tempDir("cli-gen");
+  const dir = dirTmp.path;
   await Deno.writeTextFile(join(dir, "p.yaml"), "bins: 8\nerrorRate: 0.01\n");
   const r = await cli([
     "templates",
@@ -108,7 +109,6 @@ Deno.test("templates generate writes the same model bytes as the library, with -
     await Deno.readTextFile(join(dir, "provenance.json")),
     toJsonText(expected.provenance),
   );
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("templates generate without --out prints the model", async () => {
@@ -193,7 +193,8 @@ Deno.test("--sim-url without network permission says which --allow-net to add", 
 });
 
 Deno.test("the CLI over --sim-url lists through the real server, broken files included", async () => {
-  const dir = await tempDir("cli-http");
+  await using dirTmp = await tempDir("cli-http");
+  const dir = dirTmp.path;
   await Deno.copyFile(join(ROOT, "templates/http-service.yaml"), join(dir, "http-service.yaml"));
   await Deno.writeTextFile(join(dir, "broken.yaml"), "schemaVersion: 1\nmetadata:\n  id: [\n");
   const server = startServer({
@@ -210,12 +211,12 @@ Deno.test("the CLI over --sim-url lists through the real server, broken files in
     assert.match(r.stderr, new RegExp(`^error: broken\\.yaml \\(on ${url}\\):4: not valid YAML`));
   } finally {
     await server.shutdown();
-    await Deno.remove(dir, { recursive: true });
   }
 });
 
 Deno.test("run --template order-system --deterministic twice gives byte-identical, valid bundles", async () => {
-  const dir = await tempDir("cli-run");
+  await using dirTmp = await tempDir("cli-run");
+  const dir = dirTmp.path;
   const ids: string[] = [];
   for (const out of ["a", "b"]) {
     const r = await cli(
@@ -240,11 +241,11 @@ Deno.test("run --template order-system --deterministic twice gives byte-identica
     ["order-system", "Order System", "1.0.0", "2025-10-07T00:00:00Z"],
   );
   assert.deepEqual(meta.parameters, provenance.parameters);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("run --template with --created-at pins both createdUtc and generatedAt", async () => {
-  const dir = await tempDir("cli-run");
+  await using dirTmp = await tempDir("cli-run");
+  const dir = dirTmp.path;
   const r = await cli([
     "run",
     "--template",
@@ -265,7 +266,6 @@ Deno.test("run --template with --created-at pins both createdUtc and generatedAt
     (await readJsonFile(join(run, "model/provenance.json"))).generatedAt,
     "2025-01-02T03:04:05Z",
   );
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("run --template in telemetry mode without a capture folder is a usage error (exit 2)", async () => {

@@ -13,7 +13,8 @@ function cliIn(data: string) {
 }
 
 Deno.test("CLI loop: run --template, telemetry capture, run --mode telemetry, state, parity 0", async () => {
-  const data = await tempDir("cli-loop");
+  await using dataTmp = await tempDir("cli-loop");
+  const data = dataTmp.path;
   const flowtime = cliIn(data);
   const sim = await flowtime(
     "run",
@@ -83,11 +84,11 @@ Deno.test("CLI loop: run --template, telemetry capture, run --mode telemetry, st
   );
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(await readTree(join(data, "again", run.runId)), await readTree(run.runDir));
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("parity fails (exit 1) when a gapped capture is replayed, and lists the difference", async () => {
-  const data = await tempDir("cli-parity");
+  await using dataTmp = await tempDir("cli-parity");
+  const data = dataTmp.path;
   const flowtime = cliIn(data);
   const source = JSON.parse(
     (await flowtime("run", "--template", "http-service", "--deterministic", "--json")).stdout,
@@ -128,11 +129,11 @@ Deno.test("parity fails (exit 1) when a gapped capture is replayed, and lists th
     ) => [c.nodeId, c.metric, c.differingBins]),
     [["HttpService", "served", 3]],
   );
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("templates generate --mode telemetry, then telemetry bundle with the provenance file", async () => {
-  const data = await tempDir("cli-bundle");
+  await using dataTmp = await tempDir("cli-bundle");
+  const data = dataTmp.path;
   const flowtime = cliIn(data);
   const source = JSON.parse(
     (await flowtime("run", "--template", "http-service", "--deterministic", "--json")).stdout,
@@ -200,11 +201,11 @@ Deno.test("templates generate --mode telemetry, then telemetry bundle with the p
   );
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /not in telemetry mode/);
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("CLI usage and bad input: missing --telemetry-dir, capture folder without manifest, Sim URL down", async () => {
-  const data = await tempDir("cli-loop-bad");
+  await using dataTmp = await tempDir("cli-loop-bad");
+  const data = dataTmp.path;
   const flowtime = cliIn(data);
   const noDir = await flowtime("run", "--template", "http-service", "--mode", "telemetry");
   assert.equal(noDir.code, 2);
@@ -238,5 +239,4 @@ Deno.test("CLI usage and bad input: missing --telemetry-dir, capture folder with
   assert.deepEqual([...Deno.readDirSync(data)].map((e) => e.name), ["empty"]);
   const badParity = await flowtime("telemetry", "parity", "--run", "only-one");
   assert.equal(badParity.code, 2);
-  await Deno.remove(data, { recursive: true });
 });

@@ -36,7 +36,8 @@ async function script(args: string[], cwd: string) {
 }
 
 async function withServer(fn: (url: string, dir: string) => Promise<void>) {
-  const dir = await tempDir("script");
+  await using tmp = await tempDir("script");
+  const dir = tmp.path;
   const server = startServer({
     port: 0,
     logger: false,
@@ -51,7 +52,6 @@ async function withServer(fn: (url: string, dir: string) => Promise<void>) {
     if (before === undefined) Deno.env.delete("SOURCE_DATE_EPOCH");
     else Deno.env.set("SOURCE_DATE_EPOCH", before);
     await server.shutdown();
-    await Deno.remove(dir, { recursive: true });
   }
 }
 

@@ -21,7 +21,8 @@ const IDS = ["http-service", "microservices", "order-system"];
 async function withServer(
   fn: (http: HttpSimClient, local: InProcessSimClient, dir: string) => Promise<void>,
 ) {
-  const dir = await tempDir("e2e-sim");
+  await using tmp = await tempDir("e2e-sim");
+  const dir = tmp.path;
   const templates = join(dir, "templates");
   await Deno.mkdir(templates);
   for (const id of IDS) {
@@ -46,7 +47,6 @@ async function withServer(
     );
   } finally {
     await server.shutdown();
-    await Deno.remove(dir, { recursive: true });
   }
 }
 

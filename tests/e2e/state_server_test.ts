@@ -4,7 +4,7 @@
 // `flowtime state` side runs in-process.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertMatchesSchema, cli, ROOT, tempDir } from "../_helpers.ts";
+import { assertMatchesSchema, cli, keepUntilUnload, moduleTempDir, ROOT } from "../_helpers.ts";
 import { type ServerProcess, spawnServer } from "../_server_process.ts";
 import { dataDirWith, fixtureRun, QUEUE_BUFFER_RUN, runTelemetryGaps } from "../state/_runs.ts";
 
@@ -44,8 +44,8 @@ async function rawGet(port: number, target: string): Promise<{ status: number; t
 
 // Layout: <root>/data/runs/{queue-buffer, telemetry-gaps}; a complete run copy outside the data
 // folder at <root>/outside/runs/<queue-buffer> is the canary.
-const outside = await dataDirWith(QUEUE_BUFFER_RUN);
-const root = await tempDir("e2e-state");
+const outside = keepUntilUnload(await dataDirWith(QUEUE_BUFFER_RUN));
+const root = await moduleTempDir("e2e-state");
 const data = join(root, "data");
 await Deno.mkdir(join(data, "runs"), { recursive: true });
 await new Deno.Command("cp", {

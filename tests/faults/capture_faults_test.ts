@@ -7,22 +7,22 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { syntheticModel } from "../../scripts/synthetic_model.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
-import { assertSameTree, cli, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
+import { assertSameTree, cli, FIXED_TIME, moduleTempDir, ROOT, tempDir } from "../_helpers.ts";
 import { entries, spawnCli, waitFor } from "./_process.ts";
 
 // One big run shared by the tests: 67 queue services x 5 metrics = 335 capture files of 8,640
 // rows, so a capture takes long enough to be killed, or raced, in the middle.
-const work = await tempDir("capture-faults");
+const work = await moduleTempDir("capture-faults");
 await Deno.writeTextFile(join(work, "big.yaml"), syntheticModel(400, 8640));
 const big = await runModelFile(join(work, "big.yaml"), {
   runsDir: join(work, "runs"),
   runId: "big",
   createdAt: FIXED_TIME,
 });
-globalThis.addEventListener("unload", () => Deno.removeSync(work, { recursive: true }));
 
 Deno.test("a capture killed with SIGKILL while writing leaves no capture folder; the next capture and gc work", async () => {
-  const data = await tempDir("capture-kill");
+  await using dataTmp = await tempDir("capture-kill");
+  const data = dataTmp.path;
   const telemetry = join(data, "telemetry");
   const child = spawnCli([
     "telemetry",
@@ -69,11 +69,11 @@ Deno.test("a capture killed with SIGKILL while writing leaves no capture folder;
   assert.equal(gc.code, 0, gc.stderr);
   assert.deepEqual(JSON.parse(gc.stdout).removed, [`telemetry/${left[0]}`]);
   assert.deepEqual(entries(telemetry), ["big"]);
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("two captures racing to one folder: one wins, the other fails cleanly, the bytes equal a single capture", async () => {
-  const data = await tempDir("capture-race");
+  await using dataTmp = await tempDir("capture-race");
+  const data = dataTmp.path;
   const single = join(data, "single");
   const alone = await cli([
     "telemetry",
@@ -119,11 +119,11 @@ Deno.test("two captures racing to one folder: one wins, the other fails cleanly,
       "the loser left no temp folder",
     );
   }
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("a capture folder that cannot be created gives a clear write error, exit 1, nothing written", async () => {
-  const data = await tempDir("capture-unwritable");
+  await using dataTmp = await tempDir("capture-unwritable");
+  const data = dataTmp.path;
   // A regular file where a parent folder should go: the OS refuses to create folders below it
   // (this works as root too, unlike permission bits).
   await Deno.writeTextFile(join(data, "blocker"), "not a folder");
@@ -139,5 +139,4 @@ Deno.test("a capture folder that cannot be created gives a clear write error, ex
   assert.match(r.stderr, /^error: .*blocker\/telemetry.*: /);
   assert.equal(r.stderr.trim().split("\n").length, 1);
   assert.deepEqual(entries(data), ["blocker"]);
-  await Deno.remove(data, { recursive: true });
 });

@@ -10,7 +10,8 @@ import { assertValidRunBundle, cli, ROOT, tempDir } from "../_helpers.ts";
 import { entries, spawnCli, waitFor } from "./_process.ts";
 
 Deno.test("a run killed with SIGKILL while writing leaves only a hidden temp folder; the next run and gc work", async () => {
-  const dir = await tempDir("kill");
+  await using dirTmp = await tempDir("kill");
+  const dir = dirTmp.path;
   const model = join(dir, "big.yaml");
   await Deno.writeTextFile(model, syntheticModel(400, 8640));
   const runs = join(dir, "runs");
@@ -47,11 +48,11 @@ Deno.test("a run killed with SIGKILL while writing leaves only a hidden temp fol
   assert.equal(gc.code, 0, gc.stderr);
   assert.deepEqual(JSON.parse(gc.stdout).removed, [`runs/${left[0]}`]);
   assert.deepEqual(entries(runs), ["victim"]);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("an output folder that cannot be created gives a clear write error, exit 1, nothing written", async () => {
-  const dir = await tempDir("unwritable");
+  await using dirTmp = await tempDir("unwritable");
+  const dir = dirTmp.path;
   // A regular file where the runs folder should go: the OS refuses to create folders below it
   // (this works as root too, unlike permission bits).
   await Deno.writeTextFile(join(dir, "blocker"), "not a folder");
@@ -66,11 +67,11 @@ Deno.test("an output folder that cannot be created gives a clear write error, ex
   assert.match(r.stderr, /^error: creating .*blocker\/runs: /);
   assert.equal(r.stderr.trim().split("\n").length, 1);
   assert.deepEqual(entries(dir), ["blocker"]);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("Ctrl-C (SIGINT) during a run exits 130 and leaves no run folder", async () => {
-  const dir = await tempDir("sigint");
+  await using dirTmp = await tempDir("sigint");
+  const dir = dirTmp.path;
   const model = join(dir, "big.yaml");
   await Deno.writeTextFile(model, syntheticModel(400, 8640));
   const runs = join(dir, "runs");
@@ -94,5 +95,4 @@ Deno.test("Ctrl-C (SIGINT) during a run exits 130 and leaves no run folder", asy
   assert.equal(new TextDecoder().decode(out.stderr).trim(), "interrupted");
   assert.ok(!entries(runs).includes("interrupted"), "no run folder where readers look");
   assert.deepEqual(await listRuns(runs), []);
-  await Deno.remove(dir, { recursive: true });
 });

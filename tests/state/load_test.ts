@@ -5,19 +5,20 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { loadStateRun } from "../../lib/state/load.ts";
 import { assertRejectsCode } from "../_helpers.ts";
-import { dataDirWith, QUEUE_BUFFER_RUN, runModelText, serviceModel } from "./_runs.ts";
+import { fixtureRunCopy, QUEUE_BUFFER_RUN, runModelText, serviceModel } from "./_runs.ts";
 
-async function queueBufferCopy(): Promise<string> {
-  return join(await dataDirWith(QUEUE_BUFFER_RUN), "runs", QUEUE_BUFFER_RUN);
-}
+/** A copy of the queue-buffer run to damage (disposable). */
+const queueBufferCopy = () => fixtureRunCopy(QUEUE_BUFFER_RUN);
 
 Deno.test("a missing run folder is run_not_found", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   await assertRejectsCode(() => loadStateRun(`${runDir}-nope`), "run_not_found", "does not exist");
 });
 
 Deno.test("a corrupted run.json is bundle_invalid naming the file", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   await Deno.writeTextFile(join(runDir, "run.json"), '{"runId": "x", ');
   await assertRejectsCode(
     () => loadStateRun(runDir),
@@ -27,7 +28,8 @@ Deno.test("a corrupted run.json is bundle_invalid naming the file", async () => 
 });
 
 Deno.test("run.json without a grid is bundle_invalid", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   await Deno.writeTextFile(join(runDir, "run.json"), '{"runId": "x"}');
   await assertRejectsCode(
     () => loadStateRun(runDir),
@@ -37,7 +39,8 @@ Deno.test("run.json without a grid is bundle_invalid", async () => {
 });
 
 Deno.test("an unreadable model is bundle_invalid saying why", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   await Deno.writeTextFile(join(runDir, "model/model.yaml"), "nodes: [\n");
   await assertRejectsCode(
     () => loadStateRun(runDir),
@@ -47,7 +50,8 @@ Deno.test("an unreadable model is bundle_invalid saying why", async () => {
 });
 
 Deno.test("a missing series file is bundle_invalid naming it", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   await Deno.remove(join(runDir, "series/order_served@ORDER_SERVED@DEFAULT.csv"));
   await assertRejectsCode(
     () => loadStateRun(runDir),
@@ -57,7 +61,8 @@ Deno.test("a missing series file is bundle_invalid naming it", async () => {
 });
 
 Deno.test("metadata.json modelHash differing from run.json is provenance_mismatch", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   const path = join(runDir, "model/metadata.json");
   const meta = JSON.parse(await Deno.readTextFile(path));
   meta.modelHash = `sha256:${"0".repeat(64)}`;
@@ -70,7 +75,8 @@ Deno.test("metadata.json modelHash differing from run.json is provenance_mismatc
 });
 
 Deno.test("manifest.json modelHash differing from run.json is provenance_mismatch", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   const path = join(runDir, "manifest.json");
   const manifest = JSON.parse(await Deno.readTextFile(path));
   manifest.modelHash = `sha256:${"1".repeat(64)}`;
@@ -79,7 +85,8 @@ Deno.test("manifest.json modelHash differing from run.json is provenance_mismatc
 });
 
 Deno.test("a model with a different bin count than run.json is bundle_invalid", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   const path = join(runDir, "run.json");
   const run = JSON.parse(await Deno.readTextFile(path));
   run.grid.bins = 10;
@@ -92,7 +99,7 @@ Deno.test("a model with a different bin count than run.json is bundle_invalid", 
 });
 
 Deno.test("provenanceHash is the sha256 of model/provenance.json and its path is listed", async () => {
-  const { runDir } = await runModelText(serviceModel(
+  await using written = await runModelText(serviceModel(
     2,
     `metadata: { id: tiny, title: Tiny }
 provenance:
@@ -104,6 +111,7 @@ provenance:
   parameters: { rate: 10 }
 `,
   ));
+  const { runDir } = written;
   const bytes = await Deno.readFile(join(runDir, "model/provenance.json"));
   const expected = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
   const run = await loadStateRun(runDir);
@@ -119,13 +127,15 @@ provenance:
 });
 
 Deno.test("without provenance.json the envelope has no provenanceHash", async () => {
-  const run = await loadStateRun(await queueBufferCopy());
+  await using copy = await queueBufferCopy();
+  const run = await loadStateRun(copy.runDir);
   assert.equal("provenanceHash" in run.metadata, false);
   assert.equal("provenancePath" in run.metadata.storage, false);
 });
 
 Deno.test("a bundle without metadata.json falls back to the model's title", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   await Deno.remove(join(runDir, "model/metadata.json"));
   const run = await loadStateRun(runDir);
   assert.equal(run.metadata.templateId, "adhoc-model");

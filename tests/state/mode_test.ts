@@ -6,19 +6,20 @@ import { loadStateRun } from "../../lib/state/load.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { windowOf } from "../../lib/state/window.ts";
 import { assertThrowsCode } from "../_helpers.ts";
-import { dataDirWith, QUEUE_BUFFER_RUN, runModelText } from "./_runs.ts";
+import { fixtureRunCopy, QUEUE_BUFFER_RUN, runModelText } from "./_runs.ts";
 
-async function queueBufferWithNaNServed(): Promise<string> {
-  const data = await dataDirWith(QUEUE_BUFFER_RUN);
-  const runDir = join(data, "runs", QUEUE_BUFFER_RUN);
-  const csv = join(runDir, "series/support_served@SUPPORT_SERVED@DEFAULT.csv");
-  const text = await Deno.readTextFile(csv);
-  await Deno.writeTextFile(csv, text.replace("\n3,3\n", "\n3,\n"));
-  return runDir;
+/** A copy of the queue-buffer run with served missing in bin 3 (disposable). */
+function queueBufferWithNaNServed() {
+  return fixtureRunCopy(QUEUE_BUFFER_RUN, async (runDir) => {
+    const csv = join(runDir, "series/support_served@SUPPORT_SERVED@DEFAULT.csv");
+    const text = await Deno.readTextFile(csv);
+    await Deno.writeTextFile(csv, text.replace("\n3,3\n", "\n3,\n"));
+  });
 }
 
 Deno.test("a simulation run with NaN served fails in the bin that has it", async () => {
-  const run = await loadStateRun(await queueBufferWithNaNServed());
+  await using copy = await queueBufferWithNaNServed();
+  const run = await loadStateRun(copy.runDir);
   assertThrowsCode(
     () => snapshotOf(run, 3),
     "mode_validation_failed",
@@ -27,18 +28,20 @@ Deno.test("a simulation run with NaN served fails in the bin that has it", async
 });
 
 Deno.test("other bins of that run still answer", async () => {
-  const run = await loadStateRun(await queueBufferWithNaNServed());
+  await using copy = await queueBufferWithNaNServed();
+  const run = await loadStateRun(copy.runDir);
   assert.equal(snapshotOf(run, 2).nodes[1].metrics.served, 3);
   assert.equal(windowOf(run, 4, 11).window.binCount, 8);
 });
 
 Deno.test("a window covering the NaN bin fails", async () => {
-  const run = await loadStateRun(await queueBufferWithNaNServed());
+  await using copy = await queueBufferWithNaNServed();
+  const run = await loadStateRun(copy.runDir);
   assertThrowsCode(() => windowOf(run, 0, 11), "mode_validation_failed", "in bin 3");
 });
 
 Deno.test("a simulation service without a served series fails on every query", async () => {
-  const { runDir } = await runModelText(`schemaVersion: 1
+  await using written = await runModelText(`schemaVersion: 1
 grid: { bins: 2, binSize: 5, binUnit: minutes }
 nodes:
   - { id: a, kind: const, values: [1, 2] }
@@ -47,6 +50,7 @@ topology:
     - { id: Svc, kind: service, semantics: { arrivals: a } }
   edges: []
 `);
+  const { runDir } = written;
   const run = await loadStateRun(runDir);
   assertThrowsCode(
     () => snapshotOf(run, 0),
@@ -61,7 +65,7 @@ topology:
 });
 
 Deno.test("sinks and dead-letter queues need only arrivals", async () => {
-  const { runDir } = await runModelText(`schemaVersion: 1
+  await using written = await runModelText(`schemaVersion: 1
 grid: { bins: 2, binSize: 5, binUnit: minutes }
 nodes:
   - { id: a, kind: const, values: [1, 2] }
@@ -72,6 +76,7 @@ topology:
     - { id: Dead, kind: dlq, semantics: { arrivals: a, queueDepth: q, slaMin: 5 } }
   edges: []
 `);
+  const { runDir } = written;
   const s = snapshotOf(await loadStateRun(runDir), 1);
   assert.deepEqual(s.nodes.map((n) => [n.id, n.metrics, n.derived]), [
     ["Done", { arrivals: 2, served: null, errors: null }, {
@@ -89,7 +94,7 @@ topology:
 });
 
 Deno.test("the failure lists every problem in details", async () => {
-  const { runDir } = await runModelText(`schemaVersion: 1
+  await using written = await runModelText(`schemaVersion: 1
 grid: { bins: 2, binSize: 5, binUnit: minutes }
 nodes:
   - { id: a, kind: const, values: [1, 2] }
@@ -99,6 +104,7 @@ topology:
     - { id: Two, kind: queue, semantics: { served: a } }
   edges: []
 `);
+  const { runDir } = written;
   const run = await loadStateRun(runDir);
   const err = assertThrowsCode(
     () => snapshotOf(run, 0),

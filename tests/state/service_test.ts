@@ -16,7 +16,8 @@ Deno.test("run ids that are not one safe name are refused before any file access
 });
 
 Deno.test("an unknown run is run_not_found", async () => {
-  const data = await dataDirWith();
+  await using dataTmp = await dataDirWith();
+  const data = dataTmp.path;
   const service = new StateQueryService({ runsDir: join(data, "runs") });
   const err = await assertRejectsCode(() => service.openRun("run_missing"), "run_not_found");
   assert.equal(
@@ -26,8 +27,10 @@ Deno.test("an unknown run is run_not_found", async () => {
 });
 
 Deno.test("a symlink in the runs folder pointing outside it is not followed", async () => {
-  const data = await dataDirWith();
-  const outside = join(await dataDirWith(QUEUE_BUFFER_RUN), "runs", QUEUE_BUFFER_RUN);
+  await using dataTmp = await dataDirWith();
+  const data = dataTmp.path;
+  await using outsideTmp = await dataDirWith(QUEUE_BUFFER_RUN);
+  const outside = join(outsideTmp.path, "runs", QUEUE_BUFFER_RUN);
   // Deno.symlink needs unscoped permissions; the test task scopes writes to ./.tmp.
   const ln = await new Deno.Command("ln", { args: ["-s", outside, join(data, "runs", "escape")] })
     .output();
@@ -37,14 +40,16 @@ Deno.test("a symlink in the runs folder pointing outside it is not followed", as
 });
 
 Deno.test("the same run is opened once while unchanged", async () => {
-  const data = await dataDirWith(QUEUE_BUFFER_RUN);
+  await using dataTmp = await dataDirWith(QUEUE_BUFFER_RUN);
+  const data = dataTmp.path;
   const service = new StateQueryService({ runsDir: join(data, "runs") });
   const first = await service.openRun(QUEUE_BUFFER_RUN);
   assert.equal(await service.openRun(QUEUE_BUFFER_RUN), first);
 });
 
 Deno.test("a run rewritten with --overwrite is reopened", async () => {
-  const dir = await tempDir("state-rewrite");
+  await using dirTmp = await tempDir("state-rewrite");
+  const dir = dirTmp.path;
   const runsDir = join(dir, "runs");
   const model = join(dir, "model.yaml");
   const write = async (served: number) => {

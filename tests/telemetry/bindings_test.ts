@@ -52,28 +52,23 @@ topology:
 `;
 
 Deno.test("two nodes sharing one series get a file each", async () => {
-  const run = await runText(SHARED);
+  await using run = await runText(SHARED);
   const { bindings } = captureBindings(await readRunBundle(run.runDir));
   assert.deepEqual(bindings.map((b) => [b.path, b.sourceSeries]), [
     ["Frontend_arrivals.csv", "demand@DEMAND@DEFAULT"],
     ["Backend_arrivals.csv", "demand@DEMAND@DEFAULT"],
     ["Backend_externaldemand.csv", "demand@DEMAND@DEFAULT"],
   ]);
-  await Deno.remove(run.dataDir, { recursive: true });
 });
 
 /** Run a model and check that its bundle is refused for capture with this message. */
 async function refusal(model: string, message: RegExp): Promise<void> {
-  const run = await runText(model);
-  try {
-    await assertRejectsCode(
-      async () => captureBindings(await readRunBundle(run.runDir)),
-      "capture_invalid",
-      message,
-    );
-  } finally {
-    await Deno.remove(run.dataDir, { recursive: true });
-  }
+  await using run = await runText(model);
+  await assertRejectsCode(
+    async () => captureBindings(await readRunBundle(run.runDir)),
+    "capture_invalid",
+    message,
+  );
 }
 
 Deno.test("a topology node id that is not a safe file name is refused with a clear message", async () => {

@@ -34,7 +34,7 @@ rules:
 `;
 
 Deno.test("cli: capture into the default folder gives the checked-in order-system golden", async () => {
-  const run = await copyRun(ORDER_SYSTEM_RUN);
+  await using run = await copyRun(ORDER_SYSTEM_RUN);
   const res = await cli(
     ["telemetry", "capture", "--run-dir", run.runDir, "--captured-at", FIXED_TIME],
     { env: { FLOWTIME_DATA_DIR: run.dataDir } },
@@ -51,7 +51,7 @@ Deno.test("cli: capture into the default folder gives the checked-in order-syste
 });
 
 Deno.test("cli: 'flowtime capture --json' prints one JSON object and runs without network", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const out = join(run.dataDir, "out");
   const res = await runCli(
     ["capture", "--run-dir", run.runDir, "--output", out, "--json", "--captured-at", FIXED_TIME],
@@ -70,7 +70,7 @@ Deno.test("cli: 'flowtime capture --json' prints one JSON object and runs withou
 });
 
 Deno.test("cli: --dry-run prints the plan with files, warnings and checksum and writes nothing", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const gapsFile = join(run.dataDir, "gaps.yaml");
   await Deno.writeTextFile(gapsFile, GAPS);
   const before = await listing(run.dataDir);
@@ -106,7 +106,7 @@ Deno.test("cli: --dry-run prints the plan with files, warnings and checksum and 
 });
 
 Deno.test("cli: --log writes capture.log with run, template, gaps hash and timestamps on every event", async () => {
-  const run = await templateRun();
+  await using run = await templateRun();
   const gapsFile = join(run.dataDir, "gaps.yaml");
   await Deno.writeTextFile(gapsFile, GAPS);
   const logFile = join(run.dataDir, "logs", "capture.log");
@@ -155,7 +155,7 @@ Deno.test("cli: --log writes capture.log with run, template, gaps hash and times
 });
 
 Deno.test("cli: usage mistakes exit 2 and write nothing", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const before = await listing(run.dataDir);
   const cases: Array<[string[], RegExp]> = [
     [
@@ -186,7 +186,7 @@ Deno.test("cli: usage mistakes exit 2 and write nothing", async () => {
 });
 
 Deno.test("cli: bad runs, bad gaps and bad output folders exit 1 with a clear message", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const badGaps = join(run.dataDir, "bad-gaps.yaml");
   await Deno.writeTextFile(
     badGaps,
@@ -238,7 +238,7 @@ Deno.test("cli: bad runs, bad gaps and bad output folders exit 1 with a clear me
 
 Deno.test("cli: on a terminal a capture of 100+ files shows progress in tenths on stderr", async () => {
   const nodes = Array.from({ length: 34 }, (_, i) => i);
-  const run = await runText(`schemaVersion: 1
+  await using run = await runText(`schemaVersion: 1
 grid: { bins: 2, binSize: 5, binUnit: minutes }
 nodes:
 ${nodes.map((i) => `  - { id: n${i}, kind: const, values: [${i}, ${i + 1}] }`).join("\n")}

@@ -185,7 +185,8 @@ Deno.test("--param without '=' is a usage error", () => {
 });
 
 Deno.test("parameter files may be JSON or YAML mappings", async () => {
-  const dir = await tempDir("params");
+  await using dirTmp = await tempDir("params");
+  const dir = dirTmp.path;
   await Deno.writeTextFile(join(dir, "p.json"), '{"bins": 4, "pattern": [1, 2]}');
   await Deno.writeTextFile(join(dir, "p.yaml"), "bins: 4\npattern: [1, 2]\nlabel: x\n");
   assert.deepEqual(await readParameterFile(join(dir, "p.json")), { bins: 4, pattern: [1, 2] });
@@ -194,11 +195,11 @@ Deno.test("parameter files may be JSON or YAML mappings", async () => {
     pattern: [1, 2],
     label: "x",
   });
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("a parameter file that is not a mapping names the file", async () => {
-  const dir = await tempDir("params");
+  await using dirTmp = await tempDir("params");
+  const dir = dirTmp.path;
   const path = join(dir, "p.json");
   await Deno.writeTextFile(path, "[1, 2]");
   const err = await assertRejectsCode(() => readParameterFile(path), "invalid_parameters");
@@ -206,5 +207,4 @@ Deno.test("a parameter file that is not a mapping names the file", async () => {
     err.message.startsWith(`${path}: the parameter file must be a JSON object`),
     err.message,
   );
-  await Deno.remove(dir, { recursive: true });
 });

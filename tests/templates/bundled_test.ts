@@ -41,7 +41,8 @@ for (const id of Object.keys(FIXTURE_NODES)) {
     const g = generateModel(await loadTemplate(TEMPLATES, id), {}, { generatedAt: FIXED_TIME });
     const parsed = parseModel(g.model);
     assert.equal(parsed.model.mode, "simulation");
-    const runs = await tempDir(`bundled-${id}`);
+    await using runsTmp = await tempDir(`bundled-${id}`);
+    const runs = runsTmp.path;
     const written = await runParsedModel(parsed, runs, {
       runsDir: runs,
       deterministic: true,
@@ -50,7 +51,6 @@ for (const id of Object.keys(FIXTURE_NODES)) {
     });
     assert.deepEqual(written.runJson.warnings, []);
     await assertValidRunBundle(written.runDir);
-    await Deno.remove(runs, { recursive: true });
   });
 
   Deno.test(`${id}: telemetry mode with telemetryDir generates a valid telemetry model`, async () => {
@@ -92,7 +92,8 @@ for (const id of Object.keys(FIXTURE_NODES)) {
     const template = await loadTemplate(TEMPLATES, id);
     const sim = parseModel(generateModel(template, {}, { generatedAt: FIXED_TIME }).model);
     const simSeries = evaluateModel(sim.model, { exprs: sim.exprs }).series;
-    const dir = await tempDir(`replay-${id}`);
+    await using dirTmp = await tempDir(`replay-${id}`);
+    const dir = dirTmp.path;
     await Deno.mkdir(join(dir, "capture"));
     for (const tn of sim.model.topology!.nodes) {
       for (const metric of SEMANTIC_METRICS) {
@@ -117,7 +118,6 @@ for (const id of Object.keys(FIXTURE_NODES)) {
     for (const [node, values] of simSeries) {
       assert.deepEqual(Array.from(teleSeries.get(node)!), Array.from(values), `series of ${node}`);
     }
-    await Deno.remove(dir, { recursive: true });
   });
 }
 
@@ -169,7 +169,8 @@ Deno.test("order-system: probabilities of another length than the levels are bla
 });
 
 Deno.test("order-system: metadata.json of a template run carries the template and its parameters", async () => {
-  const runs = await tempDir("bundled-meta");
+  await using runsTmp = await tempDir("bundled-meta");
+  const runs = runsTmp.path;
   const template = await loadTemplate(TEMPLATES, "order-system");
   const g = generateModel(template, { bins: 12 }, { generatedAt: FIXED_TIME });
   const written = await runParsedModel(parseModel(g.model), runs, {
@@ -184,5 +185,4 @@ Deno.test("order-system: metadata.json of a template run carries the template an
   assert.equal(meta.templateTitle, "Order System");
   assert.equal(meta.templateVersion, "1.0.0");
   assert.deepEqual((meta.parameters as Record<string, unknown>).bins, 12);
-  await Deno.remove(runs, { recursive: true });
 });

@@ -21,14 +21,17 @@ import {
   readJsonFile,
   readTree,
   ROOT,
+  type TempDir,
   tempDir,
+  tempFixture,
 } from "../_helpers.ts";
 
 const sim = new InProcessSimClient(join(ROOT, "templates"), { generatedAt: FIXED_TIME });
 
 for (const template of ["order-system", "microservices", "http-service"]) {
   Deno.test(`${template}: replaying the capture of a simulation run without gaps gives parity 0`, async () => {
-    const data = await tempDir(`loop-${template}`);
+    await using dataTmp = await tempDir(`loop-${template}`);
+    const data = dataTmp.path;
     const loop = await runLoop(sim, template, { dataDir: data, at: FIXED_TIME });
     assert.equal(loop.parity.passed, true);
     assert.equal(loop.parity.maxAbsDiff, 0);
@@ -65,12 +68,12 @@ for (const template of ["order-system", "microservices", "http-service"]) {
       snapshotOf(state, bin).nodes.map((n) => [n.id, n.metrics, n.derived]),
       snapshotOf(original, bin).nodes.map((n) => [n.id, n.metrics, n.derived]),
     );
-    await Deno.remove(data, { recursive: true });
   });
 }
 
 Deno.test("provenance links resolve from the telemetry-mode run back to the source run", async () => {
-  const data = await tempDir("loop-provenance");
+  await using dataTmp = await tempDir("loop-provenance");
+  const data = dataTmp.path;
   const loop = await runLoop(sim, "order-system", { dataDir: data, at: FIXED_TIME });
   const runDir = loop.replay.written.runDir;
   const metadata = await readJsonFile<Record<string, any>>(join(runDir, "model/metadata.json"));
@@ -131,11 +134,11 @@ Deno.test("provenance links resolve from the telemetry-mode run back to the sour
     manifestHash: metadata.capture.manifestHash,
     warningCount: 0,
   });
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("capture warnings reach /state for the bins they cover; loader gaps land on the node", async () => {
-  const data = await tempDir("loop-gaps");
+  await using dataTmp = await tempDir("loop-gaps");
+  const data = dataTmp.path;
   const gaps = await loadGapConfig(join(ROOT, "fixtures/gaps/microservices-gaps.yaml"));
   const loop = await runLoop(sim, "microservices", { dataDir: data, gaps, at: FIXED_TIME });
   assert.equal(loop.parity.passed, false);
@@ -161,24 +164,25 @@ Deno.test("capture warnings reach /state for the bins they cover; loader gaps la
   const dataGap = window.warnings.find((w) => w.source === "capture" && w.code === "data_gap")!;
   assert.deepEqual(dataGap.bins, [10, 11, 20, 21, 22, 23]);
   assert.equal(window.metadata.capture?.warningCount, loop.capture.manifest.warnings.length);
-  await Deno.remove(data, { recursive: true });
 });
 
-async function captured(
+/** A data folder with a simulation run of the template and its capture (disposable). */
+function captured(
   template: string,
-): Promise<{ data: string; runId: string; captureRel: string }> {
-  const data = await tempDir(`replay-${template}`);
-  const { written } = await runTemplate(sim, template, {}, {
-    runsDir: join(data, "runs"),
-    deterministic: true,
-    createdAt: FIXED_TIME,
+): Promise<TempDir & { data: string; runId: string; captureRel: string }> {
+  return tempFixture(`replay-${template}`, async (data) => {
+    const { written } = await runTemplate(sim, template, {}, {
+      runsDir: join(data, "runs"),
+      deterministic: true,
+      createdAt: FIXED_TIME,
+    });
+    await captureRun({
+      runDir: written.runDir,
+      outputDir: join(data, "telemetry", written.runId),
+      capturedAt: FIXED_TIME,
+    });
+    return { data, runId: written.runId, captureRel: `telemetry/${written.runId}` };
   });
-  await captureRun({
-    runDir: written.runDir,
-    outputDir: join(data, "telemetry", written.runId),
-    capturedAt: FIXED_TIME,
-  });
-  return { data, runId: written.runId, captureRel: `telemetry/${written.runId}` };
 }
 
 function replayIn(
@@ -195,16 +199,15 @@ function replayIn(
 }
 
 Deno.test("a capture folder without manifest.json is refused, nothing written", async () => {
-  const c = await captured("http-service");
+  await using c = await captured("http-service");
   await Deno.remove(join(c.data, c.captureRel, "manifest.json"));
   const before = await readTree(join(c.data, "runs"));
   await assertRejectsCode(replayIn(c), "capture_invalid", /has no manifest\.json/);
   assert.deepEqual(await readTree(join(c.data, "runs")), before);
-  await Deno.remove(c.data, { recursive: true });
 });
 
 Deno.test("a CSV edited after capture is a hash mismatch naming the file; nothing written", async () => {
-  const c = await captured("http-service");
+  await using c = await captured("http-service");
   const file = join(c.data, c.captureRel, "HttpService_served.csv");
   await Deno.writeTextFile(file, (await Deno.readTextFile(file)).replace("\n5,", "\n5,9"));
   const before = await readTree(join(c.data, "runs"));
@@ -214,11 +217,10 @@ Deno.test("a CSV edited after capture is a hash mismatch naming the file; nothin
     /HttpService_served\.csv changed after capture/,
   );
   assert.deepEqual(await readTree(join(c.data, "runs")), before);
-  await Deno.remove(c.data, { recursive: true });
 });
 
 Deno.test("a CSV deleted after capture: the run completes and /state says which node and why", async () => {
-  const c = await captured("http-service");
+  await using c = await captured("http-service");
   await Deno.remove(join(c.data, c.captureRel, "HttpService_errors.csv"));
   const replay = await replayIn(c);
   const warnings = replay.written!.runJson.warnings;
@@ -232,12 +234,12 @@ Deno.test("a CSV deleted after capture: the run completes and /state says which 
   assert.equal(node.metrics.errors, null);
   const w = node.telemetry.warnings.find((x) => x.code === "telemetry_sources_unresolved")!;
   assert.match(w.message, /HttpService_errors\.csv .*file not found/);
-  await Deno.remove(c.data, { recursive: true });
 });
 
 Deno.test("a template without a telemetryDir parameter cannot run in telemetry mode", async () => {
-  const c = await captured("http-service");
-  const templates = await tempDir("no-telemetry-dir");
+  await using c = await captured("http-service");
+  await using templatesTmp = await tempDir("no-telemetry-dir");
+  const templates = templatesTmp.path;
   const text = await Deno.readTextFile(join(ROOT, "templates/http-service.yaml"));
   // Remove the telemetryDir parameter and every source that uses it.
   const stripped = text.replace(/\n {2}- name: telemetryDir\n( {4}.*\n)+/, "\n").replace(
@@ -255,12 +257,10 @@ Deno.test("a template without a telemetryDir parameter cannot run in telemetry m
     "invalid_parameters",
     /declares no telemetryDir parameter/,
   );
-  await Deno.remove(templates, { recursive: true });
-  await Deno.remove(c.data, { recursive: true });
 });
 
 Deno.test("a capture whose grid disagrees with the caller's bins is refused", async () => {
-  const c = await captured("http-service");
+  await using c = await captured("http-service");
   await assertRejectsCode(
     replayIn(c, "http-service", { bins: 48 }),
     "capture_invalid",
@@ -269,21 +269,19 @@ Deno.test("a capture whose grid disagrees with the caller's bins is refused", as
   // The caller may repeat the capture's own grid.
   const ok = await replayIn(c, "http-service", { bins: 96, binSize: 15 });
   assert.equal(ok.written!.runJson.grid.bins, 96);
-  await Deno.remove(c.data, { recursive: true });
 });
 
 Deno.test("replaying through a different template is refused: its files are not in the capture", async () => {
-  const c = await captured("http-service");
+  await using c = await captured("http-service");
   await assertRejectsCode(
     replayIn(c, "order-system"),
     "capture_invalid",
     /(does not list|differs from the model)/,
   );
-  await Deno.remove(c.data, { recursive: true });
 });
 
 Deno.test("a dry run binds and generates but writes nothing", async () => {
-  const c = await captured("http-service");
+  await using c = await captured("http-service");
   const before = await readTree(c.data);
   const dry = await replayCapture(sim, "http-service", c.captureRel, {}, {
     runsDir: join(c.data, "runs"),
@@ -299,5 +297,4 @@ Deno.test("a dry run binds and generates but writes nothing", async () => {
     start: "2025-10-07T00:00:00Z",
   });
   assert.deepEqual(await readTree(c.data), before);
-  await Deno.remove(c.data, { recursive: true });
 });
