@@ -104,7 +104,7 @@ export interface CliResult {
 
 /** Options for {@link runCli}. */
 export interface RunCliOptions {
-  /** Extra environment variables. */
+  /** Environment variables on top of {@link NEUTRAL_ENV}. */
   env?: Record<string, string>;
   /** Working directory (default the project root). */
   cwd?: string;
@@ -113,6 +113,20 @@ export interface RunCliOptions {
   /** Text piped to stdin. */
   stdin?: string;
 }
+
+/**
+ * Environment for child processes: the toolkit's variables set empty (= unset) so neither the
+ * caller's environment nor another test file changing this process's environment (test files
+ * share it under `--parallel`) can change what a child sees; the rest (DENO_DIR, HOME) is
+ * inherited so the child finds the module cache.
+ */
+export const NEUTRAL_ENV: Readonly<Record<string, string>> = {
+  NO_COLOR: "1",
+  FLOWTIME_DATA_DIR: "",
+  FLOWTIME_TEMPLATES_DIR: "",
+  FLOWTIME_SIM_URL: "",
+  SOURCE_DATE_EPOCH: "",
+};
 
 /** Permission flags tests give the CLI: like the `flowtime` task, with writes in .tmp. */
 export const CLI_TEST_PERMISSIONS = [
@@ -137,7 +151,7 @@ export async function runCli(args: string[], options: RunCliOptions = {}): Promi
       ...args,
     ],
     cwd: options.cwd ?? ROOT,
-    env: { NO_COLOR: "1", ...options.env },
+    env: { ...NEUTRAL_ENV, ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",

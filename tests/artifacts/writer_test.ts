@@ -69,12 +69,14 @@ Deno.test("two deterministic runs of the same model are byte-identical", async (
 Deno.test("the library ignores SOURCE_DATE_EPOCH: without createdAt the run is stamped now", async () => {
   await using runsTmp = await tempDir("epoch");
   const runs = runsTmp.path;
+  const before = Deno.env.get("SOURCE_DATE_EPOCH");
   Deno.env.set("SOURCE_DATE_EPOCH", "1759795200");
   try {
     const written = await runModelFile(MODEL, { runsDir: runs, deterministic: true });
     assert.notEqual(written.runJson.createdUtc, "2025-10-07T00:00:00Z");
   } finally {
-    Deno.env.delete("SOURCE_DATE_EPOCH");
+    if (before === undefined) Deno.env.delete("SOURCE_DATE_EPOCH");
+    else Deno.env.set("SOURCE_DATE_EPOCH", before);
   }
 });
 

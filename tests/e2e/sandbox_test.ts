@@ -10,6 +10,7 @@ import {
   assertSameTree,
   copyTree,
   FIXED_TIME,
+  NEUTRAL_ENV,
   ROOT,
   type TempDir,
   tempDir,
@@ -33,16 +34,6 @@ function flagValue(flags: string[], flag: string): string | undefined {
   const found = flags.find((f) => f === flag || f.startsWith(`${flag}=`));
   return found === undefined ? undefined : found.slice(flag.length + 1);
 }
-
-// The toolkit's variables set empty (= unset) so the caller's environment cannot change what the
-// tests see; the rest (DENO_DIR, HOME) is inherited so the child finds the module cache.
-const NEUTRAL_ENV: Record<string, string> = {
-  NO_COLOR: "1",
-  FLOWTIME_DATA_DIR: "",
-  FLOWTIME_TEMPLATES_DIR: "",
-  FLOWTIME_SIM_URL: "",
-  SOURCE_DATE_EPOCH: "",
-};
 
 interface Run {
   code: number;
