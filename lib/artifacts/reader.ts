@@ -225,6 +225,8 @@ export interface RunSummary {
   createdUtc: string;
   /** Number of warnings in run.json. */
   warningCount: number;
+  /** Bin count, size and unit of the run's grid. */
+  grid: Pick<RunGrid, "bins" | "binSize" | "binUnit">;
 }
 
 /**
@@ -262,6 +264,7 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
         mode: run.mode,
         createdUtc: run.createdUtc,
         warningCount: run.warnings.length,
+        grid: { bins: run.grid.bins, binSize: run.grid.binSize, binUnit: run.grid.binUnit },
       });
     } catch {
       // not a readable run: leave it out of the listing

@@ -62,6 +62,7 @@ Deno.test("listing skips temp folders of unfinished writes and unreadable folder
     mode: "simulation",
     createdUtc: "",
     warningCount: 1,
+    grid: { bins: 4, binSize: 60, binUnit: "minutes" },
   }]);
   await Deno.remove(dir, { recursive: true });
 });
