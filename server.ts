@@ -12,6 +12,8 @@ import { TOOLKIT_VERSION } from "./lib/version.ts";
 import { StateQueryService } from "./lib/state/service.ts";
 import { registerRunRoutes } from "./server/runs.ts";
 import { registerRunCreateRoute } from "./server/run_create.ts";
+import { graphRoutes } from "./server/graph.ts";
+import { viewerRoutes } from "./server/viewer.ts";
 import { createSimClient } from "./lib/sim/select.ts";
 import type { SimClient } from "./lib/sim/client.ts";
 
@@ -88,6 +90,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     settings,
     options.sim ?? createSimClient({ templatesDir: settings.templatesDir }),
   );
+  app.route("/", graphRoutes(settings)).route("/", viewerRoutes());
 
   app.notFound((c) =>
     c.json({
