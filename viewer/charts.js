@@ -323,14 +323,12 @@ class StatusMap {
     ctx.fillStyle = "#5a6472";
     ctx.font = "11px system-ui, sans-serif";
     ctx.textBaseline = "alphabetic";
-    const ticks = 6;
-    for (let i = 0; i <= ticks; i++) {
-      const bin = Math.min(run.bins - 1, Math.round((run.bins - 1) * i / ticks));
+    ctx.textAlign = "center";
+    const axisY = Math.min(height - 2, this.ids.length * row + 13);
+    for (const bin of tickBins(run, Math.max(2, Math.floor((width - this.label) / 90)))) {
       const t = run.times[bin];
-      const text = t === null ? `bin ${bin}` : utcTick(t / 1000);
       const x = this.label + (bin + 0.5) * per;
-      ctx.textAlign = i === 0 ? "left" : i === ticks ? "right" : "center";
-      ctx.fillText(text, i === 0 ? this.label : i === ticks ? width : x, height - 2);
+      ctx.fillText(t === null ? String(bin) : utcTick(t / 1000), x, axisY);
     }
     this.mark(this.bin);
   }
@@ -343,6 +341,7 @@ class StatusMap {
     this.bin = bin;
     const per = (this.canvas.clientWidth - this.label) / this.run.bins;
     this.marker.style.transform = `translateX(${(this.label + (bin + 0.5) * per).toFixed(1)}px)`;
+    this.marker.style.height = `${this.ids.length * this.#rowHeight()}px`;
   }
 
   /** @returns {number} row height in CSS pixels */
@@ -361,6 +360,31 @@ class StatusMap {
     if (bin < 0 || bin >= this.run.bins || r < 0 || r >= this.ids.length) return undefined;
     return { bin, nodeId: this.ids[r] };
   }
+}
+
+/**
+ * Bins to label on a time axis: those starting a whole step (5 minutes up to a week, or a round
+ * number of bins without a grid start), with the smallest step giving at most `most` labels.
+ * @param {RunData} run the run
+ * @param {number} most the most labels that fit
+ * @returns {number[]} the bins
+ */
+function tickBins(run, most) {
+  const start = run.times[0];
+  if (start === null) {
+    const step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]
+      .find((s) => run.bins / s <= most) ?? Math.ceil(run.bins / most);
+    return Array.from({ length: Math.ceil(run.bins / step) }, (_, i) => i * step);
+  }
+  const minutes = [5, 10, 15, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 10080, 40320]
+    .filter((m) => m >= run.binMinutes)
+    .find((m) => (run.bins * run.binMinutes) / m <= most) ?? run.bins * run.binMinutes;
+  const out = [];
+  for (let b = 0; b < run.bins; b++) {
+    const t = /** @type {number} */ (run.times[b]);
+    if (Math.floor(t / 60_000) % minutes === 0) out.push(b);
+  }
+  return out;
 }
 
 /**

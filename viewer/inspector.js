@@ -163,7 +163,11 @@ export class Inspector {
               h("th", { scope: "row" }, [LABELS[d.key]]),
               h("td", { class: "num" }, [`${d.differing} / ${d.compared}`]),
               h("td", { class: "num" }, [
-                d.maxAt === null ? "–" : `${metricText(d.key, d.maxAbs)} (bin ${d.maxAt})`,
+                d.maxAt !== null
+                  ? `${metricText(d.key, d.maxAbs)} (bin ${d.maxAt})`
+                  : d.differing > 0
+                  ? "gaps only"
+                  : "–",
               ]),
             ])
           ),

@@ -300,7 +300,7 @@ class App {
       h("option", { value: "" }, ["(none)"]),
       ...candidates.map((r) =>
         h("option", { value: r.runId, selected: r.runId === this.other?.runId }, [
-          `${r.runId} · ${r.mode} · ${r.why}`,
+          `${r.runId} (${r.why})`,
         ])
       ),
     );
