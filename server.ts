@@ -78,11 +78,8 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
-  registerRunRoutes(
-    app,
-    settings,
-    new StateQueryService({ runsDir: join(settings.dataDir, "runs") }),
-  );
+  const state = new StateQueryService({ runsDir: join(settings.dataDir, "runs") });
+  registerRunRoutes(app, settings, state);
   registerTemplateRoutes(app, settings);
   registerTelemetryRoutes(app, settings);
   registerRunCreateRoute(
@@ -90,7 +87,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     settings,
     options.sim ?? createSimClient({ templatesDir: settings.templatesDir }),
   );
-  app.route("/", graphRoutes(settings)).route("/", viewerRoutes());
+  app.route("/", graphRoutes(settings, state)).route("/", viewerRoutes());
 
   app.notFound((c) =>
     c.json({

@@ -1,10 +1,10 @@
-// GET /v1/runs/{runId}/graph: a run's topology as nodes and edges (what a graph view draws),
-// read from the run's model. Ids are confined like every run route; errors are 4xx JSON.
+// GET /v1/runs/{runId}/graph: a run's topology as nodes and edges (what a graph view draws), from
+// the run as the state routes open it (same cache, same confinement, same 4xx errors).
 import { Hono } from "hono";
-import { join } from "node:path";
 import { isFlowTimeError } from "../lib/errors.ts";
-import { readRunBundle, runFolder } from "../lib/artifacts/reader.ts";
-import type { Model, TopologyNodeKind } from "../lib/model/types.ts";
+import type { TopologyNodeKind } from "../lib/model/types.ts";
+import type { StateRun } from "../lib/state/load.ts";
+import type { StateQueryService } from "../lib/state/service.ts";
 import type { AppEnv, ServerSettings } from "../server.ts";
 
 /** One node of a run graph. */
@@ -41,17 +41,17 @@ export interface RunGraph {
 
 /**
  * The routes serving run graphs, as a sub-app to mount at `/`.
- * @param settings the data folder and the error responder
+ * @param settings the error responder
+ * @param state the state query service the run routes use (runs are opened and cached once)
  * @returns the Hono sub-app with `GET /v1/runs/:runId/graph`
  */
-export function graphRoutes(settings: ServerSettings): Hono<AppEnv> {
+export function graphRoutes(settings: ServerSettings, state: StateQueryService): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get("/v1/runs/:runId/graph", async (c) => {
     const runId = c.req.param("runId");
     c.get("logFields").runId = runId;
     try {
-      const bundle = await readRunBundle(await runFolder(join(settings.dataDir, "runs"), runId));
-      return c.json(graphOf(bundle.runId, bundle.parsedModel().model.topology));
+      return c.json(graphOf(await state.openRun(runId)));
     } catch (err) {
       if (!isFlowTimeError(err)) throw err;
       c.get("logFields").errorCode = err.code;
@@ -62,27 +62,21 @@ export function graphRoutes(settings: ServerSettings): Hono<AppEnv> {
 }
 
 /**
- * Shape a model's topology as a run graph.
- * @param runId the run id
- * @param topology the parsed model's topology (absent for models without one)
- * @returns the graph (empty lists without a topology)
+ * Shape an opened run's topology as a run graph.
+ * @param run the run as opened for state queries
+ * @returns the graph (empty lists for a model without a topology)
  */
-export function graphOf(
-  runId: string,
-  topology: Model["topology"],
-): RunGraph {
-  const nodes = (topology?.nodes ?? []).map((n): GraphNode => {
-    const semantics: Record<string, string | number> = {};
-    for (const [key, value] of Object.entries(n.semantics)) {
-      if (typeof value === "string" || typeof value === "number") semantics[key] = value;
-    }
-    return { id: n.id, kind: n.kind, semantics };
-  });
-  const edges = (topology?.edges ?? []).map((e) => ({
+export function graphOf(run: StateRun): RunGraph {
+  const nodes = run.nodes.map((n): GraphNode => ({
+    id: n.id,
+    kind: n.kind,
+    semantics: { ...n.refs, ...(n.slaMin === undefined ? {} : { slaMin: n.slaMin }) },
+  }));
+  const edges = run.edges.map((e): GraphEdge => ({
     id: e.id,
     from: e.from.split(":")[0],
     to: e.to.split(":")[0],
     ...(e.weight === undefined ? {} : { weight: e.weight }),
   }));
-  return { runId, nodes, edges };
+  return { runId: run.runId, nodes, edges };
 }

@@ -1,5 +1,5 @@
 // The time-travel viewer's files: GET / (the page) and /viewer/* (its modules, styles, and the
-// layout and chart libraries from npm), embedded as text imports, gzipped once, served with ETags.
+// layout and chart libraries from npm), embedded as text imports, gzipped once, cached by hash.
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { MAX_WINDOW_BINS } from "../lib/state/query.ts";
@@ -25,34 +25,32 @@ import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
 
 const JS = "text/javascript; charset=utf-8";
 const CSS = "text/css; charset=utf-8";
+const SVG = "image/svg+xml";
 
-/** The viewer's own files, served at `/viewer/<name>` and revalidated on every load. */
-const OWN_FILES: Record<string, [string, string]> = {
-  "viewer.css": [viewerCss, CSS],
-  "favicon.svg": [faviconSvg, "image/svg+xml"],
-  "api.js": [apiJs, JS],
-  "charts.js": [chartsJs, JS],
-  "compare.js": [compareJs, JS],
-  "format.js": [formatJs, JS],
-  "inspector.js": [inspectorJs, JS],
-  "main.js": [mainJs, JS],
-  "run_data.js": [runDataJs, JS],
-  "runs_list.js": [runsListJs, JS],
-  "timeline.js": [timelineJs, JS],
-  "topology.js": [topologyJs, JS],
-  "url_state.js": [urlStateJs, JS],
-};
-
-/** Libraries from npm (versions pinned in deno.json), served under content-hashed names that
- * never change meaning. `specifier` is the bare name the viewer's modules import, mapped to the
- * hashed path by the page's import map. */
-const LIBRARIES: Array<{ name: string; text: string; type: string; specifier?: string }> = [
-  { name: "dagre.js", text: dagreJs, type: JS, specifier: "@dagrejs/dagre" },
-  { name: "uplot.js", text: uplotJs, type: JS, specifier: "uplot" },
-  { name: "uplot.css", text: uplotCss, type: CSS },
+/** Every file besides the page, by the path the page and the modules name it. Libraries from npm
+ * (versions pinned in deno.json) carry the bare specifier the viewer's modules import. */
+const FILES: Array<{ path: string; text: string; type: string; specifier?: string }> = [
+  { path: "/viewer/viewer.css", text: viewerCss, type: CSS },
+  { path: "/viewer/favicon.svg", text: faviconSvg, type: SVG },
+  { path: "/viewer/api.js", text: apiJs, type: JS },
+  { path: "/viewer/charts.js", text: chartsJs, type: JS },
+  { path: "/viewer/compare.js", text: compareJs, type: JS },
+  { path: "/viewer/format.js", text: formatJs, type: JS },
+  { path: "/viewer/inspector.js", text: inspectorJs, type: JS },
+  { path: "/viewer/main.js", text: mainJs, type: JS },
+  { path: "/viewer/run_data.js", text: runDataJs, type: JS },
+  { path: "/viewer/runs_list.js", text: runsListJs, type: JS },
+  { path: "/viewer/timeline.js", text: timelineJs, type: JS },
+  { path: "/viewer/topology.js", text: topologyJs, type: JS },
+  { path: "/viewer/url_state.js", text: urlStateJs, type: JS },
+  { path: "/viewer/vendor/dagre.js", text: dagreJs, type: JS, specifier: "@dagrejs/dagre" },
+  { path: "/viewer/vendor/uplot.js", text: uplotJs, type: JS, specifier: "uplot" },
+  { path: "/viewer/vendor/uplot.css", text: uplotCss, type: CSS },
 ];
 
+/** The page is revalidated on every load (a 304 when unchanged)... */
 const REVALIDATE = "no-cache";
+/** ...and names every other file by a hash of its content, so those never need asking again. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
 /** Bodies smaller than this are sent as they are. */
 const GZIP_FROM_BYTES = 1024;
@@ -69,7 +67,7 @@ interface Asset {
 
 /**
  * The routes serving the viewer, as a sub-app to mount at `/`: `GET /` (the page, whatever the
- * query string) and `GET /viewer/<file>`.
+ * query string) and `GET /viewer/<name>.<hash>.<ext>` for its files.
  * @returns the Hono sub-app
  */
 export function viewerRoutes(): Hono<AppEnv> {
@@ -85,27 +83,38 @@ export function viewerRoutes(): Hono<AppEnv> {
   return app;
 }
 
+/**
+ * Hash, gzip and index every file once. Each file is served at `<path>.<12 hash chars>.<ext>`;
+ * the page names the hashed paths, and its import map sends the modules' own imports (relative
+ * paths and bare library names) there too, with a modulepreload link per module so they load in
+ * one round.
+ */
 async function buildAssets(): Promise<Map<string, Asset>> {
   const out = new Map<string, Asset>();
-  const importMap: Record<string, string> = {};
-  const hashedPath: Record<string, string> = {};
-  for (const { name, text, type, specifier } of LIBRARIES) {
+  const hashed = new Map<string, string>();
+  const imports: Record<string, string> = {};
+  for (const { path, text, type, specifier } of FILES) {
     const body = new TextEncoder().encode(text);
     const hash = await digest(body);
-    const dot = name.lastIndexOf(".");
-    const path = `/viewer/vendor/${name.slice(0, dot)}.${hash.slice(0, 12)}${name.slice(dot)}`;
-    hashedPath[name] = path;
-    if (specifier) importMap[specifier] = path;
-    out.set(path, await asset(body, type, IMMUTABLE, hash));
+    const dot = path.lastIndexOf(".");
+    const at = `${path.slice(0, dot)}.${hash.slice(0, 12)}${path.slice(dot)}`;
+    hashed.set(path, at);
+    if (type === JS) imports[specifier ?? path] = at;
+    out.set(at, await asset(body, type, IMMUTABLE, hash));
   }
-  for (const [name, [text, type]] of Object.entries(OWN_FILES)) {
-    const body = new TextEncoder().encode(text);
-    out.set(`/viewer/${name}`, await asset(body, type, REVALIDATE));
-  }
-  const mapScript = JSON.stringify({ imports: importMap });
+  const mapScript = JSON.stringify({ imports });
+  const preload = FILES.filter((f) => f.type === JS)
+    .map((f) => `<link rel="modulepreload" href="${hashed.get(f.path)}">`).join("\n    ");
   const html = indexHtml
-    .replace(/(<script type="importmap">)[^<]*(<\/script>)/, `$1${mapScript}$2`)
-    .replace("%UPLOT_CSS%", hashedPath["uplot.css"])
+    .replace(/"(\/viewer\/[^"]+)"/g, (_, path) => {
+      const at = hashed.get(path);
+      if (!at) throw new Error(`viewer/index.html names ${path}, which server/viewer.ts lacks`);
+      return `"${at}"`;
+    })
+    .replace(
+      /(<script type="importmap">)[^<]*(<\/script>)/,
+      `$1${mapScript}$2\n    ${preload}`,
+    )
     .replaceAll("%WINDOW_LIMIT%", String(MAX_WINDOW_BINS))
     .replaceAll("%VERSION%", TOOLKIT_VERSION);
   const mapHash = btoa(String.fromCharCode(...await sha256(new TextEncoder().encode(mapScript))));

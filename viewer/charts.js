@@ -58,7 +58,6 @@ export class Charts {
       area,
     ]));
     this.map = new StatusMap(run, canvas, marker, this.onPick);
-    this.map.draw();
     this.setBin(this.bin);
   }
 
@@ -104,6 +103,7 @@ export class Charts {
     const s = this.subject;
     if (!s) return;
     if (s.nodeId) this.show(s.run, s.nodeId, s.other);
+    else if (this.map?.run === s.run) this.map.draw();
     else this.statusMap(s.run);
   }
 
@@ -241,7 +241,6 @@ export class Charts {
   }
 
   #resize() {
-    this.map?.draw();
     for (const u of this.plots) {
       const area = /** @type {HTMLElement} */ (u.root.parentElement);
       u.setSize({
@@ -255,6 +254,7 @@ export class Charts {
     for (const u of this.plots) u.destroy();
     this.plots = [];
     this.markers = [];
+    this.map?.observer.disconnect();
     this.map = undefined;
   }
 }
@@ -284,6 +284,13 @@ class StatusMap {
     this.ids = [...run.nodes.keys()];
     this.label = 150;
     this.bin = 0;
+    /** The canvas's size, kept by a ResizeObserver so drawing never forces a layout. */
+    this.size = { width: 0, height: 0 };
+    this.observer = new ResizeObserver(([entry]) => {
+      this.size = { width: entry.contentRect.width, height: entry.contentRect.height };
+      this.draw();
+    });
+    this.observer.observe(canvas);
     canvas.setAttribute("aria-label", `Status of ${this.ids.length} nodes over ${run.bins} bins`);
     canvas.addEventListener("click", (e) => {
       const box = canvas.getBoundingClientRect();
@@ -292,11 +299,10 @@ class StatusMap {
     });
   }
 
-  /** Draw (again) at the canvas's current size. */
+  /** Draw (again) at the canvas's last observed size (nothing before the first observation). */
   draw() {
     const { canvas, run } = this;
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
+    const { width, height } = this.size;
     if (width === 0 || height === 0) return;
     const ratio = devicePixelRatio || 1;
     canvas.width = Math.round(width * ratio);
@@ -339,7 +345,7 @@ class StatusMap {
    */
   mark(bin) {
     this.bin = bin;
-    const per = (this.canvas.clientWidth - this.label) / this.run.bins;
+    const per = (this.size.width - this.label) / this.run.bins;
     this.marker.style.transform = `translateX(${(this.label + (bin + 0.5) * per).toFixed(1)}px)`;
     this.marker.style.height = `${this.ids.length * this.#rowHeight()}px`;
   }
@@ -348,13 +354,13 @@ class StatusMap {
   #rowHeight() {
     return Math.max(
       2,
-      Math.min(22, (this.canvas.clientHeight - 16) / Math.max(1, this.ids.length)),
+      Math.min(22, (this.size.height - 16) / Math.max(1, this.ids.length)),
     );
   }
 
   /** @param {number} x @param {number} y @returns {{bin: number, nodeId: string} | undefined} */
   #cellAt(x, y) {
-    const per = (this.canvas.clientWidth - this.label) / this.run.bins;
+    const per = (this.size.width - this.label) / this.run.bins;
     const bin = Math.floor((x - this.label) / per);
     const r = Math.floor(y / this.#rowHeight());
     if (bin < 0 || bin >= this.run.bins || r < 0 || r >= this.ids.length) return undefined;

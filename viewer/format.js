@@ -80,11 +80,15 @@ export const LABELS = /** @type {Record<string, string>} */ ({
  */
 export function num(v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return "–";
-  if (Number.isInteger(v)) return v.toLocaleString("en-US");
+  if (Number.isInteger(v)) return NUMBER[0].format(v);
   const abs = Math.abs(v);
-  const digits = abs >= 100 ? 1 : abs >= 10 ? 2 : 3;
-  return v.toLocaleString("en-US", { maximumFractionDigits: digits });
+  return NUMBER[abs >= 100 ? 1 : abs >= 10 ? 2 : 3].format(v);
 }
+
+/** Number formats by most fraction digits, made once: creating one per call is slow. */
+const NUMBER = [0, 1, 2, 3].map((digits) =>
+  new Intl.NumberFormat("en-US", { maximumFractionDigits: digits })
+);
 
 /**
  * A metric value with its unit: utilisation as a percentage, latency in minutes.

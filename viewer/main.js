@@ -138,7 +138,7 @@ class App {
     }
     this.#showView("run");
     const opening = this.run?.runId !== place.run;
-    if (opening && !await this.#openRun(place.run, generation)) return;
+    if (opening && !await this.#openRun(place.run, place.bin ?? 0, generation)) return;
     const run = /** @type {RunData} */ (this.run);
     this.bin = Math.min(run.bins - 1, Math.max(0, place.bin ?? this.bin));
     if (opening) run.loadAll(this.bin).catch(() => {});
@@ -204,14 +204,15 @@ class App {
 
   /**
    * @param {string} runId the run to open
+   * @param {number} firstBin the bin to show first
    * @param {number} generation the navigation this belongs to
    * @returns {Promise<boolean>} whether the run opened
    */
-  async #openRun(runId, generation) {
+  async #openRun(runId, firstBin, generation) {
     this.#closeRun();
     byId("run-view").classList.add("loading");
     try {
-      const run = await RunData.open(runId, windowLimit);
+      const run = await RunData.open(runId, windowLimit, firstBin);
       if (generation !== this.generation) {
         run.close();
         return false;
@@ -237,8 +238,8 @@ class App {
     byId("run-tools").hidden = false;
     this.topology.draw(run.graph);
     this.timeline.attach(run, Math.min(run.bins - 1, this.bin));
-    if (this.runs.length === 0) await this.#loadRuns(generation);
     this.#fillCompareSelect();
+    if (this.runs.length === 0) this.#loadRuns(generation);
     return true;
   }
 
@@ -266,7 +267,7 @@ class App {
     if (runId && this.run) {
       note.textContent = "loading…";
       try {
-        const other = await RunData.open(runId, windowLimit);
+        const other = await RunData.open(runId, windowLimit, this.bin);
         if (generation !== this.generation) {
           other.close();
           return;
@@ -375,6 +376,10 @@ class App {
       if (generation !== this.generation) return;
       this.runs = runs;
       this.runsList.show(runs);
+      if (this.run) {
+        this.#fillCompareSelect();
+        this.#render();
+      }
     } catch (err) {
       this.#banner(`Cannot list the runs: ${err instanceof Error ? err.message : err}`);
     }

@@ -45,8 +45,9 @@ export class RunData {
    * @param {RunDetail} detail the run's documents
    * @param {RunGraph} graph the run's topology
    * @param {number} windowLimit the server's most bins per window
+   * @param {AbortController} [abort] cancels this run's requests
    */
-  constructor(detail, graph, windowLimit) {
+  constructor(detail, graph, windowLimit, abort = new AbortController()) {
     this.runId = detail.run.runId;
     this.detail = detail;
     this.graph = graph;
@@ -76,20 +77,44 @@ export class RunData {
     this.binErrors = new Map();
     /** @type {Map<number, Promise<void>>} */
     this.chunks = new Map();
-    this.abort = new AbortController();
+    this.abort = abort;
     /** Called after each chunk or bin arrives. @type {() => void} */
     this.onData = () => {};
   }
 
   /**
-   * Fetch a run's documents and graph.
+   * Fetch a run's documents and graph, and start fetching the window around the first bin shown
+   * as soon as the grid is known (in parallel with the graph).
    * @param {string} runId the run id
    * @param {number} windowLimit the server's most bins per window
-   * @returns {Promise<RunData>} the run, with no bins loaded yet
+   * @param {number} [firstBin] the bin to be shown first
+   * @returns {Promise<RunData>} the run, its first window on the way
    */
-  static async open(runId, windowLimit) {
-    const [detail, graph] = await Promise.all([api.run(runId), api.graph(runId)]);
-    return new RunData(detail, graph, windowLimit);
+  static async open(runId, windowLimit, firstBin = 0) {
+    const graph = api.graph(runId);
+    graph.catch(() => {});
+    const detail = await api.run(runId);
+    const abort = new AbortController();
+    const bins = detail.run.grid.bins;
+    const chunkBins = Math.max(1, Math.min(windowLimit, bins));
+    const chunk = Math.floor(Math.min(bins - 1, Math.max(0, firstBin)) / chunkBins);
+    const startBin = chunk * chunkBins;
+    const endBin = Math.min(bins, startBin + chunkBins) - 1;
+    const first = api.window(runId, startBin, endBin, abort.signal);
+    first.catch(() => {});
+    let run;
+    try {
+      run = new RunData(detail, await graph, windowLimit, abort);
+    } catch (err) {
+      abort.abort();
+      throw err;
+    }
+    const self = run;
+    run.chunks.set(
+      chunk,
+      first.then((w) => self.#storeWindow(w), (err) => self.#chunkFailed(startBin, endBin, err)),
+    );
+    return run;
   }
 
   /** Stop loading. */

@@ -57,7 +57,12 @@ export class Timeline {
         h("label", { for: input.id, title }, [`${s}x`]),
       ]);
     }));
-    new ResizeObserver(() => this.drawOverview()).observe(els.overview);
+    /** The strip's size, kept by a ResizeObserver so drawing never forces a layout. */
+    this.stripSize = { width: 0, height: 0 };
+    new ResizeObserver(([entry]) => {
+      this.stripSize = { width: entry.contentRect.width, height: entry.contentRect.height };
+      this.drawOverview();
+    }).observe(els.overview);
   }
 
   /**
@@ -178,8 +183,7 @@ export class Timeline {
     const canvas = this.els.overview;
     const run = this.run;
     const ratio = devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
+    const { width, height } = this.stripSize;
     if (!run || width === 0) return;
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);

@@ -97,9 +97,11 @@ export class TopologyView {
     this.svg.append(defs(), this.scene);
     host.replaceChildren(this.svg);
     this.#panAndZoom();
-    new ResizeObserver(() => {
+    /** The panel's size, kept by a ResizeObserver so drawing never forces a layout. */
+    this.box = { width: 0, height: 0 };
+    new ResizeObserver(([entry]) => {
+      this.box = { width: entry.contentRect.width, height: entry.contentRect.height };
       if (!this.userMoved) this.fit();
-      else this.#apply();
     }).observe(host);
   }
 
@@ -206,7 +208,7 @@ export class TopologyView {
 
   /** Scale and centre the drawing to fit the panel. */
   fit() {
-    const { clientWidth: cw, clientHeight: ch } = this.host;
+    const { width: cw, height: ch } = this.box;
     if (cw === 0 || ch === 0 || this.size.width === 0) return;
     const k = Math.min((cw - PAD * 2) / this.size.width, (ch - PAD * 2) / this.size.height, 1.2);
     this.view = {
@@ -223,7 +225,7 @@ export class TopologyView {
    * @param {number} factor above 1 zooms in
    */
   zoom(factor) {
-    this.#zoomAt(factor, this.host.clientWidth / 2, this.host.clientHeight / 2);
+    this.#zoomAt(factor, this.box.width / 2, this.box.height / 2);
   }
 
   /** @param {number} factor @param {number} px @param {number} py */

@@ -15,30 +15,33 @@ const app = {
   get: (path: string, headers: Record<string, string> = {}) => server.request(path, { headers }),
 };
 
-/** Everything the page loads: its own references, the import map's targets, module imports. */
+/** A hashed path's plain name: `/viewer/api.AaibNXrPUm3s.js` is `/viewer/api.js`. */
+const plain = (path: string) => path.replace(/\.[A-Za-z0-9_-]{12}(\.[a-z]+)$/, "$1");
+
+/**
+ * Everything the page loads, resolved as a browser does: the page's links and scripts, and each
+ * module's imports through the import map (relative ones by their plain path, libraries by name).
+ */
 async function referencedPaths(): Promise<{ html: string; paths: string[]; importMap: string }> {
   const html = await (await app.get("/")).text();
   const importMap = html.match(/<script type="importmap">([^<]*)<\/script>/)?.[1] ?? "";
+  const mapped: Record<string, string> = JSON.parse(importMap).imports;
   const paths = new Set<string>();
   for (const m of html.matchAll(/<(?:link|script|img)\b[^>]*?(?:href|src)="(\/[^"]*)"/g)) {
     paths.add(m[1]);
   }
-  const mapped: Record<string, string> = JSON.parse(importMap).imports;
-  Object.values(mapped).forEach((p) => paths.add(p));
-  const queue = [...paths].filter((p) => p.endsWith(".js") && !p.includes("/vendor/"));
+  const queue = [...paths].filter((p) => p.endsWith(".js"));
   while (queue.length > 0) {
     const module = queue.pop()!;
     const text = await (await app.get(module)).text();
     const imports = /^\s*import\b[^;"]*?(?:from\s*)?"([^"]+)"|\bimport\("([^"]+)"\)/gm;
     for (const m of text.matchAll(imports)) {
       const spec = m[1] ?? m[2];
-      if (spec.startsWith(".")) {
-        const path = new URL(spec, `http://x${module}`).pathname;
-        if (!paths.has(path)) queue.push(path);
-        paths.add(path);
-      } else {
-        assert.ok(spec in mapped, `${module} imports '${spec}', which the import map lacks`);
-      }
+      const key = spec.startsWith(".") ? new URL(spec, `http://x${module}`).pathname : spec;
+      const target = mapped[key];
+      assert.ok(target, `${module} imports '${spec}' (${key}), which the import map lacks`);
+      if (!paths.has(target)) queue.push(target);
+      paths.add(target);
     }
   }
   return { html, paths: [...paths].sort(), importMap };
@@ -88,14 +91,23 @@ Deno.test("every file the page references is served, and every file of viewer/ i
   const own = [...Deno.readDirSync(join(ROOT, "viewer"))].map((e) => e.name)
     .filter((n) => n !== "index.html").sort();
   assert.deepEqual(
-    paths.filter((p) => !p.includes("/vendor/")).map((p) => p.replace("/viewer/", "")).sort(),
+    paths.filter((p) => !p.includes("/vendor/")).map((p) => plain(p).replace("/viewer/", ""))
+      .sort(),
     own,
     "the page should load exactly the files of viewer/ (add new ones to server/viewer.ts)",
   );
-  assert.equal(paths.filter((p) => p.includes("/vendor/")).length, 3, paths.join(", "));
+  assert.deepEqual(
+    paths.filter((p) => p.includes("/vendor/")).map(plain).sort(),
+    ["/viewer/vendor/dagre.js", "/viewer/vendor/uplot.css", "/viewer/vendor/uplot.js"],
+  );
+  // Every module is preloaded, so they all load in one round.
+  const { html } = await referencedPaths();
+  for (const path of paths.filter((p) => p.endsWith(".js"))) {
+    assert.ok(html.includes(`<link rel="modulepreload" href="${path}">`), path);
+  }
 });
 
-Deno.test("the viewer's files are revalidated by ETag; libraries are immutable under hashed names", async () => {
+Deno.test("the page is revalidated by ETag; every other file is immutable under a hashed name", async () => {
   const { paths } = await referencedPaths();
   for (const path of ["/", ...paths]) {
     const res = await app.get(path);
@@ -104,9 +116,10 @@ Deno.test("the viewer's files are revalidated by ETag; libraries are immutable u
     assert.match(etag ?? "", /^"[A-Za-z0-9_-]{27}"$/, path);
     assert.equal(
       res.headers.get("cache-control"),
-      path.includes("/vendor/") ? "public, max-age=31536000, immutable" : "no-cache",
+      path === "/" ? "no-cache" : "public, max-age=31536000, immutable",
       path,
     );
+    if (path !== "/") assert.equal(etag?.slice(1, 13), path.split(".").at(-2), path);
     const again = await app.get(path, { "if-none-match": `W/"x", ${etag}` });
     assert.equal(again.status, 304, path);
     assert.equal(again.headers.get("etag"), etag);
@@ -149,6 +162,8 @@ Deno.test("unknown viewer files are 404 JSON, like any unknown route", async () 
   for (
     const path of [
       "/viewer/nope.js",
+      "/viewer/main.js",
+      "/viewer/main.AAAAAAAAAAAA.js",
       "/viewer/vendor/dagre.js",
       "/viewer/index.html",
       "/viewer/%2e%2e/deno.json",
