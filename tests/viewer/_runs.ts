@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { InProcessSimClient } from "../../lib/sim/in_process.ts";
 import { loadGapConfig } from "../../lib/telemetry/gap_config.ts";
 import { runLoop } from "../../lib/workflow/loop.ts";
+import { runModelFile } from "../../lib/workflow/run_model.ts";
 import { FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 
 /** The simulation run and its replay, for one template. */
@@ -48,4 +49,39 @@ export async function demoRuns(): Promise<{ dataDir: string; runs: Record<string
     throw err;
   }
   return { dataDir, runs };
+}
+
+/**
+ * A run longer than the server's window limit, so the viewer must load it in several windows:
+ * one service whose utilisation climbs from 0 to 99 % every 100 bins (every colour, every chunk).
+ * @param dataDir the data folder whose `runs/` gets the run
+ * @param bins number of bins (e.g. 2500 for three windows of at most 1000)
+ * @returns the run id
+ */
+export async function longRun(dataDir: string, bins: number): Promise<string> {
+  const model = join(dataDir, "long-run.yaml");
+  await Deno.writeTextFile(
+    model,
+    `schemaVersion: 1
+metadata: { id: long-run, title: Long run, version: 1.0.0 }
+grid: { bins: ${bins}, binSize: 1, binUnit: minutes, start: "2025-10-07T00:00:00Z" }
+nodes:
+  - { id: clock, kind: expr, expr: "SHIFT(clock, 1) + 1" }
+  - { id: arrivals, kind: expr, expr: "MOD(clock - 1, 100)" }
+  - { id: capacity, kind: const, values: [${Array(bins).fill(100).join(", ")}] }
+  - { id: served, kind: expr, expr: "MIN(arrivals, capacity)" }
+topology:
+  nodes:
+    - id: Ramp
+      kind: service
+      semantics: { arrivals: arrivals, served: served, capacity: capacity }
+  edges: []
+`,
+  );
+  const written = await runModelFile(model, {
+    runsDir: join(dataDir, "runs"),
+    deterministic: true,
+    createdAt: FIXED_TIME,
+  });
+  return written.runId;
 }

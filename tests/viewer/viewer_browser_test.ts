@@ -12,7 +12,7 @@ import {
   launchChromium,
   watchProblems,
 } from "./_chromium.ts";
-import { demoRuns } from "./_runs.ts";
+import { demoRuns, longRun } from "./_runs.ts";
 
 /** Screenshots for people to look at; the one thing these tests leave behind. */
 const SHOTS = join(ROOT, ".tmp", "viewer-screenshots");
@@ -270,6 +270,39 @@ Deno.test({
         await page.goBack();
         await page.waitForSelector("#runs-view:not([hidden])", WAIT);
       });
+
+      await t.step(
+        "a run longer than the window limit loads in windows of at most 1000 bins",
+        async () => {
+          const runId = await longRun(dataDir, 2500);
+          const before = stateRequests.length;
+          await page.goto(`${base}/?run=${runId}&bin=1499`, { waitUntil: "load" });
+          await shownBin(page, 1499);
+          await assertColours(page, await state(runId, 1499), "bin 1499 (second window)");
+          // The window holding the bin comes first; the others follow and are kept.
+          const windows = () =>
+            stateRequests.slice(before).map((u) => new URL(u).searchParams)
+              .map((q) => `${q.get("startBin")}..${q.get("endBin")}`);
+          await page.waitForFunction(
+            `performance.getEntriesByType("resource").filter((e) => e.name.includes("/state_window")).length >= 3`,
+            WAIT,
+          );
+          assert.deepEqual(windows().sort(), ["0..999", "1000..1999", "2000..2499"]);
+          assert.equal(windows()[0], "1000..1999");
+          await page.focus("#bin-slider");
+          await page.keyboard.press("End");
+          await shownBin(page, 2499);
+          await assertColours(page, await state(runId, 2499), "bin 2499 (third window)");
+          await page.keyboard.press("Home");
+          await shownBin(page, 0);
+          for (const bin of [1, 2]) {
+            await page.keyboard.press("ArrowRight");
+            await shownBin(page, bin);
+          }
+          await assertColours(page, await state(runId, 2), "bin 2 (first window)");
+          assert.equal(windows().length, 3, `fetched again: ${windows().join(", ")}`);
+        },
+      );
 
       await t.step("a deep link to a missing run says so and shows the runs list", async () => {
         problems.allow(/no_such_run/);
