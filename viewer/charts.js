@@ -310,6 +310,9 @@ class StatusMap {
     const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
     ctx.scale(ratio, ratio);
     const row = this.#rowHeight();
+    // Rows too thin for names use the whole width; thin rows also drop the gap between them.
+    this.label = row >= 8 ? 150 : 0;
+    const gap = row >= 6 ? 1 : 0;
     const per = (width - this.label) / run.bins;
     ctx.font = `${Math.min(12, Math.max(8, row - 2))}px system-ui, sans-serif`;
     ctx.textBaseline = "middle";
@@ -323,7 +326,7 @@ class StatusMap {
       }
       for (let b = 0; b < run.bins; b++) {
         ctx.fillStyle = run.has(b) ? statusOf(node.colors[b]).fill : "#e4e7eb";
-        ctx.fillRect(this.label + b * per, y + 1, per + 0.6, row - 2);
+        ctx.fillRect(this.label + b * per, y + gap, per + 0.6, row - gap * 2);
       }
     });
     ctx.fillStyle = "#5a6472";
@@ -333,8 +336,10 @@ class StatusMap {
     const axisY = Math.min(height - 2, this.ids.length * row + 13);
     for (const bin of tickBins(run, Math.max(2, Math.floor((width - this.label) / 90)))) {
       const t = run.times[bin];
-      const x = this.label + (bin + 0.5) * per;
-      ctx.fillText(t === null ? String(bin) : utcTick(t / 1000), x, axisY);
+      const text = t === null ? String(bin) : utcTick(t / 1000);
+      const half = ctx.measureText(text).width / 2;
+      const x = Math.min(width - half, Math.max(half, this.label + (bin + 0.5) * per));
+      ctx.fillText(text, x, axisY);
     }
     this.mark(this.bin);
   }

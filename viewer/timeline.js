@@ -1,5 +1,5 @@
 // The timeline: a bin slider over the whole grid (drag, arrow keys, Home/End), step buttons,
-// play/pause at 1x/2x/4x/8x, and an overview strip of each bin's worst node status.
+// play/pause at 1x/2x/4x/8x, and an overview strip of how many nodes are in each status per bin.
 // @ts-check
 /// <reference lib="dom" />
 import { binSpan, h, statusOf } from "./format.js";
@@ -10,7 +10,8 @@ import { binSpan, h, statusOf } from "./format.js";
 export const BINS_PER_SECOND = 4;
 /** Playback speeds offered. */
 export const SPEEDS = [1, 2, 4, 8];
-const RANK = /** @type {Record<string, number>} */ ({ gray: 1, green: 2, yellow: 3, red: 4 });
+/** Statuses from the bottom of an overview column up. */
+const STACK = /** @type {const} */ (["red", "yellow", "green", "gray"]);
 
 /** The timeline controls of the run view. */
 export class Timeline {
@@ -178,7 +179,7 @@ export class Timeline {
     this.on.playing?.(this.playing);
   }
 
-  /** Redraw the overview strip: each bin's worst status, unloaded bins hatched. */
+  /** Redraw the overview strip: per bin, the share of nodes in each status; unloaded bins grey. */
   drawOverview() {
     const canvas = this.els.overview;
     const run = this.run;
@@ -195,17 +196,25 @@ export class Timeline {
     const span = Math.max(1, width - inset * 2);
     const per = span / run.bins;
     const nodes = [...run.nodes.values()];
+    const share = height / Math.max(1, nodes.length);
     for (let b = 0; b < run.bins; b++) {
       const x = inset + b * per;
+      const w = Math.max(per, 1) + 0.5;
       if (!run.has(b)) {
         ctx.fillStyle = "#e4e7eb";
-        ctx.fillRect(x, 0, Math.max(per, 1), height);
+        ctx.fillRect(x, 0, w, height);
         continue;
       }
-      let worst = "gray";
-      for (const n of nodes) if ((RANK[n.colors[b]] ?? 0) > RANK[worst]) worst = n.colors[b];
-      ctx.fillStyle = statusOf(worst).fill;
-      ctx.fillRect(x, 0, Math.max(per, 1) + 0.5, height);
+      // A stacked column: the share of nodes in each status, worst at the bottom.
+      const counts = { red: 0, yellow: 0, green: 0, gray: 0 };
+      for (const n of nodes) counts[/** @type {keyof counts} */ (n.colors[b])] += 1;
+      let y = height;
+      for (const color of STACK) {
+        if (counts[color] === 0) continue;
+        ctx.fillStyle = statusOf(color).fill;
+        ctx.fillRect(x, y - counts[color] * share, w, counts[color] * share);
+        y -= counts[color] * share;
+      }
     }
   }
 }

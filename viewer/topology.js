@@ -19,6 +19,8 @@ const W = 216;
 const H = 92;
 const GAP = 28;
 const PAD = 24;
+/** Below this zoom, cards show only the name and the status, drawn larger, to stay legible. */
+const COMPACT_BELOW = 0.6;
 
 /**
  * Lay a graph out left to right: connected nodes in layers by dagre, nodes without edges in a
@@ -239,6 +241,7 @@ export class TopologyView {
 
   #apply() {
     const { k, x, y } = this.view;
+    this.svg.classList.toggle("compact", k < COMPACT_BELOW);
     this.scene.setAttribute(
       "transform",
       `translate(${x.toFixed(1)},${y.toFixed(1)}) scale(${k.toFixed(4)})`,
@@ -306,6 +309,7 @@ function nodeCard(id, kind) {
     svg("rect", { class: "card", x: 0, y: 0, width: W, height: H, rx: 8 }),
     stripe,
     text("name", 22, shortened(id, 22)),
+    text("name-compact", 38, shortened(id, 14)),
     text("kind", 22, kind, { x: W - 10, "text-anchor": "end" }),
     line1,
     line2,

@@ -234,6 +234,31 @@ Deno.test({
         await shot("compare");
       });
 
+      await t.step(
+        "a deep link with a node and a compared run restores the whole view",
+        async () => {
+          const link = `/?run=${ms.replay}&bin=80&node=OrderService&compare=${ms.simulation}`;
+          await page.goto(`${base}${link}`, { waitUntil: "load" });
+          await shownBin(page, 80);
+          await page.waitForSelector("#run-view.comparing", WAIT);
+          await page.waitForSelector('[data-chart="flow"] canvas', WAIT);
+          await assertColours(page, await state(ms.replay, 80), "deep link at bin 80");
+          assert.equal(
+            await page.$eval(
+              '[data-node-id="OrderService"]',
+              (e) => e.getAttribute("aria-pressed"),
+            ),
+            "true",
+          );
+          assert.equal(
+            await page.$eval("#compare-select", (e) => (e as unknown as { value: string }).value),
+            ms.simulation,
+          );
+          assert.ok(page.url().endsWith(link), page.url());
+          await shot("deep-link");
+        },
+      );
+
       await t.step("the runs list shows every run and filters as you type", async () => {
         await page.goto(`${base}/`, { waitUntil: "load" });
         await page.waitForSelector("#runs-table tbody tr", WAIT);
