@@ -24,9 +24,22 @@ export class Inspector {
   constructor(host, on) {
     this.host = host;
     this.on = on;
+    // The close button stays in place while the rest is redrawn bin by bin, so it keeps the focus.
+    this.heading = h("div", { class: "insp-heading" });
+    this.close = h("button", {
+      type: "button",
+      class: "ghost close",
+      "aria-label": "Clear the selection (Esc)",
+      title: "Clear the selection (Esc)",
+    }, ["×"]);
+    this.close.addEventListener("click", () => this.on.clear());
     this.perBin = h("div", { class: "insp-bin" });
     this.fixed = h("div", { class: "insp-fixed" });
-    host.replaceChildren(this.perBin, this.fixed);
+    host.replaceChildren(
+      h("div", { class: "insp-title" }, [this.heading, this.close]),
+      this.perBin,
+      this.fixed,
+    );
     /** @type {string} */
     this.fixedKey = "";
   }
@@ -36,6 +49,7 @@ export class Inspector {
    * @param {InspectorView} view what to show
    */
   render(view) {
+    this.close.hidden = view.nodeId === undefined;
     this.perBin.replaceChildren(
       ...(view.nodeId ? this.#nodeAtBin(view, view.nodeId) : this.#runAtBin(view)),
     );
@@ -90,20 +104,12 @@ export class Inspector {
       ...(warnings.nodes.get(nodeId) ?? []),
       ...warnings.run.filter((w) => w.nodeId === nodeId),
     ];
-    const close = h("button", {
-      type: "button",
-      class: "ghost close",
-      "aria-label": "Clear the selection (Esc)",
-      title: "Clear the selection (Esc)",
-    }, ["×"]);
-    close.addEventListener("click", () => this.on.clear());
+    this.heading.replaceChildren(
+      h("h2", { id: "inspector-title" }, [nodeId]),
+      h("span", { class: "kind" }, [node.kind]),
+      statusBadge(state.color),
+    );
     return [
-      h("div", { class: "insp-title" }, [
-        h("h2", { id: "inspector-title" }, [nodeId]),
-        h("span", { class: "kind" }, [node.kind]),
-        statusBadge(state.color),
-        close,
-      ]),
       h("p", { class: "when" }, [whenText(run, bin)]),
       h("p", { class: "status-meaning" }, [STATUS[state.color]?.meaning ?? ""]),
       h("table", { class: "metrics", "aria-labelledby": "inspector-title" }, [
@@ -122,6 +128,7 @@ export class Inspector {
   /** @param {InspectorView} view @returns {Node[]} */
   #runAtBin(view) {
     const { run, bin } = view;
+    this.heading.replaceChildren(h("h2", { id: "inspector-title" }, ["Run at this bin"]));
     const counts = /** @type {Record<string, number>} */ ({ red: 0, yellow: 0, green: 0, gray: 0 });
     for (const n of run.nodes.values()) counts[n.colors[bin]] = (counts[n.colors[bin]] ?? 0) + 1;
     const warnings = run.warningsAt(bin);
@@ -131,7 +138,6 @@ export class Inspector {
     ];
     const error = run.binErrors.get(bin);
     return [
-      h("div", { class: "insp-title" }, [h("h2", { id: "inspector-title" }, ["Run at this bin"])]),
       h("p", { class: "when" }, [whenText(run, bin)]),
       error ? h("p", { class: "error" }, [error]) : null,
       h(
@@ -221,7 +227,7 @@ export class Inspector {
     }
     if (source) {
       const link = knownRuns.has(source)
-        ? h("a", { href: placeUrl({ run: source, bin: view.bin }), "data-run-link": source }, [
+        ? h("a", { href: placeUrl({ run: source }), "data-run-link": source }, [
           source,
         ])
         : h("span", {}, [source, " (not in this data folder)"]);

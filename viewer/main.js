@@ -43,6 +43,8 @@ class App {
   constructor() {
     /** @type {RunSummary[]} */
     this.runs = [];
+    /** The ids of `runs`, for the inspector's links. @type {Set<string>} */
+    this.knownRuns = new Set();
     /** @type {RunData | undefined} */
     this.run = undefined;
     /** @type {RunData | undefined} */
@@ -339,7 +341,7 @@ class App {
       bin,
       ...(this.nodeId ? { nodeId: this.nodeId } : {}),
       ...(other ? { other } : {}),
-      knownRuns: new Set(this.runs.map((r) => r.runId)),
+      knownRuns: this.knownRuns,
     });
     byId("run-view").classList.remove("loading");
     if (!this.drawnOnce) {
@@ -375,6 +377,7 @@ class App {
       const { runs } = await api.runs();
       if (generation !== this.generation) return;
       this.runs = runs;
+      this.knownRuns = new Set(runs.map((r) => r.runId));
       this.runsList.show(runs);
       if (this.run) {
         this.#fillCompareSelect();

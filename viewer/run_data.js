@@ -92,7 +92,7 @@ export class RunData {
    */
   static async open(runId, windowLimit, firstBin = 0) {
     const graph = api.graph(runId);
-    graph.catch(() => {});
+    graph.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     const detail = await api.run(runId);
     const abort = new AbortController();
     const bins = detail.run.grid.bins;
@@ -101,18 +101,19 @@ export class RunData {
     const startBin = chunk * chunkBins;
     const endBin = Math.min(bins, startBin + chunkBins) - 1;
     const first = api.window(runId, startBin, endBin, abort.signal);
-    first.catch(() => {});
-    let run;
+    first.catch(() => {}); // handled once the run exists, below
+    /** @type {RunGraph} */
+    let graphDoc;
     try {
-      run = new RunData(detail, await graph, windowLimit, abort);
+      graphDoc = await graph;
     } catch (err) {
       abort.abort();
       throw err;
     }
-    const self = run;
+    const run = new RunData(detail, graphDoc, windowLimit, abort);
     run.chunks.set(
       chunk,
-      first.then((w) => self.#storeWindow(w), (err) => self.#chunkFailed(startBin, endBin, err)),
+      first.then((w) => run.#storeWindow(w), (err) => run.#chunkFailed(startBin, endBin, err)),
     );
     return run;
   }
