@@ -2,7 +2,7 @@
 // time to the first drawn topology (cold and warm page loads) and the render time per bin step while
 // playing at 8x, read from the page's User Timing entries. Prints figures; asserts nothing.
 //
-// Run: deno task bench bench/viewer.ts   (BENCH_SECONDS is not used; the run is fixed)
+// Run: deno task bench bench/viewer.ts   (needs Debian's chromium; BENCH_KEEP=1 keeps the run)
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runModelFile } from "../lib/workflow/run_model.ts";
