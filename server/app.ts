@@ -12,6 +12,8 @@ import { runRoutes } from "./runs.ts";
 import { runCreateRoutes } from "./run_create.ts";
 import { templateRoutes } from "./templates.ts";
 import { telemetryRoutes } from "./telemetry.ts";
+import { graphRoutes } from "./graph.ts";
+import { viewerRoutes } from "./viewer.ts";
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
@@ -90,10 +92,13 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
-  app.route("/v1/runs", runRoutes(settings, new StateQueryService({ runsDir: settings.runsDir })));
+  const state = new StateQueryService({ runsDir: settings.runsDir });
+  app.route("/v1/runs", runRoutes(settings, state));
+  app.route("/v1/runs", graphRoutes(state));
   app.route("/v1/runs", runCreateRoutes(settings, sim));
   app.route("/v1/telemetry", telemetryRoutes(settings));
   app.route("/api/v1/templates", templateRoutes(settings));
+  app.route("/", viewerRoutes());
 
   app.notFound((c) =>
     c.json({

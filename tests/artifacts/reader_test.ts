@@ -48,6 +48,7 @@ Deno.test("listing skips temp folders of unfinished writes and unreadable folder
     mode: "simulation",
     createdUtc: "",
     warningCount: 1,
+    grid: { bins: 4, binSize: 60, binUnit: "minutes" },
   }]);
 });
 

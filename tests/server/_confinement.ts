@@ -196,6 +196,7 @@ export function idRoutes(): IdRoute[] {
     run("/state_window?startBin=0&endBin=1"),
     run("/index"),
     run("/model"),
+    run("/graph"),
     run("/series/order_arrivals"),
     {
       label: "GET /v1/runs/{runId}/series/{seriesId}",

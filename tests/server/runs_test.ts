@@ -33,7 +33,7 @@ async function assertError(
   return body.error as string;
 }
 
-Deno.test("GET /v1/runs lists id, template, mode, created time and warning count", async () => {
+Deno.test("GET /v1/runs lists id, template, mode, created time, warning count and grid", async () => {
   const res = await testApp(data).get("/v1/runs");
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), {
@@ -44,6 +44,7 @@ Deno.test("GET /v1/runs lists id, template, mode, created time and warning count
         mode: "simulation",
         createdUtc: "2025-10-07T00:00:00Z",
         warningCount: 0,
+        grid: { bins: 8, binSize: 1, binUnit: "hours" },
       },
       {
         runId: QUEUE_BUFFER_RUN,
@@ -51,6 +52,7 @@ Deno.test("GET /v1/runs lists id, template, mode, created time and warning count
         mode: "simulation",
         createdUtc: "2025-10-07T00:00:00Z",
         warningCount: 0,
+        grid: { bins: 12, binSize: 5, binUnit: "minutes" },
       },
     ],
   });
