@@ -5,8 +5,11 @@ import { FlowTimeError } from "../base/errors.ts";
 import type { ParsedModel } from "./parse.ts";
 
 /**
- * Replace the `source` of const nodes (or the `file:` semantic a legacy node came from), and
- * add keys to the model's embedded `provenance` block when it has one.
+ * Point nodes at telemetry files: a const node gets the new `source` (its values stay, unused
+ * in telemetry mode); any other node (an expression, a pmf, a queue) is replaced by
+ * `{id, kind: const, source}`, as FlowTime binds captured series onto the node a semantic names;
+ * a node synthesized from a legacy `file:` semantic gets the semantic itself rewritten. Keys are
+ * added to the model's embedded `provenance` block when it has one.
  * @param parsed the parsed model
  * @param sources new source reference by node id
  * @param provenance keys to set inside `provenance:` (ignored when the model has none)
@@ -25,8 +28,10 @@ export function rewriteSources(
     }
     // Declared nodes carry `source`; nodes synthesized from a legacy `file:` semantic are the
     // semantic value itself.
-    const target = path[0] === "nodes" ? [...path, "source"] : [...path];
-    doc.setIn(target, source);
+    const node = parsed.model.nodes.find((n) => n.id === nodeId);
+    if (path[0] !== "nodes") doc.setIn([...path], source);
+    else if (node?.kind === "const") doc.setIn([...path, "source"], source);
+    else doc.setIn([...path], doc.createNode({ id: nodeId, kind: "const", source }));
   }
   if (parsed.model.provenance) {
     for (const [key, value] of Object.entries(provenance)) doc.setIn(["provenance", key], value);

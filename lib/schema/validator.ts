@@ -17,6 +17,9 @@ import telemetryManifestSchema from "../../schemas/telemetry-manifest.schema.jso
   type: "json",
 };
 import gapsSchema from "../../schemas/gaps.schema.json" with { type: "json" };
+import telemetryManifestReadSchema from "../../schemas/telemetry-manifest-read.schema.json" with {
+  type: "json",
+};
 
 /** Every published schema, by name (file `schemas/<name>.schema.json`). */
 export const SCHEMAS = {
@@ -29,6 +32,7 @@ export const SCHEMAS = {
   template: templateSchema,
   provenance: provenanceSchema,
   "telemetry-manifest": telemetryManifestSchema,
+  "telemetry-manifest-read": telemetryManifestReadSchema,
   gaps: gapsSchema,
 } as const;
 

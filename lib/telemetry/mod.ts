@@ -33,10 +33,16 @@ export {
   captureChecksum,
   captureProvenance,
   type ManifestParts,
-  readTelemetryManifest,
   type RunTemplate,
   templateOf,
 } from "./manifest.ts";
+export {
+  isVerifiableHash,
+  type ReadManifestFile,
+  type ReadManifestWarning,
+  type ReadTelemetryManifest,
+  readTelemetryManifest,
+} from "./manifest_read.ts";
 export {
   type CaptureOptions,
   type CaptureProgress,
