@@ -155,6 +155,16 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
       source: "state",
     });
   }
+  for (const [id, problem] of fileProblems) {
+    if (problem.code !== "telemetry_sources_unresolved") continue;
+    warnings.push({
+      code: "telemetry_sources_missing",
+      message:
+        `telemetry source ${id} is missing from the run folder; the series that read it are null`,
+      severity: "warning",
+      source: "state",
+    });
+  }
   const capture = await readCaptureFacts(bundle.dir, bundle.metadata);
   warnings.push(...capture.problems);
 

@@ -1,7 +1,13 @@
 // Reads the `parameters:` list of a template: names, types, ranges and defaults, with
 // FlowTime-Sim's spellings (`minimum`, `maximum`, `arrayOf: int|double`) normalised.
 import type { FieldPath } from "../base/located_yaml.ts";
-import { checkKeys, describeValue, isRawMap, type IssueList } from "../base/issues.ts";
+import {
+  describeValue,
+  dropNullKeys,
+  ignoreUnknownKeys,
+  isRawMap,
+  type IssueList,
+} from "../base/issues.ts";
 import { PARAMETER_NAME } from "./placeholders.ts";
 import { copyValue, valueProblem } from "./_values.ts";
 import type {
@@ -79,7 +85,8 @@ function readDeclaration(
     );
     return undefined;
   }
-  checkKeys(issues, p, path, KEYS);
+  dropNullKeys(p);
+  ignoreUnknownKeys(issues, p, path, KEYS);
   const before = issues.length;
   const name = p.name;
   if (typeof name !== "string" || !PARAMETER_NAME.test(name)) {

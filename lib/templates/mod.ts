@@ -25,6 +25,7 @@ export { parseParameterAssignments, parseParameterText, readParameterFile } from
 export { generateModel, type GenerateOptions, GENERATOR, resolveMode } from "./generate.ts";
 export {
   type Catalog,
+  defaultValueText,
   detailOf,
   loadCatalog,
   loadTemplate,

@@ -19,7 +19,6 @@ import {
   type ReadTelemetryManifest,
   readTelemetryManifest,
 } from "../telemetry/manifest_read.ts";
-import type { RunWarning } from "../base/warnings.ts";
 import { bindCapture } from "./capture_binding.ts";
 import { RUN_FILES, RUN_TELEMETRY_DIR, RUN_TELEMETRY_MANIFEST } from "../artifacts/layout.ts";
 
