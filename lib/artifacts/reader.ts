@@ -6,6 +6,7 @@ import { modelFacts, type ParsedModel, parseModel } from "../model/parse.ts";
 import { sourcePath } from "../model/sources.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
+import { hashOf } from "../base/hash.ts";
 import { parseSeriesCsv } from "./series_csv.ts";
 import type {
   ModelMetadataJson,
@@ -57,6 +58,8 @@ export interface RunBundle {
   modelText?: string;
   /** Relative path the model text was read from. */
   modelPath?: string;
+  /** `sha256:` of the model file's bytes as stored (a BOM included), if it has one. */
+  modelFileHash?: string;
   /** The series id for a series id or bare model node id, if the run has it (for a model node
    * that reads a file beside the model, as FlowTime bundles do, the node's `file:` reference). */
   resolveSeriesId(idOrNode: string): string | undefined;
@@ -96,9 +99,12 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     | undefined;
   let modelText: string | undefined;
   let modelPath: string | undefined;
+  let modelFileHash: string | undefined;
   for (const rel of [RUN_FILES.model, RUN_FILES.spec]) {
     const text = await readTextIfExists(join(dir, rel));
     if (text !== undefined) {
+      // FlowTime's modelHash covers the bytes as written, BOM included.
+      modelFileHash = hashOf(new TextEncoder().encode(text));
       modelText = text.replace(BOM, "");
       modelPath = rel;
       break;
@@ -184,6 +190,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     provenance,
     modelText,
     modelPath,
+    modelFileHash,
     resolveSeriesId: (idOrNode: string) => entryOf(idOrNode)?.id,
     seriesEntry: entryOf,
     async readSeries(idOrNode: string): Promise<Float64Array> {

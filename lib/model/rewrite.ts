@@ -4,22 +4,34 @@ import { parseDocument } from "yaml";
 import { FlowTimeError } from "../base/errors.ts";
 import type { ParsedModel } from "./parse.ts";
 
+// The key a semantic may be written under in FlowTime's models (see legacy.ts).
+const LEGACY_KEYS: Readonly<Record<string, string>> = {
+  queueDepth: "queue",
+  externalDemand: "external_demand",
+};
+
 /**
  * Point nodes at telemetry files: a const node gets the new `source` (its values stay, unused
  * in telemetry mode); any other node (an expression, a pmf, a queue) is replaced by
  * `{id, kind: const, source}`, as FlowTime binds captured series onto the node a semantic names;
  * a node synthesized from a legacy `file:` semantic gets the semantic itself rewritten. Keys are
  * added to the model's embedded `provenance` block when it has one.
+ * Topology semantics listed in `semantics` are pointed at a `file:` reference themselves
+ * (written under the key the model uses, `queue` included).
  * @param parsed the parsed model
- * @param sources new source reference by node id
- * @param provenance keys to set inside `provenance:` (ignored when the model has none)
+ * @param edits new source reference by node id, semantics to point at files, and keys to set
+ *   inside `provenance:` (ignored when the model has none)
  * @returns the edited model text
  */
 export function rewriteSources(
   parsed: ParsedModel,
-  sources: ReadonlyMap<string, string>,
-  provenance: Record<string, unknown> = {},
+  edits: {
+    sources: ReadonlyMap<string, string>;
+    semantics?: ReadonlyArray<{ index: number; semantic: string; source: string }>;
+    provenance?: Record<string, unknown>;
+  },
 ): string {
+  const { sources, semantics = [], provenance = {} } = edits;
   const doc = parseDocument(parsed.text, { keepSourceTokens: false });
   for (const [nodeId, source] of sources) {
     const path = parsed.nodePaths.get(nodeId);
@@ -32,6 +44,12 @@ export function rewriteSources(
     if (path[0] !== "nodes") doc.setIn([...path], source);
     else if (node?.kind === "const") doc.setIn([...path, "source"], source);
     else doc.setIn([...path], doc.createNode({ id: nodeId, kind: "const", source }));
+  }
+  for (const edit of semantics) {
+    const path = ["topology", "nodes", edit.index, "semantics"];
+    const legacy = LEGACY_KEYS[edit.semantic];
+    const key = legacy && doc.hasIn([...path, legacy]) ? legacy : edit.semantic;
+    doc.setIn([...path, key], edit.source);
   }
   if (parsed.model.provenance) {
     for (const [key, value] of Object.entries(provenance)) doc.setIn(["provenance", key], value);

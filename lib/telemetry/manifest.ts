@@ -41,9 +41,10 @@ export function captureProvenance(
   capturedAtUtc: string,
 ): TelemetryManifestProvenance {
   const run = bundle.runJson;
-  const modelHash = run.modelHash || bundle.manifest?.modelHash ||
-    hashOf(bundle.modelText ?? "");
-  const scenarioHash = run.scenarioHash || bundle.manifest?.scenarioHash ||
+  // FlowTime's test bundles record placeholders (`sha256:test`): only real hashes are copied.
+  const modelHash = realHash(run.modelHash) ?? realHash(bundle.manifest?.modelHash) ??
+    bundle.modelFileHash ?? hashOf(bundle.modelText ?? "");
+  const scenarioHash = realHash(run.scenarioHash) ?? realHash(bundle.manifest?.scenarioHash) ??
     scenarioHashOf(bundle.modelText ?? "");
   const template = templateOf(bundle);
   return {
@@ -131,6 +132,10 @@ export function buildTelemetryManifest(parts: ManifestParts): TelemetryManifest 
     provenance: parts.provenance,
     checksum: captureChecksum(parts.files),
   };
+}
+
+function realHash(v: unknown): string | undefined {
+  return typeof v === "string" && /^sha256:[0-9a-f]{64}$/.test(v) ? v : undefined;
 }
 
 function str(v: unknown): string | undefined {

@@ -109,7 +109,7 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     );
   }
   const manifestPath = join(capture.dir, CAPTURE_MANIFEST_FILE);
-  const { bindings, warnings } = bindCapture(parsed, {
+  const { bindings, semantics, warnings } = bindCapture(parsed, {
     files: capture.manifest.files,
     fileOfSource: (source, nodeId) => captureRelative(source, capture.dir, modelDir, nodeId),
     manifestPath,
@@ -118,10 +118,23 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
   const files = new Map<string, string>();
   const copies: Array<{ path: string; data: Uint8Array | string }> = [];
   const unverified: string[] = [];
-  for (const { nodeId, file } of bindings.values()) {
+  const semanticRewrites: Array<{ index: number; semantic: string; source: string }> = [];
+  const targets = [
+    ...[...bindings.values()].map((b) => ({ file: b.file, nodeId: b.nodeId })),
+    ...semantics.map((b) => ({ file: b.file, semantic: b })),
+  ];
+  for (const target of targets) {
+    const { file } = target;
     const name = basename(file.path);
     const inRun = `${RUN_TELEMETRY_DIR}/${name}`;
-    rewrites.set(nodeId, `file:${inRun}`);
+    if ("nodeId" in target) rewrites.set(target.nodeId, `file:${inRun}`);
+    else {
+      semanticRewrites.push({
+        index: target.semantic.index,
+        semantic: target.semantic.semantic,
+        source: `file:${inRun}`,
+      });
+    }
     if (files.has(inRun)) continue;
     let bytes: Uint8Array;
     try {
@@ -164,7 +177,11 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     runId: sourceRunId,
   };
   const rewritten: ParsedModel = parseModel(
-    rewriteSources(parsed, rewrites, { telemetry: telemetryLink }),
+    rewriteSources(parsed, {
+      sources: rewrites,
+      semantics: semanticRewrites,
+      provenance: { telemetry: telemetryLink },
+    }),
     { file: parsed.file },
   );
   const captureLink: MetadataCaptureLink = {

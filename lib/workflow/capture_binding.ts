@@ -29,12 +29,27 @@ export interface FileBinding {
   by: "source" | "manifest";
 }
 
+/** A topology node's semantic pointed straight at a capture file (the model node it named
+ * already reads another file: several topology nodes share it). */
+export interface SemanticBinding {
+  /** Index of the topology node. */
+  index: number;
+  /** Topology node id. */
+  topologyNodeId: string;
+  /** Semantic key. */
+  semantic: SemanticMetric;
+  /** The manifest entry. */
+  file: ReadManifestFile;
+}
+
 /**
  * Bind a capture onto a model: first every const node's explicit `source` (each must be a file
  * the manifest lists), then every manifest file onto the model node its topology node's
- * semantic names (node ids compared without letter case, as FlowTime does). A file whose node
- * or metric the model does not have, or whose model node is already bound to another file, is
- * not bound and gives a warning.
+ * semantic names (node ids compared without letter case, as FlowTime does). When that model
+ * node already reads another file (topology nodes sharing one series, e.g. one errors series
+ * for three services), the semantic itself is pointed at the file, as FlowTime M-03.02 rewrites
+ * it, so every topology node shows its own captured values. A file whose node or metric the
+ * model does not have is not bound and gives a warning.
  * @param parsed the telemetry-mode model
  * @param capture the manifest's files, and how to find the file a `source` names
  * @returns the bindings by model node and the warnings
@@ -47,10 +62,11 @@ export function bindCapture(
     fileOfSource: (source: string, nodeId: string) => string;
     manifestPath: string;
   },
-): { bindings: Map<string, FileBinding>; warnings: RunWarning[] } {
+): { bindings: Map<string, FileBinding>; semantics: SemanticBinding[]; warnings: RunWarning[] } {
   const model = parsed.model;
   const listed = new Map(capture.files.map((f) => [f.path, f]));
   const bindings = new Map<string, FileBinding>();
+  const semantics: SemanticBinding[] = [];
   const warnings: RunWarning[] = [];
   for (const node of model.nodes) {
     if (node.kind !== "const" || node.source === undefined) continue;
@@ -68,7 +84,8 @@ export function bindCapture(
   const topology = model.topology?.nodes ?? [];
   for (const file of capture.files) {
     const where = `capture file ${file.path} (${file.nodeId} ${file.metric})`;
-    const tn = topology.find((n) => n.id.toLowerCase() === file.nodeId.toLowerCase());
+    const index = topology.findIndex((n) => n.id.toLowerCase() === file.nodeId.toLowerCase());
+    const tn = topology[index];
     if (!tn) {
       warnings.push(unbound(`${where}: the model has no topology node '${file.nodeId}'; not used`));
       continue;
@@ -84,22 +101,14 @@ export function bindCapture(
     const bound = bindings.get(ref);
     if (bound?.file.path === file.path) continue;
     if (bound) {
-      warnings.push(unbound(
-        `${where}: model node '${ref}' (${tn.id} ${semantic}) already reads ${bound.file.path}; not used`,
-        ref,
-      ));
+      semantics.push({ index, topologyNodeId: tn.id, semantic, file });
       continue;
     }
     bindings.set(ref, { nodeId: ref, file, by: "manifest" });
   }
-  return { bindings, warnings };
+  return { bindings, semantics, warnings };
 }
 
-function unbound(message: string, nodeId?: string): RunWarning {
-  return {
-    code: "capture_file_unbound",
-    message,
-    ...(nodeId ? { nodeId } : {}),
-    severity: "warning",
-  };
+function unbound(message: string): RunWarning {
+  return { code: "capture_file_unbound", message, severity: "warning" };
 }
