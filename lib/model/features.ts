@@ -49,8 +49,14 @@ export function unsupportedFeatures(doc: unknown): UnsupportedFeature[] {
   const add = (feature: string, path: FieldPath, message: string) =>
     out.push({ feature, path: formatPath(path), message });
   if (nonEmpty(doc.classes)) {
-    const n = Array.isArray(doc.classes) ? doc.classes.length : 1;
-    add("classes", ["classes"], `classes are not supported (the model declares ${n} class(es))`);
+    const ids = Array.isArray(doc.classes)
+      ? doc.classes.map((c) => (isRawMap(c) ? c.id : c)).filter((c) => typeof c === "string")
+      : [];
+    add(
+      "classes",
+      ["classes"],
+      `classes are not supported${ids.length > 0 ? ` (declared: ${ids.join(", ")})` : ""}`,
+    );
   }
   if (nonEmpty(doc.traffic)) {
     add("classes", ["traffic"], "class traffic ('traffic') is not supported");

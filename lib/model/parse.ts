@@ -87,6 +87,7 @@ export function parseModel(text: string, options: ParseModelOptions = {}): Parse
     throw new FlowTimeError("unsupported_feature", describeUnsupported(features), {
       file,
       line: located.lineOf(parsePathText(first.path)),
+      path: first.path,
       details: features,
     });
   }

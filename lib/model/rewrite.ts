@@ -29,6 +29,9 @@ export function rewriteSources(
     sources: ReadonlyMap<string, string>;
     semantics?: ReadonlyArray<{ index: number; semantic: string; source: string }>;
     provenance?: Record<string, unknown>;
+    /** A new grid start (written as `grid.start`, or `window.startTimeUtc` in models without
+     * a grid). */
+    start?: string;
   },
 ): string {
   const { sources, semantics = [], provenance = {} } = edits;
@@ -50,6 +53,12 @@ export function rewriteSources(
     const legacy = LEGACY_KEYS[edit.semantic];
     const key = legacy && doc.hasIn([...path, legacy]) ? legacy : edit.semantic;
     doc.setIn([...path, key], edit.source);
+  }
+  if (edits.start !== undefined) {
+    if (doc.has("grid")) {
+      doc.deleteIn(["grid", "startTimeUtc"]);
+      doc.setIn(["grid", "start"], edits.start);
+    } else doc.setIn(["window", "startTimeUtc"], edits.start);
   }
   if (parsed.model.provenance) {
     for (const [key, value] of Object.entries(provenance)) doc.setIn(["provenance", key], value);

@@ -176,11 +176,34 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     checksum: capture.manifest.checksum,
     runId: sourceRunId,
   };
+  // The replay happened when the capture says: its start wins over the model's.
+  const captureStart = capture.manifest.window?.startTimeUtc;
+  let start: string | undefined;
+  if (
+    captureStart !== undefined && Date.parse(captureStart) !== Date.parse(model.grid.start ?? "")
+  ) {
+    if (Number.isNaN(Date.parse(captureStart))) {
+      throw new FlowTimeError(
+        "capture_invalid",
+        `window.startTimeUtc '${captureStart}' is not a timestamp`,
+        { file: manifestPath },
+      );
+    }
+    start = captureStart;
+    warnings.push({
+      code: "capture_start_applied",
+      message: `the model's grid start ${
+        model.grid.start ?? "(none)"
+      } was replaced by the capture's ${captureStart}`,
+      severity: "info",
+    });
+  }
   const rewritten: ParsedModel = parseModel(
     rewriteSources(parsed, {
       sources: rewrites,
       semantics: semanticRewrites,
       provenance: { telemetry: telemetryLink },
+      start,
     }),
     { file: parsed.file },
   );
