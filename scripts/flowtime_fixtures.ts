@@ -21,7 +21,7 @@ function netJson(value: unknown): string {
     /"(?:[^"\\]|\\.)*"/g,
     (s) =>
       s.replace(
-        /[+<>&']|[^\x00-\x7f]/g,
+        /[+<>&']|[^ -~]/g,
         (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`,
       ),
   );
