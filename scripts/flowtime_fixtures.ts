@@ -579,7 +579,10 @@ ${files.map(([s, f]) => `  - series: ${s}\n    as: ${f}`).join("\n")}`;
 // ------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
-  await Deno.remove(OUT, { recursive: true }).catch(() => {});
+  // templates/ is written by hand (see its README); only the generated folders are replaced.
+  for (const dir of ["runs", "captures"]) {
+    await Deno.remove(join(OUT, dir), { recursive: true }).catch(() => {});
+  }
   const runs = join(OUT, "runs");
 
   // 1. StateEndpointTests' run folders
