@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { hashOf, sha256Hex } from "../lib/base/hash.ts";
 
 const ROOT = join(dirname(new URL(import.meta.url).pathname), "..");
-const OUT = join(ROOT, "fixtures", "flowtime");
+let OUT = join(ROOT, "fixtures", "flowtime");
 const OLD = "3166256c";
 const HEAD = "d90831b5";
 const BOM = "\uFEFF";
@@ -578,7 +578,12 @@ ${files.map(([s, f]) => `  - series: ${s}\n    as: ${f}`).join("\n")}`;
 
 // ------------------------------------------------------------------------------- main
 
-async function main(): Promise<void> {
+/**
+ * Write the generated fixtures (runs/, captures/ and their READMEs).
+ * @param outDir folder to write into (default fixtures/flowtime)
+ */
+export async function writeFlowTimeFixtures(outDir?: string): Promise<void> {
+  if (outDir) OUT = outDir;
   // templates/ is written by hand (see its README); only the generated folders are replaced.
   for (const dir of ["runs", "captures"]) {
     await Deno.remove(join(OUT, dir), { recursive: true }).catch(() => {});
@@ -775,7 +780,6 @@ async function main(): Promise<void> {
   });
 
   await writeReadmes(sim.runId, telemetryRun.runId);
-  console.log(`wrote ${OUT}`);
 }
 
 async function writeReadmes(simRunId: string, telemetryRunId: string): Promise<void> {
@@ -834,4 +838,7 @@ The \`gold/\` folder FlowTime creates empty is left out (git keeps no empty fold
   );
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  await writeFlowTimeFixtures();
+  console.log(`wrote ${OUT}`);
+}

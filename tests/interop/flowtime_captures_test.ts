@@ -14,7 +14,15 @@ import { bundleTelemetryRun } from "../../lib/workflow/bundle_capture.ts";
 import { compareRuns } from "../../lib/workflow/parity.ts";
 import { loadStateRun } from "../../lib/state/load.ts";
 import { windowOf } from "../../lib/state/window.ts";
-import { assertMatchesSchema, FIXED_TIME, readJsonFile, ROOT, runCli } from "../_helpers.ts";
+import {
+  assertMatchesSchema,
+  assertSameTree,
+  FIXED_TIME,
+  readJsonFile,
+  ROOT,
+  runCli,
+  tempDir,
+} from "../_helpers.ts";
 import {
   FLOWTIME_CAPTURES,
   FLOWTIME_FIXTURES,
@@ -414,4 +422,14 @@ Deno.test("the fixtures' READMEs name the FlowTime files and commits they follow
     const text = await Deno.readTextFile(join(ROOT, "fixtures", "flowtime", dir, "README.md"));
     assert.match(text, /3166256c/);
   }
+});
+
+Deno.test("fixtures/flowtime/runs and captures regenerate byte for byte from scripts/flowtime_fixtures.ts", async () => {
+  const { writeFlowTimeFixtures } = await import("../../scripts/flowtime_fixtures.ts");
+  const out = await tempDir("ft-fixtures");
+  await writeFlowTimeFixtures(out);
+  for (const dir of ["runs", "captures"]) {
+    await assertSameTree(join(out, dir), join(FLOWTIME_FIXTURES, dir));
+  }
+  await Deno.remove(out, { recursive: true });
 });
