@@ -85,3 +85,9 @@ export {
   readCaptureFolder,
 } from "./lib/workflow/bundle_capture.ts";
 export { rewriteSources } from "./lib/model/rewrite.ts";
+export * from "./lib/export/mod.ts";
+export {
+  describeUnsupported,
+  type UnsupportedFeature,
+  unsupportedFeatures,
+} from "./lib/model/features.ts";

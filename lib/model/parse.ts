@@ -95,7 +95,12 @@ export function parseModel(text: string, options: ParseModelOptions = {}): Parse
   const nodePaths = new Map<string, FieldPath>();
   const model = readModel(located.value, issues, nodePaths);
   issues.throwIfAny("model_invalid");
-  const exprs = validateModelSemantics(model!, { file, lineOf: located.lineOf, nodePaths });
+  const exprs = validateModelSemantics(model!, {
+    file,
+    lineOf: located.lineOf,
+    nodePaths,
+    warnings: issues.warnings,
+  });
   return {
     file,
     text,
