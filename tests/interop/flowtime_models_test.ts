@@ -291,3 +291,13 @@ Deno.test("flowtime validate lists the fields it read past; flowtime run records
   ]);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("FlowTime's models conform to schemas/model.schema.json", async () => {
+  const { checkSchema } = await import("../../lib/schema/validator.ts");
+  const { parse } = await import("yaml");
+  for (const run of ["run_state_fixture", FLOWTIME_SIM_RUN, "run_deterministic_e2a72db6"]) {
+    const text = await Deno.readTextFile(join(FLOWTIME_RUNS, run, "model", "model.yaml"));
+    const check = checkSchema("model", parse(text.replace(/^\uFEFF/, "")));
+    assert.ok(check.valid, `${run}: ${check.errors.join("; ")}`);
+  }
+});
