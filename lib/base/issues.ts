@@ -117,16 +117,13 @@ export function checkKeys(
  * Warn about keys of a mapping that are not in the known list, and remove them: FlowTime
  * ignores fields it does not know, so the toolkit reads past them too (`unknown_field`).
  * @param issues where the warnings go
- * @param raw the mapping (unknown keys are deleted from it)
- * @param path its path
- * @param known the keys the reader uses
+ * @param at the mapping (unknown keys are deleted from it), its path and the keys the reader uses
  */
 export function ignoreUnknownKeys(
   issues: IssueList,
-  raw: RawMap,
-  path: FieldPath,
-  known: readonly string[],
+  at: { raw: RawMap; path: FieldPath; known: readonly string[] },
 ): void {
+  const { raw, path, known } = at;
   for (const key of Object.keys(raw)) {
     if (known.includes(key)) continue;
     issues.warn(

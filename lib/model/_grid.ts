@@ -46,20 +46,24 @@ export function readGrid(raw: RawMap, issues: IssueList): Grid | undefined {
   if (windowMap) {
     dropNullKeys(windowMap, ["start", "startTimeUtc"]);
     // FlowTime-Sim's template window: only its start and time zone mean anything here.
-    ignoreUnknownKeys(issues, windowMap, ["window"], [
-      "start",
-      "startTimeUtc",
-      "timezone",
-      "bins",
-      "binSize",
-      "binUnit",
-    ]);
+    ignoreUnknownKeys(issues, {
+      raw: windowMap,
+      path: ["window"],
+      known: [
+        "start",
+        "startTimeUtc",
+        "timezone",
+        "bins",
+        "binSize",
+        "binUnit",
+      ],
+    });
     checkTimezone(windowMap, ["window"], issues);
   }
   const known = hasGrid
     ? ["bins", "binSize", "binUnit", "start", "startTimeUtc", "binMinutes", "timezone", "align"]
     : ["bins", "binSize", "binUnit", "startTimeUtc", "start", "timezone"];
-  ignoreUnknownKeys(issues, g, [key], known);
+  ignoreUnknownKeys(issues, { raw: g, path: [key], known: known });
   const bins = readNumber(issues, g.bins, [key, "bins"], { integer: true, min: 1, max: 10000 });
   let binSize: number | undefined;
   let binUnit: BinUnit | undefined;

@@ -89,7 +89,11 @@ function readNodeBody(
 ): ModelNode | undefined {
   switch (kind) {
     case "const": {
-      ignoreUnknownKeys(issues, n, path, ["id", "kind", "values", "source", ...IGNORED]);
+      ignoreUnknownKeys(issues, {
+        raw: n,
+        path: path,
+        known: ["id", "kind", "values", "source", ...IGNORED],
+      });
       const node: ModelNode = { id, kind };
       if (n.source !== undefined && n.source !== null) {
         const source = readString(issues, n.source, [...path, "source"]);
@@ -113,7 +117,7 @@ function readNodeBody(
       return node;
     }
     case "pmf": {
-      ignoreUnknownKeys(issues, n, path, ["id", "kind", "pmf", ...IGNORED]);
+      ignoreUnknownKeys(issues, { raw: n, path, known: ["id", "kind", "pmf", ...IGNORED] });
       const pmf = n.pmf;
       if (!isRawMap(pmf)) {
         issues.add(
@@ -123,7 +127,11 @@ function readNodeBody(
         return undefined;
       }
       if (isDictionaryPmf(pmf)) return dictionaryPmf(id, pmf, [...path, "pmf"], issues);
-      ignoreUnknownKeys(issues, pmf, [...path, "pmf"], ["values", "probabilities"]);
+      ignoreUnknownKeys(issues, {
+        raw: pmf,
+        path: [...path, "pmf"],
+        known: ["values", "probabilities"],
+      });
       const values = readNumberList(issues, pmf.values, [...path, "pmf", "values"]);
       const probabilities = readNumberList(issues, pmf.probabilities, [
         ...path,
@@ -157,21 +165,25 @@ function readNodeBody(
       return { id, kind, pmf: { values, probabilities } };
     }
     case "expr": {
-      ignoreUnknownKeys(issues, n, path, ["id", "kind", "expr", ...IGNORED]);
+      ignoreUnknownKeys(issues, { raw: n, path, known: ["id", "kind", "expr", ...IGNORED] });
       let expr = n.expr;
       if (typeof expr === "number") expr = String(expr);
       const text = readString(issues, expr, [...path, "expr"]);
       return text === undefined ? undefined : { id, kind, expr: text };
     }
     case "serviceWithBuffer": {
-      ignoreUnknownKeys(issues, n, path, [
-        "id",
-        "kind",
-        "inflow",
-        "outflow",
-        "loss",
-        ...IGNORED,
-      ]);
+      ignoreUnknownKeys(issues, {
+        raw: n,
+        path: path,
+        known: [
+          "id",
+          "kind",
+          "inflow",
+          "outflow",
+          "loss",
+          ...IGNORED,
+        ],
+      });
       const inflow = readString(issues, n.inflow, [...path, "inflow"]);
       const outflow = readString(issues, n.outflow, [...path, "outflow"]);
       let loss: string | undefined;
@@ -194,7 +206,7 @@ function dictionaryPmf(
   path: FieldPath,
   issues: IssueList,
 ): ModelNode | undefined {
-  const read = pmfFromDictionary(pmf, path, issues);
+  const read = pmfFromDictionary(pmf, { path: path, issues: issues });
   if (!read) return undefined;
   if (read.probabilities.reduce((a, b) => a + b, 0) <= 0) {
     issues.add(path, "probabilities sum to 0; they must sum to 1");

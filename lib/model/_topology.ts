@@ -43,7 +43,11 @@ export function readTopology(
     issues.add(["topology"], `must be a mapping with nodes and edges, got ${describeValue(raw)}`);
     return undefined;
   }
-  ignoreUnknownKeys(issues, raw, ["topology"], ["nodes", "edges", "constraints"]);
+  ignoreUnknownKeys(issues, {
+    raw: raw,
+    path: ["topology"],
+    known: ["nodes", "edges", "constraints"],
+  });
   const tnodes: TopologyNode[] = [];
   const seen = new Set<string>();
   const fileNodes = new Map<string, string>(); // file reference -> synthesized node id
@@ -58,7 +62,7 @@ export function readTopology(
         return;
       }
       dropNullKeys(n);
-      ignoreUnknownKeys(issues, n, path, TOPOLOGY_NODE_FIELDS);
+      ignoreUnknownKeys(issues, { raw: n, path, known: TOPOLOGY_NODE_FIELDS });
       const id = readString(issues, n.id, [...path, "id"]);
       if (id === undefined) return;
       if (seen.has(id)) {
@@ -89,7 +93,11 @@ export function readTopology(
         if (!isRawMap(ic)) {
           issues.add([...path, "initialCondition"], `must be a mapping, got ${describeValue(ic)}`);
         } else {
-          ignoreUnknownKeys(issues, ic, [...path, "initialCondition"], ["queueDepth"]);
+          ignoreUnknownKeys(issues, {
+            raw: ic,
+            path: [...path, "initialCondition"],
+            known: ["queueDepth"],
+          });
           if (ic.queueDepth !== undefined && ic.queueDepth !== null) {
             const q = readNumber(
               issues,
@@ -116,7 +124,11 @@ export function readTopology(
         return;
       }
       dropNullKeys(e);
-      ignoreUnknownKeys(issues, e, path, ["id", "from", "to", "source", "target", "weight", "lag"]);
+      ignoreUnknownKeys(issues, {
+        raw: e,
+        path: path,
+        known: ["id", "from", "to", "source", "target", "weight", "lag"],
+      });
       const legacy = e.from === undefined && e.to === undefined;
       const from = readString(issues, legacy ? e.source : e.from, [
         ...path,
@@ -149,8 +161,8 @@ function readSemantics(
     issues.add(path, `must be a mapping of metric to node id, got ${describeValue(raw)}`);
     return semantics;
   }
-  normaliseSemantics(raw, path, issues);
-  ignoreUnknownKeys(issues, raw, path, [...SEMANTIC_METRICS, "slaMin"]);
+  normaliseSemantics(raw, { path: path, issues: issues });
+  ignoreUnknownKeys(issues, { raw: raw, path, known: [...SEMANTIC_METRICS, "slaMin"] });
   for (const metric of SEMANTIC_METRICS) {
     const v = raw[metric];
     if (v === undefined) continue;

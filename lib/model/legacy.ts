@@ -10,14 +10,13 @@ import { describeValue, type IssueList, type RawMap } from "../base/issues.ts";
  * fixtures). When both spellings are given, a null one gives way to the other; two different
  * references are refused.
  * @param raw the semantics mapping (edited in place)
- * @param path its path
- * @param issues where problems go
+ * @param at its path, and where problems go
  */
 export function normaliseSemantics(
   raw: Record<string, unknown>,
-  path: FieldPath,
-  issues: IssueList,
+  at: { path: FieldPath; issues: IssueList },
 ): void {
+  const { path, issues } = at;
   for (const [legacy, key] of SEMANTIC_ALIASES) {
     if (!Object.hasOwn(raw, legacy)) continue;
     const old = raw[legacy];
@@ -58,15 +57,14 @@ export function isDictionaryPmf(pmf: RawMap): boolean {
  * the order written), as FlowTime's M-03.02 engine reads it: keys are numbers, two keys may
  * not name the same value, probabilities are non-negative finite numbers.
  * @param pmf the dictionary
- * @param path its path for messages
- * @param issues where problems go
+ * @param at its path for messages, and where problems go
  * @returns the two lists, or undefined when something is wrong
  */
 export function pmfFromDictionary(
   pmf: RawMap,
-  path: FieldPath,
-  issues: IssueList,
+  at: { path: FieldPath; issues: IssueList },
 ): { values: number[]; probabilities: number[] } | undefined {
+  const { path, issues } = at;
   const values: number[] = [];
   const probabilities: number[] = [];
   const before = issues.length;

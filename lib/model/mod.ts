@@ -11,8 +11,6 @@ export type { FieldPath, LocatedYaml } from "../base/located_yaml.ts";
 export {
   checkKeys,
   describeValue,
-  dropNullKeys,
-  ignoreUnknownKeys,
   isRawMap,
   IssueList,
   readNumber,

@@ -184,7 +184,7 @@ function readModel(
     return undefined;
   }
   dropNullKeys(raw);
-  ignoreUnknownKeys(issues, raw, [], ROOT_KEYS);
+  ignoreUnknownKeys(issues, { raw: raw, path: [], known: ROOT_KEYS });
   if (raw.schemaVersion !== undefined && raw.schemaVersion !== 1) {
     issues.add(["schemaVersion"], `must be 1, got ${describeValue(raw.schemaVersion)}`);
   }
@@ -261,7 +261,7 @@ function readOutputs(raw: unknown, issues: IssueList): OutputSpec[] | undefined 
     delete o.source;
     delete o.filename;
     if (Array.isArray(o.exclude) && o.exclude.length === 0) delete o.exclude;
-    ignoreUnknownKeys(issues, o, path, ["series", "as", "id", "description"]);
+    ignoreUnknownKeys(issues, { raw: o, path, known: ["series", "as", "id", "description"] });
     const series = readString(issues, o.series, [...path, "series"]);
     if (series === undefined) return;
     if (o.as !== undefined) {
@@ -281,7 +281,7 @@ function readRng(raw: unknown, issues: IssueList): Model["rng"] {
     issues.add(["rng"], `must be a mapping {kind, seed}, got ${describeValue(raw)}`);
     return undefined;
   }
-  ignoreUnknownKeys(issues, raw, ["rng"], ["kind", "seed"]);
+  ignoreUnknownKeys(issues, { raw: raw, path: ["rng"], known: ["kind", "seed"] });
   const kind = raw.kind === undefined || raw.kind === null
     ? "pcg32"
     : readString(issues, raw.kind, ["rng", "kind"]);

@@ -102,7 +102,7 @@ export function checkNodes(raw: unknown, issues: IssueList): string[] {
       return;
     }
     const kind = n.kind as typeof MODEL_NODE_KINDS[number];
-    ignoreUnknownKeys(issues, n, path, KIND_KEYS[kind]);
+    ignoreUnknownKeys(issues, { raw: n, path, known: KIND_KEYS[kind] });
     for (const key of IGNORED) delete n[key];
     if (n.source !== undefined && !(typeof n.source === "string" && n.source.trim() === "")) {
       readString(issues, n.source, [...path, "source"]);
@@ -137,11 +137,15 @@ function checkNodeBody(
       }
       if (isDictionaryPmf(n.pmf)) {
         // the M-03.02 engine's form {"<value>": <probability>}
-        const read = pmfFromDictionary(n.pmf, [...path, "pmf"], issues);
+        const read = pmfFromDictionary(n.pmf, { path: [...path, "pmf"], issues: issues });
         if (read) n.pmf = read;
         return;
       }
-      ignoreUnknownKeys(issues, n.pmf, [...path, "pmf"], ["values", "probabilities"]);
+      ignoreUnknownKeys(issues, {
+        raw: n.pmf,
+        path: [...path, "pmf"],
+        known: ["values", "probabilities"],
+      });
       checkNumbers(n.pmf.values, [...path, "pmf", "values"], issues);
       checkNumbers(n.pmf.probabilities, [...path, "pmf", "probabilities"], issues);
       return;
@@ -210,7 +214,7 @@ export function checkReferences(doc: RawMap, nodeIds: readonly string[], issues:
         return;
       }
       dropNullKeys(e);
-      ignoreUnknownKeys(issues, e, path, ["id", "from", "to", "weight"]);
+      ignoreUnknownKeys(issues, { raw: e, path, known: ["id", "from", "to", "weight"] });
       if (e.id !== undefined) readString(issues, e.id, [...path, "id"]);
       for (const key of ["from", "to"] as const) {
         const endpoint = readString(issues, e[key], [...path, key]);
@@ -255,7 +259,7 @@ function checkTopology(raw: unknown, known: Set<string>, issues: IssueList): Set
     issues.add(["topology"], `must be a mapping with nodes and edges, got ${describeValue(raw)}`);
     return ids;
   }
-  ignoreUnknownKeys(issues, raw, ["topology"], ["nodes", "edges"]);
+  ignoreUnknownKeys(issues, { raw: raw, path: ["topology"], known: ["nodes", "edges"] });
   if (raw.edges !== undefined && !Array.isArray(raw.edges)) {
     issues.add(["topology", "edges"], `must be a list, got ${describeValue(raw.edges)}`);
   }
@@ -271,7 +275,7 @@ function checkTopology(raw: unknown, known: Set<string>, issues: IssueList): Set
       return;
     }
     dropNullKeys(n);
-    ignoreUnknownKeys(issues, n, path, TOPOLOGY_NODE_FIELDS);
+    ignoreUnknownKeys(issues, { raw: n, path, known: TOPOLOGY_NODE_FIELDS });
     delete n.group; // FlowTime's display grouping
     if (typeof n.id !== "string" || !isSafeId(n.id)) {
       issues.add(
@@ -297,9 +301,13 @@ function checkTopology(raw: unknown, known: Set<string>, issues: IssueList): Set
           `must be a mapping, got ${describeValue(n.initialCondition)}`,
         );
       } else {
-        ignoreUnknownKeys(issues, n.initialCondition, [...path, "initialCondition"], [
-          "queueDepth",
-        ]);
+        ignoreUnknownKeys(issues, {
+          raw: n.initialCondition,
+          path: [...path, "initialCondition"],
+          known: [
+            "queueDepth",
+          ],
+        });
         if (n.initialCondition.queueDepth !== undefined) {
           readTemplatedNumber(issues, n.initialCondition.queueDepth, [
             ...path,
@@ -325,8 +333,8 @@ function checkSemantics(
     issues.add(path, `must be a mapping of metric to node id, got ${describeValue(raw)}`);
     return;
   }
-  normaliseSemantics(raw, path, issues);
-  ignoreUnknownKeys(issues, raw, path, [...SEMANTIC_METRICS, "slaMin"]);
+  normaliseSemantics(raw, { path: path, issues: issues });
+  ignoreUnknownKeys(issues, { raw: raw, path, known: [...SEMANTIC_METRICS, "slaMin"] });
   for (const metric of SEMANTIC_METRICS) {
     const ref = raw[metric];
     if (ref === undefined || ref === null) continue;
@@ -369,7 +377,7 @@ function checkOutputs(raw: unknown, known: Set<string>, issues: IssueList): void
     if (o.as === undefined && o.filename !== undefined) o.as = o.filename;
     for (const key of ["source", "filename", "id", "description"]) delete o[key];
     if (Array.isArray(o.exclude) && o.exclude.length === 0) delete o.exclude;
-    ignoreUnknownKeys(issues, o, path, ["series", "as"]);
+    ignoreUnknownKeys(issues, { raw: o, path, known: ["series", "as"] });
     const series = readString(issues, o.series, [...path, "series"]);
     if (o.as !== undefined) readString(issues, o.as, [...path, "as"]);
     if (series === undefined || series === "*" || series.endsWith("/*")) return;

@@ -86,7 +86,7 @@ function readDeclaration(
     return undefined;
   }
   dropNullKeys(p);
-  ignoreUnknownKeys(issues, p, path, KEYS);
+  ignoreUnknownKeys(issues, { raw: p, path, known: KEYS });
   const before = issues.length;
   const name = p.name;
   if (typeof name !== "string" || !PARAMETER_NAME.test(name)) {

@@ -152,15 +152,19 @@ function checkMetadata(raw: unknown, expectedId: string | undefined, issues: Iss
     );
     return;
   }
-  ignoreUnknownKeys(issues, raw, ["metadata"], [
-    "id",
-    "title",
-    "description",
-    "version",
-    "tags",
-    "narrative",
-    "captureKey",
-  ]);
+  ignoreUnknownKeys(issues, {
+    raw: raw,
+    path: ["metadata"],
+    known: [
+      "id",
+      "title",
+      "description",
+      "version",
+      "tags",
+      "narrative",
+      "captureKey",
+    ],
+  });
   for (const key of ["narrative", "captureKey"]) {
     if (raw[key] !== undefined && typeof raw[key] !== "string") {
       issues.add(["metadata", key], `must be a string, got ${describeValue(raw[key])}`);
@@ -206,7 +210,7 @@ function checkWindow(raw: unknown, issues: IssueList): void {
     issues.add(["window"], `must be a mapping {start, timezone}, got ${describeValue(raw)}`);
     return;
   }
-  ignoreUnknownKeys(issues, raw, ["window"], ["start", "timezone"]);
+  ignoreUnknownKeys(issues, { raw: raw, path: ["window"], known: ["start", "timezone"] });
   if (raw.start !== undefined) checkUtc(raw.start, ["window", "start"], issues);
   if (raw.timezone !== undefined && raw.timezone !== "UTC") {
     issues.add(["window", "timezone"], `only UTC is supported, got ${describeValue(raw.timezone)}`);
@@ -260,7 +264,7 @@ function checkRng(raw: unknown, issues: IssueList): void {
     issues.add(["rng"], `must be a mapping {kind, seed}, got ${describeValue(raw)}`);
     return;
   }
-  ignoreUnknownKeys(issues, raw, ["rng"], ["kind", "seed"]);
+  ignoreUnknownKeys(issues, { raw: raw, path: ["rng"], known: ["kind", "seed"] });
   if (raw.kind !== undefined && raw.kind !== "pcg32") {
     issues.add(["rng", "kind"], `must be pcg32, got ${describeValue(raw.kind)}`);
   }
