@@ -37,7 +37,7 @@ export {
   type ParseModelOptions,
 } from "./lib/model/parse.ts";
 export { type FieldPath, formatPath } from "./lib/base/located_yaml.ts";
-export { type Issue, IssueList } from "./lib/base/issues.ts";
+export { type Issue, IssueList, type ParseWarning } from "./lib/base/issues.ts";
 export * from "./lib/engine/mod.ts";
 export * from "./lib/artifacts/mod.ts";
 export {

@@ -433,3 +433,41 @@ Deno.test("fixtures/flowtime/runs and captures regenerate byte for byte from scr
   }
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("capturing FlowTime's runs over HTTP and from the CLI", async () => {
+  const data = await flowTimeData("ft-capture-http");
+  const { createApp } = await import("../../server/app.ts");
+  const { createLogger } = await import("../../server/logger.ts");
+  const app = createApp({ dataDir: data, templatesDir: M0302, logger: createLogger(() => {}) });
+  const res = await app.request("/v1/telemetry/captures", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ runId: FLOWTIME_TELEMETRY_RUN, capturedAt: FIXED_TIME }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const manifest = await res.json();
+  assert.deepEqual(
+    manifest.files.map((f: { path: string; sourceSeries: string }) => [f.path, f.sourceSeries]),
+    [
+      ["OrderService_arrivals.csv", "file://telemetry/OrderService_arrivals.csv"],
+      ["OrderService_served.csv", "file://telemetry/OrderService_served.csv"],
+      ["OrderService_errors.csv", "file://telemetry/OrderService_errors.csv"],
+      ["PaymentService_arrivals.csv", "file://telemetry/PaymentService_arrivals.csv"],
+      ["PaymentService_served.csv", "file://telemetry/PaymentService_served.csv"],
+      ["PaymentService_errors.csv", "file://telemetry/PaymentService_errors.csv"],
+    ],
+  );
+  const cli = await runCli([
+    "telemetry",
+    "capture",
+    "--run-dir",
+    join(data, "runs", "run_state_fixture"),
+    "--output",
+    join(data, "out-cli"),
+    "--captured-at",
+    FIXED_TIME,
+  ]);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /8 file\(s\), 0 warning\(s\)/);
+  await Deno.remove(data, { recursive: true });
+});
