@@ -233,3 +233,20 @@ async function exists(path: string): Promise<boolean> {
     return false;
   }
 }
+
+Deno.test("a template's dictionary pmf (the M-03.02 engine's form) generates {values, probabilities}", () => {
+  const template = parseTemplate(`schemaVersion: 1
+metadata: { id: t, title: T, version: 1.0.0 }
+grid: { bins: 2, binSize: 5 }
+nodes:
+  - id: capacity
+    kind: pmf
+    pmf: { "10": 0.2, "20": 0.8 }
+`);
+  const model = parseModel(generateModel(template, { generatedAt: FIXED_TIME }).model).model;
+  assert.deepEqual(model.nodes[0], {
+    id: "capacity",
+    kind: "pmf",
+    pmf: { values: [10, 20], probabilities: [0.2, 0.8] },
+  });
+});
