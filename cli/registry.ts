@@ -13,6 +13,7 @@ import {
 import { captureCommand, telemetryCaptureCommand } from "./telemetry.ts";
 import { telemetryBundleCommand } from "./telemetry_bundle.ts";
 import { telemetryParityCommand } from "./telemetry_parity.ts";
+import { exportCommand } from "./export.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   telemetryBundleCommand,
   telemetryParityCommand,
   captureCommand,
+  exportCommand,
   serveCommand,
   gcCommand,
 ];

@@ -32,6 +32,7 @@ const STATUS: Partial<Record<FlowTimeErrorCode, ContentfulStatusCode>> = {
   invalid_parameters: 422,
   mode_validation_failed: 422,
   template_invalid: 422,
+  unsupported_feature: 422,
   capture_invalid: 422,
   telemetry_invalid: 422,
   parity_failed: 422,

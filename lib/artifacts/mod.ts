@@ -44,6 +44,12 @@ export {
   type WriteRunRequest,
   type WrittenRun,
 } from "./writer.ts";
-export { openRun, readRunBundle, type RunBundle, runFolder } from "./reader.ts";
+export {
+  openRun,
+  readRunBundle,
+  type RunBundle,
+  runFolder,
+  type RunSeriesEntry,
+} from "./reader.ts";
 export { listRuns, type RunSummary } from "./listing.ts";
 export { hashOf } from "../base/hash.ts";

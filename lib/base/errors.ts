@@ -35,6 +35,7 @@ export type FlowTimeErrorCode =
   | "mode_validation_failed"
   | "template_not_found"
   | "template_invalid"
+  | "unsupported_feature"
   | "invalid_parameters"
   | "invalid_mode"
   | "invalid_body"

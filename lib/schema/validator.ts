@@ -17,6 +17,9 @@ import telemetryManifestSchema from "../../schemas/telemetry-manifest.schema.jso
   type: "json",
 };
 import gapsSchema from "../../schemas/gaps.schema.json" with { type: "json" };
+import telemetryManifestReadSchema from "../../schemas/telemetry-manifest-read.schema.json" with {
+  type: "json",
+};
 
 /** Name of a published schema (file `schemas/<name>.schema.json`). */
 export type SchemaName =
@@ -29,6 +32,7 @@ export type SchemaName =
   | "template"
   | "provenance"
   | "telemetry-manifest"
+  | "telemetry-manifest-read"
   | "gaps";
 
 /** Every published schema, by name. */
@@ -42,6 +46,7 @@ export const SCHEMAS: Readonly<Record<SchemaName, object>> = {
   template: templateSchema,
   provenance: provenanceSchema,
   "telemetry-manifest": telemetryManifestSchema,
+  "telemetry-manifest-read": telemetryManifestReadSchema,
   gaps: gapsSchema,
 };
 

@@ -42,5 +42,11 @@ export {
   captureRun,
   defaultCaptureDir,
 } from "./capture.ts";
-export { CAPTURE_MANIFEST_FILE, captureChecksum, readTelemetryManifest } from "./manifest.ts";
+export { CAPTURE_MANIFEST_FILE, captureChecksum } from "./manifest.ts";
+export {
+  type ReadManifestFile,
+  type ReadManifestWarning,
+  type ReadTelemetryManifest,
+  readTelemetryManifest,
+} from "./manifest_read.ts";
 export { gapConfigFromValue, loadGapConfig, parseGapConfig } from "./gap_config.ts";

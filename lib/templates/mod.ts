@@ -10,6 +10,7 @@ export type {
   ParameterValue,
   ParameterValues,
   TemplateDetail,
+  TemplateDetailParameter,
   TemplateList,
   TemplateParameter,
   TemplateProblem,
