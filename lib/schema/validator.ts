@@ -17,6 +17,9 @@ import telemetryManifestSchema from "../../schemas/telemetry-manifest.schema.jso
   type: "json",
 };
 import gapsSchema from "../../schemas/gaps.schema.json" with { type: "json" };
+import prometheusMappingSchema from "../../schemas/prometheus-mapping.schema.json" with {
+  type: "json",
+};
 
 /** Name of a published schema (file `schemas/<name>.schema.json`). */
 export type SchemaName =
@@ -29,7 +32,8 @@ export type SchemaName =
   | "template"
   | "provenance"
   | "telemetry-manifest"
-  | "gaps";
+  | "gaps"
+  | "prometheus-mapping";
 
 /** Every published schema, by name. */
 export const SCHEMAS: Readonly<Record<SchemaName, object>> = {
@@ -43,6 +47,7 @@ export const SCHEMAS: Readonly<Record<SchemaName, object>> = {
   provenance: provenanceSchema,
   "telemetry-manifest": telemetryManifestSchema,
   gaps: gapsSchema,
+  "prometheus-mapping": prometheusMappingSchema,
 };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
