@@ -13,6 +13,8 @@ import {
 import { captureCommand, telemetryCaptureCommand } from "./telemetry.ts";
 import { telemetryBundleCommand } from "./telemetry_bundle.ts";
 import { telemetryParityCommand } from "./telemetry_parity.ts";
+import { telemetryImportCsvCommand, telemetryImportPrometheusCommand } from "./telemetry_import.ts";
+import { exportOpenMetricsCommand } from "./export.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
@@ -25,6 +27,9 @@ export const COMMANDS: readonly Command[] = [
   telemetryCaptureCommand,
   telemetryBundleCommand,
   telemetryParityCommand,
+  telemetryImportPrometheusCommand,
+  telemetryImportCsvCommand,
+  exportOpenMetricsCommand,
   captureCommand,
   serveCommand,
   gcCommand,

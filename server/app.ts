@@ -12,6 +12,8 @@ import { runRoutes } from "./runs.ts";
 import { runCreateRoutes } from "./run_create.ts";
 import { templateRoutes } from "./templates.ts";
 import { telemetryRoutes } from "./telemetry.ts";
+import { importRoutes, type PrometheusSettings } from "./imports.ts";
+import { exportRoutes } from "./export.ts";
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
@@ -29,6 +31,8 @@ export interface AppOptions {
   sim?: SimClient;
   /** Fixed timestamp (ISO UTC) for runs and captures that do not give one; default now. */
   fixedTime?: string;
+  /** Default Prometheus for `POST /v1/telemetry/imports`, with its credentials. */
+  prometheus?: PrometheusSettings;
 }
 
 /** Values shared with route modules through the request context. */
@@ -93,6 +97,8 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/v1/runs", runRoutes(settings, new StateQueryService({ runsDir: settings.runsDir })));
   app.route("/v1/runs", runCreateRoutes(settings, sim));
   app.route("/v1/telemetry", telemetryRoutes(settings));
+  app.route("/v1/telemetry", importRoutes({ ...settings, prometheus: options.prometheus }));
+  app.route("/v1/runs", exportRoutes(settings));
   app.route("/api/v1/templates", templateRoutes(settings));
 
   app.notFound((c) =>

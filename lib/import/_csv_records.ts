@@ -112,7 +112,12 @@ export function readCsvRecords(path: string, delimiter: string): CsvReading {
         }
       }
     } finally {
-      file.close();
+      // the readable closes the file when it is read to its end; not when we stop early
+      try {
+        file.close();
+      } catch {
+        // already closed
+      }
     }
     if (quoted && !afterQuote) {
       throw new FlowTimeError("import_invalid", "a quoted field is never closed", {

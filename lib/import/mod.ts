@@ -35,7 +35,11 @@
  * @module
  */
 export type { ImportProgress, ImportResult } from "./types.ts";
-export type { ImportAggregation, TelemetryImportSource } from "../telemetry/types.ts";
+export type {
+  ImportAggregation,
+  TelemetryImportQuery,
+  TelemetryImportSource,
+} from "../telemetry/types.ts";
 export { type ImportGrid, type ResolvedGrid, resolveImportGrid } from "./grid.ts";
 export {
   loadPrometheusMapping,

@@ -44,3 +44,8 @@ export {
 } from "./capture.ts";
 export { CAPTURE_MANIFEST_FILE, captureChecksum, readTelemetryManifest } from "./manifest.ts";
 export { gapConfigFromValue, loadGapConfig, parseGapConfig } from "./gap_config.ts";
+export {
+  type TelemetryFolderOptions,
+  type TelemetrySeries,
+  writeTelemetryFolder,
+} from "./bundle_writer.ts";
