@@ -77,11 +77,12 @@ export function importWarnings(
   target: { nodeId: string; metric: CaptureMetric },
   gaps: SeriesGaps & { why: { missing: string; nan: string } },
 ): CaptureWarning[] {
-  const where = `${target.nodeId} ${target.metric}`;
+  const { nodeId, metric } = target;
+  const where = `${nodeId} ${metric}`;
   const out: CaptureWarning[] = [];
   const add = (code: CaptureWarning["code"], bins: number[], message: string) => {
     if (bins.length > 0) {
-      out.push({ code, message, ...target, bins, severity: "warning" });
+      out.push({ code, message, nodeId, metric, bins, severity: "warning" });
     }
   };
   add(

@@ -21,6 +21,8 @@ export interface PrometheusOptions {
   files?: Record<string, string>;
   /** Extra server flags. */
   flags?: string[];
+  /** CA certificate (PEM) the server's TLS certificate is signed with. */
+  caCert?: string;
 }
 
 /** A running Prometheus. */
@@ -133,7 +135,9 @@ async function launch(
     await Deno.remove(at.dir, { recursive: true }).catch(() => {});
   };
   const deadline = Date.now() + 90_000;
-  const client = at.tls ? Deno.createHttpClient({ caCerts: [await caOf(at)] }) : undefined;
+  const client = at.options.caCert
+    ? Deno.createHttpClient({ caCerts: [at.options.caCert] })
+    : undefined;
   try {
     for (;;) {
       if (exited) {
@@ -169,10 +173,6 @@ async function launch(
       await stop();
     },
   };
-}
-
-async function caOf(at: { dir: string }): Promise<string> {
-  return await Deno.readTextFile(join(at.dir, "cert.pem"));
 }
 
 function freePort(): number {
