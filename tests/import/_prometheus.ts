@@ -7,6 +7,9 @@ import { tempDir } from "../_helpers.ts";
 
 /** Why the Prometheus tests cannot run here, or undefined when they can. */
 export const PROMETHEUS_MISSING: string | undefined = await ensurePrometheus();
+if (PROMETHEUS_MISSING) {
+  console.error(`skipping the tests against a real Prometheus: ${PROMETHEUS_MISSING}`);
+}
 
 /** Data older than this is never deleted by the test servers (backfilled data is from 2025). */
 const RETENTION = "100y";
