@@ -92,25 +92,29 @@ export async function importPrometheus(
   }
   const client = new PrometheusClient(options.url, options);
   try {
-    const { answers, requests, sourceWarnings } = await queryAll(client, options.mapping, {
+    // each answer is folded into its entry's values as it arrives, so memory holds the values,
+    // never all the answers
+    const collected = new Map(
+      options.mapping.entries.map((e) => [e.index, new Collected(e, resolved)]),
+    );
+    const { requests, sourceWarnings } = await queryAll(client, options.mapping, {
       resolved,
       maxPoints,
       concurrency,
       signal: options.signal,
       onProgress: options.onProgress,
+      onAnswer: (entry, series) => collected.get(entry.index)!.add(series, options.mapping.file),
     });
     const series: TelemetrySeries[] = [];
     const warnings: CaptureWarning[] = [];
     for (const entry of options.mapping.entries) {
-      const { values, missing, nan, infinite } = toBins(entry, answers.get(entry.index)!, {
-        resolved,
-        mappingFile: options.mapping.file,
-      });
+      const got = collected.get(entry.index)!;
+      const { missing, nan, infinite } = got.gaps();
       series.push({
         nodeId: entry.nodeId,
         semantic: entry.semantic,
         sourceSeries: entry.query,
-        values,
+        values: got.values,
         dropBins: new Set(missing),
         emptyBins: new Set(nan),
       });
@@ -119,7 +123,7 @@ export async function importPrometheus(
         nan,
         infinite,
         why: {
-          missing: answers.get(entry.index)!.length === 0
+          missing: got.labelSets.size === 0
             ? "the query returned no series"
             : "the query returned no sample at their ends",
           nan: "the query returned NaN",
@@ -167,6 +171,7 @@ interface QueryPlan {
   concurrency: number;
   signal?: AbortSignal;
   onProgress?: (progress: ImportProgress) => void;
+  onAnswer: (entry: MappingEntry, series: RangeSeries[]) => void;
 }
 
 // Sends every (entry, chunk) request with at most `concurrency` in flight; the first failure
@@ -175,7 +180,7 @@ async function queryAll(
   client: PrometheusClient,
   mapping: PrometheusMapping,
   plan: QueryPlan,
-): Promise<{ answers: Map<number, RangeSeries[]>; requests: number; sourceWarnings: string[] }> {
+): Promise<{ requests: number; sourceWarnings: string[] }> {
   const { resolved, maxPoints } = plan;
   const bins = resolved.grid.bins;
   const tasks: Array<{ entry: MappingEntry; first: number; end: number }> = [];
@@ -184,7 +189,6 @@ async function queryAll(
       tasks.push({ entry, first, end: Math.min(bins, first + maxPoints) });
     }
   }
-  const answers = new Map<number, RangeSeries[]>(mapping.entries.map((e) => [e.index, []]));
   const sourceWarnings: string[] = [];
   const abort = new AbortController();
   const signal = plan.signal ? AbortSignal.any([plan.signal, abort.signal]) : abort.signal;
@@ -207,7 +211,8 @@ async function queryAll(
           label: labelOf(task.entry, mapping.file),
           signal,
         });
-        answers.get(task.entry.index)!.push(...answer.series);
+        if (failure) return;
+        plan.onAnswer(task.entry, answer.series);
         sourceWarnings.push(...answer.warnings);
         done++;
         plan.onProgress?.({ done, total: tasks.length, query: task.entry.query });
@@ -221,64 +226,71 @@ async function queryAll(
     Array.from({ length: Math.min(plan.concurrency, tasks.length) }, () => worker()),
   );
   if (failure) throw failure.error;
-  return { answers, requests: tasks.length, sourceWarnings };
+  return { requests: tasks.length, sourceWarnings };
 }
 
-// One value per bin from the series a query returned (over all its requests): the one series
-// (several is an error), each sample placed at the bin it ends.
-function toBins(
-  entry: MappingEntry,
-  series: RangeSeries[],
-  context: { resolved: ResolvedGrid; mappingFile: string },
-): { values: Float64Array; missing: number[]; nan: number[]; infinite: number[] } {
-  const { resolved } = context;
-  const bins = resolved.grid.bins;
-  const byLabels = new Map<string, RangeSeries[]>();
-  for (const s of series) {
-    const key = labelText(s.labels);
-    byLabels.set(key, [...(byLabels.get(key) ?? []), s]);
+// The values of one entry, filled answer by answer: the one series its query returns (several
+// is an error, over all its requests), each sample placed at the bin it ends.
+class Collected {
+  readonly values: Float64Array;
+  readonly present: Uint8Array;
+  readonly labelSets = new Set<string>();
+  readonly #entry: MappingEntry;
+  readonly #resolved: ResolvedGrid;
+
+  constructor(entry: MappingEntry, resolved: ResolvedGrid) {
+    this.#entry = entry;
+    this.#resolved = resolved;
+    this.values = new Float64Array(resolved.grid.bins).fill(NaN);
+    this.present = new Uint8Array(resolved.grid.bins);
   }
-  if (byLabels.size > 1) {
-    const sets = [...byLabels.keys()];
-    throw new FlowTimeError(
-      "import_invalid",
-      `${entry.nodeId} ${entry.metric}: the query '${entry.query}' returned ${sets.length} series, but each entry must return one: ${
-        sets.slice(0, 5).join(", ")
-      }${
-        sets.length > 5 ? `, ... (${sets.length} in all)` : ""
-      }; aggregate them (e.g. sum(...)) or select one with more labels`,
-      placeOf(entry, context.mappingFile, "query"),
-    );
-  }
-  const values = new Float64Array(bins).fill(NaN);
-  const present = new Uint8Array(bins);
-  for (const s of series) {
-    for (const point of s.values) {
-      const ms = Math.round(Number(point[0]) * 1000);
-      const offset = ms - resolved.startMs;
-      const bin = offset / resolved.binMs - 1;
-      if (!Number.isInteger(bin) || bin < 0 || bin >= bins) {
-        throw new FlowTimeError(
-          "import_invalid",
-          `${entry.nodeId} ${entry.metric}: the answer holds a sample at ${
-            Number.isFinite(ms) ? new Date(ms).toISOString() : String(point[0])
-          }, which is not the end of a bin of the grid; a query frontend that aligns queries to the step moves the times: start the grid on a multiple of the bin size (e.g. a whole hour)`,
-          placeOf(entry, context.mappingFile, "query"),
-        );
+
+  add(series: RangeSeries[], mappingFile: string): void {
+    const entry = this.#entry;
+    const { startMs, binMs, grid } = this.#resolved;
+    for (const s of series) this.labelSets.add(labelText(s.labels));
+    if (this.labelSets.size > 1) {
+      const sets = [...this.labelSets];
+      throw new FlowTimeError(
+        "import_invalid",
+        `${entry.nodeId} ${entry.metric}: the query '${entry.query}' returned ${sets.length} series, but each entry must return one: ${
+          sets.slice(0, 5).join(", ")
+        }${
+          sets.length > 5 ? ", ..." : ""
+        }; aggregate them (e.g. sum(...)) or select one with more labels`,
+        placeOf(entry, mappingFile, "query"),
+      );
+    }
+    for (const s of series) {
+      for (const point of s.values) {
+        const ms = Math.round(Number(point[0]) * 1000);
+        const bin = (ms - startMs) / binMs - 1;
+        if (!Number.isInteger(bin) || bin < 0 || bin >= grid.bins) {
+          throw new FlowTimeError(
+            "import_invalid",
+            `${entry.nodeId} ${entry.metric}: the answer holds a sample at ${
+              Number.isFinite(ms) ? new Date(ms).toISOString() : String(point[0])
+            }, which is not the end of a bin of the grid; a query frontend that aligns queries to the step moves the times: start the grid on a multiple of the bin size (e.g. a whole hour)`,
+            placeOf(entry, mappingFile, "query"),
+          );
+        }
+        this.values[bin] = sampleValue(point[1]);
+        this.present[bin] = 1;
       }
-      values[bin] = sampleValue(point[1]);
-      present[bin] = 1;
     }
   }
-  const missing: number[] = [];
-  const nan: number[] = [];
-  const infinite: number[] = [];
-  for (let b = 0; b < bins; b++) {
-    if (present[b] === 0) missing.push(b);
-    else if (Number.isNaN(values[b])) nan.push(b);
-    else if (!Number.isFinite(values[b])) infinite.push(b);
+
+  gaps(): { missing: number[]; nan: number[]; infinite: number[] } {
+    const missing: number[] = [];
+    const nan: number[] = [];
+    const infinite: number[] = [];
+    for (let b = 0; b < this.values.length; b++) {
+      if (this.present[b] === 0) missing.push(b);
+      else if (Number.isNaN(this.values[b])) nan.push(b);
+      else if (!Number.isFinite(this.values[b])) infinite.push(b);
+    }
+    return { missing, nan, infinite };
   }
-  return { values, missing, nan, infinite };
 }
 
 // Prometheus writes sample values as strings: decimals, "NaN", "+Inf", "-Inf".
