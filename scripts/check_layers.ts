@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 /** Layers from the bottom up; a folder may import only folders of a lower layer. */
 export const LAYERS: ReadonlyArray<readonly string[]> = [
-  ["schemas"],
+  ["schemas", "viewer"],
   ["lib/base"],
   ["lib/expr", "lib/schema"],
   ["lib/model"],

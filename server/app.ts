@@ -12,6 +12,8 @@ import { runRoutes } from "./runs.ts";
 import { runCreateRoutes } from "./run_create.ts";
 import { templateRoutes } from "./templates.ts";
 import { telemetryRoutes } from "./telemetry.ts";
+import { graphRoutes } from "./graph.ts";
+import { viewerRoutes } from "./viewer.ts";
 import { importRoutes, type PrometheusSettings } from "./imports.ts";
 import { exportRoutes } from "./export.ts";
 
@@ -94,12 +96,15 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
-  app.route("/v1/runs", runRoutes(settings, new StateQueryService({ runsDir: settings.runsDir })));
+  const state = new StateQueryService({ runsDir: settings.runsDir });
+  app.route("/v1/runs", runRoutes(settings, state));
+  app.route("/v1/runs", graphRoutes(state));
   app.route("/v1/runs", runCreateRoutes(settings, sim));
   app.route("/v1/telemetry", telemetryRoutes(settings));
   app.route("/v1/telemetry", importRoutes({ ...settings, prometheus: options.prometheus }));
   app.route("/v1/runs", exportRoutes(settings));
   app.route("/api/v1/templates", templateRoutes(settings));
+  app.route("/", viewerRoutes());
 
   app.notFound((c) =>
     c.json({

@@ -4,7 +4,7 @@ import { fsError } from "../base/errors.ts";
 import type { RunMode } from "../model/types.ts";
 import { TEMP_PREFIX } from "../base/atomic.ts";
 import { isSafeId } from "../base/paths.ts";
-import type { ModelMetadataJson } from "./types.ts";
+import type { ModelMetadataJson, RunGrid } from "./types.ts";
 import { RUN_FILES } from "./layout.ts";
 import { normaliseRunJson, readJson } from "./_documents.ts";
 
@@ -20,6 +20,8 @@ export interface RunSummary {
   createdUtc: string;
   /** Number of warnings in run.json. */
   warningCount: number;
+  /** Bin count, size and unit of the run's grid. */
+  grid: Pick<RunGrid, "bins" | "binSize" | "binUnit">;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
         mode: run.mode,
         createdUtc: run.createdUtc,
         warningCount: run.warnings.length,
+        grid: { bins: run.grid.bins, binSize: run.grid.binSize, binUnit: run.grid.binUnit },
       });
     } catch {
       // not a readable run: leave it out of the listing

@@ -5,7 +5,7 @@ import { FlowTimeError } from "../base/errors.ts";
 import { hashFile, hashOf } from "../base/hash.ts";
 import { canonicalJson } from "../base/json.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
-import type { RunMode, SemanticMetric, TopologyNodeKind } from "../model/types.ts";
+import type { RunMode, SemanticMetric, TopologyEdge, TopologyNodeKind } from "../model/types.ts";
 import { SEMANTIC_METRICS } from "../model/types.ts";
 import { SCHEMAS } from "../schema/validator.ts";
 import { readCaptureFacts } from "./_capture.ts";
@@ -51,6 +51,8 @@ export interface StateRun {
   metadata: StateMetadata;
   /** Topology nodes in declaration order. */
   nodes: StateNode[];
+  /** Topology edges in declaration order. */
+  edges: TopologyEdge[];
   /** Model nodes that carry a loader warning (gaps there are already reported). */
   flaggedModelNodes: ReadonlySet<string>;
   /** Run-level warnings (run.json and run checks), all bins. */
@@ -173,6 +175,7 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
     timeline,
     metadata,
     nodes,
+    edges: model.topology?.edges ?? [],
     flaggedModelNodes: routed.flaggedModelNodes,
     warnings,
     captureWarnings: capture.warnings,
