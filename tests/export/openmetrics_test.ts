@@ -3,11 +3,10 @@
 // bytes, and the refusals.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { openMetricsOfRun, writeOpenMetrics } from "../../lib/export/openmetrics.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
 import { createApp } from "../../server/app.ts";
-import { copyTree, FIXED_TIME, ROOT, runCli, tempDir } from "../_helpers.ts";
+import { assertRejectsCode, cli, copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 import { backfill, PROMETHEUS_MISSING } from "../import/_prometheus.ts";
 
 const ORDER_RUN = join(ROOT, "fixtures/loop/order-system/run");
@@ -63,43 +62,43 @@ Deno.test("NaN bins are left out and counted; a start moves the run in time", as
 });
 
 Deno.test("a run without a grid start needs one; errors come before any output", async () => {
-  const dir = await tempDir("om-nostart");
+  await using tmp = await tempDir("om-nostart");
+  const dir = tmp.path;
   const model = (await Deno.readTextFile(join(ROOT, "fixtures/models/queue-buffer.yaml")))
     .replace(/\n\s*start: "[^"]*"/, "");
   await Deno.writeTextFile(join(dir, "model.yaml"), model);
   const run = await runModelFile(join(dir, "model.yaml"), { runsDir: join(dir, "runs") });
-  const err = await openMetricsOfRun(run.runDir).then(() => undefined, (e) => e);
-  assert.ok(err instanceof FlowTimeError && err.code === "usage", String(err));
-  assert.match(err.message, /has no grid start, so its bins have no times/);
+  const err = await assertRejectsCode(
+    openMetricsOfRun(run.runDir),
+    "usage",
+    /has no grid start, so its bins have no times/,
+  );
   assert.deepEqual(err.fix, { option: "start", effect: "give the time of bin 0" });
   assert.match(await textOf(run.runDir, FIXED_TIME), /# EOF\n$/);
-  await assert.rejects(openMetricsOfRun(join(dir, "runs", "nope")), /does not exist/);
-  await Deno.remove(dir, { recursive: true });
+  await assertRejectsCode(openMetricsOfRun(join(dir, "runs", "nope")), "run_not_found");
 });
 
 Deno.test("writeOpenMetrics writes atomically and refuses to replace a file unless asked", async () => {
-  const dir = await tempDir("om-write");
+  await using tmp = await tempDir("om-write");
+  const dir = tmp.path;
   const out = join(dir, "nested", "run.om");
   const summary = await writeOpenMetrics(ORDER_RUN, { output: out });
   assert.equal(summary.samples, 8 * 288);
   assert.equal(await Deno.readTextFile(out), await textOf(ORDER_RUN));
-  await assert.rejects(
-    writeOpenMetrics(ORDER_RUN, { output: out }),
-    (e: unknown) => e instanceof FlowTimeError && e.code === "output_exists",
-  );
+  await assertRejectsCode(writeOpenMetrics(ORDER_RUN, { output: out }), "output_exists");
   await writeOpenMetrics(GAPPED_RUN, { output: out, overwrite: true });
   assert.equal(await Deno.readTextFile(out), await textOf(GAPPED_RUN));
   assert.deepEqual((await Array.fromAsync(Deno.readDir(join(dir, "nested")))).map((e) => e.name), [
     "run.om",
   ]);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test({
   name: "promtool backfills the export of every example run",
   ignore: PROMETHEUS_MISSING !== undefined,
   async fn() {
-    const dir = await tempDir("om-promtool");
+    await using tmp = await tempDir("om-promtool");
+    const dir = tmp.path;
     for (const example of ["order-system", "microservices", "http-service"]) {
       const file = join(dir, `${example}.om`);
       await writeOpenMetrics(join(ROOT, "fixtures/loop", example, "run"), { output: file });
@@ -112,13 +111,14 @@ Deno.test({
 });
 
 Deno.test("the CLI and GET /v1/runs/{runId}/openmetrics give the library's bytes", async () => {
-  const dir = await tempDir("om-front");
+  await using tmp = await tempDir("om-front");
+  const dir = tmp.path;
   const want = await textOf(ORDER_RUN);
-  const stdout = await runCli(["export", "openmetrics", "--run-dir", ORDER_RUN]);
+  const stdout = await cli(["export", "openmetrics", "--run-dir", ORDER_RUN]);
   assert.equal(stdout.code, 0, stdout.stderr);
   assert.equal(stdout.stdout, want);
   const file = join(dir, "run.om");
-  const written = await runCli([
+  const written = await cli([
     "export",
     "openmetrics",
     "--run-dir",
@@ -130,10 +130,10 @@ Deno.test("the CLI and GET /v1/runs/{runId}/openmetrics give the library's bytes
   assert.equal(written.code, 0, written.stderr);
   assert.equal(JSON.parse(written.stdout).samples, 8 * 288);
   assert.equal(await Deno.readTextFile(file), want);
-  const again = await runCli(["export", "openmetrics", "--run-dir", ORDER_RUN, "--output", file]);
+  const again = await cli(["export", "openmetrics", "--run-dir", ORDER_RUN, "--output", file]);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /already exists; pass --overwrite to replace it/);
-  const bad = await runCli([
+  const bad = await cli([
     "export",
     "openmetrics",
     "--run-dir",
@@ -159,5 +159,4 @@ Deno.test("the CLI and GET /v1/runs/{runId}/openmetrics give the library's bytes
     "/v1/runs/run_order-system_33f57b3c93dd62e1/openmetrics?start=soon",
   );
   assert.equal(badStart.status, 400);
-  await Deno.remove(dir, { recursive: true });
 });

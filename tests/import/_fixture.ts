@@ -10,7 +10,7 @@ import { writeOpenMetrics } from "../../lib/export/openmetrics.ts";
 import type { WrittenRun } from "../../lib/artifacts/writer.ts";
 import type { CaptureResult } from "../../lib/telemetry/types.ts";
 import type { ImportGrid } from "../../lib/import/grid.ts";
-import { FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
+import { FIXED_TIME, ROOT, type TempDir, tempFixture } from "../_helpers.ts";
 
 /** The Sim every import test generates with. */
 export const SIM = new InProcessSimClient(join(ROOT, "templates"), { generatedAt: FIXED_TIME });
@@ -33,8 +33,8 @@ export function counterRate(i: number): number {
   return 1 + ((i * 7) % 13);
 }
 
-/** What the tests import from. */
-export interface ImportFixture {
+/** What the tests import from; `await using` removes its folder. */
+export interface ImportFixture extends TempDir {
   /** Scratch data folder. */
   data: string;
   /** The run imports are compared with. */
@@ -54,34 +54,35 @@ export interface ImportFixture {
  * @param prefix temp folder prefix
  * @returns the fixture
  */
-export async function buildFixture(prefix: string): Promise<ImportFixture> {
-  const data = await tempDir(prefix);
-  const runsDir = join(data, "runs");
-  const naming = { runsDir, deterministic: true, createdAt: FIXED_TIME };
-  const { written: source } = await runTemplate(SIM, { templateId: "order-system", ...naming });
-  const { written: other } = await runTemplate(SIM, {
-    templateId: "order-system",
-    parameters: { orderPeakRate: 180 },
-    ...naming,
+export function buildFixture(prefix: string): Promise<ImportFixture> {
+  return tempFixture(prefix, async (data) => {
+    const runsDir = join(data, "runs");
+    const naming = { runsDir, deterministic: true, createdAt: FIXED_TIME };
+    const { written: source } = await runTemplate(SIM, { templateId: "order-system", ...naming });
+    const { written: other } = await runTemplate(SIM, {
+      templateId: "order-system",
+      parameters: { orderPeakRate: 180 },
+      ...naming,
+    });
+    const capture = await captureRun({
+      runDir: source.runDir,
+      outputDir: join(data, "telemetry", "capture"),
+      capturedAt: FIXED_TIME,
+    });
+    const backfill = [join(data, "source.om"), join(data, "other.om"), join(data, "made.om")];
+    await writeOpenMetrics(source.runDir, { output: backfill[0] });
+    await writeOpenMetrics(other.runDir, { output: backfill[1] });
+    await Deno.writeTextFile(backfill[2], madeSeries(source.runJson.grid.bins));
+    const g = source.runJson.grid;
+    return {
+      data,
+      source,
+      other,
+      capture,
+      backfill,
+      grid: { start: g.start!, bins: g.bins, binSize: g.binSize, binUnit: g.binUnit },
+    };
   });
-  const capture = await captureRun({
-    runDir: source.runDir,
-    outputDir: join(data, "telemetry", "capture"),
-    capturedAt: FIXED_TIME,
-  });
-  const backfill = [join(data, "source.om"), join(data, "other.om"), join(data, "made.om")];
-  await writeOpenMetrics(source.runDir, { output: backfill[0] });
-  await writeOpenMetrics(other.runDir, { output: backfill[1] });
-  await Deno.writeTextFile(backfill[2], madeSeries(source.runJson.grid.bins));
-  const g = source.runJson.grid;
-  return {
-    data,
-    source,
-    other,
-    capture,
-    backfill,
-    grid: { start: g.start!, bins: g.bins, binSize: g.binSize, binUnit: g.binUnit },
-  };
 }
 
 /**

@@ -3,7 +3,7 @@
 // files with `promtool tsdb create-blocks-from openmetrics`, started on 127.0.0.1 on a free port
 // with its own temp storage, and stopped (its folder removed) by `stop()`.
 import { join } from "node:path";
-import { tempDir } from "../_helpers.ts";
+import { removeDir, tempDir } from "../_helpers.ts";
 
 /** Why the Prometheus tests cannot run here, or undefined when they can. */
 export const PROMETHEUS_MISSING: string | undefined = await ensurePrometheus();
@@ -28,8 +28,8 @@ export interface PrometheusOptions {
   caCert?: string;
 }
 
-/** A running Prometheus. */
-export interface RunningPrometheus {
+/** A running Prometheus; `await using` stops it and removes its folder. */
+export interface RunningPrometheus extends AsyncDisposable {
   /** `http://127.0.0.1:<port>` (or `https://...` with TLS in the web configuration). */
   url: string;
   /** Its port. */
@@ -46,7 +46,7 @@ export interface RunningPrometheus {
  * @returns the running server
  */
 export async function startPrometheus(options: PrometheusOptions = {}): Promise<RunningPrometheus> {
-  const dir = await tempDir("prometheus");
+  const dir = (await tempDir("prometheus")).path;
   try {
     const tsdb = join(dir, "tsdb");
     await Deno.mkdir(tsdb);
@@ -69,7 +69,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
       }
     }
   } catch (err) {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await removeDir(dir);
     throw err;
   }
 }
@@ -135,7 +135,7 @@ async function launch(
       clearTimeout(timer);
     }
     await draining.catch(() => {});
-    await Deno.remove(at.dir, { recursive: true }).catch(() => {});
+    await removeDir(at.dir);
   };
   const deadline = Date.now() + 90_000;
   const client = at.options.caCert
@@ -172,9 +172,8 @@ async function launch(
     url,
     port: at.port,
     dir: at.dir,
-    async stop() {
-      await stop();
-    },
+    stop,
+    [Symbol.asyncDispose]: stop,
   };
 }
 

@@ -2,17 +2,18 @@
 // formats, a capture turned into an export and back, and every refusal with its line.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FlowTimeError } from "../../lib/base/errors.ts";
+import type { FlowTimeErrorCode } from "../../lib/base/errors.ts";
 import { type CsvImportOptions, importCsv } from "../../lib/import/csv.ts";
 import { captureRun } from "../../lib/telemetry/capture.ts";
 import { parseSeriesCsv } from "../../lib/artifacts/series_csv.ts";
 import {
   assertMatchesSchema,
+  assertRejectsCode,
+  cli,
   FIXED_TIME,
   readJsonFile,
   readTree,
   ROOT,
-  runCli,
   tempDir,
 } from "../_helpers.ts";
 
@@ -29,20 +30,13 @@ async function values(dir: string, file: string, bins: number): Promise<Array<nu
   return Array.from(parsed.values, (v, i) => parsed.missingBins.includes(i) ? null : v);
 }
 
-async function refused(
-  options: CsvImportOptions,
-  code: string,
-  pattern: RegExp,
-): Promise<FlowTimeError> {
-  const err = await importCsv({ ...options, dryRun: true }).then(() => undefined, (e) => e);
-  assert.ok(err instanceof FlowTimeError, `expected a FlowTimeError, got ${err}`);
-  assert.equal(err.code, code, err.message);
-  assert.match(err.message, pattern);
-  return err;
+function refused(options: CsvImportOptions, code: FlowTimeErrorCode, pattern: RegExp) {
+  return assertRejectsCode(importCsv({ ...options, dryRun: true }), code, pattern);
 }
 
 Deno.test("the example export: sums, maxima, gaps and an empty cell, a capture-like folder", async () => {
-  const dir = await tempDir("csv-example");
+  await using tmp = await tempDir("csv-example");
+  const dir = tmp.path;
   const out = join(dir, "telemetry", "orders");
   const options: CsvImportOptions = {
     file: EXAMPLE,
@@ -82,11 +76,11 @@ Deno.test("the example export: sums, maxima, gaps and an empty cell, a capture-l
   const again = await importCsv({ ...options, outputDir: join(dir, "again") });
   assert.deepEqual(await readTree(join(dir, "again")), await readTree(out));
   assert.equal(again.importId, result.importId);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("sum, mean, last and max over the rows of each bin; rows outside the grid are counted", async () => {
-  const dir = await tempDir("csv-agg");
+  await using tmp = await tempDir("csv-agg");
+  const dir = tmp.path;
   const file = join(dir, "rows.csv");
   const rows = [
     [iso(-1), "A", "arrivals", 100], // before the grid
@@ -121,11 +115,11 @@ Deno.test("sum, mean, last and max over the rows of each bin; rows outside the g
   assert.deepEqual((await values(out, "A_served.csv", 6))[0], 4);
   assert.deepEqual((await values(out, "A_queuedepth.csv", 6)).slice(0, 2), [7, 3]);
   assert.deepEqual((await values(out, "A_capacity.csv", 6))[0], -2);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("column names, quoting, semicolons, CRLF, a BOM, offsets and epoch times", async () => {
-  const dir = await tempDir("csv-format");
+  await using tmp = await tempDir("csv-format");
+  const dir = tmp.path;
   const file = join(dir, "grafana.csv");
   await Deno.writeTextFile(
     file,
@@ -162,11 +156,11 @@ Deno.test("column names, quoting, semicolons, CRLF, a BOM, offsets and epoch tim
     null,
     null,
   ]);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("a capture turned into a long export (as from ADX) imports back to the same checksum", async () => {
-  const dir = await tempDir("csv-roundtrip");
+  await using tmp = await tempDir("csv-roundtrip");
+  const dir = tmp.path;
   const capture = await captureRun({
     runDir: join(ROOT, "fixtures/loop/order-system/run"),
     outputDir: join(dir, "capture"),
@@ -206,11 +200,11 @@ Deno.test("a capture turned into a long export (as from ADX) imports back to the
     capture.manifest.files.map((f) => [f.path, f.hash]),
   );
   assert.equal(result.manifest.checksum, capture.manifest.checksum);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("refusals name the file, line and what to change", async () => {
-  const dir = await tempDir("csv-bad");
+  await using tmp = await tempDir("csv-bad");
+  const dir = tmp.path;
   const file = join(dir, "bad.csv");
   const base: CsvImportOptions = { file, grid: GRID, aggregations: { arrivals: "sum" } };
   const write = (text: string) => Deno.writeTextFile(file, text);
@@ -254,11 +248,11 @@ Deno.test("refusals name the file, line and what to change", async () => {
     /'median' is not an aggregation/,
   );
   await refused({ ...base, file: join(dir, "none.csv") }, "not_found", /none\.csv/);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("flowtime telemetry import csv: the flags, the result and its notes", async () => {
-  const dir = await tempDir("csv-cli");
+  await using tmp = await tempDir("csv-cli");
+  const dir = tmp.path;
   const args = [
     "telemetry",
     "import",
@@ -275,7 +269,7 @@ Deno.test("flowtime telemetry import csv: the flags, the result and its notes", 
     "5",
   ];
   const env = { FLOWTIME_DATA_DIR: dir, SOURCE_DATE_EPOCH: String(T0 / 1000) };
-  const run = await runCli([...args, "--json"], { env });
+  const run = await cli([...args, "--json"], { env });
   assert.equal(run.code, 0, run.stderr);
   const result = JSON.parse(run.stdout);
   assert.equal(result.rows, 13);
@@ -286,18 +280,18 @@ Deno.test("flowtime telemetry import csv: the flags, the result and its notes", 
     await readJsonFile(join(result.outputDir, "manifest.json")),
     "manifest",
   );
-  const text = await runCli([...args, "--output", join(dir, "text")], { env });
+  const text = await cli([...args, "--output", join(dir, "text")], { env });
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^imported 3 file\(s\) from .*orders-export\.csv into /);
   assert.match(text.stderr, /^warning: data_gap: OrderService Arrivals: no data for bins 2/m);
   assert.match(text.stderr, /^note: 3 of 13 row\(s\) lie outside the grid and were left out$/m);
-  const badColumns = await runCli([...args, "--columns", "time=Time"], { env });
+  const badColumns = await cli([...args, "--columns", "time=Time"], { env });
   assert.equal(badColumns.code, 2);
   assert.match(badColumns.stderr, /--columns: 'time' is not a column role/);
-  const noAgg = await runCli([...args.slice(0, 5), ...args.slice(7)], { env });
+  const noAgg = await cli([...args.slice(0, 5), ...args.slice(7)], { env });
   assert.equal(noAgg.code, 2);
   assert.match(noAgg.stderr, /missing --aggregations/);
-  const missingAgg = await runCli(
+  const missingAgg = await cli(
     [...args.slice(0, 6), "arrivals=sum", ...args.slice(7)],
     { env },
   );
@@ -306,5 +300,4 @@ Deno.test("flowtime telemetry import csv: the flags, the result and its notes", 
     missingAgg.stderr,
     /orders-export\.csv:4: metric 'served' has no aggregation; declare how its rows in a bin combine \(sum, mean, last, max\); pass --aggregations to include served=<aggregation>/,
   );
-  await Deno.remove(dir, { recursive: true });
 });

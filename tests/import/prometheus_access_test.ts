@@ -16,6 +16,7 @@ const MAPPING = prometheusMappingFromValue({
   queries: [{ node: "OrderService", metric: "arrivals", query: "sum(up)" }],
 });
 
+// The FlowTimeError an import fails with (any code; each test checks its own).
 async function failure(options: PrometheusImportOptions): Promise<FlowTimeError> {
   const err = await importPrometheus(options).then(() => undefined, (e) => e);
   assert.ok(err instanceof FlowTimeError, `expected a FlowTimeError, got ${err}`);
@@ -30,13 +31,13 @@ function closedPort(): number {
 }
 
 Deno.test("a server that is down: source_unavailable naming the URL, nothing written", async () => {
-  const dir = await tempDir("prom-down");
+  await using tmp = await tempDir("prom-down");
+  const dir = tmp.path;
   const url = `http://127.0.0.1:${closedPort()}`;
   const err = await failure({ url, mapping: MAPPING, grid: GRID, outputDir: join(dir, "out") });
   assert.equal(err.code, "source_unavailable");
   assert.match(err.message, new RegExp(`^cannot reach Prometheus at ${url} \\(`));
   assert.deepEqual([...(await readTree(dir)).keys()], []);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("a server that never answers: the timeout says how long was waited", async () => {
@@ -64,7 +65,8 @@ Deno.test("a server that never answers: the timeout says how long was waited", a
 });
 
 Deno.test("a server that is not Prometheus (FlowTime's own): source_error saying so", async () => {
-  const app = createApp({ dataDir: await tempDir("not-prom"), logger: false });
+  await using data = await tempDir("not-prom");
+  const app = createApp({ dataDir: data.path, logger: false });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   try {
     const url = `http://127.0.0.1:${server.addr.port}`;
@@ -106,9 +108,9 @@ Deno.test({
     "https with basic authentication (Prometheus' web configuration), and a bearer token through a proxy",
   ignore: PROMETHEUS_MISSING !== undefined,
   async fn(t) {
-    const fx = await buildFixture("prom-auth");
+    await using fx = await buildFixture("prom-auth");
     const keys = await selfSignedCertificate(fx.data);
-    const prom = await startPrometheus({
+    await using prom = await startPrometheus({
       backfill: [fx.backfill[0]],
       files: { "cert.pem": keys.cert, "key.pem": keys.key },
       caCert: keys.ca,
@@ -128,94 +130,89 @@ basic_auth_users:
       caCertificates: [keys.ca],
       ...over,
     });
-    try {
-      assert.match(prom.url, /^https:/);
-      await t.step(
-        "right credentials: the import equals the capture; nothing records them",
-        async () => {
-          const out = join(fx.data, "telemetry", "tls");
-          const result = await importPrometheus(options({
-            credentials: { username: "admin", password: "test" },
-            outputDir: out,
-          }));
-          assert.equal(result.manifest.checksum, fx.capture.manifest.checksum);
-          assert.equal(result.manifest.provenance.source?.url, prom.url);
-          for (const [path, bytes] of await readTree(out)) {
-            const text = new TextDecoder().decode(bytes);
-            assert.ok(!text.includes("admin") && !text.includes(btoa("admin:test")), path);
-          }
-        },
-      );
-      await t.step(
-        "no or wrong credentials: HTTP 401 with the fix, never the password",
-        async () => {
-          for (const credentials of [undefined, { username: "admin", password: "wrong-pass" }]) {
-            const err = await failure(options({ credentials, dryRun: true }));
-            assert.equal(err.code, "source_error");
-            assert.match(err.message, /refused the request \(HTTP 401: authentication required/);
-            assert.equal(err.fix?.option, "credentials");
-            assert.ok(!err.message.includes("wrong-pass"));
-          }
-        },
-      );
-      await t.step("an untrusted certificate: source_unavailable", async () => {
-        const err = await failure(options({
-          caCertificates: [],
+    assert.match(prom.url, /^https:/);
+    await t.step(
+      "right credentials: the import equals the capture; nothing records them",
+      async () => {
+        const out = join(fx.data, "telemetry", "tls");
+        const result = await importPrometheus(options({
           credentials: { username: "admin", password: "test" },
+          outputDir: out,
+        }));
+        assert.equal(result.manifest.checksum, fx.capture.manifest.checksum);
+        assert.equal(result.manifest.provenance.source?.url, prom.url);
+        for (const [path, bytes] of await readTree(out)) {
+          const text = new TextDecoder().decode(bytes);
+          assert.ok(!text.includes("admin") && !text.includes(btoa("admin:test")), path);
+        }
+      },
+    );
+    await t.step(
+      "no or wrong credentials: HTTP 401 with the fix, never the password",
+      async () => {
+        for (const credentials of [undefined, { username: "admin", password: "wrong-pass" }]) {
+          const err = await failure(options({ credentials, dryRun: true }));
+          assert.equal(err.code, "source_error");
+          assert.match(err.message, /refused the request \(HTTP 401: authentication required/);
+          assert.equal(err.fix?.option, "credentials");
+          assert.ok(!err.message.includes("wrong-pass"));
+        }
+      },
+    );
+    await t.step("an untrusted certificate: source_unavailable", async () => {
+      const err = await failure(options({
+        caCertificates: [],
+        credentials: { username: "admin", password: "test" },
+        dryRun: true,
+      }));
+      assert.equal(err.code, "source_unavailable");
+      assert.match(err.message, /cannot reach Prometheus at https:\/\/127\.0\.0\.1:\d+ \(/);
+    });
+    await t.step("a bearer token through an authenticating proxy", async () => {
+      const token = "s3cr3t-t0ken";
+      const upstream = Deno.createHttpClient({ caCerts: [keys.ca] });
+      const seen: string[] = [];
+      const proxy = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+        seen.push(req.headers.get("x-scope-orgid") ?? "");
+        if (req.headers.get("authorization") !== `Bearer ${token}`) {
+          return new Response("unauthorized", { status: 401 });
+        }
+        const url = new URL(req.url);
+        const res = await fetch(`${prom.url}${url.pathname}`, {
+          method: req.method,
+          headers: {
+            "content-type": req.headers.get("content-type") ?? "",
+            authorization: `Basic ${btoa("admin:test")}`,
+          },
+          body: await req.arrayBuffer(),
+          client: upstream,
+        });
+        // fetch has decoded the body: pass on its type only, not its encoding
+        return new Response(await res.arrayBuffer(), {
+          status: res.status,
+          headers: { "content-type": res.headers.get("content-type") ?? "application/json" },
+        });
+      });
+      try {
+        const url = `http://127.0.0.1:${proxy.addr.port}`;
+        const ok = await importPrometheus(options({
+          url,
+          credentials: { bearerToken: token },
+          tenant: "team-orders",
           dryRun: true,
         }));
-        assert.equal(err.code, "source_unavailable");
-        assert.match(err.message, /cannot reach Prometheus at https:\/\/127\.0\.0\.1:\d+ \(/);
-      });
-      await t.step("a bearer token through an authenticating proxy", async () => {
-        const token = "s3cr3t-t0ken";
-        const upstream = Deno.createHttpClient({ caCerts: [keys.ca] });
-        const seen: string[] = [];
-        const proxy = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-          seen.push(req.headers.get("x-scope-orgid") ?? "");
-          if (req.headers.get("authorization") !== `Bearer ${token}`) {
-            return new Response("unauthorized", { status: 401 });
-          }
-          const url = new URL(req.url);
-          const res = await fetch(`${prom.url}${url.pathname}`, {
-            method: req.method,
-            headers: {
-              "content-type": req.headers.get("content-type") ?? "",
-              authorization: `Basic ${btoa("admin:test")}`,
-            },
-            body: await req.arrayBuffer(),
-            client: upstream,
-          });
-          // fetch has decoded the body: pass on its type only, not its encoding
-          return new Response(await res.arrayBuffer(), {
-            status: res.status,
-            headers: { "content-type": res.headers.get("content-type") ?? "application/json" },
-          });
-        });
-        try {
-          const url = `http://127.0.0.1:${proxy.addr.port}`;
-          const ok = await importPrometheus(options({
-            url,
-            credentials: { bearerToken: token },
-            tenant: "team-orders",
-            dryRun: true,
-          }));
-          assert.equal(ok.manifest.checksum, fx.capture.manifest.checksum);
-          assert.ok(seen.length > 0 && seen.every((s) => s === "team-orders"));
-          const err = await failure(
-            options({ url, credentials: { bearerToken: "nope" }, dryRun: true }),
-          );
-          assert.match(err.message, /HTTP 401/);
-          assert.ok(!err.message.includes("nope"));
-        } finally {
-          await proxy.shutdown();
-          upstream.close();
-        }
-      });
-    } finally {
-      await prom.stop();
-      await Deno.remove(fx.data, { recursive: true }).catch(() => {});
-    }
+        assert.equal(ok.manifest.checksum, fx.capture.manifest.checksum);
+        assert.ok(seen.length > 0 && seen.every((s) => s === "team-orders"));
+        const err = await failure(
+          options({ url, credentials: { bearerToken: "nope" }, dryRun: true }),
+        );
+        assert.match(err.message, /HTTP 401/);
+        assert.ok(!err.message.includes("nope"));
+      } finally {
+        await proxy.shutdown();
+        upstream.close();
+      }
+    });
   },
 });
 
