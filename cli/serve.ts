@@ -3,6 +3,7 @@ import { FlowTimeError } from "../lib/base/errors.ts";
 import { startServer } from "../server/listen.ts";
 import { createSimClient } from "../lib/sim/select.ts";
 import { type Command, integerFlag, stringFlag } from "./command.ts";
+import { PROMETHEUS_ENV, prometheusCredentials } from "./telemetry_import.ts";
 
 export const serveCommand: Command = {
   name: "serve",
@@ -19,7 +20,10 @@ Options:
 
 The data folder is $FLOWTIME_DATA_DIR (default ./data), templates $FLOWTIME_TEMPLATES_DIR
 (default ./templates). POST /v1/runs generates models with the Sim service at $FLOWTIME_SIM_URL
-when it is set, else with the templates folder. Logs are JSON lines on stderr.
+when it is set, else with the templates folder. POST /v1/telemetry/imports imports from
+$FLOWTIME_PROMETHEUS_URL unless the request names another URL; the credentials in
+$FLOWTIME_PROMETHEUS_TOKEN (or _USERNAME and _PASSWORD) are sent to that URL only.
+Logs are JSON lines on stderr.
 `,
   flags: { port: { type: "string" }, hostname: { type: "string" } },
   async run(ctx) {
@@ -40,6 +44,10 @@ when it is set, else with the templates folder. Logs are JSON lines on stderr.
       templatesDir: env.templatesDir,
       fixedTime: env.fixedTime(),
       sim: createSimClient({ simUrl: env.simUrl, templatesDir: env.templatesDir }),
+      prometheus: {
+        url: env.get(PROMETHEUS_ENV.url),
+        credentials: prometheusCredentials(ctx),
+      },
       onListen: (addr) =>
         ctx.err(`flowtime server listening on http://${addr.hostname}:${addr.port}`),
     });

@@ -47,6 +47,11 @@ export type FlowTimeErrorCode =
   | "sim_unavailable"
   | "sim_error"
   | "parity_failed"
+  | "mapping_invalid"
+  | "import_invalid"
+  | "query_failed"
+  | "source_unavailable"
+  | "source_error"
   | "interrupted";
 
 /**

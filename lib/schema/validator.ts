@@ -20,6 +20,9 @@ import gapsSchema from "../../schemas/gaps.schema.json" with { type: "json" };
 import telemetryManifestReadSchema from "../../schemas/telemetry-manifest-read.schema.json" with {
   type: "json",
 };
+import prometheusMappingSchema from "../../schemas/prometheus-mapping.schema.json" with {
+  type: "json",
+};
 
 /** Name of a published schema (file `schemas/<name>.schema.json`). */
 export type SchemaName =
@@ -33,7 +36,8 @@ export type SchemaName =
   | "provenance"
   | "telemetry-manifest"
   | "telemetry-manifest-read"
-  | "gaps";
+  | "gaps"
+  | "prometheus-mapping";
 
 /** Every published schema, by name. */
 export const SCHEMAS: Readonly<Record<SchemaName, object>> = {
@@ -48,6 +52,7 @@ export const SCHEMAS: Readonly<Record<SchemaName, object>> = {
   "telemetry-manifest": telemetryManifestSchema,
   "telemetry-manifest-read": telemetryManifestReadSchema,
   gaps: gapsSchema,
+  "prometheus-mapping": prometheusMappingSchema,
 };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;

@@ -50,3 +50,8 @@ export {
   readTelemetryManifest,
 } from "./manifest_read.ts";
 export { gapConfigFromValue, loadGapConfig, parseGapConfig } from "./gap_config.ts";
+export {
+  type TelemetryFolderOptions,
+  type TelemetrySeries,
+  writeTelemetryFolder,
+} from "./bundle_writer.ts";

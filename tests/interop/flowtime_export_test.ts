@@ -172,6 +172,7 @@ topology:
   assert.equal(run.code, 0, run.stderr);
   const r = await runCli([
     "export",
+    "flowtime",
     "--run-dir",
     join(dir, "runs", "r1"),
     "--out",
@@ -185,6 +186,7 @@ topology:
   // Exporting again needs --overwrite.
   const again = await runCli([
     "export",
+    "flowtime",
     "--run-dir",
     join(dir, "runs", "r1"),
     "--out",

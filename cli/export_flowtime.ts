@@ -1,15 +1,16 @@
-// `flowtime export`: a copy of a run that FlowTime itself reads (its /state and its capture).
+// `flowtime export flowtime`: a copy of a run that FlowTime itself reads (its /state and its
+// capture).
 import { basename, join } from "node:path";
 import { exportForFlowTime } from "../lib/export/mod.ts";
 import { type Command, printJson, requireFlag, stringFlag } from "./command.ts";
 
-export const exportCommand: Command = {
-  name: "export",
+export const exportFlowTimeCommand: Command = {
+  name: "export flowtime",
   summary: "write a copy of a run that FlowTime (M-03.02 and HEAD) reads",
-  help: `flowtime export: write a copy of a run that FlowTime itself reads
+  help: `flowtime export flowtime: write a copy of a run that FlowTime itself reads
 
 Usage:
-  flowtime export --run-dir <dir> [--out <folder>] [--overwrite] [--json]
+  flowtime export flowtime --run-dir <dir> [--out <folder>] [--overwrite] [--json]
 
 Options:
   --run-dir <dir>       the run folder to export
@@ -31,7 +32,7 @@ series and is listed under 'unset'. See docs/interop.md.
     json: { type: "boolean" },
   },
   async run(ctx) {
-    const runDir = requireFlag(ctx, "run-dir", "export");
+    const runDir = requireFlag(ctx, "run-dir", "export flowtime");
     const outputDir = stringFlag(ctx, "out") ??
       join(ctx.env.dataDir, "export", basename(runDir.replace(/\/+$/, "")));
     const result = await exportForFlowTime(runDir, {
