@@ -3,7 +3,9 @@
 import { join } from "node:path";
 import { FlowTimeError } from "../lib/base/errors.ts";
 import type { RunMode } from "../lib/model/types.ts";
-import { collectParameters, createSimClient, type SimClient } from "../lib/sim/mod.ts";
+import { collectParameters } from "../lib/sim/parameters.ts";
+import { createSimClient } from "../lib/sim/select.ts";
+import type { SimClient } from "../lib/sim/client.ts";
 import type { TemplateDetailParameter, TemplateProblem } from "../lib/templates/types.ts";
 import { interpolationText } from "../lib/templates/placeholders.ts";
 import { writeGeneratedFiles } from "../lib/templates/output.ts";

@@ -19,8 +19,6 @@
  * @module
  */
 export {
-  familyName,
-  OPENMETRICS_CONTENT_TYPE,
   type OpenMetricsExport,
   openMetricsOfRun,
   type OpenMetricsOptions,

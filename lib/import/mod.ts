@@ -35,39 +35,18 @@
  * @module
  */
 export type { ImportProgress, ImportResult } from "./types.ts";
-export type {
-  ImportAggregation,
-  TelemetryImportQuery,
-  TelemetryImportSource,
-} from "../telemetry/types.ts";
-export { type ImportGrid, type ResolvedGrid, resolveImportGrid } from "./grid.ts";
+export type { ImportAggregation } from "../telemetry/types.ts";
+export type { ImportGrid } from "./grid.ts";
 export {
   loadPrometheusMapping,
   type MappingEntry,
   parsePrometheusMapping,
   type PrometheusMapping,
-  prometheusMappingFromValue,
 } from "./mapping.ts";
-export {
-  checkBaseUrl,
-  DEFAULT_PROMETHEUS_TIMEOUT_MS,
-  PrometheusClient,
-  type PrometheusClientOptions,
-  type PrometheusCredentials,
-  type RangeAnswer,
-  type RangeRequest,
-  type RangeSeries,
-} from "./prometheus_client.ts";
+export type { PrometheusClientOptions, PrometheusCredentials } from "./prometheus_client.ts";
 export {
   importPrometheus,
-  PROMETHEUS_MAX_POINTS,
   type PrometheusImportOptions,
   type PrometheusImportResult,
 } from "./prometheus.ts";
-export {
-  type CsvColumns,
-  type CsvImportOptions,
-  type CsvImportResult,
-  IMPORT_AGGREGATIONS,
-  importCsv,
-} from "./csv.ts";
+export { type CsvColumns, type CsvImportOptions, type CsvImportResult, importCsv } from "./csv.ts";

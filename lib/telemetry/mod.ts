@@ -36,13 +36,9 @@ export type {
   TelemetryManifestProvenance,
   TelemetryManifestWindow,
 } from "./types.ts";
-export {
-  type CaptureOptions,
-  type CaptureProgress,
-  captureRun,
-  defaultCaptureDir,
-} from "./capture.ts";
-export { CAPTURE_MANIFEST_FILE, captureChecksum } from "./manifest.ts";
+export type { TelemetryImportQuery, TelemetryImportSource } from "./types.ts";
+export { type CaptureOptions, type CaptureProgress, captureRun } from "./capture.ts";
+export { captureChecksum } from "./manifest.ts";
 export {
   type ReadManifestFile,
   type ReadManifestWarning,
@@ -50,8 +46,3 @@ export {
   readTelemetryManifest,
 } from "./manifest_read.ts";
 export { gapConfigFromValue, loadGapConfig, parseGapConfig } from "./gap_config.ts";
-export {
-  type TelemetryFolderOptions,
-  type TelemetrySeries,
-  writeTelemetryFolder,
-} from "./bundle_writer.ts";

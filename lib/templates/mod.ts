@@ -16,4 +16,3 @@ export type {
   TemplateProblem,
   TemplateSummary,
 } from "./types.ts";
-export { parseParameterAssignments, readParameterFile } from "./param_text.ts";
