@@ -4,6 +4,8 @@ import { Hono } from "hono";
 import { join, resolve } from "node:path";
 import { TOOLKIT_VERSION } from "../lib/base/version.ts";
 import { StateQueryService } from "../lib/state/service.ts";
+import { MAX_WINDOW_BINS } from "../lib/state/query.ts";
+import { DEFAULT_STATE_CACHE_BYTES } from "./state_http.ts";
 import { createSimClient } from "../lib/sim/select.ts";
 import type { SimClient } from "../lib/sim/client.ts";
 import { errorResponse, isServerFault } from "./errors.ts";
@@ -35,6 +37,15 @@ export interface AppOptions {
   fixedTime?: string;
   /** Default Prometheus for `POST /v1/telemetry/imports`, with its credentials. */
   prometheus?: PrometheusSettings;
+  /** Widest `/state_window` answered, in bins (wider is `413 window_too_large`); windows of
+   * many node-bins are streamed, so memory does not grow with the width.
+   * @default MAX_WINDOW_BINS (1000)
+   */
+  maxWindowBins?: number;
+  /** Byte budget of the cache of encoded state responses; 0 turns it off.
+   * @default DEFAULT_STATE_CACHE_BYTES (32 MiB)
+   */
+  stateCacheBytes?: number;
 }
 
 /** Values shared with route modules through the request context. */
@@ -58,6 +69,10 @@ export interface ServerSettings {
   templatesDir: string;
   /** Fixed timestamp for writes that do not give one. */
   fixedTime?: string;
+  /** Widest `/state_window` answered, in bins. */
+  maxWindowBins: number;
+  /** Byte budget of the state response cache. */
+  stateCacheBytes: number;
 }
 
 /**
@@ -72,6 +87,8 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     runsDir: join(dataDir, "runs"),
     templatesDir: resolve(options.templatesDir ?? "./templates"),
     fixedTime: options.fixedTime,
+    maxWindowBins: options.maxWindowBins ?? MAX_WINDOW_BINS,
+    stateCacheBytes: options.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES,
   };
   const hidePaths: Array<[string, string]> = [
     [settings.dataDir, "<data>"],
@@ -104,7 +121,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/v1/telemetry", importRoutes({ ...settings, prometheus: options.prometheus }));
   app.route("/v1/runs", exportRoutes(settings));
   app.route("/api/v1/templates", templateRoutes(settings));
-  app.route("/", viewerRoutes());
+  app.route("/", viewerRoutes({ windowLimit: settings.maxWindowBins }));
 
   app.notFound((c) =>
     c.json({

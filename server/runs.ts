@@ -7,8 +7,9 @@ import { readRunBundle } from "../lib/artifacts/reader.ts";
 import { listRuns } from "../lib/artifacts/listing.ts";
 import { printable, resolveInside } from "../lib/base/paths.ts";
 import { parseBinIndex, parseWindow } from "../lib/state/query.ts";
-import { queryState, type StateQueryService, stateResponseText } from "../lib/state/service.ts";
+import type { StateQueryService } from "../lib/state/service.ts";
 import type { AppEnv, ServerSettings } from "./app.ts";
+import { StateResponder } from "./state_http.ts";
 
 const SERIES_REF = /^[A-Za-z0-9._@-]+$/;
 
@@ -19,8 +20,9 @@ const SERIES_REF = /^[A-Za-z0-9._@-]+$/;
  * @param state the state query service over the runs folder
  * @returns the sub-app
  */
-export function runRoutes(_settings: ServerSettings, state: StateQueryService): Hono<AppEnv> {
+export function runRoutes(settings: ServerSettings, state: StateQueryService): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const responder = new StateResponder(settings.stateCacheBytes);
   const openBundle = async (c: Context<AppEnv>) => {
     const runId = c.req.param("runId") ?? "";
     c.get("logFields").runId = runId;
@@ -48,7 +50,7 @@ export function runRoutes(_settings: ServerSettings, state: StateQueryService): 
     fields.mode = run.mode;
     const binIndex = parseBinIndex(binText, { bins: run.timeline.bins });
     fields.binIndex = binIndex;
-    return jsonText(c, stateResponseText(queryState(run, { kind: "snapshot", binIndex })));
+    return await responder.respond(c, run, { kind: "snapshot", binIndex });
   });
 
   app.get("/:runId/state_window", async (c) => {
@@ -62,9 +64,10 @@ export function runRoutes(_settings: ServerSettings, state: StateQueryService): 
     fields.mode = run.mode;
     const query = parseWindow({ startBin: startText, endBin: endText }, {
       bins: run.timeline.bins,
+      maxBins: settings.maxWindowBins,
     });
     Object.assign(fields, { startBin: query.startBin, endBin: query.endBin });
-    return jsonText(c, stateResponseText(queryState(run, query)));
+    return await responder.respond(c, run, query);
   });
 
   app.get("/:runId/index", async (c) => c.json((await openBundle(c)).index));
@@ -113,10 +116,6 @@ function singleParam(c: Context<AppEnv>, name: string): string | undefined {
     );
   }
   return all?.[0];
-}
-
-function jsonText(c: Context<AppEnv>, text: string): Response {
-  return c.body(text, 200, { "content-type": "application/json; charset=utf-8" });
 }
 
 async function readRunFile(path: string, rel: string): Promise<Uint8Array<ArrayBuffer>> {

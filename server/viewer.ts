@@ -68,12 +68,13 @@ interface Asset {
 /**
  * The routes serving the viewer, as a sub-app to mount at `/`: `GET /` (the page, whatever the
  * query string) and `GET /viewer/<name>.<hash>.<ext>` for its files.
+ * @param options the server's window limit, which the page loads windows in chunks of
  * @returns the Hono sub-app
  */
-export function viewerRoutes(): Hono<AppEnv> {
+export function viewerRoutes(options: { windowLimit?: number } = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   let built: Promise<Map<string, Asset>> | undefined;
-  const assets = () => built ??= buildAssets();
+  const assets = () => built ??= buildAssets(options.windowLimit ?? MAX_WINDOW_BINS);
   const serve = async (c: Context<AppEnv>, path: string) => {
     const asset = (await assets()).get(path);
     return asset ? send(c, asset) : c.notFound();
@@ -89,7 +90,7 @@ export function viewerRoutes(): Hono<AppEnv> {
  * paths and bare library names) there too, with a modulepreload link per module so they load in
  * one round.
  */
-async function buildAssets(): Promise<Map<string, Asset>> {
+async function buildAssets(windowLimit: number): Promise<Map<string, Asset>> {
   const out = new Map<string, Asset>();
   const hashed = new Map<string, string>();
   const imports: Record<string, string> = {};
@@ -115,7 +116,7 @@ async function buildAssets(): Promise<Map<string, Asset>> {
       /(<script type="importmap">)[^<]*(<\/script>)/,
       `$1${mapScript}$2\n    ${preload}`,
     )
-    .replaceAll("%WINDOW_LIMIT%", String(MAX_WINDOW_BINS))
+    .replaceAll("%WINDOW_LIMIT%", String(windowLimit))
     .replaceAll("%VERSION%", TOOLKIT_VERSION);
   const mapHash = btoa(String.fromCharCode(...await sha256(new TextEncoder().encode(mapScript))));
   const page = await asset(new TextEncoder().encode(html), "text/html; charset=utf-8", REVALIDATE);

@@ -1,7 +1,18 @@
 // YAML loading with positions: parse once into a document, keep a line counter, and answer
 // "which line is this field on" for error messages.
-import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument } from "./yaml.ts";
+import {
+  type Document,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+} from "./yaml.ts";
 import { FlowTimeError, type FlowTimeErrorCode } from "./errors.ts";
+import { blankNumberLists, findNumberLists, type NumberList } from "./_number_lists.ts";
 
 /** A field path inside a document, e.g. `["nodes", 3, "expr"]`. */
 export type FieldPath = ReadonlyArray<string | number>;
@@ -10,7 +21,8 @@ export type FieldPath = ReadonlyArray<string | number>;
 export interface LocatedYaml {
   /** Plain JavaScript value of the document. */
   value: unknown;
-  /** The YAML document (for edits that keep formatting). */
+  /** The YAML document. Long one-line lists of plain numbers are read without the yaml
+   * package and are empty sequences in it; `value` has them. */
   doc: Document.Parsed;
   /** 1-based line of the field at `path`, or of its closest existing parent. */
   lineOf(path: FieldPath): number | undefined;
@@ -33,6 +45,12 @@ export function formatPath(path: FieldPath): string {
 /** Largest YAML text accepted (64 MiB): bigger inputs are refused rather than exhausting memory. */
 export const MAX_YAML_BYTES = 64 * 1024 * 1024;
 
+/** Heap the yaml package's tree may take (1 GiB): texts whose tree would be larger are refused
+ * with an error rather than exhausting memory. Long lists of plain numbers do not count. */
+export const YAML_MEMORY_BUDGET = 1024 * 1024 * 1024;
+// Measured: the located tree takes 90 to 290 bytes of heap per character of YAML.
+const TREE_BYTES_PER_CHAR = 300;
+
 /**
  * Parse YAML text, turning syntax errors into a FlowTimeError with the file and line.
  * @param text the YAML (a leading BOM is ignored)
@@ -49,6 +67,46 @@ export function parseYamlLocated(
   if (text.length > MAX_YAML_BYTES) {
     throw new FlowTimeError(code, `file is larger than ${MAX_YAML_BYTES} bytes`, { file });
   }
+  const fullCost = text.length * TREE_BYTES_PER_CHAR;
+  const lists = findNumberLists(text);
+  let parsed = lists.length > 0 ? parseReduced(text, lists, { file, code }) : undefined;
+  if (parsed === undefined) {
+    if (fullCost > YAML_MEMORY_BUDGET) throw overBudget(text, { file, code });
+    parsed = parseText(text, { file, code });
+  }
+  const { doc, lineCounter, value } = parsed;
+  const lineOf = (path: FieldPath): number | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n) as unknown[], true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+      // A key that exists with a null value has no node: point at the key instead.
+      if (n > 0) {
+        const parent = doc.getIn(path.slice(0, n - 1) as unknown[], true);
+        if (isMap(parent)) {
+          const pair = parent.items.find((p) =>
+            isNode(p.key) && (p.key as { value?: unknown }).value === path[n - 1]
+          );
+          if (pair && isNode(pair.key) && pair.key.range) {
+            return lineCounter.linePos(pair.key.range[0]).line;
+          }
+        } else if (isSeq(parent) && typeof path[n - 1] === "number") {
+          continue;
+        }
+      }
+    }
+    return undefined;
+  };
+  return { value, doc, lineOf };
+}
+
+interface Parsed {
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  value: unknown;
+}
+
+function parseText(text: string, where: { file: string; code: FlowTimeErrorCode }): Parsed {
+  const { file, code } = where;
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -75,28 +133,95 @@ export function parseYamlLocated(
   } catch (err) {
     throw yamlFailure(err, code, file);
   }
-  const lineOf = (path: FieldPath): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as unknown[], true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-      // A key that exists with a null value has no node: point at the key instead.
-      if (n > 0) {
-        const parent = doc.getIn(path.slice(0, n - 1) as unknown[], true);
-        if (isMap(parent)) {
-          const pair = parent.items.find((p) =>
-            isNode(p.key) && (p.key as { value?: unknown }).value === path[n - 1]
-          );
-          if (pair && isNode(pair.key) && pair.key.range) {
-            return lineCounter.linePos(pair.key.range[0]).line;
-          }
-        } else if (isSeq(parent) && typeof path[n - 1] === "number") {
-          continue;
-        }
+  return { doc, lineCounter, value };
+}
+
+// Parse with the number lists blanked out, then put them back into the value. Undefined when
+// the shortcut does not hold exactly (a `[` that was text in a string or a comment, a list
+// with an anchor or a tag, any alias, any error): the caller then parses the whole text, so
+// values and error places are always the yaml package's own. Over the memory budget, an error
+// of the reduced text is reported as it is (its offsets and lines are those of the text).
+function parseReduced(
+  text: string,
+  lists: NumberList[],
+  where: { file: string; code: FlowTimeErrorCode },
+): Parsed | undefined {
+  const reduced = blankNumberLists(text, lists);
+  let blanked = 0;
+  for (const list of lists) blanked += list.end - list.start - 2;
+  const cost = (text.length - blanked) * TREE_BYTES_PER_CHAR;
+  if (cost > YAML_MEMORY_BUDGET) throw overBudget(text, where, blanked);
+  const fullFits = text.length * TREE_BYTES_PER_CHAR <= YAML_MEMORY_BUDGET;
+  let parsed: Parsed;
+  try {
+    parsed = parseText(reduced, where);
+  } catch (err) {
+    if (fullFits) return undefined;
+    throw err;
+  }
+  const byStart = new Map(lists.map((l) => [l.start, l]));
+  const places: Array<{ path: Array<string | number>; list: NumberList }> = [];
+  let exact = true;
+  visit(parsed.doc, {
+    Alias() {
+      exact = false;
+      return visit.BREAK;
+    },
+    Seq(_key, node, ancestors) {
+      const list = node.range ? byStart.get(node.range[0]) : undefined;
+      if (list === undefined) return;
+      const path = valuePath(ancestors, node);
+      if (!node.flow || node.items.length > 0 || node.anchor || node.tag || !path) {
+        exact = false;
+        return visit.BREAK;
       }
-    }
-    return undefined;
-  };
-  return { value, doc, lineOf };
+      places.push({ path, list });
+    },
+  });
+  if (!exact || places.length !== lists.length) return fullFits ? undefined : parsed;
+  for (const { path, list } of places) {
+    const parent = path.slice(0, -1).reduce<unknown>(
+      (at, key) => (at as Record<string | number, unknown>)[key],
+      parsed.value,
+    ) as Record<string | number, unknown>;
+    parent[path[path.length - 1]] = list.values;
+  }
+  return parsed;
+}
+
+// The path of a node in the plain value (map keys as text, sequence indexes), or undefined
+// when it sits somewhere a plain value has no path for (a mapping key).
+function valuePath(
+  ancestors: readonly unknown[],
+  node: unknown,
+): Array<string | number> | undefined {
+  const path: Array<string | number> = [];
+  for (let k = 0; k < ancestors.length; k++) {
+    const at = ancestors[k];
+    const child = k + 1 < ancestors.length ? ancestors[k + 1] : node;
+    if (isPair(at)) {
+      if (at.value !== child || !isScalar(at.key)) return undefined;
+      path.push(String(at.key.value));
+    } else if (isSeq(at)) path.push(at.items.indexOf(child as never));
+  }
+  return path;
+}
+
+function overBudget(
+  text: string,
+  where: { file: string; code: FlowTimeErrorCode },
+  blanked = 0,
+): FlowTimeError {
+  const mb = (bytes: number) => Math.ceil(bytes / (1024 * 1024));
+  return new FlowTimeError(
+    where.code,
+    `too large to read: its ${mb(text.length)} MB of YAML would take about ${
+      mb((text.length - blanked) * TREE_BYTES_PER_CHAR)
+    } MB of memory, over the budget of ${
+      mb(YAML_MEMORY_BUDGET)
+    } MB; write long series as one-line lists of plain numbers (values: [1, 2.5, ...]), which are read without that cost, or split the file`,
+    { file: where.file },
+  );
 }
 
 function yamlFailure(err: unknown, code: FlowTimeErrorCode, file: string): FlowTimeError {

@@ -13,7 +13,17 @@ import {
   type ToJSOptions,
 } from "yaml";
 
-export { Document, isMap, isNode, isScalar, isSeq, LineCounter, stringify, visit } from "yaml";
+export {
+  Document,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  stringify,
+  visit,
+} from "yaml";
 
 /**
  * Parse YAML text into a document (positions and errors kept).

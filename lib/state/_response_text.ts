@@ -11,6 +11,17 @@ export function responseJsonText(value: unknown): string {
   return write(value, "") + "\n";
 }
 
+/**
+ * The text of one value inside a response, without the trailing newline: what
+ * {@link responseJsonText} writes for it when it sits at indentation `pad`.
+ * @param value a JSON value
+ * @param pad the indentation of the line the value starts on
+ * @returns the text
+ */
+export function responseJsonFragment(value: unknown, pad: string): string {
+  return write(value, pad);
+}
+
 function write(value: unknown, pad: string): string {
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";

@@ -18,6 +18,7 @@ import type {
 } from "./types.ts";
 import { routeRunWarnings } from "./warnings.ts";
 import { RUN_FILES } from "../artifacts/layout.ts";
+import { TOOLKIT_VERSION } from "../base/version.ts";
 
 /** A topology node with the series its semantics name. */
 export interface StateNode {
@@ -59,6 +60,10 @@ export interface StateRun {
   warnings: StateWarning[];
   /** Capture manifest warnings, all bins. */
   captureWarnings: StateWarning[];
+  /** `sha256:` over everything a response depends on (the envelope, warnings, topology, the
+   * series' recorded hashes, and the values of series without one), with the toolkit version:
+   * equal identities give byte-equal responses to the same query. */
+  identity: string;
 }
 
 let schemaInfo: StateSchemaInfo | undefined;
@@ -103,6 +108,7 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
   const routed = routeRunWarnings(runJson.warnings, topology);
 
   const loaded = new Map<string, Float64Array>();
+  const seriesHashes: Array<[string, string]> = [];
   const fileProblems = new Map<string, NodeTelemetryWarning>();
   const flagged = new Set(routed.flaggedModelNodes);
   const nodes: StateNode[] = [];
@@ -130,6 +136,12 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
           ? await readBesideModel(bundle, entry.id, { ref, fileProblems })
           : await bundle.readSeries(entry.id);
         loaded.set(entry.id, values);
+        seriesHashes.push([
+          entry.id,
+          entry.hash !== "" && !fileProblems.has(entry.id)
+            ? entry.hash
+            : hashOf(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)),
+        ]);
       }
       const problem = fileProblems.get(entry.id);
       if (problem) {
@@ -188,6 +200,18 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
     },
     ...(capture.info ? { capture: capture.info } : {}),
   };
+  const edges = model.topology?.edges ?? [];
+  const identity = hashOf(JSON.stringify([
+    TOOLKIT_VERSION,
+    timeline,
+    metadata,
+    nodes.map((n) => [n.id, n.kind, n.slaMin, n.refs, n.sources, n.warnings]),
+    edges,
+    [...flagged].sort(),
+    warnings,
+    capture.warnings,
+    seriesHashes,
+  ]));
   return {
     dir: bundle.dir,
     runId: bundle.runId,
@@ -195,10 +219,11 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
     timeline,
     metadata,
     nodes,
-    edges: model.topology?.edges ?? [],
+    edges,
     flaggedModelNodes: flagged,
     warnings,
     captureWarnings: capture.warnings,
+    identity,
   };
 }
 

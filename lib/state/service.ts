@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { runFolder } from "../artifacts/reader.ts";
+import { isSafeId } from "../base/paths.ts";
 import { loadStateRun, type StateRun } from "./load.ts";
 import { responseJsonText } from "./_response_text.ts";
 import { snapshotOf } from "./snapshot.ts";
@@ -46,9 +47,9 @@ interface CacheEntry {
 /**
  * Opens runs by id inside one runs folder and answers state queries on them. A run id must be
  * a single safe name, and the folder it names must really lie inside the runs folder (a symlink
- * pointing elsewhere is refused). Opened runs are kept, keyed by the identity of their run.json
- * (inode, size, modification time): runs are written atomically and never edited in place, so
- * a rewritten run is noticed and reopened.
+ * pointing elsewhere is refused). Opened runs are kept, keyed by the identity of their folder
+ * and run.json (inodes, size, modification time): runs are written atomically and never edited
+ * in place, so a rewritten run is noticed and reopened.
  */
 export class StateQueryService {
   /** The runs folder. */
@@ -73,14 +74,22 @@ export class StateQueryService {
    *   for unknown runs, and whatever {@link loadStateRun} throws
    */
   async openRun(runId: string): Promise<StateRun> {
-    const dir = await this.runDir(runId);
-    const stamp = await runStamp(dir, runId);
+    // The hot path: a run in the cache whose folder (a real folder, not a link) and run.json
+    // are unchanged. Two synchronous stat calls; anything else takes the full checks below.
     const cached = this.#cache.get(runId);
-    if (cached && cached.stamp === stamp) {
-      this.#cache.delete(runId);
-      this.#cache.set(runId, cached);
-      return await cached.run;
+    if (cached) {
+      const stamp = quickStamp(this.runsDir, runId);
+      if (stamp !== undefined && stamp === cached.stamp) {
+        this.#cache.delete(runId);
+        this.#cache.set(runId, cached);
+        return await cached.run;
+      }
     }
+    const dir = await this.runDir(runId);
+    const stamp = quickStamp(this.runsDir, runId) ?? await runStamp(dir, runId);
+    // requests that arrive together share one load
+    const loading = this.#cache.get(runId);
+    if (loading && loading.stamp === stamp) return await loading.run;
     const run = loadStateRun(dir);
     if (this.#cacheSize > 0) {
       this.#cache.set(runId, { stamp, run });
@@ -101,6 +110,21 @@ export class StateQueryService {
    */
   async runDir(runId: string): Promise<string> {
     return await runFolder(this.runsDir, runId);
+  }
+}
+
+// `<folder ino>/<run.json ino:size:mtime>` when `<runsDir>/<runId>` is a real folder (a single
+// safe name that is not a symlink lies inside the runs folder), else undefined.
+function quickStamp(runsDir: string, runId: string): string | undefined {
+  if (!isSafeId(runId)) return undefined;
+  try {
+    const dir = join(runsDir, runId);
+    const folder = Deno.lstatSync(dir);
+    if (!folder.isDirectory) return undefined;
+    const info = Deno.statSync(join(dir, RUN_FILES.run));
+    return `${folder.ino ?? ""}/${info.ino ?? ""}:${info.size}:${info.mtime?.getTime() ?? ""}`;
+  } catch {
+    return undefined;
   }
 }
 
