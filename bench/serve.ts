@@ -3,10 +3,10 @@
 // `flowtime serve` process with the serve task's permissions and its request log going to a
 // file, driven by wrk (2 threads, 32 connections). Floors measured in the same run, interleaved
 // round by round: `/healthz` of the same server, and a bare `Deno.serve` sending the bytes of
-// the window response. Prints each target's median req/s over the rounds and its ratio to its
-// floor, then the server's RSS after the window load.
+// the window response. Prints each target's median req/s over the rounds and the median of its
+// per-round ratios to its floor, then the server's RSS after the window load.
 //
-// Run: deno task bench bench/serve.ts   (BENCH_SECONDS=<n> per wrk run, default 5; 3 rounds)
+// Run: deno task bench bench/serve.ts   (BENCH_SECONDS=<n> per wrk run, default 3; 5 rounds)
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runModelFile } from "../lib/workflow/run_model.ts";
@@ -15,8 +15,8 @@ import { table } from "./_harness.ts";
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const SERVICES = 50;
 const BINS = 288;
-const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? "5");
-const ROUNDS = 3;
+const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? "3");
+const ROUNDS = 5;
 
 /** The issue's model: per service arrivals and capacity as values, served MIN, errors 2%. */
 export function servicesModel(services: number, bins: number): string {
@@ -94,8 +94,8 @@ async function wrk(url: string, options: { script?: string; headers?: string[] }
   const text = new TextDecoder().decode(out.stdout);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0);
-  const p50 = /50%\s+(\S+)/.exec(text)?.[1] ?? "?";
-  const p99 = /99%\s+(\S+)/.exec(text)?.[1] ?? "?";
+  const p50 = /^\s+50%\s+(\S+)/m.exec(text)?.[1] ?? "?";
+  const p99 = /^\s+99%\s+(\S+)/m.exec(text)?.[1] ?? "?";
   if (!Number.isFinite(rps)) {
     throw new Error(`wrk failed: ${text}${new TextDecoder().decode(out.stderr)}`);
   }
@@ -202,11 +202,21 @@ end
     }
   }
   const rss = await rssMb(server.pid);
-  const rows = [["target", "req/s (median)", "rounds", "p50", "p99", "non-2xx", "ratio to floor"]];
+  const rows = [[
+    "target",
+    "req/s (median)",
+    "rounds",
+    "p50",
+    "p99",
+    "non-2xx",
+    "ratio to floor (median of rounds)",
+  ]];
   for (const t of targets) {
     const rs = results.get(t.label)!;
     const rps = median(rs.map((r) => r.rps));
-    const floor = t.floor ? median(results.get(t.floor)!.map((r) => r.rps)) : undefined;
+    // each round's figure against the floor measured just before it, then the median
+    const floors = t.floor ? results.get(t.floor)! : undefined;
+    const floor = floors ? median(rs.map((r, i) => r.rps / floors[i].rps)) : undefined;
     const mid = rs.find((r) => r.rps === rps) ?? rs[0];
     rows.push([
       t.label,
@@ -215,7 +225,7 @@ end
       mid.p50,
       mid.p99,
       String(rs.reduce((a, r) => a + r.non2xx, 0)),
-      floor ? `${(rps / floor * 100).toFixed(1)}% of ${t.floor}` : "(floor)",
+      floor !== undefined ? `${(floor * 100).toFixed(1)}% of ${t.floor}` : "(floor)",
     ]);
   }
   console.log(

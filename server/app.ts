@@ -46,6 +46,12 @@ export interface AppOptions {
    * @default DEFAULT_STATE_CACHE_BYTES (32 MiB)
    */
   stateCacheBytes?: number;
+  /** Milliseconds an opened run is answered from memory before its folder is looked at again
+   * (runs written through this server are dropped at once; runs replaced on disk by another
+   * process are noticed this much later).
+   * @default 1
+   */
+  runRecheckMs?: number;
 }
 
 /** Values shared with route modules through the request context. */
@@ -73,6 +79,19 @@ export interface ServerSettings {
   maxWindowBins: number;
   /** Byte budget of the state response cache. */
   stateCacheBytes: number;
+  /** Milliseconds an opened run is answered before its folder is looked at again. */
+  runRecheckMs: number;
+}
+
+// The path of a request URL, as `new URL(url).pathname` gives it: request URLs arrive parsed and
+// normalised (`http://host/path?query`), so slicing is enough, and costs no URL parse.
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const query = url.indexOf("?", start);
+  const hash = url.indexOf("#", start);
+  const end = Math.min(query < 0 ? url.length : query, hash < 0 ? url.length : hash);
+  return url.slice(start, end);
 }
 
 /**
@@ -89,6 +108,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     fixedTime: options.fixedTime,
     maxWindowBins: options.maxWindowBins ?? MAX_WINDOW_BINS,
     stateCacheBytes: options.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES,
+    runRecheckMs: options.runRecheckMs ?? 1,
   };
   const hidePaths: Array<[string, string]> = [
     [settings.dataDir, "<data>"],
@@ -105,7 +125,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     logger.log({
       event: "request",
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: pathOf(c.req.url),
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       ...c.get("logFields"),
@@ -113,7 +133,16 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
-  const state = new StateQueryService({ runsDir: settings.runsDir });
+  const state = new StateQueryService({
+    runsDir: settings.runsDir,
+    recheckAfterMs: settings.runRecheckMs,
+  });
+  // a run this server writes is answered from its new folder at once
+  app.post("/v1/runs", async (c, next) => {
+    await next();
+    const runId = c.get("logFields").runId;
+    if (typeof runId === "string") state.forget(runId);
+  });
   app.route("/v1/runs", runRoutes(settings, state));
   app.route("/v1/runs", graphRoutes(state));
   app.route("/v1/runs", runCreateRoutes(settings, sim));
