@@ -5,7 +5,8 @@ import { join, resolve } from "node:path";
 import { TOOLKIT_VERSION } from "../lib/base/version.ts";
 import { StateQueryService } from "../lib/state/service.ts";
 import { MAX_WINDOW_BINS } from "../lib/state/query.ts";
-import { DEFAULT_STATE_CACHE_BYTES } from "./state_http.ts";
+import { DEFAULT_STATE_CACHE_BYTES, StateResponder } from "./state_http.ts";
+import { stateFastPath } from "./state_fast.ts";
 import { createSimClient } from "../lib/sim/select.ts";
 import type { SimClient } from "../lib/sim/client.ts";
 import { errorResponse, isServerFault } from "./errors.ts";
@@ -143,7 +144,8 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     const runId = c.get("logFields").runId;
     if (typeof runId === "string") state.forget(runId);
   });
-  app.route("/v1/runs", runRoutes(settings, state));
+  const responder = new StateResponder(settings.stateCacheBytes);
+  app.route("/v1/runs", runRoutes(settings, { state, responder }));
   app.route("/v1/runs", graphRoutes(state));
   app.route("/v1/runs", runCreateRoutes(settings, sim));
   app.route("/v1/telemetry", telemetryRoutes(settings));
@@ -174,5 +176,9 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     }
     return errorResponse(c, err, hidePaths);
   });
+  // cached snapshots are answered before the router (the same bytes, headers and log line)
+  const fast = stateFastPath({ state, responder, logger });
+  const dispatch = app.fetch;
+  app.fetch = (request, ...rest) => fast(request) ?? dispatch(request, ...rest);
   return app;
 }

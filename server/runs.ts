@@ -9,20 +9,23 @@ import { printable, resolveInside } from "../lib/base/paths.ts";
 import { parseBinIndex, parseWindow } from "../lib/state/query.ts";
 import type { StateQueryService } from "../lib/state/service.ts";
 import type { AppEnv, ServerSettings } from "./app.ts";
-import { StateResponder } from "./state_http.ts";
+import type { StateResponder } from "./state_http.ts";
 
 const SERIES_REF = /^[A-Za-z0-9._@-]+$/;
 
 /**
  * The `/v1/runs` read routes, to be mounted at `/v1/runs`: list and describe runs, state
  * queries, the series index, series CSVs and the model.
- * @param settings server folders
- * @param state the state query service over the runs folder
+ * @param settings server folders and limits
+ * @param parts the state query service over the runs folder and the state responder
  * @returns the sub-app
  */
-export function runRoutes(settings: ServerSettings, state: StateQueryService): Hono<AppEnv> {
+export function runRoutes(
+  settings: ServerSettings,
+  parts: { state: StateQueryService; responder: StateResponder },
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const responder = new StateResponder(settings.stateCacheBytes);
+  const { state, responder } = parts;
   const openBundle = async (c: Context<AppEnv>) => {
     const runId = c.req.param("runId") ?? "";
     c.get("logFields").runId = runId;

@@ -49,7 +49,10 @@ export interface StateQueryServiceOptions {
 interface CacheEntry {
   stamp: string;
   run: Promise<StateRun>;
+  /** The run once loaded. */
+  value?: StateRun;
   checkedAt: number;
+  used: number;
 }
 
 /**
@@ -92,20 +95,8 @@ export class StateQueryService {
    *   for unknown runs, and whatever {@link loadStateRun} throws
    */
   async openRun(runId: string): Promise<StateRun> {
-    // The hot path: a run in the cache whose folder (a real folder, not a link) is unchanged.
-    // One synchronous lstat; anything else takes the full checks below.
-    const cached = this.#cache.get(runId);
-    if (cached) {
-      const now = performance.now();
-      const fresh = now - cached.checkedAt < this.#recheckAfterMs;
-      const stamp = fresh ? cached.stamp : quickStamp(this.runsDir, runId);
-      if (stamp !== undefined && stamp === cached.stamp) {
-        if (!fresh) cached.checkedAt = now;
-        this.#cache.delete(runId);
-        this.#cache.set(runId, cached);
-        return await cached.run;
-      }
-    }
+    const cached = this.#unchanged(runId);
+    if (cached) return cached.value ?? await cached.run;
     const dir = await this.runDir(runId);
     const stamp = quickStamp(this.runsDir, runId) ?? await runStamp(dir, runId);
     // requests that arrive together share one load
@@ -113,15 +104,45 @@ export class StateQueryService {
     if (loading && loading.stamp === stamp) return await loading.run;
     const run = loadStateRun(dir);
     if (this.#cacheSize > 0) {
-      this.#cache.set(runId, { stamp, run, checkedAt: performance.now() });
-      run.catch(() => {
+      const now = performance.now();
+      const entry: CacheEntry = { stamp, run, checkedAt: now, used: now };
+      this.#cache.delete(runId);
+      this.#cache.set(runId, entry);
+      run.then((value) => entry.value = value, () => {
         if (this.#cache.get(runId)?.run === run) this.#cache.delete(runId);
       });
       while (this.#cache.size > this.#cacheSize) {
-        this.#cache.delete(this.#cache.keys().next().value!);
+        let oldest: [string, CacheEntry] | undefined;
+        for (const e of this.#cache) if (!oldest || e[1].used < oldest[1].used) oldest = e;
+        this.#cache.delete(oldest![0]);
       }
     }
     return await run;
+  }
+
+  /**
+   * A run already opened and unchanged, without waiting: what {@link openRun} would answer
+   * from memory, or undefined when it would have to read (or wait for) the run.
+   * @param runId the run id
+   * @returns the opened run, or undefined
+   */
+  openedRun(runId: string): StateRun | undefined {
+    return this.#unchanged(runId)?.value;
+  }
+
+  // The hot path: a kept run whose folder (a real folder, not a link) is unchanged: one
+  // synchronous lstat at most (none within recheckAfterMs of the last); anything else takes
+  // the full checks of openRun.
+  #unchanged(runId: string): CacheEntry | undefined {
+    const cached = this.#cache.get(runId);
+    if (!cached) return undefined;
+    const now = performance.now();
+    const fresh = now - cached.checkedAt < this.#recheckAfterMs;
+    const stamp = fresh ? cached.stamp : quickStamp(this.runsDir, runId);
+    if (stamp === undefined || stamp !== cached.stamp) return undefined;
+    if (!fresh) cached.checkedAt = now;
+    cached.used = now;
+    return cached;
   }
 
   /**
