@@ -172,8 +172,9 @@ function matches(header: string | null | undefined, etag: string): boolean {
 }
 
 /**
- * The content coding for an Accept-Encoding header: `br` or `gzip` with the highest q-value
- * above 0 (br first on a tie), identity when neither is acceptable or identity is preferred.
+ * The content coding for an Accept-Encoding header: `br` or `gzip`, whichever has the higher
+ * q-value above 0 (br on a tie; `*` stands for both when they are not named), unless identity
+ * is named with a higher q-value; identity when neither is acceptable.
  * @param header the Accept-Encoding header
  * @returns the coding
  */
@@ -190,18 +191,18 @@ export function chooseCoding(header: string | undefined): Coding {
     }
     q.set(name.trim(), value);
   }
-  const star = q.get("*");
-  const weight = (name: string) => q.get(name) ?? star ?? (name === "identity" ? 1 : 0);
+  const star = q.get("*") ?? 0;
   let best: Coding = "identity";
   let bestQ = 0;
   for (const coding of ["br", "gzip"] as const) {
-    const w = weight(coding);
+    const w = q.get(coding) ?? star;
     if (w > bestQ) {
       best = coding;
       bestQ = w;
     }
   }
-  return bestQ > 0 && bestQ >= weight("identity") ? best : "identity";
+  const identity = q.get("identity");
+  return bestQ > 0 && (identity === undefined || bestQ >= identity) ? best : "identity";
 }
 
 function compression(

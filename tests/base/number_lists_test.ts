@@ -160,7 +160,10 @@ nodes:
     assert.match(err.message, /values\[17\]: must be a finite number, got "1\.7\.0"/);
     return true;
   });
-  const short = text.replace(`values: [${good}]`, `values: [${good.split(", ").slice(1).join(", ")}]`);
+  const short = text.replace(
+    `values: [${good}]`,
+    `values: [${good.split(", ").slice(1).join(", ")}]`,
+  );
   assert.throws(() => parseModel(short, { file: "m.yaml" }), (err: unknown) => {
     assert.ok(err instanceof FlowTimeError);
     assert.equal(err.line, 4);
