@@ -42,8 +42,10 @@ export function formatPath(path: FieldPath): string {
   return out;
 }
 
-/** Largest YAML text accepted (64 MiB): bigger inputs are refused rather than exhausting memory. */
-export const MAX_YAML_BYTES = 64 * 1024 * 1024;
+/** Largest YAML text accepted (256 MiB): bigger inputs are refused rather than exhausting
+ * memory. Below it, {@link YAML_MEMORY_BUDGET} decides (a month of 5-minute bins for 1,000
+ * services as number lists is 71 MB of YAML and fits). */
+export const MAX_YAML_BYTES = 256 * 1024 * 1024;
 
 /** Heap the yaml package's tree may take (1 GiB): texts whose tree would be larger are refused
  * with an error rather than exhausting memory. Long lists of plain numbers do not count. */
@@ -136,21 +138,23 @@ function parseText(text: string, where: { file: string; code: FlowTimeErrorCode 
   return { doc, lineCounter, value };
 }
 
-// Parse with the number lists blanked out, then put them back into the value. Undefined when
-// the shortcut does not hold exactly (a `[` that was text in a string or a comment, a list
-// with an anchor or a tag, any alias, any error): the caller then parses the whole text, so
-// values and error places are always the yaml package's own. Over the memory budget, an error
-// of the reduced text is reported as it is (its offsets and lines are those of the text).
+// Parse with the number lists emptied, then put them back into the value. Undefined when the
+// shortcut does not hold exactly (a `[` that was text in a string or a comment, a list with an
+// anchor or a tag, any alias, any error): the caller then parses the whole text, so values and
+// error places are always the yaml package's own. When the whole text would not fit the memory
+// budget, an error of the reduced text is reported as it is (its lines are the text's), and a
+// shortcut that does not hold is the budget error.
 function parseReduced(
   text: string,
   lists: NumberList[],
   where: { file: string; code: FlowTimeErrorCode },
 ): Parsed | undefined {
-  const reduced = blankNumberLists(text, lists);
-  let blanked = 0;
-  for (const list of lists) blanked += list.end - list.start - 2;
-  const cost = (text.length - blanked) * TREE_BYTES_PER_CHAR;
-  if (cost > YAML_MEMORY_BUDGET) throw overBudget(text, where, blanked);
+  const starts: number[] = [];
+  const reduced = blankNumberLists(text, lists, starts);
+  const blanked = text.length - reduced.length;
+  if (reduced.length * TREE_BYTES_PER_CHAR > YAML_MEMORY_BUDGET) {
+    throw overBudget(text, where, blanked);
+  }
   const fullFits = text.length * TREE_BYTES_PER_CHAR <= YAML_MEMORY_BUDGET;
   let parsed: Parsed;
   try {
@@ -159,7 +163,7 @@ function parseReduced(
     if (fullFits) return undefined;
     throw err;
   }
-  const byStart = new Map(lists.map((l) => [l.start, l]));
+  const byStart = new Map(lists.map((l, k) => [starts[k], l]));
   const places: Array<{ path: Array<string | number>; list: NumberList }> = [];
   let exact = true;
   visit(parsed.doc, {
@@ -178,7 +182,10 @@ function parseReduced(
       places.push({ path, list });
     },
   });
-  if (!exact || places.length !== lists.length) return fullFits ? undefined : parsed;
+  if (!exact || places.length !== lists.length) {
+    if (fullFits) return undefined;
+    throw overBudget(text, where);
+  }
   for (const { path, list } of places) {
     const parent = path.slice(0, -1).reduce<unknown>(
       (at, key) => (at as Record<string | number, unknown>)[key],

@@ -3,11 +3,7 @@
 // on arbitrary doubles; a whole series encodes to the UTF-8 of its text form.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  encodeSeriesCsv,
-  formatSeriesCsv,
-  writeNumber,
-} from "../../lib/artifacts/series_csv.ts";
+import { encodeSeriesCsv, formatSeriesCsv, writeNumber } from "../../lib/artifacts/series_csv.ts";
 
 const RUNS = Number(Deno.env.get("FLOWTIME_FUZZ_RUNS") ?? "300") * 30;
 const out = new Uint8Array(64);
