@@ -7,7 +7,7 @@ import { sourcePath } from "../model/sources.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
 import { hashOf } from "../base/hash.ts";
-import { parseSeriesCsv } from "./series_csv.ts";
+import { parseSeriesCsvBytes } from "./series_csv.ts";
 import type {
   ModelMetadataJson,
   RunJson,
@@ -199,9 +199,9 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
         throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
       }
       const path = resolveInside(dir, entry.path, `series path of ${entry.id}`);
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = await Deno.readTextFile(path);
+        bytes = await Deno.readFile(path);
       } catch (err) {
         if (err instanceof Deno.errors.NotFound) {
           throw entry.source
@@ -219,7 +219,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
         throw fsError(err, "reading", path);
       }
       try {
-        return parseSeriesCsv(text, {
+        return parseSeriesCsvBytes(bytes, {
           file: join(dir, entry.path),
           bins: runJson.grid.bins,
           allowExtraRows: true,

@@ -1,6 +1,9 @@
 // The one series CSV module. Writers are strict (header `bin_index,value`, LF, shortest
 // round-trip numbers); readers are lenient (BOM, CRLF, `t,value` header, empty cell = NaN).
 import { type ErrorPlace, FlowTimeError } from "../base/errors.ts";
+import { readPlainSeries, writeNumber, writeSmallInteger } from "./_series_bytes.ts";
+
+export { writeNumber };
 
 /** Header every series CSV written by the toolkit starts with. */
 export const SERIES_CSV_HEADER = "bin_index,value";
@@ -83,94 +86,6 @@ export function encodeSeriesCsv(
     out[pos++] = 10; // \n
   }
   return out.subarray(0, pos);
-}
-
-const POWERS = [1, 10, 100, 1000, 10000, 100000, 1000000];
-
-/**
- * Write a number's ASCII text exactly as `String(value)` gives it, into `out` at `pos`.
- * Integers and decimals of up to 6 places with at most 15 significant digits are written
- * digit by digit (their shortest round-trip form is then their plain decimal form); anything
- * else goes through String().
- * @param out the buffer (room for 25 bytes at `pos`)
- * @param pos where to write
- * @param value the number
- * @returns the position after it
- */
-export function writeNumber(out: Uint8Array, pos: number, value: number): number {
-  if (Number.isSafeInteger(value)) return writeInteger(out, pos, value);
-  // a decimal of up to 6 places times 10^6 lands on an integer: one test rules out most others
-  if (value > -1e9 && value < 1e9 && Number.isInteger(value * 1e6)) {
-    // v = m / 10^d exactly as parsing that decimal gives (m and 10^d are exact and division
-    // rounds correctly), so those digits round-trip; with at most 15 significant digits no
-    // shorter decimal does, and 1e-6 <= |v| keeps String() in fixed notation. (A decimal the
-    // first test misses is written by String(), the same text.)
-    for (let d = 1; d <= 6; d++) {
-      const p = POWERS[d];
-      const m = value * p;
-      if (Number.isInteger(m) && m / p === value && m > -1e15 && m < 1e15) {
-        return writeDecimal(out, pos, m, d);
-      }
-    }
-  }
-  const text = String(value);
-  for (let k = 0; k < text.length; k++) out[pos++] = text.charCodeAt(k);
-  return pos;
-}
-
-// m / 10^places as a decimal: sign, integer part, point, fraction without trailing zeros.
-function writeDecimal(out: Uint8Array, pos: number, m: number, places: number): number {
-  if (m < 0) {
-    out[pos++] = 45; // -
-    m = -m;
-  }
-  while (m % 10 === 0) {
-    m /= 10;
-    places--;
-  }
-  const p = POWERS[places];
-  const whole = Math.floor(m / p);
-  let fraction = m - whole * p;
-  pos = writeInteger(out, pos, whole);
-  out[pos++] = 46; // .
-  for (let k = pos + places - 1; k >= pos; k--) {
-    out[k] = 48 + (fraction % 10);
-    fraction = Math.floor(fraction / 10);
-  }
-  return pos + places;
-}
-
-// Decimal digits of a non-negative integer below 2^31 (bin indexes).
-function writeSmallInteger(out: Uint8Array, pos: number, value: number): number {
-  if (value < 10) {
-    out[pos] = 48 + value;
-    return pos + 1;
-  }
-  if (value >= 0x7fffffff) return writeInteger(out, pos, value);
-  let digits = 1;
-  for (let v = value; v >= 10; v = (v / 10) | 0) digits++;
-  for (let k = pos + digits - 1; k >= pos; k--) {
-    const q = (value / 10) | 0;
-    out[k] = 48 + value - q * 10;
-    value = q;
-  }
-  return pos + digits;
-}
-
-// Decimal digits of a safe integer, as String() writes them (no sign for -0).
-function writeInteger(out: Uint8Array, pos: number, value: number): number {
-  if (value < 0) {
-    out[pos++] = 45; // -
-    value = -value;
-  }
-  if (value < 0x7fffffff) return writeSmallInteger(out, pos, value);
-  let digits = 0;
-  for (let v = value; v >= 1; v = Math.floor(v / 10)) digits++;
-  for (let k = pos + digits - 1; k >= pos; k--) {
-    out[k] = 48 + (value % 10);
-    value = Math.floor(value / 10);
-  }
-  return pos + digits;
 }
 
 /** A series read from CSV. */
@@ -344,6 +259,23 @@ export function parseSeriesCsv(text: string, options: ParseSeriesOptions = {}): 
   }
   emptyBins.sort((a, b) => a - b);
   return { values: out, missingBins, emptyBins, rowCount, observedLength: maxIndex + 1 };
+}
+
+const DECODER = new TextDecoder();
+
+/**
+ * Parse series CSV bytes: exactly {@link parseSeriesCsv} of their UTF-8 text, reading the
+ * toolkit's own layout straight from the bytes (captures and state read thousands of files).
+ * @param bytes the file content
+ * @param options file name and expected length
+ * @returns the values and what was missing
+ */
+export function parseSeriesCsvBytes(
+  bytes: Uint8Array,
+  options: ParseSeriesOptions = {},
+): ParsedSeries {
+  const plain = options.bins === undefined ? undefined : readPlainSeries(bytes, options.bins);
+  return plain ?? parseSeriesCsv(DECODER.decode(bytes), options);
 }
 
 // Characters String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator).

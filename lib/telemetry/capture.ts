@@ -8,7 +8,11 @@ import { hashOf } from "../base/hash.ts";
 import { toJsonText } from "../base/json.ts";
 import { resolveInside } from "../base/paths.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
-import { encodeSeriesCsv, type ParsedSeries, parseSeriesCsv } from "../artifacts/series_csv.ts";
+import {
+  encodeSeriesCsv,
+  type ParsedSeries,
+  parseSeriesCsvBytes,
+} from "../artifacts/series_csv.ts";
 import { type CaptureBinding, captureBindings } from "./bindings.ts";
 import { captureSeries } from "./capture_series.ts";
 import { checkGapConfig } from "./gap_config.ts";
@@ -35,7 +39,6 @@ import type {
 // written a few at a time from pooled buffers, which keeps file-system latency from dominating.
 // A dry run yields to the event loop now and then instead.
 const WRITES_IN_FLIGHT = 8;
-const DECODER = new TextDecoder();
 const YIELD_EVERY_MS = 50;
 
 /** Progress of a capture, reported after each file. */
@@ -315,11 +318,7 @@ function readSourceSeries(
   }
   let parsed: ParsedSeries;
   try {
-    parsed = parseSeriesCsv(DECODER.decode(bytes), {
-      file: path,
-      bins,
-      allowExtraRows: true,
-    });
+    parsed = parseSeriesCsvBytes(bytes, { file: path, bins, allowExtraRows: true });
   } catch (err) {
     if (err instanceof FlowTimeError) {
       throw new FlowTimeError(

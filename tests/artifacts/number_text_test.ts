@@ -1,9 +1,16 @@
-// The digit-by-digit number writer of series CSVs: exactly String(value) for every double,
-// property-tested on the forms the fast paths take (integers, decimals of up to 6 places) and
-// on arbitrary doubles; a whole series encodes to the UTF-8 of its text form.
+// Series CSVs as bytes: the digit-by-digit number writer gives exactly String(value) for every
+// double (property-tested on the forms the fast paths take, integers and decimals of up to 6
+// places, and on arbitrary doubles); a whole series encodes to the UTF-8 of its text form; and
+// the byte reader gives exactly what the text reader gives, for any layout and any mutation.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { encodeSeriesCsv, formatSeriesCsv, writeNumber } from "../../lib/artifacts/series_csv.ts";
+import {
+  encodeSeriesCsv,
+  formatSeriesCsv,
+  parseSeriesCsv,
+  parseSeriesCsvBytes,
+  writeNumber,
+} from "../../lib/artifacts/series_csv.ts";
 
 const RUNS = Number(Deno.env.get("FLOWTIME_FUZZ_RUNS") ?? "300") * 30;
 const out = new Uint8Array(64);
@@ -56,5 +63,52 @@ Deno.test("a series encodes to the UTF-8 of its text", () => {
       assert.equal(new TextDecoder().decode(bytes), formatSeriesCsv(values));
     }),
     { numRuns: 300 },
+  );
+});
+
+Deno.test("series bytes read as their text reads, whatever the layout", () => {
+  const enc = new TextEncoder();
+  const same = (bytes: Uint8Array, bins: number) => {
+    const text = new TextDecoder().decode(bytes);
+    let want: unknown;
+    let got: unknown;
+    try {
+      want = parseSeriesCsv(text, { bins, allowExtraRows: true });
+    } catch (err) {
+      want = (err as Error).message;
+    }
+    try {
+      got = parseSeriesCsvBytes(bytes, { bins, allowExtraRows: true });
+    } catch (err) {
+      got = (err as Error).message;
+    }
+    assert.deepEqual(got, want, text.slice(0, 200));
+  };
+  const value = fc.oneof(
+    decimal,
+    fc.double(),
+    fc.constantFrom(NaN, Infinity, -Infinity, -0, 1e-7, 1.5e300),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(value, { maxLength: 40 }),
+      fc.integer({ min: 0, max: 45 }),
+      fc.option(fc.constantFrom("\r\n", "\uFEFF", " ", ",", "+", "\n\n", "1e5", "x", "\t"), {
+        nil: undefined,
+      }),
+      fc.nat(2000),
+      (values, bins, mutation, at) => {
+        let text = formatSeriesCsv(values);
+        if (mutation !== undefined) {
+          const k = at % (text.length + 1);
+          text = mutation === "\r\n"
+            ? text.replaceAll("\n", "\r\n")
+            : text.slice(0, k) + mutation + text.slice(k);
+        }
+        same(enc.encode(text), bins);
+        same(encodeSeriesCsv(values, { nanAsEmpty: true, dropBins: new Set([1, 3]) }), bins);
+      },
+    ),
+    { numRuns: RUNS / 3 },
   );
 });

@@ -1,0 +1,201 @@
+// Series CSVs as bytes, both ways, for the hot paths: numbers written digit by digit exactly as
+// String() writes them, and the toolkit's own strict layout read straight from the bytes (no
+// text of the file, no string per cell), with anything else left to the lenient text reader.
+import type { ParsedSeries } from "./series_csv.ts";
+
+const POWERS = [1, 10, 100, 1000, 10000, 100000, 1000000];
+
+/**
+ * Write a number's ASCII text exactly as `String(value)` gives it, into `out` at `pos`.
+ * Integers and decimals of up to 6 places with at most 15 significant digits are written
+ * digit by digit (their shortest round-trip form is then their plain decimal form); anything
+ * else goes through String().
+ * @param out the buffer (room for 25 bytes at `pos`)
+ * @param pos where to write
+ * @param value the number
+ * @returns the position after it
+ */
+export function writeNumber(out: Uint8Array, pos: number, value: number): number {
+  if (Number.isSafeInteger(value)) return writeInteger(out, pos, value);
+  // a decimal of up to 6 places times 10^6 lands on an integer: one test rules out most others
+  if (value > -1e9 && value < 1e9 && Number.isInteger(value * 1e6)) {
+    // v = m / 10^d exactly as parsing that decimal gives (m and 10^d are exact and division
+    // rounds correctly), so those digits round-trip; with at most 15 significant digits no
+    // shorter decimal does, and 1e-6 <= |v| keeps String() in fixed notation. (A decimal the
+    // first test misses is written by String(), the same text.)
+    for (let d = 1; d <= 6; d++) {
+      const p = POWERS[d];
+      const m = value * p;
+      if (Number.isInteger(m) && m / p === value && m > -1e15 && m < 1e15) {
+        return writeDecimal(out, pos, m, d);
+      }
+    }
+  }
+  const text = String(value);
+  for (let k = 0; k < text.length; k++) out[pos++] = text.charCodeAt(k);
+  return pos;
+}
+
+// m / 10^places as a decimal: sign, integer part, point, fraction without trailing zeros.
+function writeDecimal(out: Uint8Array, pos: number, m: number, places: number): number {
+  if (m < 0) {
+    out[pos++] = 45; // -
+    m = -m;
+  }
+  while (m % 10 === 0) {
+    m /= 10;
+    places--;
+  }
+  const p = POWERS[places];
+  const whole = Math.floor(m / p);
+  let fraction = m - whole * p;
+  pos = writeInteger(out, pos, whole);
+  out[pos++] = 46; // .
+  for (let k = pos + places - 1; k >= pos; k--) {
+    out[k] = 48 + (fraction % 10);
+    fraction = Math.floor(fraction / 10);
+  }
+  return pos + places;
+}
+
+/**
+ * Decimal digits of a non-negative integer (bin indexes), fast below 2^31.
+ * @param out the buffer
+ * @param pos where to write
+ * @param value the integer
+ * @returns the position after it
+ */
+export function writeSmallInteger(out: Uint8Array, pos: number, value: number): number {
+  if (value < 10) {
+    out[pos] = 48 + value;
+    return pos + 1;
+  }
+  if (value >= 0x7fffffff) return writeInteger(out, pos, value);
+  let digits = 1;
+  for (let v = value; v >= 10; v = (v / 10) | 0) digits++;
+  for (let k = pos + digits - 1; k >= pos; k--) {
+    const q = (value / 10) | 0;
+    out[k] = 48 + value - q * 10;
+    value = q;
+  }
+  return pos + digits;
+}
+
+// Decimal digits of a safe integer, as String() writes them (no sign for -0).
+function writeInteger(out: Uint8Array, pos: number, value: number): number {
+  if (value < 0) {
+    out[pos++] = 45; // -
+    value = -value;
+  }
+  if (value < 0x7fffffff) return writeSmallInteger(out, pos, value);
+  let digits = 0;
+  for (let v = value; v >= 1; v = Math.floor(v / 10)) digits++;
+  for (let k = pos + digits - 1; k >= pos; k--) {
+    out[k] = 48 + (value % 10);
+    value = Math.floor(value / 10);
+  }
+  return pos + digits;
+}
+
+// 10^0 .. 10^22, all exact doubles
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const HEADER = "bin_index,value\n";
+const NAN = [78, 97, 78]; // NaN
+
+/**
+ * Read a series CSV in the exact layout the toolkit writes (header `bin_index,value`, LF, rows
+ * `0..n-1` in order, each value a plain decimal, `NaN`, `Infinity` or `-Infinity`) straight from
+ * its bytes. Anything else (a BOM, CR, spaces, another header, gaps, empty cells, rows past
+ * `bins`, exponents) returns undefined, for the text reader, which reads every layout.
+ * @param bytes the file
+ * @param bins the grid length
+ * @returns the series as the text reader would give it, or undefined
+ */
+export function readPlainSeries(bytes: Uint8Array, bins: number): ParsedSeries | undefined {
+  for (let k = 0; k < HEADER.length; k++) {
+    if (bytes[k] !== HEADER.charCodeAt(k)) return undefined;
+  }
+  const values = new Float64Array(bins);
+  let i = HEADER.length;
+  let row = 0;
+  const end = bytes.length;
+  while (i < end) {
+    if (row >= bins) return undefined;
+    // the bin index, which must be the row number
+    let index = 0;
+    let c = bytes[i];
+    if (c < 48 || c > 57) return undefined;
+    if (c === 48 && bytes[i + 1] !== 44) return undefined; // no leading zeros
+    do {
+      index = index * 10 + (c - 48);
+      c = bytes[++i];
+    } while (c >= 48 && c <= 57 && index < 1e9);
+    if (index !== row || c !== 44) return undefined;
+    c = bytes[++i];
+    const value = readValue(bytes, i);
+    if (value === undefined) return undefined;
+    values[row++] = value.value;
+    i = value.next;
+    if (bytes[i] !== 10) return undefined;
+    i++;
+  }
+  const missingBins: number[] = [];
+  for (let b = row; b < bins; b++) {
+    values[b] = NaN;
+    missingBins.push(b);
+  }
+  return { values, missingBins, emptyBins: [], rowCount: row, observedLength: row };
+}
+
+// One value cell at `i`: its number and where it ends, or undefined for anything but the
+// forms the writer uses (an exponent, a leading `+` or `.`, an empty cell...).
+function readValue(bytes: Uint8Array, i: number): { value: number; next: number } | undefined {
+  let c = bytes[i];
+  let negative = false;
+  if (c === 45) { // -
+    negative = true;
+    c = bytes[++i];
+  }
+  if (c === 73) return literal(bytes, i, "Infinity", negative ? -Infinity : Infinity);
+  if (c === 78 && !negative) {
+    for (let k = 0; k < 3; k++) if (bytes[i + k] !== NAN[k]) return undefined;
+    return { value: NaN, next: i + 3 };
+  }
+  if (c < 48 || c > 57) return undefined;
+  let mantissa = 0;
+  let digits = 0;
+  if (c === 48) c = bytes[++i];
+  else {
+    do {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      c = bytes[++i];
+    } while (c >= 48 && c <= 57);
+  }
+  let places = 0;
+  if (c === 46) { // .
+    c = bytes[++i];
+    if (c < 48 || c > 57) return undefined;
+    do {
+      mantissa = mantissa * 10 + (c - 48);
+      if (mantissa !== 0) digits++;
+      places++;
+      c = bytes[++i];
+    } while (c >= 48 && c <= 57);
+  }
+  if (c === 101 || c === 69 || digits > 15 || places > 22) return undefined;
+  // an exact integer over an exact power of ten, divided once (correctly rounded): the double
+  // nearest the decimal, as Number() gives it
+  const value = places === 0 ? mantissa : mantissa / POW10[places];
+  return { value: negative ? -value : value, next: i };
+}
+
+function literal(
+  bytes: Uint8Array,
+  i: number,
+  text: string,
+  value: number,
+): { value: number; next: number } | undefined {
+  for (let k = 0; k < text.length; k++) if (bytes[i + k] !== text.charCodeAt(k)) return undefined;
+  return { value, next: i + text.length };
+}
