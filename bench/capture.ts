@@ -188,6 +188,47 @@ async function nfr1(base: string, constArrivals: boolean): Promise<void> {
   );
 }
 
+async function catSha256Ms(seriesDir: string): Promise<number> {
+  const c0 = performance.now();
+  const cat = await new Deno.Command("sh", {
+    args: ["-c", "cat -- *.csv | sha256sum"],
+    cwd: seriesDir,
+    stdout: "piped",
+  }).output();
+  if (cat.code !== 0) throw new Error("cat | sha256sum failed");
+  return performance.now() - c0;
+}
+
+// 300 nodes x 2,016 bins (a week of 5-minute bins): capture beside cat | sha256sum of the run's
+// series, interleaved, median of the per-pair ratios.
+async function week(work: string): Promise<void> {
+  const nodes = 300, bins = 2016, n = 5;
+  const model = join(work, "week.yaml");
+  await Deno.writeTextFile(model, benchModel(nodes, bins, false));
+  const written = await runModelFile(model, {
+    runsDir: join(work, "runs"),
+    deterministic: true,
+    createdAt: TIME,
+    overwrite: true,
+  });
+  const seriesDir = join(written.runDir, "series");
+  const captures: Measurement[] = [];
+  const cats: number[] = [];
+  for (let i = 0; i < n; i++) {
+    cats.push(await catSha256Ms(seriesDir));
+    captures.push(await measure("capture", written.runDir, join(work, `week-capture-${i}`)));
+  }
+  const ratio = median(captures.map((c, i) => c.ms / cats[i]));
+  console.log(`capture ${nodes} nodes x ${bins} bins x 5 metrics, median of ${n} interleaved:`);
+  console.log(
+    `  capture ${median(captures.map((c) => c.ms)).toFixed(0)} ms, cat | sha256sum ${
+      median(cats).toFixed(0)
+    } ms: ${ratio.toFixed(2)}x; peak RSS ${
+      Math.max(...captures.map((c) => c.peakRssMb)).toFixed(1)
+    } MB`,
+  );
+}
+
 async function scale(work: string): Promise<void> {
   const nodes = 1000, bins = 8640;
   const model = join(work, "scale.yaml");
@@ -205,20 +246,22 @@ async function scale(work: string): Promise<void> {
   });
   console.log(`  (engine wrote the run in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const values = nodes * 5 * bins;
-  const capture = await measure("capture", written.runDir, join(work, "scale-capture"));
-  const live = await measure("capture-live", written.runDir, join(work, "scale-capture-live"));
   const seriesDir = join(written.runDir, "series");
+  const captures: Measurement[] = [];
+  const cats: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    cats.push(await catSha256Ms(seriesDir));
+    captures.push(await measure("capture", written.runDir, join(work, `scale-capture-${i}`)));
+  }
+  const capture = {
+    ms: median(captures.map((c) => c.ms)),
+    peakRssMb: Math.max(...captures.map((c) => c.peakRssMb)),
+  };
+  const catMs = median(cats);
+  const live = await measure("capture-live", written.runDir, join(work, "scale-capture-live"));
   const bytes = (await Array.fromAsync(Deno.readDir(seriesDir)))
     .filter((e) => e.name.endsWith(".csv"))
     .reduce((sum, e) => sum + Deno.statSync(join(seriesDir, e.name)).size, 0);
-  const c0 = performance.now();
-  const cat = await new Deno.Command("sh", {
-    args: ["-c", "cat -- *.csv | sha256sum"],
-    cwd: seriesDir,
-    stdout: "piped",
-  }).output();
-  const catMs = performance.now() - c0;
-  if (cat.code !== 0) throw new Error("cat | sha256sum failed");
   console.log(
     `  capture         : ${(capture.ms / 1000).toFixed(2)} s, peak RSS ${
       capture.peakRssMb.toFixed(1)
@@ -234,7 +277,11 @@ async function scale(work: string): Promise<void> {
       (bytes / 1e6).toFixed(0)
     } MB = ${(values / (catMs / 1000) / 1e6).toFixed(1)} M values/s`,
   );
-  console.log(`  capture / (cat | sha256sum) time ratio ${(capture.ms / catMs).toFixed(1)}`);
+  console.log(
+    `  capture / (cat | sha256sum) time ratio ${
+      median(captures.map((c, i) => c.ms / cats[i])).toFixed(2)
+    } (median of 3 interleaved)`,
+  );
   console.log(
     `  live heap       : at most ${
       live.liveHeapMb!.toFixed(1)
@@ -251,6 +298,7 @@ if (Deno.args[0] === "--worker") {
   try {
     await nfr1(work, true);
     await nfr1(work, false);
+    await week(work);
     if (Deno.env.get("FLOWTIME_BENCH_SCALE") !== "0") await scale(work);
   } finally {
     await Deno.remove(work, { recursive: true }).catch(() => {});
