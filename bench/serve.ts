@@ -19,7 +19,7 @@ const BINS = 288;
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? "3");
 const ROUNDS = 5;
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
@@ -93,7 +93,7 @@ async function streamedWindow(work: string): Promise<void> {
     deterministic: true,
     createdAt: "2025-10-07T00:00:00Z",
   });
-  const port = await freePort();
+  const port = freePort();
   const server = spawnLogged(
     [
       Deno.execPath(),
@@ -164,7 +164,7 @@ try {
   const runId = written.runId;
 
   // The real server, with the serve task's permissions (its own data folder), logging to a file.
-  const port = await freePort();
+  const port = freePort();
   const server = spawnLogged(
     [
       Deno.execPath(),
@@ -188,7 +188,7 @@ try {
   const windowPath = `/v1/runs/${runId}/state_window?startBin=0&endBin=${BINS - 1}`;
   const windowBytes = new Uint8Array(await (await fetch(base + windowPath)).arrayBuffer());
   await Deno.writeFile(join(work, "window.json"), windowBytes);
-  const barePort = await freePort();
+  const barePort = freePort();
   const bare = spawnLogged(
     [
       Deno.execPath(),
