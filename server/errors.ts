@@ -23,6 +23,7 @@ const STATUS: Partial<Record<FlowTimeErrorCode, ContentfulStatusCode>> = {
   run_exists: 409,
   output_exists: 409,
   hash_mismatch: 409,
+  template_mismatch: 409,
   payload_too_large: 413,
   window_too_large: 413,
   yaml_syntax: 422,

@@ -1,10 +1,12 @@
-// Run routes: list and describe runs, the time-travel state queries (/state, /state_window), and
-// the run's index, series CSVs and model. Handlers parse input, call lib/, and shape responses.
+// Run routes: list, describe and delete runs, the time-travel state queries (/state,
+// /state_window), and the run's index, series CSVs and model. Handlers parse input, call lib/,
+// and shape responses.
 import { type Context, Hono } from "hono";
 import { join } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
 import { readRunBundle } from "../lib/artifacts/reader.ts";
 import { listRuns } from "../lib/artifacts/listing.ts";
+import { deleteRun } from "../lib/workflow/delete_run.ts";
 import { printable, resolveInside } from "../lib/base/paths.ts";
 import { parseBinIndex, parseWindow } from "../lib/state/query.ts";
 import { queryState, type StateQueryService, stateResponseText } from "../lib/state/service.ts";
@@ -13,13 +15,13 @@ import type { AppEnv, ServerSettings } from "./app.ts";
 const SERIES_REF = /^[A-Za-z0-9._@-]+$/;
 
 /**
- * The `/v1/runs` read routes, to be mounted at `/v1/runs`: list and describe runs, state
+ * The `/v1/runs` routes, to be mounted at `/v1/runs`: list, describe and delete runs, state
  * queries, the series index, series CSVs and the model.
  * @param settings server folders
  * @param state the state query service over the runs folder
  * @returns the sub-app
  */
-export function runRoutes(_settings: ServerSettings, state: StateQueryService): Hono<AppEnv> {
+export function runRoutes(settings: ServerSettings, state: StateQueryService): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const openBundle = async (c: Context<AppEnv>) => {
     const runId = c.req.param("runId") ?? "";
@@ -35,6 +37,27 @@ export function runRoutes(_settings: ServerSettings, state: StateQueryService): 
       run: bundle.runJson,
       ...(bundle.metadata ? { metadata: bundle.metadata } : {}),
       ...(bundle.manifest ? { manifest: bundle.manifest } : {}),
+    });
+  });
+
+  // DELETE /v1/runs/{runId}[?captures=true]: the run folder, and its captures only when asked.
+  app.delete("/:runId", async (c) => {
+    const runId = c.req.param("runId");
+    c.get("logFields").runId = runId;
+    const captures = singleParam(c, "captures");
+    if (captures !== undefined && captures !== "true" && captures !== "false") {
+      throw new FlowTimeError(
+        "usage",
+        `captures must be true or false, got '${printable(captures)}'`,
+      );
+    }
+    const result = await deleteRun(settings.dataDir, runId, {
+      withCaptures: captures === "true",
+    });
+    return c.json({
+      runId: result.runId,
+      deleted: result.deleted,
+      keptCaptures: result.keptCaptures,
     });
   });
 

@@ -43,6 +43,7 @@ export type FlowTimeErrorCode =
   | "capture_invalid"
   | "telemetry_invalid"
   | "hash_mismatch"
+  | "template_mismatch"
   | "sim_unavailable"
   | "sim_error"
   | "parity_failed"

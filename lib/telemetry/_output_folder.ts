@@ -12,12 +12,14 @@ import { CAPTURE_MANIFEST_FILE } from "./manifest.ts";
  * @param runDir the run folder
  * @param outputDir the capture folder
  * @param overwrite whether an existing capture may be replaced
+ * @returns true when a capture is there and `overwrite` is off: the caller keeps it only if it
+ *   holds the same capture
  */
 export async function checkOutput(
   runDir: string,
   outputDir: string,
   overwrite: boolean,
-): Promise<void> {
+): Promise<boolean> {
   const run = await realPathOrSelf(runDir);
   const out = await realPathOrSelf(outputDir);
   if (isWithin(run, out)) {
@@ -44,10 +46,11 @@ export async function checkOutput(
     entries = [];
     for await (const e of Deno.readDir(outputDir)) entries.push(e.name);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return;
+    if (err instanceof Deno.errors.NotFound) return false;
     throw fsError(err, "reading", outputDir);
   }
-  if (entries.length === 0) return;
+  if (entries.length === 0) return false;
+  if (!overwrite && entries.includes(CAPTURE_MANIFEST_FILE)) return true;
   if (!overwrite) {
     throw new FlowTimeError(
       "output_exists",
@@ -61,6 +64,7 @@ export async function checkOutput(
       `refusing to overwrite ${outputDir}: it is not a telemetry capture (no manifest.json); choose another folder`,
     );
   }
+  return false;
 }
 
 /**

@@ -7,6 +7,7 @@ import { resolveTimestamp } from "../base/clock.ts";
 import { hashOf } from "../base/hash.ts";
 import { toJsonText } from "../base/json.ts";
 import { resolveInside } from "../base/paths.ts";
+import { listFiles } from "../base/tree.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import { encodeSeriesCsv, type ParsedSeries, parseSeriesCsv } from "../artifacts/series_csv.ts";
 import { type CaptureBinding, captureBindings } from "./bindings.ts";
@@ -87,7 +88,9 @@ export function defaultCaptureDir(runId: string, base = "./data"): string {
 /**
  * Capture a run as a telemetry bundle (CONTRACTS section 6). Series are processed one at a
  * time, so memory stays flat however many nodes the run has. The folder is built in a temp
- * sibling and renamed into place: a failure or abort leaves no capture folder.
+ * sibling and renamed into place: a failure or abort leaves no capture folder. An existing
+ * capture folder is kept, and the result says `unchanged`, when it holds the same capture
+ * (captured at another time); any other difference needs `overwrite`.
  * @param options run folder, output, gaps, timestamps and callbacks
  * @returns the manifest written (or, for a dry run, the one that would be) and its hash
  * @throws FlowTimeError `run_not_found`, `bundle_invalid`, `hash_mismatch` (damaged run),
@@ -120,7 +123,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     }
     const outputDir = options.outputDir ??
       defaultCaptureDir(bundle.runId, options.dataDir);
-    await checkOutput(bundle.dir, outputDir, options.overwrite === true);
+    const existing = await checkOutput(bundle.dir, outputDir, options.overwrite === true);
 
     log("info", "capture.start", {
       outputDir,
@@ -132,9 +135,24 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     });
 
     let written;
+    let unchanged = false;
     const job: CaptureJob = { bundle, bindings, bins, options, capturedAtUtc, log };
     if (options.dryRun) written = await produceFiles(job);
-    else {
+    else if (existing) {
+      // A capture is there and may not be replaced: plan this one (writing nothing) and keep
+      // the folder if it already holds the same capture.
+      const planned = await produceFiles(job);
+      const kept = await sameCapture(outputDir, planned.manifest);
+      if (!kept) {
+        throw new FlowTimeError(
+          "output_exists",
+          `capture folder ${outputDir} already exists with different content`,
+          { fix: { option: "overwrite", effect: "replace it" } },
+        );
+      }
+      written = kept;
+      unchanged = true;
+    } else {
       const missing = await missingAncestors(outputDir);
       try {
         written = await writeFolderAtomically(
@@ -183,6 +201,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
       manifestHash,
       skipped,
       durationMs,
+      ...(unchanged ? { unchanged } : {}),
     };
   } catch (err) {
     log("error", "capture.error", {
@@ -191,6 +210,36 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     });
     throw err;
   }
+}
+
+// The capture already in a folder, when it is the one planned apart from its capture time:
+// the same manifest, and exactly the files it lists with the hashes it records. Reads only.
+async function sameCapture(
+  dir: string,
+  planned: TelemetryManifest,
+): Promise<{ manifest: TelemetryManifest; manifestHash: string } | undefined> {
+  const withoutTime = (m: TelemetryManifest) =>
+    JSON.stringify({ ...m, provenance: { ...m.provenance, capturedAtUtc: undefined } });
+  let bytes: Uint8Array;
+  let manifest: TelemetryManifest;
+  try {
+    bytes = await Deno.readFile(join(dir, CAPTURE_MANIFEST_FILE));
+    manifest = JSON.parse(DECODER.decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (withoutTime(manifest) !== withoutTime(planned)) return undefined;
+  const files = await listFiles(dir);
+  const listed = [...planned.files.map((f) => f.path), CAPTURE_MANIFEST_FILE].sort();
+  if (files.length !== listed.length || files.some((f, i) => f !== listed[i])) return undefined;
+  for (const f of planned.files) {
+    try {
+      if (hashOf(await Deno.readFile(join(dir, f.path))) !== f.hash) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return { manifest, manifestHash: hashOf(bytes) };
 }
 
 /** Everything one capture works from. */

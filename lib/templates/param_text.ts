@@ -115,11 +115,30 @@ export async function readParameterFile(path: string): Promise<Record<string, un
   } catch (err) {
     throw fsError(err, "reading parameter file", path);
   }
-  const located = parseYamlLocated(text, path, "invalid_parameters");
+  const value = /\.json$/i.test(path)
+    ? parseJsonFile(text, path)
+    : parseYamlLocated(text, path, "invalid_parameters").value;
   try {
-    return asParameterInput(located.value ?? {}, "the parameter file");
+    return asParameterInput(value ?? {}, "the parameter file");
   } catch (err) {
     throw new FlowTimeError("invalid_parameters", (err as Error).message, { file: path });
+  }
+}
+
+// A `.json` parameter file is JSON, so its mistakes are JSON's, at the line JSON puts them.
+function parseJsonFile(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = / in JSON at position \d+(?: \(line (\d+) column (\d+)\))?/.exec(message);
+    throw new FlowTimeError(
+      "invalid_parameters",
+      `not valid JSON: ${message.replace(at?.[0] ?? "", "")}${
+        at?.[2] ? ` at column ${at[2]}` : ""
+      }; fix the file, or write it as YAML (.yaml)`,
+      { file: path, line: at?.[1] ? Number(at[1]) : undefined },
+    );
   }
 }
 
