@@ -18,7 +18,7 @@ Options:
   --json                print the removed folders as JSON
 `,
   flags: {
-    "data-dir": { type: "string" },
+    "data-dir": { type: "string", path: "write" },
     "min-age": { type: "string" },
     json: { type: "boolean" },
   },

@@ -13,12 +13,16 @@ import {
 import { captureCommand, telemetryCaptureCommand } from "./telemetry.ts";
 import { telemetryBundleCommand } from "./telemetry_bundle.ts";
 import { telemetryParityCommand } from "./telemetry_parity.ts";
+import { runsDeleteCommand, runsListCommand } from "./runs.ts";
+import { completionsCommand } from "./completions.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
   runCommand,
   validateCommand,
   stateCommand,
+  runsListCommand,
+  runsDeleteCommand,
   templatesListCommand,
   templatesShowCommand,
   templatesGenerateCommand,
@@ -28,4 +32,5 @@ export const COMMANDS: readonly Command[] = [
   captureCommand,
   serveCommand,
   gcCommand,
+  completionsCommand,
 ];

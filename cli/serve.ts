@@ -1,8 +1,11 @@
-// `flowtime serve`: start the HTTP server (state queries, Sim API, captures).
+// `flowtime serve`: start the HTTP server (state queries, Sim API, captures). The port and the
+// folders are checked before the server says it is listening; a problem is one line naming it
+// and what to change.
 import { FlowTimeError } from "../lib/base/errors.ts";
 import { startServer } from "../server/listen.ts";
 import { createSimClient } from "../lib/sim/select.ts";
 import { type Command, integerFlag, stringFlag } from "./command.ts";
+import type { CliEnvironment } from "./config.ts";
 
 export const serveCommand: Command = {
   name: "serve",
@@ -13,13 +16,18 @@ Usage:
   flowtime serve [--port 8080] [--hostname 127.0.0.1]
 
 Options:
-  --port <n>            port to listen on (default 8080; 0 picks a free port)
+  --port <n>            port to listen on (default $FLOWTIME_PORT, else 8080; 0 picks a free
+                        port)
   --hostname <host>     address to bind (default 127.0.0.1). Binding anything other than a
                         loopback address must be asked for explicitly and logs a warning.
+  --json                print the address as {"listening": "http://..."} on stdout
 
-The data folder is $FLOWTIME_DATA_DIR (default ./data), templates $FLOWTIME_TEMPLATES_DIR
-(default ./templates). POST /v1/runs generates models with the Sim service at $FLOWTIME_SIM_URL
-when it is set, else with the templates folder. Logs are JSON lines on stderr.
+The data folder is $FLOWTIME_DATA_DIR (default ./data; created when missing), templates
+$FLOWTIME_TEMPLATES_DIR (default ./templates; must exist). POST /v1/runs generates models with
+the Sim service at $FLOWTIME_SIM_URL when it is set, else with the templates folder. Logs are
+JSON lines on stderr. A port in use or a missing folder stops the server before it listens,
+with one line naming the problem (exit 1). Under 'deno task', start it with 'deno task serve':
+the flowtime task has no network permission.
 `,
   flags: { port: { type: "string" }, hostname: { type: "string" } },
   async run(ctx) {
@@ -30,20 +38,92 @@ when it is set, else with the templates folder. Logs are JSON lines on stderr.
         "--hostname is empty: give an address to bind, e.g. 127.0.0.1 (the default)",
       );
     }
-    const port = integerFlag(ctx, "port", 0) ?? 8080;
-    if (port > 65535) throw new FlowTimeError("usage", `--port must be 0..65535, got ${port}`);
     const env = ctx.env;
-    const server = startServer({
-      port,
-      hostname,
-      dataDir: env.dataDir,
-      templatesDir: env.templatesDir,
-      fixedTime: env.fixedTime(),
-      sim: createSimClient({ simUrl: env.simUrl, templatesDir: env.templatesDir }),
-      onListen: (addr) =>
-        ctx.err(`flowtime server listening on http://${addr.hostname}:${addr.port}`),
-    });
+    const port = integerFlag(ctx, "port", 0) ?? env.port() ?? 8080;
+    if (port > 65535) throw new FlowTimeError("usage", `--port must be 0..65535, got ${port}`);
+    await checkFolders(env);
+    let server: Deno.HttpServer;
+    try {
+      server = startServer({
+        port,
+        hostname,
+        dataDir: env.dataDir,
+        templatesDir: env.templatesDir,
+        fixedTime: env.fixedTime(),
+        sim: createSimClient({ simUrl: env.simUrl, templatesDir: env.templatesDir }),
+        onListen: (addr) => {
+          const url = `http://${addr.hostname}:${addr.port}`;
+          if (ctx.flags.json) ctx.out(JSON.stringify({ listening: url }));
+          ctx.err(`flowtime server listening on ${url}`);
+        },
+      });
+    } catch (err) {
+      throw listenError(err, hostname ?? "127.0.0.1", port);
+    }
     await server.finished;
     return 0;
   },
 };
+
+// The data folder must be a folder (it is created when missing, as the first write would);
+// the templates folder must exist, or every POST /v1/runs would fail later.
+async function checkFolders(env: CliEnvironment): Promise<void> {
+  const stat = async (path: string) => {
+    try {
+      return await Deno.stat(path);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return undefined;
+      throw err;
+    }
+  };
+  const data = await stat(env.dataDir);
+  if (data === undefined) {
+    try {
+      await Deno.mkdir(env.dataDir, { recursive: true });
+    } catch (err) {
+      if (err instanceof Deno.errors.NotCapable) throw err;
+      throw new FlowTimeError(
+        "io_error",
+        `cannot create the data folder ${env.dataDir}: ${
+          (err as Error).message
+        }; create it or set FLOWTIME_DATA_DIR to another folder`,
+      );
+    }
+  } else if (!data.isDirectory) {
+    throw new FlowTimeError(
+      "usage",
+      `the data folder ${env.dataDir} is a file, not a folder; set FLOWTIME_DATA_DIR to a folder`,
+    );
+  }
+  const templates = await stat(env.templatesDir);
+  if (!templates?.isDirectory && env.simUrl === undefined) {
+    throw new FlowTimeError(
+      "usage",
+      `the templates folder ${env.templatesDir} ${
+        templates ? "is a file, not a folder" : "does not exist"
+      }; set FLOWTIME_TEMPLATES_DIR to the folder holding <id>.yaml templates`,
+    );
+  }
+}
+
+function listenError(err: unknown, hostname: string, port: number): unknown {
+  if (err instanceof Deno.errors.AddrInUse) {
+    return new FlowTimeError(
+      "io_error",
+      `port ${port} on ${hostname} is already in use (another 'flowtime serve'?); stop that server or pick another port with --port <n> or FLOWTIME_PORT (0 picks a free one)`,
+    );
+  }
+  if (err instanceof Deno.errors.AddrNotAvailable) {
+    return new FlowTimeError(
+      "usage",
+      `cannot bind ${hostname}: no such address on this machine; give --hostname 127.0.0.1 or an address of this machine`,
+    );
+  }
+  if (err instanceof Deno.errors.PermissionDenied) {
+    return new FlowTimeError(
+      "io_error",
+      `the system refused port ${port} on ${hostname} (ports below 1024 need privileges); pick a port above 1023 with --port <n>`,
+    );
+  }
+  return err;
+}
