@@ -40,6 +40,8 @@ export async function runCase(moduleUrl: string, args: string[]): Promise<any> {
     args: [
       "run",
       "--quiet",
+      // benchmark cases may import development packages (autocannon)
+      `--lock=${join(ROOT, "deno.dev.lock")}`,
       // a case reads the project, writes .tmp, and reads its own peak memory
       `--allow-read=${ROOT},/proc/self/status`,
       `--allow-write=${join(ROOT, ".tmp")}`,
