@@ -451,3 +451,11 @@ Deno.test("serve checks its port and folders before listening: one line naming t
     busy.close();
   }
 });
+
+Deno.test("templates generate --out creates the folders above the file", async () => {
+  await using tmp = await tempDir("gen-out");
+  const out = join(tmp.path, "fresh", "model.yaml");
+  const r = await cli(["templates", "generate", "http-service", "--out", out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(await Deno.readTextFile(out), /^schemaVersion: 1/);
+});
