@@ -66,18 +66,23 @@ the flowtime task has no network permission.
 };
 
 // The data folder must be a folder (it is created when missing, as the first write would);
-// the templates folder must exist, or every POST /v1/runs would fail later.
+// the templates folder must exist, or every POST /v1/runs would fail later. A folder the
+// sandbox lets the server not even look at is left to the routes that use it (a server may be
+// confined to its data folder on purpose).
 async function checkFolders(env: CliEnvironment): Promise<void> {
   const stat = async (path: string) => {
     try {
       return await Deno.stat(path);
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) return undefined;
+      if (err instanceof Deno.errors.NotCapable) return "unknown";
       throw err;
     }
   };
   const data = await stat(env.dataDir);
-  if (data === undefined) {
+  if (data === "unknown") {
+    // not ours to check
+  } else if (data === undefined) {
     try {
       await Deno.mkdir(env.dataDir, { recursive: true });
     } catch (err) {
@@ -96,7 +101,7 @@ async function checkFolders(env: CliEnvironment): Promise<void> {
     );
   }
   const templates = await stat(env.templatesDir);
-  if (!templates?.isDirectory && env.simUrl === undefined) {
+  if (templates !== "unknown" && !templates?.isDirectory && env.simUrl === undefined) {
     throw new FlowTimeError(
       "usage",
       `the templates folder ${env.templatesDir} ${

@@ -39,7 +39,7 @@ Deno.test("a model outside the readable folders: the error prints a deno run lin
     env: {
       ...NEUTRAL_ENV,
       ...env,
-      PATH: `${Deno.execPath().replace(/\/[^/]*$/, "")}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+      PATH: `${Deno.execPath().replace(/\/[^/]*$/, "")}:/usr/local/bin:/usr/bin:/bin`,
     },
   }).output();
   const stderr = new TextDecoder().decode(ran.stderr);

@@ -66,8 +66,12 @@ function where(block: DocBlock): string {
   return `${block.file}:${block.line}`;
 }
 
+// A newcomer's shell has no INIT_CWD: `deno task` sets it to where the task is typed (it keeps
+// one that is already set, as under `deno task test`).
+const SHELL_PRELUDE = "unset INIT_CWD\n";
+
 async function runBlock(block: DocBlock, cwd: string, port: number): Promise<void> {
-  const script = block.text.replaceAll("8080", String(port));
+  const script = SHELL_PRELUDE + block.text.replaceAll("8080", String(port));
   const child = new Deno.Command("bash", {
     args: ["-e", "-c", script],
     cwd,
@@ -100,7 +104,7 @@ interface Background {
 // together), ready once /healthz answers on the file's port.
 async function startBackground(block: DocBlock, cwd: string, port: number): Promise<Background> {
   const log = join(cwd, `.docs-background-${block.line}.log`);
-  const script = block.text.replaceAll("8080", String(port));
+  const script = SHELL_PRELUDE + block.text.replaceAll("8080", String(port));
   const child = new Deno.Command("setsid", {
     args: ["bash", "-c", `exec >${JSON.stringify(log)} 2>&1\n${script}`],
     cwd,
@@ -202,6 +206,7 @@ Deno.test({
     await Deno.mkdir(sub);
     await Deno.copyFile(join(ROOT, "fixtures/models/queue-buffer.yaml"), join(sub, "web.yaml"));
     const script = [
+      SHELL_PRELUDE,
       "deno task flowtime run --model web.yaml --deterministic",
       "deno task flowtime validate --model ./web.yaml",
       "deno task flowtime state --run-dir run_deterministic_e673448a --bin 5 --format csv > state.csv",
