@@ -27,9 +27,44 @@ async function docFiles(): Promise<string[]> {
   return out.sort((a, b) => a === "README.md" ? -1 : b === "README.md" ? 1 : a.localeCompare(b));
 }
 
+// Processes and copies alive, so that a run cut short (a --filter that leaves the docs tests
+// running in the background when the module ends) leaves nothing behind.
+const LIVE_GROUPS = new Set<number>();
+const LIVE_COPIES = new Set<string>();
+globalThis.addEventListener("unload", () => {
+  for (const pid of LIVE_GROUPS) {
+    try {
+      Deno.kill(-pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+  // killed processes may still be writing for a moment: retry for up to a second
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; attempt < 20 && LIVE_COPIES.size > 0; attempt++) {
+    for (const dir of LIVE_COPIES) {
+      try {
+        Deno.removeSync(dir, { recursive: true });
+        LIVE_COPIES.delete(dir);
+      } catch (err) {
+        if (err instanceof Deno.errors.NotFound) LIVE_COPIES.delete(dir);
+      }
+    }
+    if (LIVE_COPIES.size > 0) Atomics.wait(pause, 0, 0, 50);
+  }
+});
+
 /** A fresh copy of the project under .tmp (the files a checkout has), removed on dispose. */
 async function projectCopy(prefix: string): Promise<TempDir> {
-  const copy = await tempDir(prefix);
+  const made = await tempDir(prefix);
+  LIVE_COPIES.add(made.path);
+  const copy: TempDir = {
+    path: made.path,
+    [Symbol.asyncDispose]: async () => {
+      await made[Symbol.asyncDispose]();
+      LIVE_COPIES.delete(made.path);
+    },
+  };
   const walk = async (rel: string) => {
     for await (const e of Deno.readDir(join(ROOT, rel))) {
       if (SKIP.has(e.name) || e.name.endsWith(".regenerating")) continue;
@@ -72,17 +107,20 @@ const SHELL_PRELUDE = "unset INIT_CWD\n";
 
 async function runBlock(block: DocBlock, cwd: string, port: number): Promise<void> {
   const script = SHELL_PRELUDE + block.text.replaceAll("8080", String(port));
-  const child = new Deno.Command("bash", {
-    args: ["-e", "-c", script],
+  // its own process group, so a timeout stops `deno task` and the deno it runs together
+  const child = new Deno.Command("setsid", {
+    args: ["bash", "-e", "-c", script],
     cwd,
     env: shellEnv(port),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), BLOCK_TIMEOUT_MS);
+  LIVE_GROUPS.add(child.pid);
+  const timer = setTimeout(() => Deno.kill(-child.pid, "SIGKILL"), BLOCK_TIMEOUT_MS);
   const out = await child.output();
   clearTimeout(timer);
+  LIVE_GROUPS.delete(child.pid);
   const dec = new TextDecoder();
   const report = `${where(block)}:\n${block.text}\nexit ${out.code}\n--- stdout\n${
     tail(dec.decode(out.stdout))
@@ -111,6 +149,7 @@ async function startBackground(block: DocBlock, cwd: string, port: number): Prom
     env: shellEnv(port),
     stdin: "null",
   }).spawn();
+  LIVE_GROUPS.add(child.pid);
   let exited = false;
   child.status.then(() => exited = true);
   const deadline = Date.now() + SERVER_START_MS;
@@ -138,6 +177,7 @@ async function stopBackground(bg: Background): Promise<void> {
     // already gone
   }
   await bg.child.status;
+  LIVE_GROUPS.delete(bg.child.pid);
 }
 
 /**
@@ -186,14 +226,36 @@ Deno.test("docs: every code block's marks are known, and every not-run gives a r
   assert.ok(shell > 20, `${shell} shell blocks found`);
 });
 
+// Two files at a time (each in its own copy, on its own port): the test of a file starts it and
+// the next one, and reports its own.
+const RUNNABLE: string[] = [];
 for (const file of FILES) {
   const blocks = extractBlocks(await Deno.readTextFile(join(ROOT, file)), file);
-  if (!blocks.some(runsAsShell)) continue;
+  if (blocks.some(runsAsShell)) RUNNABLE.push(file);
+}
+const STARTED = new Map<string, Promise<unknown>>();
+function start(file: string): Promise<unknown> {
+  if (!STARTED.has(file)) {
+    STARTED.set(file, runDoc(file).then(() => undefined, (err) => err ?? new Error("failed")));
+  }
+  return STARTED.get(file)!;
+}
+function resultOf(file: string): Promise<unknown> {
+  const mine = start(file);
+  const next = RUNNABLE[RUNNABLE.indexOf(file) + 1];
+  if (next !== undefined) start(next);
+  return mine;
+}
+
+for (const file of RUNNABLE) {
   Deno.test({
     name: `docs: the commands of ${file} run as written`,
     sanitizeResources: false,
     sanitizeOps: false,
-    fn: () => runDoc(file),
+    async fn() {
+      const error = await resultOf(file);
+      if (error !== undefined) throw error;
+    },
   });
 }
 
