@@ -136,8 +136,17 @@ function unknownCommand(args: string[], report: Reporting): number {
       report,
     );
   }
+  if (args[0].startsWith("-")) {
+    return reportFailure(
+      new FlowTimeError(
+        "usage",
+        `unknown flag '${args[0]}': give the command first, then its flags (see 'flowtime --help')`,
+      ),
+      report,
+    );
+  }
   const words = [...new Set(COMMANDS.map((c) => c.name.split(" ")[0])), "help"];
-  const guess = args[0].startsWith("-") ? undefined : closest(args[0], words);
+  const guess = closest(args[0], words);
   return reportFailure(
     new FlowTimeError(
       "usage",

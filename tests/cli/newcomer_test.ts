@@ -196,6 +196,7 @@ Deno.test("flags: given twice, contradicting, negative values, typos and their s
     ],
     [["help", "captur"], /^error: unknown command 'captur'; did you mean 'capture'\?/],
     [["run", "--json=yes"], /^error: --json takes no value/],
+    [["--model", "x.yaml"], /^error: unknown flag '--model': give the command first/],
     [["state", "--run-dir"], /^error: --run-dir needs a value/],
   ];
   for (const [args, pattern] of cases) {
