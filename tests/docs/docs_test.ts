@@ -291,3 +291,20 @@ Deno.test({
     await Deno.stat(join(copy.path, "data/telemetry/qb/manifest.json"));
   },
 });
+
+Deno.test("docs: the TypeScript examples type-check against the library", async () => {
+  const files: string[] = [];
+  for (const file of FILES) {
+    const blocks = extractBlocks(await Deno.readTextFile(join(ROOT, file)), file);
+    if (blocks.some((b) => b.lang === "ts")) files.push(file);
+  }
+  assert.ok(files.includes("README.md"), "the README's library example is one of them");
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["check", "--quiet", "--doc-only", ...files],
+    cwd: ROOT,
+    env: { ...NEUTRAL_ENV },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+});
