@@ -73,38 +73,52 @@ function pathFlags(commands: readonly Command[]): string[] {
   return [...names].sort();
 }
 
+// The words that may follow a prefix of command names ("" for the first word).
+function nextWords(commands: readonly Command[]): Map<string, string[]> {
+  const next = new Map<string, string[]>();
+  for (const c of commands) {
+    const words = c.name.split(" ");
+    for (let k = 0; k < words.length; k++) {
+      const prefix = words.slice(0, k).join(" ");
+      const list = next.get(prefix) ?? [];
+      if (!list.includes(words[k])) list.push(words[k]);
+      next.set(prefix, list);
+    }
+  }
+  return next;
+}
+
 function bashScript(commands: readonly Command[], zsh: boolean): string {
-  const first = [...new Set(commands.map((c) => c.name.split(" ")[0]))];
-  const groups = first.filter((w) => commands.some((c) => c.name.startsWith(`${w} `)));
+  const next = nextWords(commands);
+  const names = commands.map((c) => `"${c.name}"`).join("|");
   const lines = [
     `# flowtime completion for ${zsh ? "zsh (through bashcompinit)" : "bash"}`,
     ...(zsh
       ? ["autoload -U +X compinit && compinit", "autoload -U +X bashcompinit && bashcompinit"]
       : []),
     "_flowtime() {",
-    '  local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" key',
-    '  if [ "$COMP_CWORD" -eq 1 ]; then',
-    `    COMPREPLY=($(compgen -W "${[...first, "help"].join(" ")}" -- "$cur")); return`,
-    "  fi",
-    '  case "${COMP_WORDS[1]}" in',
+    '  local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"',
+    '  local i=1 key="" done="" words="" flags=""',
+    "  # the command typed so far: words up to the first flag or a whole command name",
+    '  while [ "$i" -lt "$COMP_CWORD" ]; do',
+    '    case "${COMP_WORDS[i]}" in -*) break ;; esac',
+    '    key="${key:+$key }${COMP_WORDS[i]}"',
+    "    i=$((i + 1))",
+    `    case "$key" in ${names}) done=1; break ;; esac`,
+    "  done",
+    '  if [ -z "$done" ]; then',
+    '    key="${key#help}"; key="${key# }"',
+    '    case "$key" in',
   ];
-  for (const g of groups) {
-    const subs = commands.filter((c) => c.name.startsWith(`${g} `)).map((c) =>
-      c.name.split(" ")[1]
-    );
+  for (const [prefix, words] of next) {
     lines.push(
-      `    ${g})`,
-      `      if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "${
-        subs.join(" ")
-      }" -- "$cur")); return; fi`,
-      '      key="${COMP_WORDS[1]} ${COMP_WORDS[2]}" ;;',
+      `      "${prefix}") words="${[...words, ...(prefix === "" ? ["help"] : [])].join(" ")}" ;;`,
     );
   }
   lines.push(
-    "    help)",
-    `      COMPREPLY=($(compgen -W "${first.join(" ")}" -- "$cur")); return ;;`,
-    '    *) key="${COMP_WORDS[1]}" ;;',
-    "  esac",
+    "    esac",
+    '    COMPREPLY=($(compgen -W "$words" -- "$cur")); return',
+    "  fi",
     '  case "$prev" in',
   );
   for (const [flag, values] of Object.entries(FLAG_VALUES)) {
@@ -115,11 +129,9 @@ function bashScript(commands: readonly Command[], zsh: boolean): string {
   lines.push(
     `    ${pathFlags(commands).join("|")}) COMPREPLY=($(compgen -f -- "$cur")); return ;;`,
     "  esac",
-    "  local flags",
     '  case "$key" in',
   );
   for (const c of commands) lines.push(`    "${c.name}") flags="${flagsOf(c).join(" ")}" ;;`);
-  lines.push('    *) flags="" ;;');
   lines.push(
     "  esac",
     '  if [ "$key" = completions ] && [[ "$cur" != -* ]]; then',
@@ -133,31 +145,28 @@ function bashScript(commands: readonly Command[], zsh: boolean): string {
 }
 
 function fishScript(commands: readonly Command[]): string {
-  const first = [...new Set(commands.map((c) => c.name.split(" ")[0]))];
-  const lines = [
-    "# flowtime completion for fish",
-    "complete -c flowtime -f",
-  ];
-  for (const w of [...first, "help"]) {
-    const c = commands.find((x) => x.name === w);
-    const summary = c?.summary ??
-      (w === "help" ? "show the help of a command" : `${w} commands`);
-    lines.push(
-      `complete -c flowtime -n __fish_use_subcommand -a ${w} -d ${fishQuote(summary)}`,
-    );
-  }
-  for (const c of commands) {
-    const [w1, w2] = c.name.split(" ");
-    const cond = w2 === undefined
-      ? `__fish_seen_subcommand_from ${w1}`
-      : `__fish_seen_subcommand_from ${w1}; and __fish_seen_subcommand_from ${w2}`;
-    if (w2 !== undefined) {
+  const next = nextWords(commands);
+  const seen = (words: string[]) =>
+    words.map((w) => `__fish_seen_subcommand_from ${w}`).join("; and ");
+  const summaryOf = (prefix: string, word: string) => {
+    const name = prefix === "" ? word : `${prefix} ${word}`;
+    return commands.find((c) => c.name === name)?.summary ??
+      (name === "help" ? "show the help of a command" : `${name} commands`);
+  };
+  const lines = ["# flowtime completion for fish", "complete -c flowtime -f"];
+  for (const [prefix, words] of next) {
+    const all = prefix === "" ? [...words, "help"] : words;
+    const cond = prefix === ""
+      ? "__fish_use_subcommand"
+      : `${seen(prefix.split(" "))}; and not __fish_seen_subcommand_from ${words.join(" ")}`;
+    for (const w of all) {
       lines.push(
-        `complete -c flowtime -n '__fish_seen_subcommand_from ${w1}; and not __fish_seen_subcommand_from ${w2}' -a ${w2} -d ${
-          fishQuote(c.summary)
-        }`,
+        `complete -c flowtime -n '${cond}' -a ${w} -d ${fishQuote(summaryOf(prefix, w))}`,
       );
     }
+  }
+  for (const c of commands) {
+    const cond = seen(c.name.split(" "));
     for (const [name, spec] of Object.entries(flagSpecs(c))) {
       const values = FLAG_VALUES[name];
       const arg = spec.type === "boolean"

@@ -109,29 +109,34 @@ function help(words: string[], report: Reporting): number {
     io.out(found.command.help.trimEnd());
     return 0;
   }
-  const group = groupOf(words[0]);
-  if (group.length > 0 && words.length === 1) {
-    io.out(groupHelp(words[0], group));
+  const word = words.slice(0, 2).join(" ");
+  const group = groupOf(word);
+  if (group.length > 0 && words.length <= 2) {
+    io.out(groupHelp(word, group));
     return 0;
   }
   return unknownCommand(words, report);
 }
 
 function unknownCommand(args: string[], report: Reporting): number {
-  const group = groupOf(args[0]);
+  // a group of one word (`telemetry`) or two (`telemetry import`)
+  const word = groupOf(`${args[0]} ${args[1]}`).length > 0 ? `${args[0]} ${args[1]}` : args[0];
+  const group = groupOf(word);
   if (group.length > 0) {
-    const sub = args[1];
+    const depth = word.split(" ").length;
+    const sub = args[depth];
     if (sub === undefined || sub === "--help" || sub === "-h") {
-      report.io.out(groupHelp(args[0], group));
+      report.io.out(groupHelp(word, group));
       return sub === undefined ? 2 : 0;
     }
-    const guess = closest(sub, group.map((c) => c.name.split(" ")[1]));
+    const next = [...new Set(group.map((c) => c.name.split(" ")[depth]))];
+    const guess = closest(sub, next);
     return reportFailure(
       new FlowTimeError(
         "usage",
-        `unknown command 'flowtime ${args[0]} ${sub}'${
-          guess ? `; did you mean 'flowtime ${args[0]} ${guess}'?` : ""
-        } (see 'flowtime ${args[0]} --help')`,
+        `unknown command 'flowtime ${word} ${sub}'${
+          guess ? `; did you mean 'flowtime ${word} ${guess}'?` : ""
+        } (see 'flowtime ${word} --help')`,
       ),
       report,
     );
@@ -265,6 +270,10 @@ export function cliFix(fix: ErrorFix): string {
       return `give --sim-url or set FLOWTIME_SIM_URL to ${fix.effect} (start one with 'flowtime serve')`;
     case "templatesDir":
       return `set FLOWTIME_TEMPLATES_DIR to ${fix.effect}`;
+    case "credentials":
+      return `set FLOWTIME_PROMETHEUS_TOKEN, or FLOWTIME_PROMETHEUS_USERNAME and FLOWTIME_PROMETHEUS_PASSWORD, to ${fix.effect}`;
+    case "timeoutMs":
+      return `pass --timeout <seconds> to ${fix.effect}`;
     default:
       return `pass --${
         fix.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
@@ -273,6 +282,10 @@ export function cliFix(fix: ErrorFix): string {
 }
 
 function findCommand(args: string[]): { command: Command; rest: string[] } | undefined {
+  if (args.length >= 3) {
+    const three = COMMANDS.find((c) => c.name === `${args[0]} ${args[1]} ${args[2]}`);
+    if (three) return { command: three, rest: args.slice(3) };
+  }
   if (args.length >= 2) {
     const two = COMMANDS.find((c) => c.name === `${args[0]} ${args[1]}`);
     if (two) return { command: two, rest: args.slice(2) };

@@ -15,6 +15,9 @@ import { telemetryBundleCommand } from "./telemetry_bundle.ts";
 import { telemetryParityCommand } from "./telemetry_parity.ts";
 import { runsDeleteCommand, runsListCommand } from "./runs.ts";
 import { completionsCommand } from "./completions.ts";
+import { telemetryImportCsvCommand, telemetryImportPrometheusCommand } from "./telemetry_import.ts";
+import { exportOpenMetricsCommand } from "./export_openmetrics.ts";
+import { exportFlowTimeCommand } from "./export_flowtime.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
@@ -29,6 +32,10 @@ export const COMMANDS: readonly Command[] = [
   telemetryCaptureCommand,
   telemetryBundleCommand,
   telemetryParityCommand,
+  telemetryImportPrometheusCommand,
+  telemetryImportCsvCommand,
+  exportOpenMetricsCommand,
+  exportFlowTimeCommand,
   captureCommand,
   serveCommand,
   gcCommand,

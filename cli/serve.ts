@@ -6,6 +6,7 @@ import { startServer } from "../server/listen.ts";
 import { createSimClient } from "../lib/sim/select.ts";
 import { type Command, integerFlag, stringFlag } from "./command.ts";
 import type { CliEnvironment } from "./config.ts";
+import { PROMETHEUS_ENV, prometheusCredentials } from "./telemetry_import.ts";
 
 export const serveCommand: Command = {
   name: "serve",
@@ -24,10 +25,12 @@ Options:
 
 The data folder is $FLOWTIME_DATA_DIR (default ./data; created when missing), templates
 $FLOWTIME_TEMPLATES_DIR (default ./templates; must exist). POST /v1/runs generates models with
-the Sim service at $FLOWTIME_SIM_URL when it is set, else with the templates folder. Logs are
-JSON lines on stderr. A port in use or a missing folder stops the server before it listens,
-with one line naming the problem (exit 1). Under 'deno task', start it with 'deno task serve':
-the flowtime task has no network permission.
+the Sim service at $FLOWTIME_SIM_URL when it is set, else with the templates folder. POST
+/v1/telemetry/imports imports from $FLOWTIME_PROMETHEUS_URL unless the request names another
+URL; the credentials in $FLOWTIME_PROMETHEUS_TOKEN (or _USERNAME and _PASSWORD) are sent to that
+URL only. Logs are JSON lines on stderr. A port in use or a missing folder stops the server
+before it listens, with one line naming the problem (exit 1). Under 'deno task', start it with
+'deno task serve': the flowtime task has no network permission.
 `,
   flags: { port: { type: "string" }, hostname: { type: "string" } },
   async run(ctx) {
@@ -51,6 +54,10 @@ the flowtime task has no network permission.
         templatesDir: env.templatesDir,
         fixedTime: env.fixedTime(),
         sim: createSimClient({ simUrl: env.simUrl, templatesDir: env.templatesDir }),
+        prometheus: {
+          url: env.get(PROMETHEUS_ENV.url),
+          credentials: prometheusCredentials(ctx),
+        },
         onListen: (addr) => {
           const url = `http://${addr.hostname}:${addr.port}`;
           if (ctx.flags.json) ctx.out(JSON.stringify({ listening: url }));

@@ -13,7 +13,10 @@ Usage:
 
 Prints 'ok' with the node count and exits 0; or every problem found, one line each
 (file:line: field: message), and exits 1. --json prints {valid, file, ...} with the counts,
-or {valid: false, file, problems: [{file, line, path, message}]}.
+or {valid: false, file, problems: [{file, line, path, message}]}. Fields the toolkit reads past
+(FlowTime ignores fields it does not know, and so does the toolkit) are listed as
+'warning: file:line: field: unknown field ...' on stderr, and under 'warnings' with --json;
+they do not fail validation.
 `,
   flags: { model: { type: "string", path: "read" }, json: { type: "boolean" } },
   async run(ctx) {
@@ -43,12 +46,17 @@ or {valid: false, file, problems: [{file, line, path, message}]}.
       bins: parsed.model.grid.bins,
       nodes: parsed.model.nodes.length,
       topologyNodes: parsed.model.topology?.nodes.length ?? 0,
+      warnings: parsed.warnings,
     };
     if (ctx.flags.json) printJson(ctx, summary);
     else {
       ctx.out(
         `ok: ${path}: ${summary.nodes} nodes, ${summary.topologyNodes} topology nodes, ${summary.bins} bins (${summary.mode})`,
       );
+      for (const w of parsed.warnings) {
+        const place = w.line !== undefined ? `${path}:${w.line}` : path;
+        ctx.err(`warning: ${place}: ${w.path ? `${w.path}: ` : ""}${w.message}`);
+      }
     }
     return 0;
   },

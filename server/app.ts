@@ -14,6 +14,8 @@ import { templateRoutes } from "./templates.ts";
 import { telemetryRoutes } from "./telemetry.ts";
 import { graphRoutes } from "./graph.ts";
 import { viewerRoutes } from "./viewer.ts";
+import { importRoutes, type PrometheusSettings } from "./imports.ts";
+import { exportRoutes } from "./export.ts";
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
@@ -31,6 +33,8 @@ export interface AppOptions {
   sim?: SimClient;
   /** Fixed timestamp (ISO UTC) for runs and captures that do not give one; default now. */
   fixedTime?: string;
+  /** Default Prometheus for `POST /v1/telemetry/imports`, with its credentials. */
+  prometheus?: PrometheusSettings;
 }
 
 /** Values shared with route modules through the request context. */
@@ -97,6 +101,8 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/v1/runs", graphRoutes(state));
   app.route("/v1/runs", runCreateRoutes(settings, sim));
   app.route("/v1/telemetry", telemetryRoutes(settings));
+  app.route("/v1/telemetry", importRoutes({ ...settings, prometheus: options.prometheus }));
+  app.route("/v1/runs", exportRoutes(settings));
   app.route("/api/v1/templates", templateRoutes(settings));
   app.route("/", viewerRoutes());
 

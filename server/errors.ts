@@ -15,6 +15,7 @@ const STATUS: Partial<Record<FlowTimeErrorCode, ContentfulStatusCode>> = {
   invalid_mode: 400,
   invalid_body: 400,
   gaps_invalid: 400,
+  mapping_invalid: 400,
   not_found: 404,
   run_not_found: 404,
   template_not_found: 404,
@@ -33,11 +34,16 @@ const STATUS: Partial<Record<FlowTimeErrorCode, ContentfulStatusCode>> = {
   invalid_parameters: 422,
   mode_validation_failed: 422,
   template_invalid: 422,
+  unsupported_feature: 422,
   capture_invalid: 422,
   telemetry_invalid: 422,
   parity_failed: 422,
+  import_invalid: 422,
+  query_failed: 422,
   sim_unavailable: 502,
   sim_error: 502,
+  source_unavailable: 502,
+  source_error: 502,
 };
 
 /**

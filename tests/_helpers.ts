@@ -128,6 +128,10 @@ export const NEUTRAL_ENV: Readonly<Record<string, string>> = {
   FLOWTIME_TEMPLATES_DIR: "",
   FLOWTIME_SIM_URL: "",
   SOURCE_DATE_EPOCH: "",
+  FLOWTIME_PROMETHEUS_URL: "",
+  FLOWTIME_PROMETHEUS_TOKEN: "",
+  FLOWTIME_PROMETHEUS_USERNAME: "",
+  FLOWTIME_PROMETHEUS_PASSWORD: "",
 };
 
 /** Permission flags tests give the CLI: like the `flowtime` task, with writes in .tmp. */

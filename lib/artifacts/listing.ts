@@ -6,7 +6,7 @@ import { TEMP_PREFIX } from "../base/atomic.ts";
 import { isSafeId } from "../base/paths.ts";
 import type { ModelMetadataJson, RunGrid } from "./types.ts";
 import { RUN_FILES } from "./layout.ts";
-import { normaliseRunJson, readJson } from "./_documents.ts";
+import { modeOf, normaliseRunJson, readJson } from "./_documents.ts";
 
 /** One line of a run listing. */
 export interface RunSummary {
@@ -49,10 +49,11 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
         string,
         unknown
       >;
-      const run = normaliseRunJson(raw, e.name);
       const meta = await readJson(join(runsDir, e.name), RUN_FILES.metadata, false) as
         | ModelMetadataJson
         | undefined;
+      // FlowTime's run.json has no mode; its metadata.json has (as FlowTime reads it).
+      const run = normaliseRunJson(raw, e.name, { mode: modeOf(meta?.mode) });
       out.push({
         runId: run.runId,
         templateId: meta?.templateId ?? "adhoc-model",

@@ -34,27 +34,52 @@ export async function checkOutput(
       `capture folder ${outputDir} contains the run folder ${runDir}; writing it would replace the run, choose another folder`,
     );
   }
+  // a capture there without overwrite: the caller keeps it if it holds the same capture
+  if (!overwrite && await holdsManifest(outputDir)) return true;
+  await checkReplaceable(outputDir, overwrite);
+  return false;
+}
+
+async function holdsManifest(dir: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(join(dir, CAPTURE_MANIFEST_FILE))).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Check a telemetry folder before writing it: absent or empty is fine; an existing one is
+ * replaced only when asked and only when it is itself a telemetry folder (has manifest.json).
+ * @param outputDir the folder
+ * @param overwrite whether an existing telemetry folder may be replaced
+ * @param what what the folder is, for messages
+ */
+export async function checkReplaceable(
+  outputDir: string,
+  overwrite: boolean,
+  what = "capture folder",
+): Promise<void> {
   let entries: string[];
   try {
     const info = await Deno.stat(outputDir);
     if (!info.isDirectory) {
       throw new FlowTimeError(
         "output_exists",
-        `${outputDir} exists and is a file, not a folder; choose another capture folder`,
+        `${outputDir} exists and is a file, not a folder; choose another ${what}`,
       );
     }
     entries = [];
     for await (const e of Deno.readDir(outputDir)) entries.push(e.name);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
+    if (err instanceof Deno.errors.NotFound) return;
     throw fsError(err, "reading", outputDir);
   }
-  if (entries.length === 0) return false;
-  if (!overwrite && entries.includes(CAPTURE_MANIFEST_FILE)) return true;
+  if (entries.length === 0) return;
   if (!overwrite) {
     throw new FlowTimeError(
       "output_exists",
-      `capture folder ${outputDir} already exists and is not empty`,
+      `${what} ${outputDir} already exists and is not empty`,
       { fix: { option: "overwrite", effect: "replace it" } },
     );
   }
@@ -64,7 +89,6 @@ export async function checkOutput(
       `refusing to overwrite ${outputDir}: it is not a telemetry capture (no manifest.json); choose another folder`,
     );
   }
-  return false;
 }
 
 /**

@@ -82,7 +82,7 @@ Deno.test("garbage is refused with the file and line", () => {
   );
   fails(
     "time,value\n",
-    "s.csv:1: header is 'time,value'; expected 'bin_index,value' (or 't,value')",
+    "s.csv:1: header is 'time,value'; expected 'bin_index,value' (or 't,value', or FlowTime's 'bin_index,classId,value')",
   );
   fails("", "s.csv:1: empty file; expected header 'bin_index,value'");
 });

@@ -53,7 +53,7 @@ Deno.test("reader refuses garbage with file and line", () => {
   );
   assert.equal(
     refused("index,val\n"),
-    "x.csv:1: header is 'index,val'; expected 'bin_index,value' (or 't,value')",
+    "x.csv:1: header is 'index,val'; expected 'bin_index,value' (or 't,value', or FlowTime's 'bin_index,classId,value')",
   );
   assert.equal(
     refused("bin_index,value\n-1,3\n"),

@@ -381,6 +381,8 @@ Deno.test("completions: bash and zsh scripts parse and complete commands, flags 
   assert.equal(await complete(["flowtime", "runs", "d"]), "delete");
   assert.equal(await complete(["flowtime", "telemetry", "capture", "--dry"]), "--dry-run");
   assert.equal(await complete(["flowtime", "state", "--format", "c"]), "csv");
+  assert.equal(await complete(["flowtime", "telemetry", "import", "p"]), "prometheus");
+  assert.equal(await complete(["flowtime", "help", "tele"]), "telemetry");
   const fish = (await cli(["completions", "fish"])).stdout;
   for (const c of COMMANDS) {
     for (const flag of Object.keys(c.flags)) {

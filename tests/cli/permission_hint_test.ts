@@ -2,7 +2,7 @@
 // and that line does work. Real processes: the sandbox is Deno's.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CliEnvironment } from "../../cli/config.ts";
+import { CliEnvironment, ENV_VARIABLES } from "../../cli/config.ts";
 import { permissionLine } from "../../cli/permissions.ts";
 import { runCommand } from "../../cli/run.ts";
 import { NEUTRAL_ENV, ROOT, runCli, tempDir } from "../_helpers.ts";
@@ -72,6 +72,8 @@ Deno.test("under deno task, the line goes back to the project and repeats the ar
   });
   assert.equal(
     line,
-    `cd ${ROOT} && deno run --allow-read=.,/home/ann/models --allow-write=./data,/home/ann/runs --allow-env=NO_COLOR,INIT_CWD,FLOWTIME_DATA_DIR,FLOWTIME_TEMPLATES_DIR,FLOWTIME_SIM_URL,FLOWTIME_PORT,SOURCE_DATE_EPOCH cli.ts run --model /home/ann/models/web.yaml --out=/home/ann/runs --deterministic`,
+    `cd ${ROOT} && deno run --allow-read=.,/home/ann/models --allow-write=./data,/home/ann/runs --allow-env=${
+      ["NO_COLOR", ...ENV_VARIABLES].join(",")
+    } cli.ts run --model /home/ann/models/web.yaml --out=/home/ann/runs --deterministic`,
   );
 });

@@ -49,6 +49,7 @@ Deno.test("GET /api/v1/templates lists loadable templates and reports broken fil
     description: "",
     version: "1.2.3",
     tags: [],
+    category: "general",
   });
   const problems = decodeProblemsHeader(res.headers.get(TEMPLATE_PROBLEMS_HEADER));
   assert.equal(problems.length, 1);
@@ -68,6 +69,7 @@ Deno.test("GET /api/v1/templates/{id} describes parameters with typed defaults",
     name: "pattern",
     type: "array",
     default: [1, 20, 3],
+    defaultValue: "[1, 20, 3]",
     required: false,
     min: 0,
     max: 50,

@@ -42,19 +42,80 @@ Deno.test("defaults sent as strings and FlowTime-Sim spellings are read as typed
       version: "0.0.0",
       tags: [],
       parameters: [
-        { name: "bins", type: "integer", required: false, min: 3, max: 48, default: 12 },
-        { name: "rate", type: "number", required: false, default: 1.5 },
+        {
+          name: "bins",
+          type: "integer",
+          required: false,
+          min: 3,
+          max: 48,
+          default: 12,
+          defaultValue: "12",
+        },
+        { name: "rate", type: "number", required: false, default: 1.5, defaultValue: "1.5" },
         {
           name: "pattern",
           type: "array",
           required: false,
           arrayOf: "number",
           default: [10, 15, 20],
+          defaultValue: "[10, 15, 20]",
         },
-        { name: "on", type: "boolean", required: false, default: true },
-        { name: "label", type: "string", required: false, default: "x" },
+        { name: "on", type: "boolean", required: false, default: true, defaultValue: "true" },
+        { name: "label", type: "string", required: false, default: "x", defaultValue: "x" },
       ],
     });
+  });
+});
+
+Deno.test("FlowTime-Sim's detail: defaultValue as header text, category, null bounds, no version", async () => {
+  // The shape of FlowTime-Sim's GET /api/v1/templates/{id} at M-03.02 (src/FlowTime.Sim.Service/
+  // Program.cs, 3166256c): every default is the raw text after `default:` in the template.
+  await withService(() =>
+    Response.json({
+      id: "transportation-basic",
+      title: "Transportation Network",
+      description: "Simple transportation flow",
+      category: "general",
+      tags: ["beginner", "transportation"],
+      parameters: [
+        {
+          name: "bins",
+          type: "integer",
+          title: "Time Periods",
+          description: "Number of time periods",
+          defaultValue: "6",
+          min: 3,
+          max: 48,
+        },
+        {
+          name: "demandPattern",
+          type: "array",
+          title: "Demand",
+          description: "Passengers per period",
+          defaultValue: "[10, 15, 20, 25, 18, 12]",
+          min: 0,
+          max: 1000,
+        },
+        {
+          name: "telemetryDemandSource",
+          type: "string",
+          title: "Telemetry demand source",
+          description: "Optional file:// URI",
+          defaultValue: '""',
+          min: null,
+          max: null,
+        },
+      ],
+    }), async (url) => {
+    const detail = await new HttpSimClient(url).getTemplate("transportation-basic");
+    assert.equal(detail.version, "0.0.0");
+    assert.equal(detail.category, "general");
+    assert.deepEqual(detail.parameters.map((p) => [p.name, p.default, p.defaultValue]), [
+      ["bins", 6, "6"],
+      ["demandPattern", [10, 15, 20, 25, 18, 12], "[10, 15, 20, 25, 18, 12]"],
+      ["telemetryDemandSource", "", '""'],
+    ]);
+    assert.equal(detail.parameters[2].min, undefined);
   });
 });
 

@@ -94,6 +94,7 @@ Deno.test("summary and detail of order-system", async () => {
       "Orders with a daily rhythm flowing from OrderService to PaymentService; payment capacity follows a pmf.",
     version: "1.0.0",
     tags: ["orders", "payments", "services", "pmf"],
+    category: "general",
   });
   const detail = detailOf(t);
   assert.deepEqual(detail.parameters[0], {
@@ -102,6 +103,7 @@ Deno.test("summary and detail of order-system", async () => {
     title: "Bins",
     description: "Number of time bins (288 bins of 5 minutes = one day).",
     default: 288,
+    defaultValue: "288",
     required: false,
     min: 1,
     max: 10000,

@@ -248,12 +248,12 @@ Deno.test("a CSV deleted after capture: the run completes and /state says which 
   assert.match(w.message, /HttpService_errors\.csv .*file not found/);
 });
 
-Deno.test("a template without a telemetryDir parameter cannot run in telemetry mode", async () => {
+Deno.test("a template without telemetryDir or sources replays by binding every captured file onto its node's semantics", async () => {
   await using c = await captured("http-service");
   await using templatesTmp = await tempDir("no-telemetry-dir");
   const templates = templatesTmp.path;
   const text = await Deno.readTextFile(join(ROOT, "templates/http-service.yaml"));
-  // Remove the telemetryDir parameter and every source that uses it.
+  // Remove the telemetryDir parameter and every source that uses it (a FlowTime template).
   const stripped = text.replace(/\n {2}- name: telemetryDir\n( {4}.*\n)+/, "\n").replace(
     /\n {4}source: .*\$\{telemetryDir\}.*/g,
     "",
@@ -261,16 +261,26 @@ Deno.test("a template without a telemetryDir parameter cannot run in telemetry m
   assert.ok(!/\$\{telemetryDir\}|name: telemetryDir/.test(stripped));
   await Deno.writeTextFile(join(templates, "http-service.yaml"), stripped);
   const other = new InProcessSimClient(templates, { generatedAt: FIXED_TIME });
-  await assertRejectsCode(
-    replayCapture(other, {
-      runsDir: join(c.data, "runs"),
-      sourceDir: c.data,
-      templateId: "http-service",
-      captureDir: c.captureRel,
-      parameters: {},
-    }),
-    "invalid_parameters",
-    /declares no telemetryDir parameter/,
+  const replay = await replayCapture(other, {
+    runsDir: join(c.data, "runs"),
+    sourceDir: c.data,
+    templateId: "http-service",
+    captureDir: c.captureRel,
+    parameters: {},
+  });
+  assert.deepEqual(replay.boundFromCapture, ["bins", "binSize", "start"]);
+  const written = replay.written!;
+  assert.deepEqual(written.runJson.warnings, []);
+  // Each captured file feeds the model node its metric's semantic names.
+  const model = await Deno.readTextFile(join(written.runDir, "model/model.yaml"));
+  for (const file of ["arrivals", "served", "errors", "capacity"]) {
+    assert.match(model, new RegExp(`source: file:telemetry/HttpService_${file}\\.csv`));
+  }
+  const original = await loadStateRun(join(c.data, "runs", c.runId));
+  const replayed = await loadStateRun(written.runDir);
+  assert.deepEqual(
+    snapshotOf(replayed, 40).nodes.map((n) => [n.id, n.metrics, n.derived]),
+    snapshotOf(original, 40).nodes.map((n) => [n.id, n.metrics, n.derived]),
   );
 });
 
