@@ -173,11 +173,15 @@ function reportFailure(err: unknown, report: Reporting): number {
   return code;
 }
 
+// A path the sandbox refused gets the whole `deno run` line that works; a host gets no more
+// than the library's message, which names the --allow-net to add (and `serve` the task to use).
 function permissionAdvice(refusal: Refusal, report: Reporting): string[] {
-  if (refusal.kind === "net" && report.command?.name === "serve") {
-    return [
-      "  the flowtime task has no network permission; start the server with 'deno task serve' (same flags)",
-    ];
+  if (refusal.kind === "net") {
+    return report.command?.name === "serve"
+      ? [
+        "  the flowtime task has no network permission; start the server with 'deno task serve' (same flags)",
+      ]
+      : [];
   }
   const line = permissionLine({
     command: report.command,

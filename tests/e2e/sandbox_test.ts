@@ -237,14 +237,12 @@ Deno.test({
       "http://127.0.0.1:19999",
     ]);
     assert.equal(viaFlag.code, 1);
-    assert.match(viaFlag.stderr, /not permitted; run with --allow-net=127\.0\.0\.1:19999\n/);
-    // and the whole command line that would work
-    assert.match(viaFlag.stderr, /^ {2}deno run .*--allow-net=127\.0\.0\.1:19999 .*cli\.ts run /m);
+    assert.match(viaFlag.stderr, /not permitted; run with --allow-net=127\.0\.0\.1:19999\n$/);
     const viaEnv = await deno(flags, "cli.ts", ["templates", "list"], {
       env: { FLOWTIME_SIM_URL: "http://sim.example:8080" },
     });
     assert.equal(viaEnv.code, 1);
-    assert.match(viaEnv.stderr, /not permitted; run with --allow-net=sim\.example:8080\n/);
+    assert.match(viaEnv.stderr, /not permitted; run with --allow-net=sim\.example:8080\n$/);
   },
 });
 
