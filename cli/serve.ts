@@ -10,18 +10,26 @@ export const serveCommand: Command = {
   help: `flowtime serve: start the HTTP server
 
 Usage:
-  flowtime serve [--port 8080] [--hostname 127.0.0.1]
+  flowtime serve [--port 8080] [--hostname 127.0.0.1] [--max-connections 512]
 
 Options:
-  --port <n>            port to listen on (default 8080; 0 picks a free port)
-  --hostname <host>     address to bind (default 127.0.0.1). Binding anything other than a
-                        loopback address must be asked for explicitly and logs a warning.
+  --port <n>              port to listen on (default 8080; 0 picks a free port)
+  --hostname <host>       address to bind (default 127.0.0.1). Binding anything other than a
+                          loopback address must be asked for explicitly and logs a warning.
+  --max-connections <n>   open connections at most (default 512; lowered to half of the
+                          descriptors the process may still open). At the cap, connections
+                          waiting on their clients are closed to make room; when every one is
+                          busy, newcomers get 503.
 
 The data folder is $FLOWTIME_DATA_DIR (default ./data), templates $FLOWTIME_TEMPLATES_DIR
 (default ./templates). POST /v1/runs generates models with the Sim service at $FLOWTIME_SIM_URL
 when it is set, else with the templates folder. Logs are JSON lines on stderr.
 `,
-  flags: { port: { type: "string" }, hostname: { type: "string" } },
+  flags: {
+    port: { type: "string" },
+    hostname: { type: "string" },
+    "max-connections": { type: "string" },
+  },
   async run(ctx) {
     const hostname = stringFlag(ctx, "hostname");
     if (hostname !== undefined && hostname.trim() === "") {
@@ -32,17 +40,32 @@ when it is set, else with the templates folder. Logs are JSON lines on stderr.
     }
     const port = integerFlag(ctx, "port", 0) ?? 8080;
     if (port > 65535) throw new FlowTimeError("usage", `--port must be 0..65535, got ${port}`);
+    const maxConnections = integerFlag(ctx, "max-connections", 1);
     const env = ctx.env;
-    const server = startServer({
-      port,
-      hostname,
-      dataDir: env.dataDir,
-      templatesDir: env.templatesDir,
-      fixedTime: env.fixedTime(),
-      sim: createSimClient({ simUrl: env.simUrl, templatesDir: env.templatesDir }),
-      onListen: (addr) =>
-        ctx.err(`flowtime server listening on http://${addr.hostname}:${addr.port}`),
-    });
+    let server;
+    try {
+      server = startServer({
+        port,
+        hostname,
+        dataDir: env.dataDir,
+        templatesDir: env.templatesDir,
+        fixedTime: env.fixedTime(),
+        limits: { maxConnections },
+        sim: createSimClient({ simUrl: env.simUrl, templatesDir: env.templatesDir }),
+        onListen: (addr) =>
+          ctx.err(`flowtime server listening on http://${addr.hostname}:${addr.port}`),
+      });
+    } catch (err) {
+      if (err instanceof Deno.errors.AddrInUse) {
+        throw new FlowTimeError(
+          "io_error",
+          `port ${port} on ${
+            hostname ?? "127.0.0.1"
+          } is already in use: give another --port (0 picks a free one)`,
+        );
+      }
+      throw err;
+    }
     await server.finished;
     return 0;
   },

@@ -55,7 +55,7 @@ export interface ServerSettings {
 }
 
 /**
- * Build the HTTP app. Usable in-process with `app.request(...)`, or served with `Deno.serve`.
+ * Build the HTTP app. Usable in-process with `app.request(...)`, or served by server/listen.ts.
  * @param options folders, logging, the Sim client and a fixed timestamp
  * @returns the Hono app
  */

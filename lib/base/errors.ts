@@ -46,6 +46,7 @@ export type FlowTimeErrorCode =
   | "sim_unavailable"
   | "sim_error"
   | "parity_failed"
+  | "resources_exhausted"
   | "interrupted";
 
 /**
@@ -170,6 +171,13 @@ export function fsError(err: unknown, action: string, path: string): FlowTimeErr
           ? `run with ${flag} covering this path`
           : "the operating system refused access"
       })`,
+      { cause: err },
+    );
+  }
+  if (/Too many open files|os error (23|24)\b/.test(String(err))) {
+    return new FlowTimeError(
+      "resources_exhausted",
+      `${action} ${path}: the process has too many files open; try again shortly`,
       { cause: err },
     );
   }
