@@ -1,7 +1,7 @@
 // StateQueryService: answers state queries for runs in a runs folder by id, confined to that
 // folder, keeping recently opened runs so repeated queries only slice series already in memory.
 import { join } from "node:path";
-import { FlowTimeError, fsError } from "../base/errors.ts";
+import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
 import { runFolder } from "../artifacts/reader.ts";
 import { loadStateRun, type StateRun } from "./load.ts";
 import { responseJsonText } from "./_response_text.ts";
@@ -37,6 +37,18 @@ export interface StateQueryServiceOptions {
   /** How many opened runs to keep (default 16; 0 keeps none). */
   cacheSize?: number;
 }
+
+// Failures that come from the run folder's content, not from the moment.
+const LASTING_FAILURES = [
+  "bundle_invalid",
+  "provenance_mismatch",
+  "model_invalid",
+  "expr_invalid",
+  "cycle",
+  "yaml_syntax",
+  "telemetry_invalid",
+  "hash_mismatch",
+] as const;
 
 interface CacheEntry {
   stamp: string;
@@ -84,8 +96,12 @@ export class StateQueryService {
     const run = loadStateRun(dir);
     if (this.#cacheSize > 0) {
       this.#cache.set(runId, { stamp, run });
-      run.catch(() => {
-        if (this.#cache.get(runId)?.run === run) this.#cache.delete(runId);
+      // A damaged run stays damaged until it is rewritten (a new stamp): its failure is kept
+      // too, so asking again costs nothing. Failures that may pass (IO) are forgotten.
+      run.catch((err) => {
+        if (!isFlowTimeError(err, ...LASTING_FAILURES) && this.#cache.get(runId)?.run === run) {
+          this.#cache.delete(runId);
+        }
       });
       while (this.#cache.size > this.#cacheSize) {
         this.#cache.delete(this.#cache.keys().next().value!);

@@ -8,7 +8,12 @@ import { hashOf } from "../base/hash.ts";
 import { toJsonText } from "../base/json.ts";
 import { resolveInside } from "../base/paths.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
-import { encodeSeriesCsv, type ParsedSeries, parseSeriesCsv } from "../artifacts/series_csv.ts";
+import {
+  encodeSeriesCsv,
+  MAX_SERIES_BINS,
+  type ParsedSeries,
+  parseSeriesCsv,
+} from "../artifacts/series_csv.ts";
 import { type CaptureBinding, captureBindings } from "./bindings.ts";
 import { captureSeries } from "./capture_series.ts";
 import { checkGapConfig } from "./gap_config.ts";
@@ -109,8 +114,17 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     if (template) base.templateId = template.templateId;
     if (options.gaps) base.gapsHash = options.gaps.hash;
 
-    const { bindings, skipped, nodes } = captureBindings(bundle);
     const bins = bundle.runJson.grid.bins;
+    if (bins > MAX_SERIES_BINS) {
+      throw new FlowTimeError(
+        "bundle_invalid",
+        `grid.bins is ${bins}; a run's series hold at most ${
+          MAX_SERIES_BINS.toLocaleString("en-US")
+        } bins, so the run folder is damaged`,
+        { file: join(bundle.dir, "run.json") },
+      );
+    }
+    const { bindings, skipped, nodes } = captureBindings(bundle);
     if (options.gaps) {
       checkGapConfig(options.gaps, {
         bins,

@@ -19,7 +19,8 @@ import {
   type TopologyNodeKind,
 } from "../model/types.ts";
 import { isSafeId } from "../base/paths.ts";
-import { ExprError, parseExpr, referencesOf } from "../expr/parse.ts";
+import { ExprError, parseExpr } from "../expr/parse.ts";
+import { referencesOf } from "../expr/walk.ts";
 import { splitPlaceholders, wholePlaceholder } from "./placeholders.ts";
 
 const KIND_KEYS: Record<typeof MODEL_NODE_KINDS[number], string[]> = {
