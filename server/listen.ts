@@ -11,6 +11,8 @@ import {
   serveConnections,
 } from "./connections.ts";
 import { createLogger } from "./logger.ts";
+import { join, resolve } from "node:path";
+import { tidyFolder } from "../lib/base/atomic.ts";
 
 /** Options for {@link startServer}. */
 export interface StartOptions extends AppOptions {
@@ -53,6 +55,16 @@ export function startServer(options: StartOptions = {}): FlowTimeServer {
   const warning = bindWarning(hostname);
   if (warning) logger.log(warning);
   const app = createApp({ ...options, logger });
+  // Put back runs and captures whose replacement a killed writer left half done (needs write
+  // permission; a read-only server skips it).
+  const dataDir = resolve(options.dataDir ?? "./data");
+  for (const sub of ["runs", "telemetry"]) {
+    void tidyFolder(join(dataDir, sub)).then((report) => {
+      for (const name of report.recovered) {
+        logger.log({ event: "recovered", level: "warn", folder: `${sub}/${name}` });
+      }
+    }, () => {});
+  }
   const listener = Deno.listen({ hostname, port: options.port ?? 8080, transport: "tcp" });
   const addr = listener.addr as Deno.NetAddr;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;

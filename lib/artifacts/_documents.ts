@@ -57,7 +57,13 @@ export function normaliseRunJson(raw: Record<string, unknown>, folderName: strin
   if (!grid || typeof bins !== "number" || !Number.isInteger(bins) || bins < 1) {
     throw new FlowTimeError("bundle_invalid", "run.json has no valid grid.bins", { file });
   }
-  const runId = typeof raw.runId === "string" && isSafeId(raw.runId) ? raw.runId : folderName;
+  // A run is the folder it is in: a copy under another name is its own run (the id inside
+  // run.json is used only when the folder's name cannot be an id).
+  const runId = isSafeId(folderName)
+    ? folderName
+    : typeof raw.runId === "string" && isSafeId(raw.runId)
+    ? raw.runId
+    : folderName;
   const warnings: RunWarning[] = Array.isArray(raw.warnings)
     ? raw.warnings.map((w) =>
       typeof w === "string"

@@ -1,10 +1,11 @@
 // RunArtifactReader: opens a run bundle written by this toolkit or by FlowTime itself, leniently
 // (BOM, CRLF, `t,value` headers, string warnings), and reports a damaged bundle clearly.
 import { join } from "node:path";
-import { FlowTimeError, fsError } from "../base/errors.ts";
+import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
 import { type ParsedModel, parseModel } from "../model/parse.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
+import { waitForReplacement } from "../base/atomic.ts";
 import { parseSeriesCsv } from "./series_csv.ts";
 import type {
   ModelMetadataJson,
@@ -180,7 +181,15 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
  * @returns the bundle
  */
 export async function openRun(runsDir: string, runId: string): Promise<RunBundle> {
-  return await readRunBundle(await runFolder(runsDir, runId));
+  try {
+    return await readRunBundle(await runFolder(runsDir, runId));
+  } catch (err) {
+    // Replaced while being read: read the new copy once it is in place.
+    const replaced = isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found") &&
+      await waitForReplacement(join(runsDir, runId));
+    if (!replaced) throw err;
+    return await readRunBundle(await runFolder(runsDir, runId));
+  }
 }
 
 /**
@@ -200,7 +209,13 @@ export async function runFolder(runsDir: string, runId: string): Promise<string>
   let realRoot: string;
   try {
     realRoot = await Deno.realPath(runsDir);
-    real = await Deno.realPath(dir);
+    real = await Deno.realPath(dir).catch(async (err) => {
+      // Not there while a replacement is in progress: look again once it is in place.
+      if (err instanceof Deno.errors.NotFound && await waitForReplacement(dir)) {
+        return await Deno.realPath(dir);
+      }
+      throw err;
+    });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) throw runNotFound(runId);
     throw fsError(err, "opening", dir);

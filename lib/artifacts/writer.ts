@@ -288,7 +288,12 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
     if (origin?.provenance) await write(RUN_FILES.provenance, toJsonText(origin.provenance));
 
     return { runId, runDir, runJson, manifest, metadata, index };
-  }, { overwrite: req.overwrite, existsCode: "run_exists", what: "run folder" });
+  }, {
+    overwrite: req.overwrite,
+    existsCode: "run_exists",
+    what: "run folder",
+    marker: RUN_FILES.run,
+  });
 }
 
 /**

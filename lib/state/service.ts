@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
 import { runFolder } from "../artifacts/reader.ts";
+import { waitForReplacement } from "../base/atomic.ts";
 import { loadStateRun, type StateRun } from "./load.ts";
 import { responseJsonText } from "./_response_text.ts";
 import { snapshotOf } from "./snapshot.ts";
@@ -85,6 +86,29 @@ export class StateQueryService {
    *   for unknown runs, and whatever {@link loadStateRun} throws
    */
   async openRun(runId: string): Promise<StateRun> {
+    try {
+      return await this.#open(runId);
+    } catch (err) {
+      // A run replaced while it was being read: open the new copy.
+      const replaced = isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found") &&
+        ((await waitForReplacement(join(this.runsDir, runId))) || (await this.#changed(runId)));
+      if (!replaced) throw err;
+      return await this.#open(runId);
+    }
+  }
+
+  // Whether the run's run.json is another file than the one cached.
+  async #changed(runId: string): Promise<boolean> {
+    const cached = this.#cache.get(runId);
+    if (!cached) return false;
+    try {
+      return await runStamp(join(this.runsDir, runId), runId) !== cached.stamp;
+    } catch {
+      return false;
+    }
+  }
+
+  async #open(runId: string): Promise<StateRun> {
     const dir = await this.runDir(runId);
     const stamp = await runStamp(dir, runId);
     const cached = this.#cache.get(runId);

@@ -170,7 +170,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
               await writer.settle();
             }
           },
-          { overwrite: options.overwrite, what: "capture folder" },
+          { overwrite: options.overwrite, what: "capture folder", marker: CAPTURE_MANIFEST_FILE },
         );
       } catch (err) {
         // a failed capture leaves the file system as it found it, parents included
