@@ -1,7 +1,8 @@
 // `flowtime gc`: finish or undo replacements a killed writer left half done, and remove temp
 // folders left behind by interrupted writes.
 import { join } from "node:path";
-import { STALE_TEMP_MS, tidyFolder } from "../lib/base/atomic.ts";
+import { STALE_TEMP_MS } from "../lib/base/atomic.ts";
+import { tidyFolder } from "../lib/base/tidy.ts";
 import { type Command, integerFlag, printJson, stringFlag } from "./command.ts";
 
 const DEFAULT_MIN_AGE_S = STALE_TEMP_MS / 1000;

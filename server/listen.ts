@@ -12,7 +12,7 @@ import {
 } from "./connections.ts";
 import { createLogger } from "./logger.ts";
 import { join, resolve } from "node:path";
-import { tidyFolder } from "../lib/base/atomic.ts";
+import { tidyFolder } from "../lib/base/tidy.ts";
 
 /** Options for {@link startServer}. */
 export interface StartOptions extends AppOptions {

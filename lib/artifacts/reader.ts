@@ -5,7 +5,7 @@ import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
 import { type ParsedModel, parseModel } from "../model/parse.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
-import { waitForReplacement } from "../base/atomic.ts";
+import { waitForReplacement } from "../base/tidy.ts";
 import { parseSeriesCsv } from "./series_csv.ts";
 import type {
   ModelMetadataJson,

@@ -9,6 +9,7 @@
 // `flowtime gc`). One copy always survives, whatever step a kill lands on.
 import { basename, dirname, join } from "node:path";
 import { FlowTimeError, type FlowTimeErrorCode, fsError } from "./errors.ts";
+import { tidyFolder } from "./tidy.ts";
 
 /** Prefix of temp folders; listings skip names starting with "." */
 export const TEMP_PREFIX = ".tmp-";
@@ -19,13 +20,9 @@ export const LOCK_PREFIX = ".lock-";
 /** Temp folders older than this are treated as leftovers of a killed writer. */
 export const STALE_TEMP_MS = 15 * 60 * 1000;
 /** A lock older than this was left by a killed writer (the swap it guards takes milliseconds). */
-const STALE_LOCK_MS = 5 * 1000;
+export const STALE_LOCK_MS = 5 * 1000;
 /** How long a writer waits for another writer's swap of the same name. */
 const LOCK_WAIT_MS = 60 * 1000;
-/** How long a reader waits for a swap in progress to put its folder back: longer than a lock
- * can stay fresh, so a swap whose writer was killed is recovered by then. */
-const READER_WAIT_MS = STALE_LOCK_MS + 1000;
-const HEX = /^(.+)-([0-9a-f]{12})$/;
 
 /** The steps of a write, in order, for fault tests that stop a writer at each. */
 export type AtomicStep = "built" | "locked" | "moved-old" | "moved-new" | "unlocked";
@@ -92,10 +89,13 @@ export async function writeFolderAtomically<T>(
     let trash: string | undefined;
     await withLock(parent, name, options, async () => {
       try {
-        await swapIn();
+        trash = await swapIn(target, temp, hex, options);
       } catch (err) {
         // Whatever failed, the old copy stays: put it back if it was moved aside.
-        if (trash && !(await exists(target))) await Deno.rename(trash, target).catch(() => {});
+        const aside = join(parent, `${TRASH_PREFIX}${name}-${hex}`);
+        if (!(await exists(target)) && (await exists(aside))) {
+          await Deno.rename(aside, target).catch(() => {});
+        }
         await removeQuietly(temp);
         throw err;
       }
@@ -103,30 +103,39 @@ export async function writeFolderAtomically<T>(
     await options.onStep?.("unlocked");
     if (trash) await removeQuietly(trash);
     return result;
-
-    async function swapIn(): Promise<void> {
-      await options.onStep?.("locked");
-      const state = await folderState(target, options.marker);
-      checkReplaceable(state, target, options, true);
-      if (state === "bundle") {
-        trash = join(parent, `${TRASH_PREFIX}${name}-${hex}`);
-        try {
-          await Deno.rename(target, trash);
-        } catch (err) {
-          throw fsError(err, "renaming", target);
-        }
-        await options.onStep?.("moved-old");
-      }
-      try {
-        await Deno.rename(temp, target);
-      } catch (err) {
-        throw fsError(err, "renaming into", target);
-      }
-      await options.onStep?.("moved-new");
-    }
   } finally {
     inProgress.delete(temp);
   }
+}
+
+// The two renames, under the lock: the old copy aside (as the trash of this write), the new one
+// in place. Returns the trash folder to remove, if there was an old copy.
+async function swapIn(
+  target: string,
+  temp: string,
+  hex: string,
+  options: AtomicWriteOptions,
+): Promise<string | undefined> {
+  await options.onStep?.("locked");
+  const state = await folderState(target, options.marker);
+  checkReplaceable(state, target, options, true);
+  let trash: string | undefined;
+  if (state === "bundle") {
+    trash = join(dirname(target), `${TRASH_PREFIX}${basename(target)}-${hex}`);
+    try {
+      await Deno.rename(target, trash);
+    } catch (err) {
+      throw fsError(err, "renaming", target);
+    }
+    await options.onStep?.("moved-old");
+  }
+  try {
+    await Deno.rename(temp, target);
+  } catch (err) {
+    throw fsError(err, "renaming into", target);
+  }
+  await options.onStep?.("moved-new");
+  return trash;
 }
 
 type FolderState = "absent" | "empty" | "bundle" | "other" | "file";
@@ -184,9 +193,15 @@ async function folderState(path: string, marker?: string): Promise<FolderState> 
   }
 }
 
-// Run `fn` holding `<parent>/.lock-<name>` (a folder: creating it is atomic). A lock older than
-// a swap can take was left by a killed writer and is broken.
-async function withLock(
+/**
+ * Run `fn` holding `<parent>/.lock-<name>` (a folder: creating it is atomic). A lock older
+ * than a swap can take was left by a killed writer and is broken.
+ * @param parent the folder
+ * @param name the name being replaced
+ * @param options messages (the error code when waiting too long)
+ * @param fn what to do holding the lock
+ */
+export async function withLock(
   parent: string,
   name: string,
   options: AtomicWriteOptions,
@@ -231,110 +246,6 @@ async function breakStaleLock(lock: string): Promise<boolean> {
   }
 }
 
-/** What {@link tidyFolder} did. */
-export interface TidyReport {
-  /** Names removed: temp folders of killed writes, and trash of finished replacements. */
-  removed: string[];
-  /** Names put back in place after a writer was killed in the middle of a replacement. */
-  recovered: string[];
-}
-
-/**
- * Finish or undo replacements a killed writer left half done (the new copy goes in place when
- * complete, else the old one comes back), then remove temp folders at least `minAgeMs` old.
- * Young temp folders may belong to a write in progress and are left alone.
- * @param parent folder to tidy
- * @param minAgeMs only remove temp folders at least this old
- * @returns what was removed and recovered
- * @throws FlowTimeError when the folder cannot be read (a missing folder is fine)
- */
-export async function tidyFolder(parent: string, minAgeMs = STALE_TEMP_MS): Promise<TidyReport> {
-  const report: TidyReport = { removed: [], recovered: [] };
-  let names: string[];
-  try {
-    names = (await Array.fromAsync(Deno.readDir(parent))).map((e) => e.name);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return report;
-    throw fsError(err, "reading", parent);
-  }
-  const present = new Set(names);
-  const pairedTemps = new Set<string>();
-  for (const entry of names) {
-    if (!entry.startsWith(TRASH_PREFIX)) continue;
-    const m = HEX.exec(entry.slice(TRASH_PREFIX.length));
-    if (!m) continue;
-    const [, name, hex] = m;
-    const temp = `${TEMP_PREFIX}${name}-${hex}`;
-    pairedTemps.add(temp);
-    await withLock(parent, name, {}, async () => {
-      const trash = join(parent, entry);
-      if (!(await exists(trash))) return; // someone else finished it
-      if (await exists(join(parent, name))) {
-        await removeQuietly(trash);
-        report.removed.push(entry);
-      } else if (present.has(temp) && (await exists(join(parent, temp)))) {
-        await Deno.rename(join(parent, temp), join(parent, name));
-        await removeQuietly(trash);
-        report.recovered.push(`${name} (the new copy)`);
-      } else {
-        await Deno.rename(trash, join(parent, name));
-        report.recovered.push(`${name} (the old copy)`);
-      }
-    });
-  }
-  const now = Date.now();
-  for (const entry of names) {
-    const temp = entry.startsWith(TEMP_PREFIX) && !pairedTemps.has(entry);
-    const lock = entry.startsWith(LOCK_PREFIX);
-    if (!temp && !lock) continue;
-    try {
-      const info = await Deno.stat(join(parent, entry));
-      const age = now - (info.mtime?.getTime() ?? 0);
-      if (age >= (lock ? Math.max(minAgeMs, STALE_LOCK_MS) : minAgeMs)) {
-        await Deno.remove(join(parent, entry), { recursive: true });
-        report.removed.push(entry);
-      }
-    } catch {
-      // another process removed or renamed it first
-    }
-  }
-  report.removed.sort();
-  return report;
-}
-
-/**
- * Wait while a replacement of `path` is in progress, so that a reader that found nothing there
- * looks again once the new copy is in place. A replacement whose writer was killed is finished
- * or undone here (where this process may write) once its lock has gone stale, six seconds at
- * most after the kill.
- * @param path a folder that was not found
- * @returns whether a replacement was seen (worth looking again)
- */
-export async function waitForReplacement(path: string): Promise<boolean> {
-  const parent = dirname(path);
-  const name = basename(path);
-  const replacing = async () => {
-    if (await exists(join(parent, `${LOCK_PREFIX}${name}`))) return true;
-    try {
-      for await (const e of Deno.readDir(parent)) {
-        if (e.name.startsWith(`${TRASH_PREFIX}${name}-`)) return true;
-      }
-    } catch {
-      // unreadable: nothing to wait for
-    }
-    return false;
-  };
-  if (!(await replacing())) return false;
-  const deadline = Date.now() + READER_WAIT_MS;
-  while (Date.now() < deadline) {
-    if (await exists(path)) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  // Abandoned: put the complete copy back (temp folders are left to their own rules).
-  await tidyFolder(parent, Infinity).catch(() => {});
-  return true;
-}
-
 /**
  * Remove the temp folders of writes still in progress in this process (on Ctrl-C or SIGTERM,
  * before exiting). Files still being written into them are removed too.
@@ -375,7 +286,12 @@ export async function writeFileAtomically(path: string, data: Uint8Array | strin
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/**
+ * Whether anything (a link included) is at a path.
+ * @param path the path
+ * @returns true when it exists
+ */
+export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.lstat(path);
     return true;
@@ -384,7 +300,11 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function removeQuietly(path: string): Promise<void> {
+/**
+ * Remove a file or folder tree, quietly when it is already gone.
+ * @param path the path
+ */
+export async function removeQuietly(path: string): Promise<void> {
   try {
     await Deno.remove(path, { recursive: true });
   } catch {

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
 import { runFolder } from "../artifacts/reader.ts";
-import { waitForReplacement } from "../base/atomic.ts";
+import { waitForReplacement } from "../base/tidy.ts";
 import { loadStateRun, type StateRun } from "./load.ts";
 import { responseJsonText } from "./_response_text.ts";
 import { snapshotOf } from "./snapshot.ts";
