@@ -1,4 +1,5 @@
 // `flowtime serve`: start the HTTP server (state queries, Sim API, captures).
+import { resolve } from "node:path";
 import { FlowTimeError } from "../lib/base/errors.ts";
 import { startServer } from "../server/listen.ts";
 import { createSimClient } from "../lib/sim/select.ts";
@@ -42,6 +43,14 @@ when it is set, else with the templates folder. Logs are JSON lines on stderr.
     if (port > 65535) throw new FlowTimeError("usage", `--port must be 0..65535, got ${port}`);
     const maxConnections = integerFlag(ctx, "max-connections", 1);
     const env = ctx.env;
+    // Found now rather than at the first request: a data folder this process may not read.
+    const dataDir = resolve(env.dataDir);
+    if (Deno.permissions.querySync({ name: "read", path: dataDir }).state !== "granted") {
+      throw new FlowTimeError(
+        "permission_denied",
+        `the data folder ${dataDir} may not be read by this process; run with --allow-read=${dataDir} (the serve task grants ./data)`,
+      );
+    }
     let server;
     try {
       server = startServer({
@@ -65,6 +74,13 @@ when it is set, else with the templates folder. Logs are JSON lines on stderr.
         );
       }
       throw err;
+    }
+    if (
+      Deno.permissions.querySync({ name: "env", variable: "FLOWTIME_SIM_URL" }).state !== "granted"
+    ) {
+      ctx.err(
+        "warning: FLOWTIME_SIM_URL cannot be read under this process's permissions (grant --allow-env=FLOWTIME_SIM_URL); templates are generated in-process",
+      );
     }
     await server.finished;
     return 0;

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { runRoutes } from "./runs.ts";
 import { runCreateRoutes } from "./run_create.ts";
 import { templateRoutes } from "./templates.ts";
+import { headLength, methodsByPath } from "./methods.ts";
 import { telemetryRoutes } from "./telemetry.ts";
 
 /** Options for {@link createApp}. */
@@ -89,18 +90,29 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     });
   });
 
+  app.use(headLength());
   app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
   app.route("/v1/runs", runRoutes(settings, new StateQueryService({ runsDir: settings.runsDir })));
   app.route("/v1/runs", runCreateRoutes(settings, sim));
   app.route("/v1/telemetry", telemetryRoutes(settings));
   app.route("/api/v1/templates", templateRoutes(settings));
 
-  app.notFound((c) =>
-    c.json({
-      error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}`,
-      code: "not_found",
-    }, 404)
-  );
+  const allowed = methodsByPath(app);
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const methods = allowed(path);
+    if (methods.length > 0) {
+      return c.json(
+        {
+          error: `${c.req.method} is not allowed on ${path}; use ${methods.join(", ")}`,
+          code: "method_not_allowed",
+        },
+        405,
+        { allow: methods.join(", ") },
+      );
+    }
+    return c.json({ error: `no route for ${c.req.method} ${path}`, code: "not_found" }, 404);
+  });
   app.onError((err, c) => {
     if (isServerFault(err)) {
       logger.log({

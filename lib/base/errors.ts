@@ -163,7 +163,13 @@ export function fsError(err: unknown, action: string, path: string): FlowTimeErr
     });
   }
   if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-    const flag = action.startsWith("read") ? "--allow-read" : "--allow-write";
+    // The sandbox says which access it refused; an action such as "opening" does not.
+    const flag = /requires write access/i.test(String(err))
+      ? "--allow-write"
+      : /requires read access/i.test(String(err)) || action.startsWith("read") ||
+          action.startsWith("opening") || action.startsWith("listing")
+      ? "--allow-read"
+      : "--allow-write";
     return new FlowTimeError(
       "permission_denied",
       `${action} ${path}: not permitted (${

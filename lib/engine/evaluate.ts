@@ -2,7 +2,7 @@
 // topological order. Pure: telemetry series are loaded beforehand and passed in.
 import { FlowTimeError } from "../base/errors.ts";
 import type { Model, ModelNode } from "../model/types.ts";
-import { dependencyMap } from "../model/validate.ts";
+import { dependencyMap, PMF_TOLERANCE } from "../model/validate.ts";
 import type { RunWarning } from "../base/warnings.ts";
 import { compileExpr } from "./compile.ts";
 import { type Expr, parseExpr } from "../expr/parse.ts";
@@ -25,8 +25,6 @@ export interface Evaluation {
   /** Warnings raised while evaluating (e.g. a normalised pmf). */
   warnings: RunWarning[];
 }
-
-const PMF_TOLERANCE = 1e-6;
 
 /**
  * Evaluate every node of a model.

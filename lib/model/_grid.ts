@@ -8,6 +8,7 @@ import {
   type RawMap,
   readNumber,
 } from "../base/issues.ts";
+import { isValidUtc } from "../base/clock.ts";
 import { BIN_UNITS, type BinUnit, type Grid } from "./types.ts";
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/;
@@ -68,10 +69,10 @@ export function readGrid(raw: RawMap, issues: IssueList): Grid | undefined {
   const rawStart = g[startKey];
   if (rawStart !== undefined && rawStart !== null) {
     const text = rawStart instanceof Date ? rawStart.toISOString() : rawStart;
-    if (typeof text !== "string" || !ISO_UTC.test(text) || Number.isNaN(Date.parse(text))) {
+    if (typeof text !== "string" || !ISO_UTC.test(text) || !isValidUtc(text)) {
       issues.add(
         [key, startKey],
-        `must be an ISO 8601 UTC timestamp ending in Z (e.g. 2025-10-07T00:00:00Z), got ${
+        `must be an ISO 8601 UTC timestamp ending in Z of a real date and time (e.g. 2025-10-07T00:00:00Z), got ${
           describeValue(rawStart)
         }`,
       );

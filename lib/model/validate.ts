@@ -68,6 +68,29 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
   checkEvaluationWork(model, exprs, ctx, pathOf);
 
   const issues = new IssueList(ctx.file, ctx.lineOf);
+  checkFileNames(model, issues, pathOf);
+  for (const node of model.nodes) {
+    if (node.kind !== "pmf") continue;
+    // Each number is finite, but sums of them need not be: 1e308 + 1e308 is Infinity, and the
+    // normalised probabilities and the expected value would be NaN.
+    // The expected value is computed here exactly as the engine computes it.
+    const { values, probabilities } = node.pmf;
+    const total = probabilities.reduce((a, b) => a + b, 0);
+    const scale = Math.abs(total - 1) > PMF_TOLERANCE ? 1 / total : 1;
+    let expected = 0;
+    for (let i = 0; i < values.length; i++) expected += values[i] * probabilities[i] * scale;
+    if (!Number.isFinite(total) || !Number.isFinite(scale)) {
+      issues.add(
+        [...pathOf(node.id), "pmf", "probabilities"],
+        `probabilities sum to ${total}, which cannot be normalised; give shares that sum to 1`,
+      );
+    } else if (!Number.isFinite(expected)) {
+      issues.add(
+        [...pathOf(node.id), "pmf", "values"],
+        "the expected value of these values is past the largest number; use smaller values",
+      );
+    }
+  }
   for (const node of model.nodes) {
     if (node.kind !== "serviceWithBuffer") continue;
     for (const key of ["inflow", "outflow", "loss"] as const) {
@@ -138,6 +161,53 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
     throw err;
   }
   return exprs;
+}
+
+/** A pmf whose probabilities sum this close to 1 is used as it is, else normalised. */
+export const PMF_TOLERANCE = 1e-6;
+
+/** Longest node id: its series file (`<id>@<ID>@DEFAULT.csv`) must fit a 255-byte name. */
+export const MAX_NODE_ID_LENGTH = 100;
+
+// Node ids become file names: they must fit in one, and two of them may not differ only by
+// case (they would be one file on a case-insensitive file system).
+function checkFileNames(
+  model: Model,
+  issues: IssueList,
+  pathOf: (id: string) => FieldPath,
+): void {
+  const lists: Array<[string, Array<{ id: string; path: FieldPath }>]> = [
+    ["node", model.nodes.map((n) => ({ id: n.id, path: [...pathOf(n.id), "id"] }))],
+    [
+      "topology node",
+      (model.topology?.nodes ?? []).map((n, i) => ({
+        id: n.id,
+        path: ["topology", "nodes", i, "id"],
+      })),
+    ],
+  ];
+  for (const [what, ids] of lists) {
+    const byFolded = new Map<string, string>();
+    for (const { id, path } of ids) {
+      if (id.length > MAX_NODE_ID_LENGTH) {
+        issues.add(
+          path,
+          `${what} id '${
+            id.slice(0, 40)
+          }...' is ${id.length} characters; at most ${MAX_NODE_ID_LENGTH} (it names files)`,
+        );
+        continue;
+      }
+      const folded = id.toLowerCase();
+      const other = byFolded.get(folded);
+      if (other !== undefined && other !== id) {
+        issues.add(
+          path,
+          `${what} id '${id}' differs from '${other}' only by case; their files would be one file on a case-insensitive file system, rename one`,
+        );
+      } else byFolded.set(folded, id);
+    }
+  }
 }
 
 /** Evaluation steps (bins x expression nodes) one run may take: a few seconds at most. */

@@ -11,6 +11,7 @@ import {
   readString,
 } from "../base/issues.ts";
 import { isSafeId } from "../base/paths.ts";
+import { isValidUtc } from "../base/clock.ts";
 import { BIN_UNITS, type BinUnit } from "../model/types.ts";
 import { checkSchema } from "../schema/validator.ts";
 import { readParameterDeclarations } from "./_declarations.ts";
@@ -171,10 +172,10 @@ function checkWindow(raw: unknown, issues: IssueList): void {
 function checkUtc(value: unknown, path: FieldPath, issues: IssueList): void {
   if (typeof value === "string" && wholePlaceholder(value) !== undefined) return;
   const text = value instanceof Date ? value.toISOString() : value;
-  if (typeof text !== "string" || !ISO_UTC.test(text) || Number.isNaN(Date.parse(text))) {
+  if (typeof text !== "string" || !ISO_UTC.test(text) || !isValidUtc(text)) {
     issues.add(
       path,
-      `must be an ISO 8601 UTC timestamp ending in Z (e.g. 2025-10-07T00:00:00Z) or a placeholder, got ${
+      `must be an ISO 8601 UTC timestamp ending in Z of a real date and time (e.g. 2025-10-07T00:00:00Z) or a placeholder, got ${
         describeValue(value)
       }`,
     );
