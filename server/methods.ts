@@ -42,5 +42,5 @@ function pathPattern(path: string): RegExp {
       ? ".*"
       : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
   ).join("/");
-  return new RegExp(`^${body.replace(/\/$/, "")}/?$`);
+  return new RegExp(`^${body}$`);
 }

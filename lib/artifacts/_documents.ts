@@ -1,6 +1,7 @@
 // The JSON documents of a run folder read leniently, as this toolkit or FlowTime writes them
 // (BOM, string warnings, missing optional fields), and normalised to the toolkit's shapes.
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { MAX_DOCUMENT_BYTES, readTextInside } from "../base/safe_read.ts";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import type { BinUnit } from "../model/types.ts";
 import { isSafeId } from "../base/paths.ts";
@@ -12,10 +13,14 @@ import type { RunGrid, RunJson, SeriesIndex } from "./types.ts";
 /** A leading byte order mark. */
 export const BOM = /^\uFEFF/;
 
-/** A file's text, or undefined when it does not exist. */
-export async function readTextIfExists(path: string): Promise<string | undefined> {
+/** A file's text, or undefined when it does not exist: read safely (a regular file inside its
+ * folder, at most `maxBytes`, UTF-8). */
+export async function readTextIfExists(
+  path: string,
+  maxBytes = MAX_DOCUMENT_BYTES,
+): Promise<string | undefined> {
   try {
-    return await Deno.readTextFile(path);
+    return await readTextInside(path, { root: dirname(path), maxBytes });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw fsError(err, "reading", path);

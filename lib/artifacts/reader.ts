@@ -6,6 +6,8 @@ import { type ParsedModel, parseModel } from "../model/parse.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
 import { waitForReplacement } from "../base/tidy.ts";
+import { maxSeriesBytes, readTextInside } from "../base/safe_read.ts";
+import { MAX_YAML_BYTES } from "../base/located_yaml.ts";
 import { parseSeriesCsv } from "./series_csv.ts";
 import type {
   ModelMetadataJson,
@@ -86,7 +88,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   let modelText: string | undefined;
   let modelPath: string | undefined;
   for (const rel of [RUN_FILES.model, RUN_FILES.spec]) {
-    const text = await readTextIfExists(join(dir, rel));
+    const text = await readTextIfExists(join(dir, rel), MAX_YAML_BYTES);
     if (text !== undefined) {
       modelText = text.replace(BOM, "");
       modelPath = rel;
@@ -121,7 +123,11 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
       const path = resolveInside(dir, entry.path, `series path of ${id}`);
       let text: string;
       try {
-        text = await Deno.readTextFile(path);
+        text = await readTextInside(path, {
+          root: dir,
+          maxBytes: maxSeriesBytes(runJson.grid.bins),
+          name: join(dir, entry.path),
+        });
       } catch (err) {
         if (err instanceof Deno.errors.NotFound) {
           throw new FlowTimeError(

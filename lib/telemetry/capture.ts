@@ -7,6 +7,7 @@ import { resolveTimestamp } from "../base/clock.ts";
 import { hashOf } from "../base/hash.ts";
 import { toJsonText } from "../base/json.ts";
 import { resolveInside } from "../base/paths.ts";
+import { maxSeriesBytes } from "../base/safe_read.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import {
   encodeSeriesCsv,
@@ -316,7 +317,7 @@ function readSourceSeries(
   );
   let bytes: Uint8Array;
   try {
-    bytes = reader.read(path);
+    bytes = reader.read(path, { root: bundle.dir, maxBytes: maxSeriesBytes(bins) });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError(

@@ -11,7 +11,8 @@ import {
   readNumber,
   readString,
 } from "../base/issues.ts";
-import { type FieldPath, parseYamlLocated } from "../base/located_yaml.ts";
+import { type FieldPath, MAX_YAML_BYTES, parseYamlLocated } from "../base/located_yaml.ts";
+import { readUserText } from "../base/safe_read.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";
 import type { GapAction, GapConfig, GapConfigDocument, GapRule } from "./types.ts";
 
@@ -42,7 +43,7 @@ export function parseGapConfig(text: string, file = "gaps.yaml"): GapConfigDocum
 export async function loadGapConfig(path: string): Promise<GapConfigDocument> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readUserText(path, { maxBytes: MAX_YAML_BYTES, code: "gaps_invalid" });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError("gaps_invalid", `gap configuration ${path} does not exist`, {

@@ -1,6 +1,7 @@
 // The capture manifest (CONTRACTS section 6): its window and grid, provenance taken from the
 // run's documents, the bundle checksum, and reading a capture's manifest back with its schema.
 import { join } from "node:path";
+import { MAX_DOCUMENT_BYTES, readFileInside } from "../base/safe_read.ts";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { hashOf } from "../base/hash.ts";
 import type { RunBundle } from "../artifacts/reader.ts";
@@ -149,7 +150,11 @@ export async function readTelemetryManifest(
   const path = join(captureDir, CAPTURE_MANIFEST_FILE);
   let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(path);
+    bytes = await readFileInside(path, {
+      root: captureDir,
+      maxBytes: MAX_DOCUMENT_BYTES,
+      code: "capture_invalid",
+    });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError(

@@ -1,7 +1,8 @@
 // Reads a template file (CONTRACTS 5.1) and checks it with file and line: root fields,
 // parameter declarations, placeholders naming declared parameters, and the model part.
 import { FlowTimeError, fsError } from "../base/errors.ts";
-import { type FieldPath, parseYamlLocated } from "../base/located_yaml.ts";
+import { type FieldPath, MAX_YAML_BYTES, parseYamlLocated } from "../base/located_yaml.ts";
+import { readUserText } from "../base/safe_read.ts";
 import {
   checkKeys,
   describeValue,
@@ -106,7 +107,7 @@ export async function loadTemplateFile(
 ): Promise<Template> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readUserText(path, { maxBytes: MAX_YAML_BYTES, code: "template_invalid" });
   } catch (err) {
     throw fsError(err, "reading template", path);
   }

@@ -32,19 +32,31 @@ async function startFlooded(data: string): Promise<ServerProcess> {
   });
 }
 
-async function get(base: string, path: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(60_000) });
-  return { status: res.status, body: await res.text() };
+// A polite client: a 503 with Retry-After (every connection busy or just opened) is asked
+// again after the time it names, up to 30 times.
+async function politely(send: () => Promise<Response>): Promise<{ status: number; body: string }> {
+  for (let attempt = 0;; attempt++) {
+    const res = await send();
+    const body = await res.text();
+    const retry = Number(res.headers.get("retry-after"));
+    if (res.status !== 503 || !retry || attempt >= 30) return { status: res.status, body };
+    await new Promise((r) => setTimeout(r, retry * 1000));
+  }
 }
 
-async function post(base: string, path: string, body: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(60_000),
-  });
-  return { status: res.status, body: await res.text() };
+function get(base: string, path: string): Promise<{ status: number; body: string }> {
+  return politely(() => fetch(`${base}${path}`, { signal: AbortSignal.timeout(60_000) }));
+}
+
+function post(base: string, path: string, body: unknown) {
+  return politely(() =>
+    fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(60_000),
+    })
+  );
 }
 
 function faults(server: ServerProcess): string[] {
