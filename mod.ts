@@ -7,7 +7,8 @@
  * capture, compare two runs, and ask for the state of every node at a bin. The full API of each
  * part is its own entry: `@flowtime/toolkit/engine` (models and evaluation),
  * `/artifacts` (run bundles), `/state` (time travel), `/sim` (templates and Sim clients),
- * `/telemetry` (capture), `/workflow` (the composed steps).
+ * `/telemetry` (capture), `/workflow` (the composed steps), `/import` (telemetry from Prometheus
+ * and CSV exports), `/export` (OpenMetrics).
  *
  * @example Generate a model from a template, evaluate it in memory, and read a run's state
  * ```ts
@@ -94,3 +95,11 @@ export {
   type RunTemplateRequest,
   type TemplateRun,
 } from "./lib/workflow/mod.ts";
+export {
+  importCsv,
+  importPrometheus,
+  loadPrometheusMapping,
+  type PrometheusImportOptions,
+  type PrometheusImportResult,
+} from "./lib/import/mod.ts";
+export { openMetricsOfRun, writeOpenMetrics } from "./lib/export/mod.ts";

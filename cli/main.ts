@@ -42,15 +42,17 @@ export async function main(args: string[], io: CliIo = defaultIo): Promise<numbe
   }
   const found = findCommand(args);
   if (!found) {
-    const group = groupOf(args[0]);
+    // a group of one word (`telemetry`) or two (`telemetry import`)
+    const word = groupOf(`${args[0]} ${args[1]}`).length > 0 ? `${args[0]} ${args[1]}` : args[0];
+    const group = groupOf(word);
     if (group.length > 0) {
-      const sub = args[1];
+      const sub = args[word.split(" ").length];
       if (sub === undefined || sub === "--help" || sub === "-h") {
-        io.out(groupHelp(args[0], group));
+        io.out(groupHelp(word, group));
         return sub === undefined ? 2 : 0;
       }
       io.err(
-        `error: unknown command 'flowtime ${args[0]} ${sub}' (see 'flowtime ${args[0]} --help')`,
+        `error: unknown command 'flowtime ${word} ${sub}' (see 'flowtime ${word} --help')`,
       );
       return 2;
     }
@@ -142,6 +144,10 @@ export function cliFix(fix: ErrorFix): string {
       return `give --sim-url or set FLOWTIME_SIM_URL to ${fix.effect} (start one with 'flowtime serve')`;
     case "templatesDir":
       return `set FLOWTIME_TEMPLATES_DIR to ${fix.effect}`;
+    case "credentials":
+      return `set FLOWTIME_PROMETHEUS_TOKEN, or FLOWTIME_PROMETHEUS_USERNAME and FLOWTIME_PROMETHEUS_PASSWORD, to ${fix.effect}`;
+    case "timeoutMs":
+      return `pass --timeout <seconds> to ${fix.effect}`;
     default:
       return `pass --${
         fix.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
@@ -150,6 +156,10 @@ export function cliFix(fix: ErrorFix): string {
 }
 
 function findCommand(args: string[]): { command: Command; rest: string[] } | undefined {
+  if (args.length >= 3) {
+    const three = COMMANDS.find((c) => c.name === `${args[0]} ${args[1]} ${args[2]}`);
+    if (three) return { command: three, rest: args.slice(3) };
+  }
   if (args.length >= 2) {
     const two = COMMANDS.find((c) => c.name === `${args[0]} ${args[1]}`);
     if (two) return { command: two, rest: args.slice(2) };

@@ -13,6 +13,9 @@ import {
 import { captureCommand, telemetryCaptureCommand } from "./telemetry.ts";
 import { telemetryBundleCommand } from "./telemetry_bundle.ts";
 import { telemetryParityCommand } from "./telemetry_parity.ts";
+import { telemetryImportCsvCommand, telemetryImportPrometheusCommand } from "./telemetry_import.ts";
+import { exportOpenMetricsCommand } from "./export_openmetrics.ts";
+import { exportFlowTimeCommand } from "./export_flowtime.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
@@ -25,6 +28,10 @@ export const COMMANDS: readonly Command[] = [
   telemetryCaptureCommand,
   telemetryBundleCommand,
   telemetryParityCommand,
+  telemetryImportPrometheusCommand,
+  telemetryImportCsvCommand,
+  exportOpenMetricsCommand,
+  exportFlowTimeCommand,
   captureCommand,
   serveCommand,
   gcCommand,

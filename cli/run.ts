@@ -4,7 +4,7 @@ import { runModelFile } from "../lib/workflow/run_model.ts";
 import { runTemplate } from "../lib/workflow/run_template.ts";
 import { replayCapture } from "../lib/workflow/replay.ts";
 import type { WrittenRun } from "../lib/artifacts/writer.ts";
-import { collectParameters } from "../lib/sim/mod.ts";
+import { collectParameters } from "../lib/sim/parameters.ts";
 import { type Command, type CommandContext, stringFlag } from "./command.ts";
 import { printWrittenRun, RUN_WRITE_FLAGS, runWriteOptions } from "./_run_output.ts";
 import { modeFlag, paramFlags, simClientFor } from "./templates.ts";

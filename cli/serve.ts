@@ -4,6 +4,7 @@ import { FlowTimeError } from "../lib/base/errors.ts";
 import { startServer } from "../server/listen.ts";
 import { createSimClient } from "../lib/sim/select.ts";
 import { type Command, integerFlag, stringFlag } from "./command.ts";
+import { PROMETHEUS_ENV, prometheusCredentials } from "./telemetry_import.ts";
 
 export const serveCommand: Command = {
   name: "serve",
@@ -24,7 +25,10 @@ Options:
 
 The data folder is $FLOWTIME_DATA_DIR (default ./data), templates $FLOWTIME_TEMPLATES_DIR
 (default ./templates). POST /v1/runs generates models with the Sim service at $FLOWTIME_SIM_URL
-when it is set, else with the templates folder. Logs are JSON lines on stderr.
+when it is set, else with the templates folder. POST /v1/telemetry/imports imports from
+$FLOWTIME_PROMETHEUS_URL unless the request names another URL; the credentials in
+$FLOWTIME_PROMETHEUS_TOKEN (or _USERNAME and _PASSWORD) are sent to that URL only.
+Logs are JSON lines on stderr.
 `,
   flags: {
     port: { type: "string" },
@@ -61,6 +65,10 @@ when it is set, else with the templates folder. Logs are JSON lines on stderr.
         fixedTime: env.fixedTime(),
         limits: { maxConnections },
         sim: createSimClient({ simUrl: env.simUrl, templatesDir: env.templatesDir }),
+        prometheus: {
+          url: env.get(PROMETHEUS_ENV.url),
+          credentials: prometheusCredentials(ctx),
+        },
         onListen: (addr) =>
           ctx.err(`flowtime server listening on http://${addr.hostname}:${addr.port}`),
       });

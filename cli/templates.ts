@@ -3,8 +3,10 @@
 import { join } from "node:path";
 import { FlowTimeError } from "../lib/base/errors.ts";
 import type { RunMode } from "../lib/model/types.ts";
-import { collectParameters, createSimClient, type SimClient } from "../lib/sim/mod.ts";
-import type { TemplateParameter, TemplateProblem } from "../lib/templates/types.ts";
+import { collectParameters } from "../lib/sim/parameters.ts";
+import { createSimClient } from "../lib/sim/select.ts";
+import type { SimClient } from "../lib/sim/client.ts";
+import type { TemplateDetailParameter, TemplateProblem } from "../lib/templates/types.ts";
 import { interpolationText } from "../lib/templates/placeholders.ts";
 import { writeGeneratedFiles } from "../lib/templates/output.ts";
 import { type Command, type CommandContext, printJson, stringFlag } from "./command.ts";
@@ -97,6 +99,9 @@ Usage:
 Options:
 ${SIM_HELP}
   --json                print the template detail as JSON (as GET /api/v1/templates/{id})
+
+Also lists the FlowTime features the template uses that the engine does not implement
+(generation then refuses it) and the fields the template reader read past (unknown_field).
 `,
   flags: { "sim-url": { type: "string" }, json: { type: "boolean" } },
   positionals: { min: 1, max: 1, names: "<id>" },
@@ -109,8 +114,19 @@ ${SIM_HELP}
     ctx.out(`${detail.id} ${detail.version}: ${detail.title}`);
     if (detail.description) ctx.out(`  ${detail.description}`);
     if (detail.tags.length > 0) ctx.out(`  tags: ${detail.tags.join(", ")}`);
+    if (detail.narrative) ctx.out(`  ${detail.narrative}`);
     ctx.out(detail.parameters.length > 0 ? "\nParameters:" : "\nNo parameters.");
     for (const p of detail.parameters) ctx.out(`  ${parameterLine(p)}`);
+    if (detail.unsupported && detail.unsupported.length > 0) {
+      ctx.out("\nNot supported by the engine (generation refuses this template):");
+      for (const u of detail.unsupported) ctx.out(`  ${u.path}: ${u.message}`);
+    }
+    if (detail.warnings && detail.warnings.length > 0) {
+      ctx.out("\nFields read past:");
+      for (const w of detail.warnings) {
+        ctx.out(`  ${w.line !== undefined ? `line ${w.line}: ` : ""}${w.path}: ${w.message}`);
+      }
+    }
     return 0;
   },
 };
@@ -188,10 +204,12 @@ function problemText(ctx: CommandContext, p: TemplateProblem): string {
   return `${place}: ${p.path ? `${p.path}: ` : ""}${p.message}`;
 }
 
-function parameterLine(p: TemplateParameter & { required: boolean }): string {
+function parameterLine(p: TemplateDetailParameter): string {
   const facts: string[] = [p.type === "array" ? `array of ${p.arrayOf ?? "number"}` : p.type];
   if (p.required) facts.push("required");
-  if (p.default !== undefined) facts.push(`default ${interpolationText(p.default)}`);
+  if (p.default !== undefined) {
+    facts.push(`default ${p.default === "" ? '""' : interpolationText(p.default)}`);
+  }
   if (p.min !== undefined || p.max !== undefined) {
     facts.push(`${p.min ?? "-inf"}..${p.max ?? "inf"}`);
   }

@@ -13,6 +13,10 @@ import { runCreateRoutes } from "./run_create.ts";
 import { templateRoutes } from "./templates.ts";
 import { headLength, methodsByPath } from "./methods.ts";
 import { telemetryRoutes } from "./telemetry.ts";
+import { graphRoutes } from "./graph.ts";
+import { viewerRoutes } from "./viewer.ts";
+import { importRoutes, type PrometheusSettings } from "./imports.ts";
+import { exportRoutes } from "./export.ts";
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
@@ -30,6 +34,8 @@ export interface AppOptions {
   sim?: SimClient;
   /** Fixed timestamp (ISO UTC) for runs and captures that do not give one; default now. */
   fixedTime?: string;
+  /** Default Prometheus for `POST /v1/telemetry/imports`, with its credentials. */
+  prometheus?: PrometheusSettings;
 }
 
 /** Values shared with route modules through the request context. */
@@ -92,16 +98,22 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
 
   app.use(headLength());
   app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
-  app.route("/v1/runs", runRoutes(settings, new StateQueryService({ runsDir: settings.runsDir })));
+  const state = new StateQueryService({ runsDir: settings.runsDir });
+  app.route("/v1/runs", runRoutes(settings, state));
+  app.route("/v1/runs", graphRoutes(state));
   app.route("/v1/runs", runCreateRoutes(settings, sim));
   app.route("/v1/telemetry", telemetryRoutes(settings));
+  app.route("/v1/telemetry", importRoutes({ ...settings, prometheus: options.prometheus }));
+  app.route("/v1/runs", exportRoutes(settings));
   app.route("/api/v1/templates", templateRoutes(settings));
+  app.route("/", viewerRoutes());
 
   const allowed = methodsByPath(app);
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
     const methods = allowed(path);
-    if (methods.length > 0) {
+    // A route of this method exists and said "not found" itself: that stays a 404.
+    if (methods.length > 0 && !methods.includes(c.req.method)) {
       return c.json(
         {
           error: `${c.req.method} is not allowed on ${path}; use ${methods.join(", ")}`,

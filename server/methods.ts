@@ -37,7 +37,7 @@ export function methodsByPath(app: Hono<AppEnv>): (path: string) => string[] {
 function pathPattern(path: string): RegExp {
   const body = path.split("/").map((segment) =>
     segment.startsWith(":")
-      ? "[^/]+"
+      ? (/\{(.+)\}$/.exec(segment)?.[1] ?? "[^/]+")
       : segment === "*"
       ? ".*"
       : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")

@@ -82,8 +82,8 @@ export function runRoutes(_settings: ServerSettings, state: StateQueryService): 
       );
     }
     const bundle = await openBundle(c);
-    const id = bundle.resolveSeriesId(ref);
-    const entry = id === undefined ? undefined : bundle.index.series.find((s) => s.id === id);
+    // A series id, a node id, or (FlowTime bundles) a node reading a file beside the model.
+    const entry = bundle.seriesEntry(ref);
     if (!entry) {
       throw new FlowTimeError(
         "not_found",

@@ -1,10 +1,12 @@
-// Shared test helpers: temp folders inside the project (the test task may only write ./.tmp),
-// spawning the real CLI, comparing folder trees and checking bundles against their schemas.
+// Shared test helpers: temp folders inside the project (the test task may only write ./.tmp)
+// that remove themselves, the CLI in-process and as a real subprocess, the one assertion for
+// expected FlowTimeErrors, comparing folder trees and checking bundles against their schemas.
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { checkSchema, type SchemaName } from "../lib/schema/validator.ts";
 import { hashOf } from "../lib/base/hash.ts";
+import { FlowTimeError, type FlowTimeErrorCode } from "../lib/base/errors.ts";
 
 /** Absolute path of the project root. */
 export const ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -12,14 +14,85 @@ export const ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replac
 /** Fixed timestamp used by goldens and determinism tests. */
 export const FIXED_TIME = "2025-10-07T00:00:00Z";
 
+/** A temp folder under `<root>/.tmp`, removed with everything in it when disposed. */
+export interface TempDir extends AsyncDisposable {
+  /** Absolute path of the folder. */
+  readonly path: string;
+}
+
 /**
- * Make a fresh temp folder under `<root>/.tmp` (removed by the caller or left for inspection).
+ * Remove a folder and everything in it; a folder that is already gone is fine.
+ * @param path folder
+ */
+export async function removeDir(path: string): Promise<void> {
+  try {
+    await Deno.remove(path, { recursive: true });
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+}
+
+/**
+ * Make a fresh temp folder under `<root>/.tmp`. Declare it with `await using` so it is removed
+ * when the test ends, passed or failed: `await using tmp = await tempDir("x"); tmp.path`.
+ * @param prefix name prefix
+ * @returns the folder, disposable
+ */
+export async function tempDir(prefix = "t"): Promise<TempDir> {
+  await Deno.mkdir(join(ROOT, ".tmp"), { recursive: true });
+  const path = await Deno.makeTempDir({ dir: join(ROOT, ".tmp"), prefix: `${prefix}-` });
+  return { path, [Symbol.asyncDispose]: () => removeDir(path) };
+}
+
+/**
+ * Make a temp folder, fill it, and return what `fill` returns together with the folder, all
+ * disposable (`await using run = await tempFixture("x", fill)`). When `fill` throws, the folder
+ * is removed before the error goes on.
+ * @param prefix name prefix
+ * @param fill prepares the folder; given its absolute path
+ * @returns the result of `fill`, plus the folder's `path` and its removal on dispose
+ */
+export async function tempFixture<T extends object>(
+  prefix: string,
+  fill: (dir: string) => Promise<T>,
+): Promise<T & TempDir> {
+  const dir = await tempDir(prefix);
+  try {
+    return {
+      ...await fill(dir.path),
+      path: dir.path,
+      [Symbol.asyncDispose]: () => removeDir(dir.path),
+    };
+  } catch (err) {
+    await dir[Symbol.asyncDispose]();
+    throw err;
+  }
+}
+
+/**
+ * Keep a temp folder for all the tests of one file (made at module load) and remove it when the
+ * test module unloads, whether its tests passed or failed.
+ * @param dir the folder
+ * @returns its absolute path
+ */
+export function keepUntilUnload(dir: TempDir): string {
+  globalThis.addEventListener("unload", () => {
+    try {
+      Deno.removeSync(dir.path, { recursive: true });
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+  });
+  return dir.path;
+}
+
+/**
+ * A fresh temp folder for all the tests of one file, removed when the test module unloads.
  * @param prefix name prefix
  * @returns absolute path
  */
-export async function tempDir(prefix = "t"): Promise<string> {
-  await Deno.mkdir(join(ROOT, ".tmp"), { recursive: true });
-  return await Deno.makeTempDir({ dir: join(ROOT, ".tmp"), prefix: `${prefix}-` });
+export async function moduleTempDir(prefix: string): Promise<string> {
+  return keepUntilUnload(await tempDir(prefix));
 }
 
 /** Result of a CLI invocation. */
@@ -31,7 +104,7 @@ export interface CliResult {
 
 /** Options for {@link runCli}. */
 export interface RunCliOptions {
-  /** Extra environment variables. */
+  /** Environment variables on top of {@link NEUTRAL_ENV}. */
   env?: Record<string, string>;
   /** Working directory (default the project root). */
   cwd?: string;
@@ -40,6 +113,24 @@ export interface RunCliOptions {
   /** Text piped to stdin. */
   stdin?: string;
 }
+
+/**
+ * Environment for child processes: the toolkit's variables set empty (= unset) so neither the
+ * caller's environment nor another test file changing this process's environment (test files
+ * share it under `--parallel`) can change what a child sees; the rest (DENO_DIR, HOME) is
+ * inherited so the child finds the module cache.
+ */
+export const NEUTRAL_ENV: Readonly<Record<string, string>> = {
+  NO_COLOR: "1",
+  FLOWTIME_DATA_DIR: "",
+  FLOWTIME_TEMPLATES_DIR: "",
+  FLOWTIME_SIM_URL: "",
+  SOURCE_DATE_EPOCH: "",
+  FLOWTIME_PROMETHEUS_URL: "",
+  FLOWTIME_PROMETHEUS_TOKEN: "",
+  FLOWTIME_PROMETHEUS_USERNAME: "",
+  FLOWTIME_PROMETHEUS_PASSWORD: "",
+};
 
 /** Permission flags tests give the CLI: like the `flowtime` task, with writes in .tmp. */
 export const CLI_TEST_PERMISSIONS = [
@@ -64,7 +155,7 @@ export async function runCli(args: string[], options: RunCliOptions = {}): Promi
       ...args,
     ],
     cwd: options.cwd ?? ROOT,
-    env: { NO_COLOR: "1", ...options.env },
+    env: { ...NEUTRAL_ENV, ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
@@ -78,6 +169,114 @@ export async function runCli(args: string[], options: RunCliOptions = {}): Promi
   const out = await child.output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Options for {@link cli}. */
+export interface CliOptions {
+  /** The whole environment the command sees (nothing comes from this process's environment). */
+  env?: Record<string, string>;
+  /** Whether stderr counts as a terminal (progress output); default false. */
+  interactive?: boolean;
+}
+
+/**
+ * Run `flowtime` in this process through `main(args, io)`: same result shape as {@link runCli},
+ * stdout and stderr as the process would print them (every line ends with a newline). The
+ * working folder is this process's (the project root under `deno task test`).
+ * @param args arguments after `flowtime`
+ * @param options environment and terminal flag
+ * @returns exit code and captured output
+ */
+export async function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  // Loaded on first use so test files that never run the CLI do not load every command.
+  const { main } = await import("../cli/main.ts");
+  const env = { ...options.env };
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    out: (text) => void (stdout += `${text}\n`),
+    err: (text) => void (stderr += `${text}\n`),
+    interactive: options.interactive ?? false,
+    env: (name) => Object.hasOwn(env, name) ? env[name] : undefined,
+  });
+  return { code, stdout, stderr };
+}
+
+/** A message check: a pattern to match or text the message must contain. */
+export type MessageCheck = RegExp | string;
+
+function checkError(err: unknown, code: FlowTimeErrorCode, message?: MessageCheck, what?: string) {
+  const label = what ? `${what}: ` : "";
+  if (!(err instanceof FlowTimeError)) {
+    const text = err instanceof Error ? err.stack ?? err.message : String(err);
+    assert.fail(`${label}expected a FlowTimeError '${code}', got ${text}`);
+  }
+  assert.equal(
+    err.code,
+    code,
+    `${label}expected error code '${code}', got '${err.code}': ${err.message}`,
+  );
+  if (message instanceof RegExp) assert.match(err.message, message, `${label}error message`);
+  else if (message !== undefined) {
+    assert.ok(
+      err.message.includes(message),
+      `${label}error message ${JSON.stringify(err.message)} should contain ${
+        JSON.stringify(message)
+      }`,
+    );
+  }
+  return err;
+}
+
+/**
+ * Assert that a call throws a FlowTimeError with this code (and a message matching the pattern,
+ * or containing the text).
+ * @param fn the call
+ * @param code expected error code
+ * @param message pattern to match or text to find in the message
+ * @param what label for failure messages
+ * @returns the error, for further checks
+ */
+export function assertThrowsCode(
+  fn: () => unknown,
+  code: FlowTimeErrorCode,
+  message?: MessageCheck,
+  what?: string,
+): FlowTimeError {
+  let result: unknown;
+  try {
+    result = fn();
+  } catch (err) {
+    return checkError(err, code, message, what);
+  }
+  if (result instanceof Promise) {
+    result.catch(() => {});
+    assert.fail(`${what ? `${what}: ` : ""}the call returned a promise: use assertRejectsCode`);
+  }
+  assert.fail(`${what ? `${what}: ` : ""}expected a FlowTimeError '${code}', nothing was thrown`);
+}
+
+/**
+ * Assert that a promise (or the promise a function returns) rejects with a FlowTimeError with
+ * this code (and a message matching the pattern, or containing the text).
+ * @param subject the promise, or a function returning it
+ * @param code expected error code
+ * @param message pattern to match or text to find in the message
+ * @param what label for failure messages
+ * @returns the error, for further checks
+ */
+export async function assertRejectsCode(
+  subject: Promise<unknown> | (() => unknown),
+  code: FlowTimeErrorCode,
+  message?: MessageCheck,
+  what?: string,
+): Promise<FlowTimeError> {
+  try {
+    await (typeof subject === "function" ? subject() : subject);
+  } catch (err) {
+    return checkError(err, code, message, what);
+  }
+  assert.fail(`${what ? `${what}: ` : ""}expected a FlowTimeError '${code}', nothing was thrown`);
 }
 
 /**

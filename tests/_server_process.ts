@@ -1,7 +1,7 @@
 // A real server in a child process for end-to-end tests: started with exactly the permission
 // flags a test gives, on a free port (--port 0), its stderr log lines collected.
 import { join } from "node:path";
-import { ROOT } from "./_helpers.ts";
+import { NEUTRAL_ENV, ROOT } from "./_helpers.ts";
 
 /** A running server child process. */
 export interface ServerProcess {
@@ -29,7 +29,7 @@ export interface ServerProcessOptions {
   args?: string[];
   /** Working directory (default the project root). */
   cwd?: string;
-  /** Environment (default: none beyond NO_COLOR). */
+  /** Environment on top of NEUTRAL_ENV. */
   env?: Record<string, string>;
   /** Open-file limit for the server (`ulimit -n` in a shell that then runs it). */
   fdLimit?: number;
@@ -61,7 +61,7 @@ export async function spawnServer(options: ServerProcessOptions): Promise<Server
   const child = new Deno.Command(command, {
     args,
     cwd: options.cwd ?? ROOT,
-    env: { NO_COLOR: "1", ...options.env },
+    env: { ...NEUTRAL_ENV, ...options.env },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -84,7 +84,20 @@ export async function spawnServer(options: ServerProcessOptions): Promise<Server
     reject(new Error(`server exited before listening:\n${lines.join("\n")}`));
   })();
   const timer = setTimeout(() => reject(new Error("server did not start in 30 s")), 30_000);
-  const port = await promise.finally(() => clearTimeout(timer));
+  let port: number;
+  try {
+    port = await promise.finally(() => clearTimeout(timer));
+  } catch (err) {
+    // Never leave a child behind: stop it (if it still runs) and wait for it before failing.
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
+    await child.status;
+    await reading;
+    throw err;
+  }
   return {
     port,
     base: `http://127.0.0.1:${port}`,

@@ -5,9 +5,9 @@ import { assertSameTree, ROOT, tempDir } from "./_helpers.ts";
 
 for (const set of GOLDEN_SETS) {
   Deno.test(`golden ${set.name}: regenerating gives the checked-in bytes (fixtures/${set.dir})`, async () => {
-    const out = await tempDir(`golden-${set.name}`);
+    await using outTmp = await tempDir(`golden-${set.name}`);
+    const out = outTmp.path;
     await set.generate(out);
     await assertSameTree(out, join(ROOT, "fixtures", set.dir));
-    await Deno.remove(out, { recursive: true });
   });
 }

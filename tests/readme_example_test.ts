@@ -8,7 +8,8 @@ Deno.test("the README library example runs: generate, run, capture, replay, pari
   const section = readme.slice(readme.indexOf("## Use as a library"));
   const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(code, "README has a ts example under 'Use as a library'");
-  const dir = await tempDir("readme");
+  await using dirTmp = await tempDir("readme");
+  const dir = dirTmp.path;
   await copyTree(join(ROOT, "templates"), join(dir, "templates"));
   await Deno.writeTextFile(
     join(dir, "example.ts"),
@@ -35,5 +36,4 @@ Deno.test("the README library example runs: generate, run, capture, replay, pari
   assert.equal(lines[1], "parity 0 over 8 node metrics");
   assert.deepEqual(lines.slice(2).map((l) => l.split(" ")[0]), ["OrderService", "PaymentService"]);
   assert.match(lines[2], /^OrderService \d+(\.\d+)? \d+(\.\d+)? (green|yellow|red)$/);
-  await Deno.remove(dir, { recursive: true });
 });

@@ -3,7 +3,7 @@
 import { dirname, join } from "node:path";
 import { MAX_DOCUMENT_BYTES, readTextInside } from "../base/safe_read.ts";
 import { FlowTimeError, fsError } from "../base/errors.ts";
-import type { BinUnit } from "../model/types.ts";
+import type { BinUnit, RunMode } from "../model/types.ts";
 import { isSafeId } from "../base/paths.ts";
 import type { RunWarning } from "../base/warnings.ts";
 import { nodeIdOfSeries } from "./ids.ts";
@@ -54,8 +54,24 @@ export async function readJson(dir: string, rel: string, required: boolean): Pro
   }
 }
 
-/** run.json as this toolkit or FlowTime wrote it, in the toolkit's shape. */
-export function normaliseRunJson(raw: Record<string, unknown>, folderName: string): RunJson {
+/** What a reader knows about a run besides its run.json, for what FlowTime's run.json lacks. */
+export interface RunFallbacks {
+  /** Mode from model/metadata.json or the model (FlowTime's run.json has none). */
+  mode?: RunMode;
+  /** Grid start from the model (FlowTime's run.json has none). */
+  start?: string;
+}
+
+/**
+ * run.json as this toolkit or FlowTime wrote it, in the toolkit's shape. FlowTime's run.json has
+ * no `mode` and no grid start: they come from `fallbacks` (metadata.json, the model), else the
+ * mode is `simulation` and the grid has no start.
+ */
+export function normaliseRunJson(
+  raw: Record<string, unknown>,
+  folderName: string,
+  fallbacks: RunFallbacks = {},
+): RunJson {
   const file = `${folderName}/run.json`;
   const grid = raw.grid as Record<string, unknown> | undefined;
   const bins = grid?.bins;
@@ -89,6 +105,8 @@ export function normaliseRunJson(raw: Record<string, unknown>, folderName: strin
       ? { start: grid.start }
       : typeof grid.startTimeUtc === "string"
       ? { start: grid.startTimeUtc }
+      : fallbacks.start
+      ? { start: fallbacks.start }
       : {}),
     timezone: "UTC",
     align: "left",
@@ -108,7 +126,7 @@ export function normaliseRunJson(raw: Record<string, unknown>, folderName: strin
     runId,
     engineVersion: typeof raw.engineVersion === "string" ? raw.engineVersion : "unknown",
     source: "engine",
-    mode: raw.mode === "telemetry" ? "telemetry" : "simulation",
+    mode: modeOf(raw.mode) ?? fallbacks.mode ?? "simulation",
     grid: runGrid,
     modelHash: typeof raw.modelHash === "string" ? raw.modelHash : "",
     scenarioHash: typeof raw.scenarioHash === "string" ? raw.scenarioHash : "",
@@ -116,6 +134,16 @@ export function normaliseRunJson(raw: Record<string, unknown>, folderName: strin
     warnings,
     series,
   };
+}
+
+/**
+ * A run mode as written (any letter case), if it is one.
+ * @param v the value
+ * @returns the mode, or undefined
+ */
+export function modeOf(v: unknown): RunMode | undefined {
+  const m = typeof v === "string" ? v.toLowerCase() : undefined;
+  return m === "simulation" || m === "telemetry" ? m : undefined;
 }
 
 /** series/index.json, with defaults for what FlowTime leaves out. */

@@ -4,9 +4,9 @@ import { fsError } from "../base/errors.ts";
 import type { RunMode } from "../model/types.ts";
 import { TEMP_PREFIX } from "../base/atomic.ts";
 import { isSafeId } from "../base/paths.ts";
-import type { ModelMetadataJson } from "./types.ts";
+import type { ModelMetadataJson, RunGrid } from "./types.ts";
 import { RUN_FILES } from "./layout.ts";
-import { normaliseRunJson, readJson } from "./_documents.ts";
+import { modeOf, normaliseRunJson, readJson } from "./_documents.ts";
 
 /** One line of a run listing. */
 export interface RunSummary {
@@ -20,6 +20,8 @@ export interface RunSummary {
   createdUtc: string;
   /** Number of warnings in run.json. */
   warningCount: number;
+  /** Bin count, size and unit of the run's grid. */
+  grid: Pick<RunGrid, "bins" | "binSize" | "binUnit">;
 }
 
 /**
@@ -47,16 +49,18 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
         string,
         unknown
       >;
-      const run = normaliseRunJson(raw, e.name);
       const meta = await readJson(join(runsDir, e.name), RUN_FILES.metadata, false) as
         | ModelMetadataJson
         | undefined;
+      // FlowTime's run.json has no mode; its metadata.json has (as FlowTime reads it).
+      const run = normaliseRunJson(raw, e.name, { mode: modeOf(meta?.mode) });
       out.push({
         runId: run.runId,
         templateId: meta?.templateId ?? "adhoc-model",
         mode: run.mode,
         createdUtc: run.createdUtc,
         warningCount: run.warnings.length,
+        grid: { bins: run.grid.bins, binSize: run.grid.binSize, binUnit: run.grid.binUnit },
       });
     } catch {
       // not a readable run: leave it out of the listing

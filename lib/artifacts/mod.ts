@@ -30,13 +30,7 @@ export type {
 } from "./types.ts";
 export { RUN_FILES } from "./layout.ts";
 export { seriesIdOf } from "./ids.ts";
-export {
-  formatSeriesCsv,
-  type FormatSeriesOptions,
-  type ParsedSeries,
-  parseSeriesCsv,
-  type ParseSeriesOptions,
-} from "./series_csv.ts";
+export { type ParsedSeries, parseSeriesCsv, type ParseSeriesOptions } from "./series_csv.ts";
 export {
   type RunNaming,
   type TemplateOrigin,
@@ -44,6 +38,5 @@ export {
   type WriteRunRequest,
   type WrittenRun,
 } from "./writer.ts";
-export { openRun, readRunBundle, type RunBundle, runFolder } from "./reader.ts";
+export { openRun, readRunBundle, type RunBundle, type RunSeriesEntry } from "./reader.ts";
 export { listRuns, type RunSummary } from "./listing.ts";
-export { hashOf } from "../base/hash.ts";

@@ -1,10 +1,12 @@
 // RunArtifactReader: opens a run bundle written by this toolkit or by FlowTime itself, leniently
 // (BOM, CRLF, `t,value` headers, string warnings), and reports a damaged bundle clearly.
-import { join } from "node:path";
+import { dirname, isAbsolute, join, normalize } from "node:path";
 import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
-import { type ParsedModel, parseModel } from "../model/parse.ts";
+import { modelFacts, type ParsedModel, parseModel } from "../model/parse.ts";
+import { sourcePath } from "../model/sources.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
+import { hashOf } from "../base/hash.ts";
 import { waitForReplacement } from "../base/tidy.ts";
 import { maxSeriesBytes, readTextInside } from "../base/safe_read.ts";
 import { MAX_YAML_BYTES } from "../base/located_yaml.ts";
@@ -20,11 +22,24 @@ import { RUN_FILES } from "./layout.ts";
 import {
   BOM,
   indexFromRun,
+  modeOf,
   normaliseIndex,
   normaliseRunJson,
   readJson,
   readTextIfExists,
 } from "./_documents.ts";
+
+/** Where one series of a run is. */
+export interface RunSeriesEntry {
+  /** Series id (`<node>@<NODE>@DEFAULT`), or the `file:` reference of a file beside the model. */
+  id: string;
+  /** Path relative to the run folder. */
+  path: string;
+  /** Hash recorded for it (empty when none is recorded). */
+  hash: string;
+  /** The model's `file:` reference, for series read from a file beside the model. */
+  source?: string;
+}
 
 /** An opened run bundle. Documents are read eagerly; series on demand. */
 export interface RunBundle {
@@ -46,8 +61,13 @@ export interface RunBundle {
   modelText?: string;
   /** Relative path the model text was read from. */
   modelPath?: string;
-  /** The series id for a series id or bare node id, if the run has it. */
+  /** `sha256:` of the model file's bytes as stored (a BOM included), if it has one. */
+  modelFileHash?: string;
+  /** The series id for a series id or bare model node id, if the run has it (for a model node
+   * that reads a file beside the model, as FlowTime bundles do, the node's `file:` reference). */
   resolveSeriesId(idOrNode: string): string | undefined;
+  /** Where a series is (by series id, node id or `file:` reference), if the run has it. */
+  seriesEntry(idOrNode: string): RunSeriesEntry | undefined;
   /** Read one series (by id or node id). */
   readSeries(idOrNode: string): Promise<Float64Array>;
   /** Parse the model (errors become `bundle_invalid`). */
@@ -73,11 +93,6 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   }
   const folderName = dir.replace(/\/+$/, "").split("/").pop() ?? dir;
   const rawRun = await readJson(dir, RUN_FILES.run, true);
-  const runJson = normaliseRunJson(rawRun as Record<string, unknown>, folderName);
-  const rawIndex = await readJson(dir, RUN_FILES.seriesIndex, false);
-  const index = rawIndex
-    ? normaliseIndex(rawIndex as Record<string, unknown>, runJson)
-    : indexFromRun(runJson);
   const manifest = (await readJson(dir, RUN_FILES.manifest, false)) as RunManifest | undefined;
   const metadata = (await readJson(dir, RUN_FILES.metadata, false)) as
     | ModelMetadataJson
@@ -87,22 +102,87 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     | undefined;
   let modelText: string | undefined;
   let modelPath: string | undefined;
+  let modelFileHash: string | undefined;
   for (const rel of [RUN_FILES.model, RUN_FILES.spec]) {
     const text = await readTextIfExists(join(dir, rel), MAX_YAML_BYTES);
     if (text !== undefined) {
+      // FlowTime's modelHash covers the bytes as written, BOM included.
+      modelFileHash = hashOf(new TextEncoder().encode(text));
       modelText = text.replace(BOM, "");
       modelPath = rel;
       break;
     }
   }
+  // FlowTime's run.json has neither mode nor start: its readers take the mode from
+  // metadata.json, else the model; the start from the model's grid.
+  const facts = modelText !== undefined && needsModelFacts(rawRun, metadata, modelText)
+    ? modelFacts(modelText)
+    : {};
+  const runJson = normaliseRunJson(rawRun as Record<string, unknown>, folderName, {
+    mode: modeOf(metadata?.mode) ?? facts.mode,
+    start: facts.start,
+  });
+  const rawIndex = await readJson(dir, RUN_FILES.seriesIndex, false);
+  const index = rawIndex
+    ? normaliseIndex(rawIndex as Record<string, unknown>, runJson)
+    : indexFromRun(runJson);
   const byId = new Map(index.series.map((s) => [s.id, s]));
   const byNode = new Map<string, SeriesIndexEntry>();
   for (const s of index.series) {
     if (!byNode.has(nodeIdOfSeries(s.id))) byNode.set(nodeIdOfSeries(s.id), s);
   }
-  const resolveSeriesId = (idOrNode: string): string | undefined =>
-    byId.get(idOrNode)?.id ?? byId.get(seriesIdOf(idOrNode))?.id ?? byNode.get(idOrNode)?.id;
+  const modelDir = modelPath === undefined ? "." : dirname(modelPath);
+  // Series a FlowTime bundle keeps beside its model (`file:` semantics and sources), by the
+  // model node that reads them; found on demand from the parsed model.
+  let fileSeries: Map<string, RunSeriesEntry> | undefined;
+  const fileEntries = (): Map<string, RunSeriesEntry> => {
+    if (fileSeries) return fileSeries;
+    fileSeries = new Map();
+    let model;
+    try {
+      model = parsedModel().model;
+    } catch {
+      return fileSeries;
+    }
+    for (const node of model.nodes) {
+      if (node.kind !== "const" || node.source === undefined || byNode.has(node.id)) continue;
+      const rel = sourcePath(node.source);
+      if (isAbsolute(rel)) continue;
+      const path = normalize(join(modelDir, rel));
+      fileSeries.set(node.id, { id: node.source, path, hash: "", source: node.source });
+    }
+    return fileSeries;
+  };
+  const entryOf = (idOrNode: string): RunSeriesEntry | undefined => {
+    const s = byId.get(idOrNode) ?? byId.get(seriesIdOf(idOrNode)) ?? byNode.get(idOrNode);
+    if (s) return { id: s.id, path: s.path, hash: s.hash };
+    const files = fileEntries();
+    return files.get(idOrNode) ?? [...files.values()].find((e) => e.id === idOrNode);
+  };
   let parsed: ParsedModel | undefined;
+  const parsedModel = (): ParsedModel => {
+    if (parsed) return parsed;
+    if (modelText === undefined) {
+      throw new FlowTimeError(
+        "bundle_invalid",
+        `run ${runJson.runId} has no model/model.yaml or spec.yaml`,
+        { file: dir },
+      );
+    }
+    try {
+      parsed = parseModel(modelText, { file: join(dir, modelPath!) });
+    } catch (err) {
+      if (err instanceof FlowTimeError && err.code !== "unsupported_feature") {
+        throw new FlowTimeError(
+          "bundle_invalid",
+          `the run's model is unreadable: ${err.message}`,
+          { cause: err, details: err.details },
+        );
+      }
+      throw err;
+    }
+    return parsed;
+  };
   return {
     dir,
     runId: runJson.runId,
@@ -113,14 +193,15 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     provenance,
     modelText,
     modelPath,
-    resolveSeriesId,
+    modelFileHash,
+    resolveSeriesId: (idOrNode: string) => entryOf(idOrNode)?.id,
+    seriesEntry: entryOf,
     async readSeries(idOrNode: string): Promise<Float64Array> {
-      const id = resolveSeriesId(idOrNode);
-      if (!id) {
+      const entry = entryOf(idOrNode);
+      if (!entry) {
         throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
       }
-      const entry = byId.get(id)!;
-      const path = resolveInside(dir, entry.path, `series path of ${id}`);
+      const path = resolveInside(dir, entry.path, `series path of ${entry.id}`);
       let text: string;
       try {
         text = await readTextInside(path, {
@@ -130,11 +211,17 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
         });
       } catch (err) {
         if (err instanceof Deno.errors.NotFound) {
-          throw new FlowTimeError(
-            "bundle_invalid",
-            `series file ${entry.path} listed in series/index.json is missing`,
-            { file: join(dir, entry.path) },
-          );
+          throw entry.source
+            ? new FlowTimeError(
+              "not_found",
+              `${entry.path}, which the model reads as ${entry.source}, is missing from the run folder`,
+              { file: join(dir, entry.path) },
+            )
+            : new FlowTimeError(
+              "bundle_invalid",
+              `series file ${entry.path} listed in series/index.json is missing`,
+              { file: join(dir, entry.path) },
+            );
         }
         throw fsError(err, "reading", path);
       }
@@ -154,30 +241,22 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
         throw err;
       }
     },
-    parsedModel(): ParsedModel {
-      if (parsed) return parsed;
-      if (modelText === undefined) {
-        throw new FlowTimeError(
-          "bundle_invalid",
-          `run ${runJson.runId} has no model/model.yaml or spec.yaml`,
-          { file: dir },
-        );
-      }
-      try {
-        parsed = parseModel(modelText, { file: join(dir, modelPath!) });
-      } catch (err) {
-        if (err instanceof FlowTimeError) {
-          throw new FlowTimeError(
-            "bundle_invalid",
-            `the run's model is unreadable: ${err.message}`,
-            { cause: err, details: err.details },
-          );
-        }
-        throw err;
-      }
-      return parsed;
-    },
+    parsedModel,
   };
+}
+
+// Parsing the model only for its mode and start costs as much as a capture: do it only when
+// run.json (and metadata.json, for the mode) leave one of them open and the model may hold it.
+function needsModelFacts(
+  rawRun: unknown,
+  metadata: ModelMetadataJson | undefined,
+  modelText: string,
+): boolean {
+  const run = rawRun as { mode?: unknown; grid?: { start?: unknown; startTimeUtc?: unknown } };
+  const needMode = modeOf(run.mode) === undefined && modeOf(metadata?.mode) === undefined;
+  const needStart = run.grid?.start === undefined && run.grid?.startTimeUtc === undefined &&
+    /\bstart(TimeUtc)?[ \t]*:/.test(modelText);
+  return needMode || needStart;
 }
 
 /**

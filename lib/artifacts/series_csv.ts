@@ -1,6 +1,6 @@
 // The one series CSV module. Writers are strict (header `bin_index,value`, LF, shortest
 // round-trip numbers); readers are lenient (BOM, CRLF, `t,value` header, empty cell = NaN).
-import { FlowTimeError } from "../base/errors.ts";
+import { type ErrorPlace, FlowTimeError } from "../base/errors.ts";
 
 /** Header every series CSV written by the toolkit starts with. */
 export const SERIES_CSV_HEADER = "bin_index,value";
@@ -155,8 +155,9 @@ export function parseValueCell(cell: string): number | undefined {
 }
 
 /**
- * Parse series CSV text. Accepts a BOM, CRLF, header `bin_index,value` or `t,value`, rows in
- * any order and empty value cells. Rejects garbage values, bad or duplicate bin indexes and
+ * Parse series CSV text. Accepts a BOM, CRLF, header `bin_index,value` or `t,value` (or
+ * FlowTime HEAD's `bin_index,classId,value` with class DEFAULT rows), rows in any order and
+ * empty value cells. Rejects garbage values, bad or duplicate bin indexes and
  * truncated rows with an error naming the file and line.
  * @param text the file content
  * @param options file name and expected length
@@ -175,10 +176,14 @@ export function parseSeriesCsv(text: string, options: ParseSeriesOptions = {}): 
   if (headerEnd < 0) headerEnd = text.length;
   const headerLine = stripCr(text.slice(0, headerEnd));
   const header = headerLine.trim().toLowerCase().replace(/\s*,\s*/g, ",");
-  if (header !== "bin_index,value" && header !== "t,value") {
+  // FlowTime HEAD writes `bin_index,classId,value`; the toolkit reads its class totals.
+  const classColumn = header === "bin_index,classid,value";
+  if (header !== "bin_index,value" && header !== "t,value" && !classColumn) {
     throw new FlowTimeError(
       "telemetry_invalid",
-      `header is '${headerLine.slice(0, 60)}'; expected 'bin_index,value' (or 't,value')`,
+      `header is '${
+        headerLine.slice(0, 60)
+      }'; expected 'bin_index,value' (or 't,value', or FlowTime's 'bin_index,classId,value')`,
       { file, line: 1 },
     );
   }
@@ -214,7 +219,11 @@ export function parseSeriesCsv(text: string, options: ParseSeriesOptions = {}): 
     const rowEnd = end > rowStart && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     if (blank(text, rowStart, rowEnd)) continue;
     const comma = text.indexOf(",", rowStart);
-    if (comma < 0 || comma >= rowEnd || commaBefore(text, comma + 1, rowEnd)) {
+    let valueStart = comma + 1;
+    if (classColumn && comma >= 0 && comma < rowEnd) {
+      valueStart = classCell(text, comma + 1, rowEnd, { file, line });
+    }
+    if (comma < 0 || comma >= rowEnd || commaBefore(text, valueStart, rowEnd)) {
       throw new FlowTimeError(
         "telemetry_invalid",
         `row '${
@@ -239,7 +248,7 @@ export function parseSeriesCsv(text: string, options: ParseSeriesOptions = {}): 
         line,
       });
     }
-    const [vs, ve] = trimmed(text, comma + 1, rowEnd);
+    const [vs, ve] = trimmed(text, valueStart, rowEnd);
     const valueCell = text.slice(vs, ve);
     const value = plainNumber(valueCell) ?? parseValueCell(valueCell);
     if (value === undefined) {
@@ -288,6 +297,33 @@ function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 5760 ||
     (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 ||
     c === 12288 || c === 65279;
+}
+
+// The class cell of a `bin_index,classId,value` row: only the totals (DEFAULT) are read.
+// Returns where the value cell starts.
+function classCell(text: string, from: number, to: number, place: ErrorPlace): number {
+  const comma = text.indexOf(",", from);
+  if (comma < 0 || comma >= to) {
+    throw new FlowTimeError(
+      "telemetry_invalid",
+      `row '${
+        text.slice(from, Math.min(to, from + 60))
+      }' must have three cells: bin_index,classId,value`,
+      place,
+    );
+  }
+  const [cs, ce] = trimmed(text, from, comma);
+  const classId = text.slice(cs, ce);
+  if (classId.toUpperCase() !== "DEFAULT") {
+    throw new FlowTimeError(
+      "telemetry_invalid",
+      `per-class rows (class '${
+        classId.slice(0, 40)
+      }') are not supported: classes are not supported; the toolkit reads class totals (classId DEFAULT)`,
+      place,
+    );
+  }
+  return comma + 1;
 }
 
 function blank(text: string, from: number, to: number): boolean {

@@ -123,10 +123,13 @@ export interface RunManifest {
   modelHash: string;
   /** Template input hash, when generated. */
   inputHash?: string;
-  /** RNG settings (seed omitted when the model sets none). */
+  /** RNG settings; the seed is the model's, else 123 (FlowTime HEAD's default). Readers
+   * accept a manifest without a seed (written before FlowTime compatibility). */
   rng: { kind: string; seed?: number };
   /** Hash of every series file, by series id. */
   seriesHashes: Record<string, string>;
+  /** Always 0: the engine writes no events (FlowTime's manifest requires the field). */
+  eventCount?: number;
   /** When the run was written. */
   createdUtc: string;
   /** Template and capture provenance. */

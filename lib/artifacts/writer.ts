@@ -98,6 +98,9 @@ export interface WrittenRun {
 
 const UNIT = "entities/bin";
 
+/** The seed written into manifest.json when the model sets none (FlowTime HEAD's default). */
+export const DEFAULT_RNG_SEED = 123;
+
 /**
  * Compute FlowTime's scenario hash: sha256 of `trim(modelText) + "\n" + seed + "\n" + "null"`.
  * @param modelText the model text
@@ -257,10 +260,11 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
       scenarioHash,
       modelHash,
       ...(origin?.inputHash ? { inputHash: origin.inputHash } : {}),
-      rng: seed === undefined
-        ? { kind: model.rng?.kind ?? "pcg32" }
-        : { kind: model.rng?.kind ?? "pcg32", seed },
+      // FlowTime's manifest requires a seed (it draws one when none is given; HEAD uses 123).
+      // The engine samples nothing, so without a model seed FlowTime HEAD's default is written.
+      rng: { kind: model.rng?.kind ?? "pcg32", seed: seed ?? DEFAULT_RNG_SEED },
       seriesHashes,
+      eventCount: 0,
       createdUtc,
       ...(provenance ? { provenance } : {}),
     };

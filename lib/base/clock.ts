@@ -34,7 +34,8 @@ export function parseUtc(text: string, what: string): Date {
 /** Earliest and latest years of timestamps the toolkit accepts. */
 const FIRST_YEAR = 1900;
 const LAST_YEAR = 2999;
-const PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]00:00)$/;
+const PARTS =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 /**
  * True when `text` is an ISO 8601 UTC timestamp of a date and time that exist: month 1-12, a
@@ -45,7 +46,16 @@ const PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?
  * @returns whether it is one
  */
 export function isValidUtc(text: string): boolean {
-  if (typeof text !== "string" || !ISO_UTC.test(text)) return false;
+  return typeof text === "string" && ISO_UTC.test(text) && isRealDateTime(text);
+}
+
+/**
+ * True when an ISO 8601 timestamp (any offset) names a date and time that exist, with a year
+ * from 1900 to 2999 (see {@link isValidUtc}).
+ * @param text candidate timestamp, `YYYY-MM-DDThh:mm[:ss[.f]]` then an offset
+ * @returns whether its parts are a real date and time
+ */
+export function isRealDateTime(text: string): boolean {
   const m = PARTS.exec(text);
   if (!m) return false;
   const [year, month, day, hour, minute, second] = m.slice(1).map((v) => Number(v ?? 0));

@@ -35,6 +35,7 @@ export type FlowTimeErrorCode =
   | "mode_validation_failed"
   | "template_not_found"
   | "template_invalid"
+  | "unsupported_feature"
   | "invalid_parameters"
   | "invalid_mode"
   | "invalid_body"
@@ -46,6 +47,11 @@ export type FlowTimeErrorCode =
   | "sim_unavailable"
   | "sim_error"
   | "parity_failed"
+  | "mapping_invalid"
+  | "import_invalid"
+  | "query_failed"
+  | "source_unavailable"
+  | "source_error"
   | "resources_exhausted"
   | "interrupted";
 

@@ -13,10 +13,18 @@ export interface Issue {
   message: string;
 }
 
-/** An ordered list of validation problems for one file. */
+/** A field the reader ignored, reported as a warning (stable `code`, e.g. `unknown_field`). */
+export interface ParseWarning extends Issue {
+  /** Stable warning code. */
+  code: string;
+}
+
+/** An ordered list of validation problems for one file, and of the warnings found on the way. */
 export class IssueList {
   /** The problems found so far. */
   readonly items: Issue[] = [];
+  /** Warnings found so far (fields ignored, not refused). */
+  readonly warnings: ParseWarning[] = [];
   readonly #file: string;
   readonly #lineOf?: (path: FieldPath) => number | undefined;
 
@@ -37,6 +45,16 @@ export class IssueList {
    */
   add(path: FieldPath, message: string): void {
     this.items.push({ path: formatPath(path), line: this.#lineOf?.(path), message });
+  }
+
+  /**
+   * Record a warning: something the reader ignored or read leniently.
+   * @param path where it is
+   * @param message what was ignored and why
+   * @param code stable warning code
+   */
+  warn(path: FieldPath, message: string, code = "unknown_field"): void {
+    this.warnings.push({ code, path: formatPath(path), line: this.#lineOf?.(path), message });
   }
 
   /** Number of problems recorded. */
@@ -91,6 +109,44 @@ export function checkKeys(
   for (const key of Object.keys(raw)) {
     if (!allowed.includes(key)) {
       issues.add([...path, key], `unknown field '${key}' (allowed: ${allowed.join(", ")})`);
+    }
+  }
+}
+
+/**
+ * Warn about keys of a mapping that are not in the known list, and remove them: FlowTime
+ * ignores fields it does not know, so the toolkit reads past them too (`unknown_field`).
+ * @param issues where the warnings go
+ * @param at the mapping (unknown keys are deleted from it), its path and the keys the reader uses
+ */
+export function ignoreUnknownKeys(
+  issues: IssueList,
+  at: { raw: RawMap; path: FieldPath; known: readonly string[] },
+): void {
+  const { raw, path, known } = at;
+  for (const key of Object.keys(raw)) {
+    if (known.includes(key)) continue;
+    issues.warn(
+      [...path, key],
+      `unknown field '${key}' ignored (known here: ${known.join(", ")})`,
+    );
+    delete raw[key];
+  }
+}
+
+/**
+ * Remove keys whose value is null (or an empty string for the listed keys): FlowTime-Sim
+ * writes every absent field as an empty value (`expr: `, `source: ''`), which means "not set".
+ * @param raw the mapping (edited in place)
+ * @param emptyStringKeys keys for which `""` (or blank text) also means "not set"
+ */
+export function dropNullKeys(raw: RawMap, emptyStringKeys: readonly string[] = []): void {
+  for (const [key, value] of Object.entries(raw)) {
+    if (
+      value === null ||
+      (emptyStringKeys.includes(key) && typeof value === "string" && value.trim() === "")
+    ) {
+      delete raw[key];
     }
   }
 }

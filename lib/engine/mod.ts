@@ -42,5 +42,7 @@ export type {
 export { binMinutes, SEMANTIC_METRICS } from "../model/types.ts";
 export { loadModel, type ParsedModel, parseModel, type ParseModelOptions } from "../model/parse.ts";
 export type { FieldPath } from "../base/located_yaml.ts";
-export { type Expr, ExprError, parseExpr } from "../expr/parse.ts";
+export type { Expr } from "../expr/parse.ts";
+export type { Issue, ParseWarning } from "../base/issues.ts";
+export { type UnsupportedFeature, unsupportedFeatures } from "../model/features.ts";
 export { evaluateModel, type EvaluateOptions, type Evaluation } from "./evaluate.ts";

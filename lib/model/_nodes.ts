@@ -1,15 +1,19 @@
 // The model's `nodes` list: const (values or a source), pmf, expr and serviceWithBuffer nodes,
-// each field checked with its place.
+// each field checked with its place. FlowTime's spellings are read too: empty fields written by
+// FlowTime-Sim (`expr: `, `source: ''`), `expression` for `expr`, the dictionary pmf of the
+// M-03.02 engine (`pmf: {"10": 0.2, "20": 0.8}`); other fields it ignores are warnings here.
 import type { FieldPath } from "../base/located_yaml.ts";
 import {
-  checkKeys,
   describeValue,
+  dropNullKeys,
+  ignoreUnknownKeys,
   isRawMap,
   type IssueList,
   type RawMap,
   readString,
 } from "../base/issues.ts";
 import { type Grid, MODEL_NODE_KINDS, type ModelNode } from "./types.ts";
+import { isDictionaryPmf, pmfFromDictionary } from "./legacy.ts";
 
 /** Node ids usable in expressions. */
 export const NODE_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -40,6 +44,11 @@ export function readNodes(
       issues.add(path, `each node must be a mapping with id and kind, got ${describeValue(n)}`);
       return;
     }
+    dropNullKeys(n, ["source"]);
+    if (n.expr === undefined && n.expression !== undefined) {
+      n.expr = n.expression;
+      delete n.expression;
+    }
     const id = readString(issues, n.id, [...path, "id"]);
     if (id !== undefined && !NODE_ID_PATTERN.test(id)) {
       issues.add(
@@ -52,7 +61,7 @@ export function readNodes(
       issues.add([...path, "id"], `duplicate node id '${id}'`);
       return;
     }
-    const kind = n.kind;
+    const kind = n.kind ?? "const";
     if (!MODEL_NODE_KINDS.includes(kind as typeof MODEL_NODE_KINDS[number])) {
       issues.add(
         [...path, "kind"],
@@ -80,7 +89,11 @@ function readNodeBody(
 ): ModelNode | undefined {
   switch (kind) {
     case "const": {
-      checkKeys(issues, n, path, ["id", "kind", "values", "source"]);
+      ignoreUnknownKeys(issues, {
+        raw: n,
+        path: path,
+        known: ["id", "kind", "values", "source", ...IGNORED],
+      });
       const node: ModelNode = { id, kind };
       if (n.source !== undefined && n.source !== null) {
         const source = readString(issues, n.source, [...path, "source"]);
@@ -104,7 +117,7 @@ function readNodeBody(
       return node;
     }
     case "pmf": {
-      checkKeys(issues, n, path, ["id", "kind", "pmf"]);
+      ignoreUnknownKeys(issues, { raw: n, path, known: ["id", "kind", "pmf", ...IGNORED] });
       const pmf = n.pmf;
       if (!isRawMap(pmf)) {
         issues.add(
@@ -113,7 +126,12 @@ function readNodeBody(
         );
         return undefined;
       }
-      checkKeys(issues, pmf, [...path, "pmf"], ["values", "probabilities"]);
+      if (isDictionaryPmf(pmf)) return dictionaryPmf(id, pmf, [...path, "pmf"], issues);
+      ignoreUnknownKeys(issues, {
+        raw: pmf,
+        path: [...path, "pmf"],
+        known: ["values", "probabilities"],
+      });
       const values = readNumberList(issues, pmf.values, [...path, "pmf", "values"]);
       const probabilities = readNumberList(issues, pmf.probabilities, [
         ...path,
@@ -147,14 +165,25 @@ function readNodeBody(
       return { id, kind, pmf: { values, probabilities } };
     }
     case "expr": {
-      checkKeys(issues, n, path, ["id", "kind", "expr"]);
+      ignoreUnknownKeys(issues, { raw: n, path, known: ["id", "kind", "expr", ...IGNORED] });
       let expr = n.expr;
       if (typeof expr === "number") expr = String(expr);
       const text = readString(issues, expr, [...path, "expr"]);
       return text === undefined ? undefined : { id, kind, expr: text };
     }
     case "serviceWithBuffer": {
-      checkKeys(issues, n, path, ["id", "kind", "inflow", "outflow", "loss"]);
+      ignoreUnknownKeys(issues, {
+        raw: n,
+        path: path,
+        known: [
+          "id",
+          "kind",
+          "inflow",
+          "outflow",
+          "loss",
+          ...IGNORED,
+        ],
+      });
       const inflow = readString(issues, n.inflow, [...path, "inflow"]);
       const outflow = readString(issues, n.outflow, [...path, "outflow"]);
       let loss: string | undefined;
@@ -165,6 +194,25 @@ function readNodeBody(
       return loss ? { id, kind, inflow, outflow, loss } : { id, kind, inflow, outflow };
     }
   }
+}
+
+// Fields FlowTime writes on nodes that mean nothing to the engine: `initial` and `dependencies`
+// (FlowTime-Sim), `metadata` (display hints of FlowTime HEAD).
+const IGNORED = ["initial", "dependencies", "metadata"];
+
+function dictionaryPmf(
+  id: string,
+  pmf: RawMap,
+  path: FieldPath,
+  issues: IssueList,
+): ModelNode | undefined {
+  const read = pmfFromDictionary(pmf, { path: path, issues: issues });
+  if (!read) return undefined;
+  if (read.probabilities.reduce((a, b) => a + b, 0) <= 0) {
+    issues.add(path, "probabilities sum to 0; they must sum to 1");
+    return undefined;
+  }
+  return { id, kind: "pmf", pmf: read };
 }
 
 function readNumberList(issues: IssueList, raw: unknown, path: FieldPath): number[] | undefined {

@@ -3,8 +3,9 @@
 // (semantics that are `file:` references) and `source`/`target` edges are read here too.
 import type { FieldPath } from "../base/located_yaml.ts";
 import {
-  checkKeys,
   describeValue,
+  dropNullKeys,
+  ignoreUnknownKeys,
   isRawMap,
   type IssueList,
   readNumber,
@@ -21,6 +22,7 @@ import {
   type TopologyNode,
   type TopologyNodeKind,
 } from "./types.ts";
+import { normaliseSemantics } from "./legacy.ts";
 
 /**
  * Read `topology`: nodes with semantics (a `file:` semantic becomes a const node reading the
@@ -41,7 +43,11 @@ export function readTopology(
     issues.add(["topology"], `must be a mapping with nodes and edges, got ${describeValue(raw)}`);
     return undefined;
   }
-  checkKeys(issues, raw, ["topology"], ["nodes", "edges"]);
+  ignoreUnknownKeys(issues, {
+    raw: raw,
+    path: ["topology"],
+    known: ["nodes", "edges", "constraints"],
+  });
   const tnodes: TopologyNode[] = [];
   const seen = new Set<string>();
   const fileNodes = new Map<string, string>(); // file reference -> synthesized node id
@@ -55,7 +61,8 @@ export function readTopology(
         issues.add(path, `must be a mapping with id and semantics, got ${describeValue(n)}`);
         return;
       }
-      checkKeys(issues, n, path, TOPOLOGY_NODE_FIELDS);
+      dropNullKeys(n);
+      ignoreUnknownKeys(issues, { raw: n, path, known: TOPOLOGY_NODE_FIELDS });
       const id = readString(issues, n.id, [...path, "id"]);
       if (id === undefined) return;
       if (seen.has(id)) {
@@ -86,8 +93,12 @@ export function readTopology(
         if (!isRawMap(ic)) {
           issues.add([...path, "initialCondition"], `must be a mapping, got ${describeValue(ic)}`);
         } else {
-          checkKeys(issues, ic, [...path, "initialCondition"], ["queueDepth"]);
-          if (ic.queueDepth !== undefined) {
+          ignoreUnknownKeys(issues, {
+            raw: ic,
+            path: [...path, "initialCondition"],
+            known: ["queueDepth"],
+          });
+          if (ic.queueDepth !== undefined && ic.queueDepth !== null) {
             const q = readNumber(
               issues,
               ic.queueDepth,
@@ -112,7 +123,12 @@ export function readTopology(
         issues.add(path, `must be a mapping with from and to, got ${describeValue(e)}`);
         return;
       }
-      checkKeys(issues, e, path, ["id", "from", "to", "source", "target", "weight", "lag"]);
+      dropNullKeys(e);
+      ignoreUnknownKeys(issues, {
+        raw: e,
+        path: path,
+        known: ["id", "from", "to", "source", "target", "weight", "lag"],
+      });
       const legacy = e.from === undefined && e.to === undefined;
       const from = readString(issues, legacy ? e.source : e.from, [
         ...path,
@@ -145,7 +161,8 @@ function readSemantics(
     issues.add(path, `must be a mapping of metric to node id, got ${describeValue(raw)}`);
     return semantics;
   }
-  checkKeys(issues, raw, path, [...SEMANTIC_METRICS, "slaMin"]);
+  normaliseSemantics(raw, { path: path, issues: issues });
+  ignoreUnknownKeys(issues, { raw: raw, path, known: [...SEMANTIC_METRICS, "slaMin"] });
   for (const metric of SEMANTIC_METRICS) {
     const v = raw[metric];
     if (v === undefined) continue;

@@ -3,18 +3,22 @@
 import { fsError } from "../base/errors.ts";
 import { type FieldPath, MAX_YAML_BYTES, parseYamlLocated } from "../base/located_yaml.ts";
 import { readUserText } from "../base/safe_read.ts";
+import { FlowTimeError } from "../base/errors.ts";
 import {
-  checkKeys,
   describeValue,
+  dropNullKeys,
+  ignoreUnknownKeys,
   isRawMap,
   IssueList,
+  type ParseWarning,
   readNumber,
   readString,
 } from "../base/issues.ts";
 import type { Expr } from "../expr/parse.ts";
 import { type Model, type OutputSpec, RUN_MODES, type RunMode } from "./types.ts";
 import { validateModelSemantics } from "./validate.ts";
-import { readGrid } from "./_grid.ts";
+import { readGrid, startOfModel } from "./_grid.ts";
+import { describeUnsupported, unsupportedFeatures } from "./features.ts";
 import { NODE_ID_PATTERN, readNodes } from "./_nodes.ts";
 import { readTopology } from "./_topology.ts";
 
@@ -34,6 +38,9 @@ export interface ParsedModel {
   lineOf(path: FieldPath): number | undefined;
   /** Where each model node was declared (synthesized nodes point at their semantics entry). */
   nodePaths: ReadonlyMap<string, FieldPath>;
+  /** Fields read past (`unknown_field`): FlowTime ignores fields it does not know, and so does
+   * the toolkit, saying which. */
+  warnings: ParseWarning[];
 }
 
 /** Options for {@link parseModel}. */
@@ -44,6 +51,7 @@ export interface ParseModelOptions {
 
 const ROOT_KEYS = [
   "schemaVersion",
+  "generator",
   "mode",
   "metadata",
   "grid",
@@ -55,6 +63,8 @@ const ROOT_KEYS = [
   "provenance",
   "variables",
   "constraints",
+  "classes",
+  "traffic",
 ];
 
 /**
@@ -62,19 +72,89 @@ const ROOT_KEYS = [
  * @param text the YAML text
  * @param options file name for messages
  * @returns the parsed model
+ * Fields the toolkit does not know are read past with an `unknown_field` warning (FlowTime
+ * ignores them too); FlowTime features the engine does not implement (classes, routers,
+ * retries, ...) are refused.
  * @throws FlowTimeError `yaml_syntax`, `model_invalid`, `expr_invalid` or `cycle`, naming the
- *   file, line and field
+ *   file, line and field; `unsupported_feature` naming the feature and the node
  */
 export function parseModel(text: string, options: ParseModelOptions = {}): ParsedModel {
   const file = options.file ?? "model.yaml";
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const located = parseYamlLocated(text, file);
+  const features = unsupportedFeatures(located.value);
+  if (features.length > 0) {
+    const first = features[0];
+    throw new FlowTimeError("unsupported_feature", describeUnsupported(features), {
+      file,
+      line: located.lineOf(parsePathText(first.path)),
+      path: first.path,
+      details: features,
+    });
+  }
   const issues = new IssueList(file, located.lineOf);
   const nodePaths = new Map<string, FieldPath>();
   const model = readModel(located.value, issues, nodePaths);
   issues.throwIfAny("model_invalid");
-  const exprs = validateModelSemantics(model!, { file, lineOf: located.lineOf, nodePaths });
-  return { file, text, model: model!, exprs, lineOf: located.lineOf, nodePaths };
+  const exprs = validateModelSemantics(model!, {
+    file,
+    lineOf: located.lineOf,
+    nodePaths,
+    warnings: issues.warnings,
+  });
+  return {
+    file,
+    text,
+    model: model!,
+    exprs,
+    lineOf: located.lineOf,
+    nodePaths,
+    warnings: issues.warnings,
+  };
+}
+
+/** What a run reader needs from a model without validating it all. */
+export interface ModelFacts {
+  /** Root `mode`, else `provenance.mode` (FlowTime HEAD keeps it only there). */
+  mode?: RunMode;
+  /** Start of the grid: `grid.startTimeUtc` ?? `grid.start` ?? `window.startTimeUtc` ?? `window.start`. */
+  start?: string;
+}
+
+/**
+ * Read a model's mode and grid start leniently (no validation of anything else): for readers
+ * of FlowTime run bundles, whose run.json records neither.
+ * @param text the model YAML
+ * @returns what could be read (empty when the text is not a YAML mapping)
+ */
+export function modelFacts(text: string): ModelFacts {
+  let raw: unknown;
+  try {
+    raw = parseYamlLocated(text.replace(/^\uFEFF/, ""), "model.yaml").value;
+  } catch {
+    return {};
+  }
+  if (!isRawMap(raw)) return {};
+  const mode = modeOf(raw);
+  const start = startOfModel(raw);
+  return { ...(mode ? { mode } : {}), ...(start ? { start } : {}) };
+}
+
+function modeOf(raw: Record<string, unknown>): RunMode | undefined {
+  const prov = isRawMap(raw.provenance) ? raw.provenance : undefined;
+  for (const v of [raw.mode, prov?.mode]) {
+    const m = typeof v === "string" ? v.toLowerCase() : undefined;
+    if (RUN_MODES.includes(m as RunMode)) return m as RunMode;
+  }
+  return undefined;
+}
+
+function parsePathText(text: string): FieldPath {
+  const out: Array<string | number> = [];
+  for (const m of text.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  }
+  return out;
 }
 
 /**
@@ -104,18 +184,20 @@ function readModel(
     );
     return undefined;
   }
-  checkKeys(issues, raw, [], ROOT_KEYS);
+  dropNullKeys(raw);
+  ignoreUnknownKeys(issues, { raw: raw, path: [], known: ROOT_KEYS });
   if (raw.schemaVersion !== undefined && raw.schemaVersion !== 1) {
     issues.add(["schemaVersion"], `must be 1, got ${describeValue(raw.schemaVersion)}`);
   }
   let mode: RunMode = "simulation";
   if (raw.mode !== undefined) {
-    if (RUN_MODES.includes(raw.mode as RunMode)) mode = raw.mode as RunMode;
+    const m = typeof raw.mode === "string" ? raw.mode.toLowerCase() : raw.mode;
+    if (RUN_MODES.includes(m as RunMode)) mode = m as RunMode;
     else {issues.add(
         ["mode"],
         `must be one of ${RUN_MODES.join(", ")}, got ${describeValue(raw.mode)}`,
       );}
-  }
+  } else mode = modeOf(raw) ?? "simulation";
   const grid = readGrid(raw, issues);
   const nodes = readNodes(raw.nodes, issues, grid, nodePaths);
   const topology = raw.topology === undefined || raw.topology === null
@@ -173,7 +255,14 @@ function readOutputs(raw: unknown, issues: IssueList): OutputSpec[] | undefined 
       issues.add(path, `must be a mapping with 'series', got ${describeValue(o)}`);
       return;
     }
-    checkKeys(issues, o, path, ["series", "as"]);
+    dropNullKeys(o);
+    // FlowTime-Sim's spellings: `source` for `series`, `filename` for `as`.
+    if (o.series === undefined && o.source !== undefined) o.series = o.source;
+    if (o.as === undefined && o.filename !== undefined) o.as = o.filename;
+    delete o.source;
+    delete o.filename;
+    if (Array.isArray(o.exclude) && o.exclude.length === 0) delete o.exclude;
+    ignoreUnknownKeys(issues, { raw: o, path, known: ["series", "as", "id", "description"] });
     const series = readString(issues, o.series, [...path, "series"]);
     if (series === undefined) return;
     if (o.as !== undefined) {
@@ -193,9 +282,13 @@ function readRng(raw: unknown, issues: IssueList): Model["rng"] {
     issues.add(["rng"], `must be a mapping {kind, seed}, got ${describeValue(raw)}`);
     return undefined;
   }
-  checkKeys(issues, raw, ["rng"], ["kind", "seed"]);
-  const kind = raw.kind === undefined ? "pcg32" : readString(issues, raw.kind, ["rng", "kind"]);
+  ignoreUnknownKeys(issues, { raw: raw, path: ["rng"], known: ["kind", "seed"] });
+  const kind = raw.kind === undefined || raw.kind === null
+    ? "pcg32"
+    : readString(issues, raw.kind, ["rng", "kind"]);
   let seed: number | undefined;
+  // FlowTime-Sim writes the seed as text.
+  if (typeof raw.seed === "string" && /^\d+$/.test(raw.seed.trim())) raw.seed = Number(raw.seed);
   if (raw.seed !== undefined && raw.seed !== null) {
     seed = readNumber(issues, raw.seed, ["rng", "seed"], {
       integer: true,

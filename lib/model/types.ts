@@ -195,7 +195,8 @@ export const MODEL_NODE_KINDS: readonly ModelNodeKind[] = [
 /** Topology node kinds. */
 export const TOPOLOGY_NODE_KINDS: readonly TopologyNodeKind[] = ["service", "queue", "dlq", "sink"];
 
-/** Fields a topology node may have (`ui`, `description`, `label` are carried, not used). */
+/** Fields a topology node may have (`ui`, `description`, `label`, `group` are carried, not
+ * used). */
 export const TOPOLOGY_NODE_FIELDS: readonly string[] = [
   "id",
   "kind",
@@ -204,4 +205,5 @@ export const TOPOLOGY_NODE_FIELDS: readonly string[] = [
   "ui",
   "description",
   "label",
+  "group",
 ];

@@ -5,7 +5,7 @@ import { type Expr, ExprError, parseExpr } from "../expr/parse.ts";
 import { exprCost, referencePositions, referencesOf } from "../expr/walk.ts";
 import { CycleError, evaluationOrder } from "./graph.ts";
 import type { FieldPath } from "../base/located_yaml.ts";
-import { IssueList } from "../base/issues.ts";
+import { IssueList, type ParseWarning } from "../base/issues.ts";
 import type { Model, ModelNode } from "./types.ts";
 import { SEMANTIC_METRICS } from "./types.ts";
 
@@ -17,6 +17,8 @@ export interface SemanticContext {
   lineOf?: (path: FieldPath) => number | undefined;
   /** Where each node was declared. */
   nodePaths?: ReadonlyMap<string, FieldPath>;
+  /** Receives warnings (outputs naming no node, which FlowTime's engine skips). */
+  warnings?: ParseWarning[];
 }
 
 /**
@@ -133,12 +135,19 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
       }
     }
   });
+  // FlowTime's engine writes the outputs it finds and skips the others: a warning, not a refusal.
+  const notes = new IssueList(ctx.file, ctx.lineOf);
   model.outputs?.forEach((o, i) => {
     if (o.series === "*" || o.series.endsWith("/*")) return;
     if (!ids.has(o.series)) {
-      issues.add(["outputs", i, "series"], `unknown series '${o.series}'${suggest(o.series)}`);
+      notes.warn(
+        ["outputs", i, "series"],
+        `unknown series '${o.series}'${suggest(o.series)}; no series is written for it`,
+        "unknown_output",
+      );
     }
   });
+  ctx.warnings?.push(...notes.warnings);
   issues.throwIfAny("model_invalid");
 
   try {

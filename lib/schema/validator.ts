@@ -17,6 +17,12 @@ import telemetryManifestSchema from "../../schemas/telemetry-manifest.schema.jso
   type: "json",
 };
 import gapsSchema from "../../schemas/gaps.schema.json" with { type: "json" };
+import telemetryManifestReadSchema from "../../schemas/telemetry-manifest-read.schema.json" with {
+  type: "json",
+};
+import prometheusMappingSchema from "../../schemas/prometheus-mapping.schema.json" with {
+  type: "json",
+};
 
 /** Name of a published schema (file `schemas/<name>.schema.json`). */
 export type SchemaName =
@@ -29,7 +35,9 @@ export type SchemaName =
   | "template"
   | "provenance"
   | "telemetry-manifest"
-  | "gaps";
+  | "telemetry-manifest-read"
+  | "gaps"
+  | "prometheus-mapping";
 
 /** Every published schema, by name. */
 export const SCHEMAS: Readonly<Record<SchemaName, object>> = {
@@ -42,7 +50,9 @@ export const SCHEMAS: Readonly<Record<SchemaName, object>> = {
   template: templateSchema,
   provenance: provenanceSchema,
   "telemetry-manifest": telemetryManifestSchema,
+  "telemetry-manifest-read": telemetryManifestReadSchema,
   gaps: gapsSchema,
+  "prometheus-mapping": prometheusMappingSchema,
 };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;

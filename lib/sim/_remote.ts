@@ -5,13 +5,14 @@ import { FlowTimeError, type FlowTimeErrorCode } from "../base/errors.ts";
 import { hashOf } from "../base/hash.ts";
 import type { RunMode } from "../model/types.ts";
 import { arrayElementType, parseParameterText } from "../templates/param_text.ts";
+import { defaultValueText } from "../templates/catalog.ts";
 import type {
   GeneratedModel,
   ModelProvenance,
   ParameterType,
   ParameterValue,
   TemplateDetail,
-  TemplateParameter,
+  TemplateDetailParameter,
   TemplateSummary,
 } from "../templates/types.ts";
 
@@ -50,6 +51,9 @@ export function readSummary(raw: unknown): TemplateSummary | undefined {
     description: text(raw.description, ""),
     version: text(raw.version, "0.0.0"),
     tags: Array.isArray(raw.tags) ? raw.tags.filter((t): t is string => typeof t === "string") : [],
+    ...(typeof raw.category === "string" ? { category: raw.category } : {}),
+    ...(typeof raw.narrative === "string" ? { narrative: raw.narrative } : {}),
+    ...(typeof raw.captureKey === "string" ? { captureKey: raw.captureKey } : {}),
   };
 }
 
@@ -68,13 +72,22 @@ export function readDetail(raw: unknown, id: string): TemplateDetail {
   }
   const summary = readSummary({ id, ...raw })!;
   const params = Array.isArray(raw.parameters) ? raw.parameters : [];
-  return { ...summary, parameters: params.flatMap((p) => readParameter(p)) };
+  return {
+    ...summary,
+    parameters: params.flatMap((p) => readParameter(p)),
+    ...(Array.isArray(raw.warnings)
+      ? { warnings: raw.warnings as TemplateDetail["warnings"] }
+      : {}),
+    ...(Array.isArray(raw.unsupported)
+      ? { unsupported: raw.unsupported as TemplateDetail["unsupported"] }
+      : {}),
+  };
 }
 
-function readParameter(raw: unknown): Array<TemplateParameter & { required: boolean }> {
+function readParameter(raw: unknown): TemplateDetailParameter[] {
   if (!isObject(raw) || typeof raw.name !== "string") return [];
   const type = TYPES.includes(raw.type as ParameterType) ? raw.type as ParameterType : "string";
-  const decl: TemplateParameter & { required: boolean } = {
+  const decl: TemplateDetailParameter = {
     name: raw.name,
     type,
     required: raw.required === true,
@@ -86,8 +99,14 @@ function readParameter(raw: unknown): Array<TemplateParameter & { required: bool
   if (min !== undefined) decl.min = min;
   if (max !== undefined) decl.max = max;
   if (type === "array") decl.arrayOf = arrayElementType(raw.arrayOf) ?? "number";
-  const def = defaultOf(type, raw.default);
-  if (def !== undefined) decl.default = def;
+  // FlowTime-Sim sends the default as text in `defaultValue` (this toolkit: typed in `default`).
+  const def = defaultOf(type, raw.default ?? raw.defaultValue);
+  if (def !== undefined) {
+    decl.default = def;
+    decl.defaultValue = typeof raw.defaultValue === "string" && raw.default === undefined
+      ? raw.defaultValue
+      : defaultValueText(def);
+  }
   return [decl];
 }
 
@@ -105,9 +124,19 @@ function defaultOf(type: ParameterType, raw: unknown): ParameterValue | undefine
     const nums = raw.map((v) => numberOf(v));
     return nums.every((v) => v !== undefined) ? nums as number[] : undefined;
   }
-  if (type === "string") return typeof raw === "string" ? raw : JSON.stringify(raw);
+  if (type === "string") return typeof raw === "string" ? unquote(raw) : JSON.stringify(raw);
   if (type === "boolean") return typeof raw === "boolean" ? raw : undefined;
   return numberOf(raw);
+}
+
+// FlowTime-Sim's header scanner keeps the quotes of a string default (`default: ""` arrives as
+// the text `""`).
+function unquote(text: string): string {
+  const t = text.trim();
+  if (t.length >= 2 && (t[0] === '"' || t[0] === "'") && t[t.length - 1] === t[0]) {
+    return t.slice(1, -1);
+  }
+  return text;
 }
 
 /**

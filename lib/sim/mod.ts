@@ -20,7 +20,5 @@
 export * from "../templates/mod.ts";
 export type { GenerateRequest, SimClient } from "./client.ts";
 export { InProcessSimClient, type InProcessSimOptions } from "./in_process.ts";
-export { DEFAULT_SIM_TIMEOUT_MS, HttpSimClient, type HttpSimOptions } from "./http.ts";
+export { HttpSimClient, type HttpSimOptions } from "./http.ts";
 export { createSimClient, type SimClientChoice } from "./select.ts";
-export { collectParameters, type ParameterSources } from "./parameters.ts";
-export { decodeProblemsHeader, TEMPLATE_PROBLEMS_HEADER } from "./problems_header.ts";

@@ -81,8 +81,9 @@ export function serviceColor(utilization: StateValue): NodeColor {
 }
 
 /**
- * Colour of a queue by latency against its SLA: gray without latency or SLA, green up to
- * `slaMin`, yellow up to 1.5 x `slaMin`, red above.
+ * Colour of a queue by latency against its SLA: gray without latency or SLA (or an SLA of 0 or
+ * less, as FlowTime's ColoringRules), green up to `slaMin`, yellow up to 1.5 x `slaMin`, red
+ * above.
  * @param latencyMinutes latency in the bin (undefined for nodes without a queue)
  * @param slaMin latency target in minutes, if declared
  * @returns the colour
@@ -91,7 +92,10 @@ export function queueColor(
   latencyMinutes: StateValue | undefined,
   slaMin: number | undefined,
 ): NodeColor {
-  if (latencyMinutes === null || latencyMinutes === undefined || slaMin === undefined) {
+  if (
+    latencyMinutes === null || latencyMinutes === undefined || slaMin === undefined ||
+    slaMin <= 0
+  ) {
     return "gray";
   }
   if (latencyMinutes <= slaMin) return "green";

@@ -5,7 +5,7 @@ import { FlowTimeError } from "../base/errors.ts";
 import { hashFile, hashOf } from "../base/hash.ts";
 import { canonicalJson } from "../base/json.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
-import type { RunMode, SemanticMetric, TopologyNodeKind } from "../model/types.ts";
+import type { RunMode, SemanticMetric, TopologyEdge, TopologyNodeKind } from "../model/types.ts";
 import { SEMANTIC_METRICS } from "../model/types.ts";
 import { SCHEMAS } from "../schema/validator.ts";
 import { readCaptureFacts } from "./_capture.ts";
@@ -51,6 +51,8 @@ export interface StateRun {
   metadata: StateMetadata;
   /** Topology nodes in declaration order. */
   nodes: StateNode[];
+  /** Topology edges in declaration order. */
+  edges: TopologyEdge[];
   /** Model nodes that carry a loader warning (gaps there are already reported). */
   flaggedModelNodes: ReadonlySet<string>;
   /** Run-level warnings (run.json and run checks), all bins. */
@@ -101,6 +103,8 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
   const routed = routeRunWarnings(runJson.warnings, topology);
 
   const loaded = new Map<string, Float64Array>();
+  const fileProblems = new Map<string, NodeTelemetryWarning>();
+  const flagged = new Set(routed.flaggedModelNodes);
   const nodes: StateNode[] = [];
   for (const tn of topology) {
     const node: StateNode = {
@@ -118,12 +122,19 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
       node.refs[metric] = ref;
       const source = sourceOf.get(ref);
       if (source !== undefined && !node.sources.includes(source)) node.sources.push(source);
-      const seriesId = bundle.resolveSeriesId(ref);
-      if (seriesId === undefined) continue;
-      let values = loaded.get(seriesId);
+      const entry = bundle.seriesEntry(ref);
+      if (entry === undefined) continue;
+      let values = loaded.get(entry.id);
       if (!values) {
-        values = await bundle.readSeries(seriesId);
-        loaded.set(seriesId, values);
+        values = entry.source
+          ? await readBesideModel(bundle, entry.id, { ref, fileProblems })
+          : await bundle.readSeries(entry.id);
+        loaded.set(entry.id, values);
+      }
+      const problem = fileProblems.get(entry.id);
+      if (problem) {
+        node.warnings.push({ ...problem, metric });
+        flagged.add(ref);
       }
       node.series[metric] = values;
     }
@@ -132,15 +143,26 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
 
   const telemetrySources = bundle.metadata?.telemetrySources ?? [...sourceOf.values()];
   const warnings = [...routed.runLevel];
-  const unresolved = runJson.warnings.some((w) =>
-    w.code === "telemetry_sources_unresolved" || w.code === "telemetry_series_invalid"
-  );
+  const unresolved = fileProblems.size > 0 ||
+    runJson.warnings.some((w) =>
+      w.code === "telemetry_sources_unresolved" || w.code === "telemetry_series_invalid"
+    );
   const noSources = runJson.mode === "telemetry" && telemetrySources.length === 0;
   if (noSources) {
     warnings.push({
       code: "telemetry_sources_missing",
       message:
         `run ${bundle.runId} is a telemetry-mode run but its model reads no telemetry sources; its values come from the model`,
+      severity: "warning",
+      source: "state",
+    });
+  }
+  for (const [id, problem] of fileProblems) {
+    if (problem.code !== "telemetry_sources_unresolved") continue;
+    warnings.push({
+      code: "telemetry_sources_missing",
+      message:
+        `telemetry source ${id} is missing from the run folder; the series that read it are null`,
       severity: "warning",
       source: "state",
     });
@@ -173,10 +195,45 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
     timeline,
     metadata,
     nodes,
-    flaggedModelNodes: routed.flaggedModelNodes,
+    edges: model.topology?.edges ?? [],
+    flaggedModelNodes: flagged,
     warnings,
     captureWarnings: capture.warnings,
   };
+}
+
+// A series FlowTime keeps beside the model (`file:` semantics of its test and telemetry
+// bundles). In a telemetry run a missing or malformed file is a warning and a NaN series (as
+// the toolkit's loader does; FlowTime shows zeros); in a simulation run it is a damaged bundle.
+async function readBesideModel(
+  bundle: RunBundle,
+  id: string,
+  context: { ref: string; fileProblems: Map<string, NodeTelemetryWarning> },
+): Promise<Float64Array> {
+  try {
+    return await bundle.readSeries(id);
+  } catch (err) {
+    if (!(err instanceof FlowTimeError) || err.code === "io_error") throw err;
+    if (bundle.runJson.mode !== "telemetry") {
+      throw new FlowTimeError(
+        "bundle_invalid",
+        `model node '${context.ref}' reads ${id}: ${err.message}`,
+        { cause: err },
+      );
+    }
+    const missing = err.code === "not_found";
+    context.fileProblems.set(id, {
+      code: missing ? "telemetry_sources_unresolved" : "telemetry_series_invalid",
+      message: missing
+        ? `source ${id} of node '${context.ref}': file not found; its series is null`
+        : `source ${id} of node '${context.ref}' is not a valid series: ${
+          err.message.split(bundle.dir + "/").join("")
+        }`,
+      severity: "warning",
+      source: "state",
+    });
+    return new Float64Array(bundle.runJson.grid.bins).fill(NaN);
+  }
 }
 
 function checkProvenance(bundle: RunBundle): void {

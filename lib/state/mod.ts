@@ -56,13 +56,6 @@ export {
   MAX_WINDOW_BINS,
   parseBinIndex,
   parseWindow,
-  parseWindowSpec,
   type WindowTextOptions,
 } from "./query.ts";
-export {
-  queueColor,
-  serviceColor,
-  SLA_YELLOW_FACTOR,
-  UTILIZATION_GREEN_BELOW,
-  UTILIZATION_YELLOW_BELOW,
-} from "./derived.ts";
+export { queueColor, serviceColor } from "./derived.ts";

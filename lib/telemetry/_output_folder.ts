@@ -32,13 +32,28 @@ export async function checkOutput(
       `capture folder ${outputDir} contains the run folder ${runDir}; writing it would replace the run, choose another folder`,
     );
   }
+  await checkReplaceable(outputDir, overwrite);
+}
+
+/**
+ * Check a telemetry folder before writing it: absent or empty is fine; an existing one is
+ * replaced only when asked and only when it is itself a telemetry folder (has manifest.json).
+ * @param outputDir the folder
+ * @param overwrite whether an existing telemetry folder may be replaced
+ * @param what what the folder is, for messages
+ */
+export async function checkReplaceable(
+  outputDir: string,
+  overwrite: boolean,
+  what = "capture folder",
+): Promise<void> {
   let entries: string[];
   try {
     const info = await Deno.stat(outputDir);
     if (!info.isDirectory) {
       throw new FlowTimeError(
         "output_exists",
-        `${outputDir} exists and is a file, not a folder; choose another capture folder`,
+        `${outputDir} exists and is a file, not a folder; choose another ${what}`,
       );
     }
     entries = [];
@@ -51,7 +66,7 @@ export async function checkOutput(
   if (!overwrite) {
     throw new FlowTimeError(
       "output_exists",
-      `capture folder ${outputDir} already exists and is not empty`,
+      `${what} ${outputDir} already exists and is not empty`,
       { fix: { option: "overwrite", effect: "replace it" } },
     );
   }

@@ -77,7 +77,6 @@ export function captureBindings(bundle: RunBundle): CaptureBindings {
       { file: modelFile },
     );
   }
-  const entries = new Map(bundle.index.series.map((s) => [s.id, s]));
   const bindings: CaptureBinding[] = [];
   const skipped: SkippedBinding[] = [];
   const byLowerName = new Map<string, string>();
@@ -95,8 +94,8 @@ export function captureBindings(bundle: RunBundle): CaptureBindings {
       const reference = node.semantics[semantic];
       if (typeof reference !== "string") continue;
       const metric = CAPTURE_METRICS[semantic];
-      const seriesId = bundle.resolveSeriesId(reference);
-      if (seriesId === undefined) {
+      const entry = bundle.seriesEntry(reference);
+      if (entry === undefined) {
         skipped.push({
           nodeId: node.id,
           metric,
@@ -115,14 +114,13 @@ export function captureBindings(bundle: RunBundle): CaptureBindings {
         );
       }
       byLowerName.set(path.toLowerCase(), path);
-      const entry = entries.get(seriesId)!;
       bindings.push({
         nodeId: node.id,
         semantic,
         metric,
         path,
         reference,
-        sourceSeries: seriesId,
+        sourceSeries: entry.id,
         seriesPath: entry.path,
         seriesHash: entry.hash,
       });

@@ -7,6 +7,7 @@ import { resolveInside } from "../base/paths.ts";
 import { maxSeriesBytes, readTextInside } from "../base/safe_read.ts";
 import { parseSeriesCsv } from "../artifacts/series_csv.ts";
 import type { ConstNode, Model } from "../model/types.ts";
+import { sourcePath } from "../model/sources.ts";
 import { describeBins, type RunWarning } from "../base/warnings.ts";
 
 /** Series loaded for const nodes, with what went wrong. */
@@ -21,14 +22,7 @@ export interface LoadedSources {
   unresolved: string[];
 }
 
-/**
- * The path a `source` reference names, relative to the model folder (`file:` prefix removed).
- * @param source the reference, e.g. `file:telemetry/OrderService_arrivals.csv`
- * @returns the relative path
- */
-export function sourcePath(source: string): string {
-  return source.startsWith("file:") ? source.slice(5).replace(/^\/\/(?=[^/])/, "") : source;
-}
+export { sourcePath };
 
 /**
  * Const nodes whose values come from their `source`: every sourced node in telemetry mode,

@@ -36,11 +36,13 @@ export type {
   TelemetryManifestProvenance,
   TelemetryManifestWindow,
 } from "./types.ts";
+export type { TelemetryImportQuery, TelemetryImportSource } from "./types.ts";
+export { type CaptureOptions, type CaptureProgress, captureRun } from "./capture.ts";
+export { captureChecksum } from "./manifest.ts";
 export {
-  type CaptureOptions,
-  type CaptureProgress,
-  captureRun,
-  defaultCaptureDir,
-} from "./capture.ts";
-export { CAPTURE_MANIFEST_FILE, captureChecksum, readTelemetryManifest } from "./manifest.ts";
+  type ReadManifestFile,
+  type ReadManifestWarning,
+  type ReadTelemetryManifest,
+  readTelemetryManifest,
+} from "./manifest_read.ts";
 export { gapConfigFromValue, loadGapConfig, parseGapConfig } from "./gap_config.ts";

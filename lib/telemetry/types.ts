@@ -93,8 +93,43 @@ export interface TelemetryManifestProvenance {
   inputHash?: string;
   /** Toolkit version that captured. */
   captureVersion: string;
-  /** When the capture was taken (ISO UTC). */
+  /** When the capture was taken (ISO UTC); for an import, when it was imported. */
   capturedAtUtc: string;
+  /** Where imported data came from (imports only; `runId` then holds the import id). */
+  source?: TelemetryImportSource;
+}
+
+/** How a value is made of the rows of one bin in a CSV import. */
+export type ImportAggregation = "sum" | "mean" | "last" | "max";
+
+/** One query of a Prometheus import, as the manifest records it. */
+export interface TelemetryImportQuery {
+  /** Topology node id. */
+  nodeId: string;
+  /** Metric of the file. */
+  metric: CaptureMetric;
+  /** The PromQL expression. */
+  query: string;
+}
+
+/** The provenance of an import: the source instead of a run. Never holds credentials. */
+export interface TelemetryImportSource {
+  /** What was read. */
+  kind: "prometheus" | "csv";
+  /** Base URL of the Prometheus query API, without credentials (Prometheus imports). */
+  url?: string;
+  /** Every query, in mapping order (Prometheus imports). */
+  queries?: TelemetryImportQuery[];
+  /** File name read (CSV imports). */
+  file?: string;
+  /** `sha256:` of the file's bytes (CSV imports). */
+  fileHash?: string;
+  /** Column names used (CSV imports). */
+  columns?: { timestamp: string; node: string; metric: string; value: string };
+  /** Aggregation per metric (CSV imports). */
+  aggregations?: Partial<Record<CaptureMetric, ImportAggregation>>;
+  /** When the import ran (ISO UTC). */
+  importedAtUtc: string;
 }
 
 /** `manifest.json` of a telemetry capture bundle. */

@@ -2,14 +2,16 @@
 // in place: literal ids, unique ids, known references, edges between known topology nodes.
 import type { FieldPath } from "../base/located_yaml.ts";
 import {
-  checkKeys,
   describeValue,
+  dropNullKeys,
+  ignoreUnknownKeys,
   isRawMap,
   type IssueList,
   type RawMap,
   readNumber,
   readString,
 } from "../base/issues.ts";
+import { isDictionaryPmf, normaliseSemantics, pmfFromDictionary } from "../model/legacy.ts";
 import { NODE_ID_PATTERN } from "../model/parse.ts";
 import {
   MODEL_NODE_KINDS,
@@ -23,11 +25,14 @@ import { ExprError, parseExpr } from "../expr/parse.ts";
 import { referencesOf } from "../expr/walk.ts";
 import { splitPlaceholders, wholePlaceholder } from "./placeholders.ts";
 
+// FlowTime-Sim fields with no effect on the model: `dependencies` (checked against the
+// expression by FlowTime), `initial`, and FlowTime HEAD's display `metadata`.
+const IGNORED = ["dependencies", "initial", "metadata"];
 const KIND_KEYS: Record<typeof MODEL_NODE_KINDS[number], string[]> = {
-  const: ["id", "kind", "source", "values"],
-  pmf: ["id", "kind", "source", "pmf"],
-  expr: ["id", "kind", "source", "expr"],
-  serviceWithBuffer: ["id", "kind", "source", "inflow", "outflow", "loss"],
+  const: ["id", "kind", "source", "values", ...IGNORED],
+  pmf: ["id", "kind", "source", "pmf", ...IGNORED],
+  expr: ["id", "kind", "source", "expr", ...IGNORED],
+  serviceWithBuffer: ["id", "kind", "source", "inflow", "outflow", "loss", ...IGNORED],
 };
 
 /** Rules for {@link readTemplatedNumber}. */
@@ -75,6 +80,11 @@ export function checkNodes(raw: unknown, issues: IssueList): string[] {
       issues.add(path, `each node must be a mapping with id and kind, got ${describeValue(n)}`);
       return;
     }
+    dropNullKeys(n);
+    if (n.expr === undefined && n.expression !== undefined) {
+      n.expr = n.expression; // FlowTime-Sim's alias
+      delete n.expression;
+    }
     const id = n.id;
     if (typeof id !== "string" || !NODE_ID_PATTERN.test(id)) {
       issues.add(
@@ -93,8 +103,11 @@ export function checkNodes(raw: unknown, issues: IssueList): string[] {
       return;
     }
     const kind = n.kind as typeof MODEL_NODE_KINDS[number];
-    checkKeys(issues, n, path, KIND_KEYS[kind]);
-    if (n.source !== undefined) readString(issues, n.source, [...path, "source"]);
+    ignoreUnknownKeys(issues, { raw: n, path, known: KIND_KEYS[kind] });
+    for (const key of IGNORED) delete n[key];
+    if (n.source !== undefined && !(typeof n.source === "string" && n.source.trim() === "")) {
+      readString(issues, n.source, [...path, "source"]);
+    }
     checkNodeBody(kind, n, path, issues);
   });
   return ids;
@@ -123,7 +136,17 @@ function checkNodeBody(
         );
         return;
       }
-      checkKeys(issues, n.pmf, [...path, "pmf"], ["values", "probabilities"]);
+      if (isDictionaryPmf(n.pmf)) {
+        // the M-03.02 engine's form {"<value>": <probability>}
+        const read = pmfFromDictionary(n.pmf, { path: [...path, "pmf"], issues: issues });
+        if (read) n.pmf = read;
+        return;
+      }
+      ignoreUnknownKeys(issues, {
+        raw: n.pmf,
+        path: [...path, "pmf"],
+        known: ["values", "probabilities"],
+      });
       checkNumbers(n.pmf.values, [...path, "pmf", "values"], issues);
       checkNumbers(n.pmf.probabilities, [...path, "pmf", "probabilities"], issues);
       return;
@@ -191,7 +214,8 @@ export function checkReferences(doc: RawMap, nodeIds: readonly string[], issues:
         issues.add(path, `each edge must be a mapping with from and to, got ${describeValue(e)}`);
         return;
       }
-      checkKeys(issues, e, path, ["id", "from", "to", "weight"]);
+      dropNullKeys(e);
+      ignoreUnknownKeys(issues, { raw: e, path, known: ["id", "from", "to", "weight"] });
       if (e.id !== undefined) readString(issues, e.id, [...path, "id"]);
       for (const key of ["from", "to"] as const) {
         const endpoint = readString(issues, e[key], [...path, key]);
@@ -236,7 +260,7 @@ function checkTopology(raw: unknown, known: Set<string>, issues: IssueList): Set
     issues.add(["topology"], `must be a mapping with nodes and edges, got ${describeValue(raw)}`);
     return ids;
   }
-  checkKeys(issues, raw, ["topology"], ["nodes", "edges"]);
+  ignoreUnknownKeys(issues, { raw: raw, path: ["topology"], known: ["nodes", "edges"] });
   if (raw.edges !== undefined && !Array.isArray(raw.edges)) {
     issues.add(["topology", "edges"], `must be a list, got ${describeValue(raw.edges)}`);
   }
@@ -251,7 +275,9 @@ function checkTopology(raw: unknown, known: Set<string>, issues: IssueList): Set
       issues.add(path, `must be a mapping with id and semantics, got ${describeValue(n)}`);
       return;
     }
-    checkKeys(issues, n, path, TOPOLOGY_NODE_FIELDS);
+    dropNullKeys(n);
+    ignoreUnknownKeys(issues, { raw: n, path, known: TOPOLOGY_NODE_FIELDS });
+    delete n.group; // FlowTime's display grouping
     if (typeof n.id !== "string" || !isSafeId(n.id)) {
       issues.add(
         [...path, "id"],
@@ -276,7 +302,13 @@ function checkTopology(raw: unknown, known: Set<string>, issues: IssueList): Set
           `must be a mapping, got ${describeValue(n.initialCondition)}`,
         );
       } else {
-        checkKeys(issues, n.initialCondition, [...path, "initialCondition"], ["queueDepth"]);
+        ignoreUnknownKeys(issues, {
+          raw: n.initialCondition,
+          path: [...path, "initialCondition"],
+          known: [
+            "queueDepth",
+          ],
+        });
         if (n.initialCondition.queueDepth !== undefined) {
           readTemplatedNumber(issues, n.initialCondition.queueDepth, [
             ...path,
@@ -302,7 +334,8 @@ function checkSemantics(
     issues.add(path, `must be a mapping of metric to node id, got ${describeValue(raw)}`);
     return;
   }
-  checkKeys(issues, raw, path, [...SEMANTIC_METRICS, "slaMin"]);
+  normaliseSemantics(raw, { path: path, issues: issues });
+  ignoreUnknownKeys(issues, { raw: raw, path, known: [...SEMANTIC_METRICS, "slaMin"] });
   for (const metric of SEMANTIC_METRICS) {
     const ref = raw[metric];
     if (ref === undefined || ref === null) continue;
@@ -338,7 +371,14 @@ function checkOutputs(raw: unknown, known: Set<string>, issues: IssueList): void
       issues.add(path, `must be a mapping with 'series', got ${describeValue(o)}`);
       return;
     }
-    checkKeys(issues, o, path, ["series", "as"]);
+    dropNullKeys(o);
+    // FlowTime-Sim's spellings: `source` for `series`, `filename` for `as`; `id`, `description`
+    // and an empty `exclude` are informational.
+    if (o.series === undefined && o.source !== undefined) o.series = o.source;
+    if (o.as === undefined && o.filename !== undefined) o.as = o.filename;
+    for (const key of ["source", "filename", "id", "description"]) delete o[key];
+    if (Array.isArray(o.exclude) && o.exclude.length === 0) delete o.exclude;
+    ignoreUnknownKeys(issues, { raw: o, path, known: ["series", "as"] });
     const series = readString(issues, o.series, [...path, "series"]);
     if (o.as !== undefined) readString(issues, o.as, [...path, "as"]);
     if (series === undefined || series === "*" || series.endsWith("/*")) return;

@@ -2,7 +2,13 @@
 // FlowTime-Sim's spellings (`minimum`, `maximum`, `arrayOf: int|double`) normalised.
 import { arrayElementType } from "./param_text.ts";
 import type { FieldPath } from "../base/located_yaml.ts";
-import { checkKeys, describeValue, isRawMap, type IssueList } from "../base/issues.ts";
+import {
+  describeValue,
+  dropNullKeys,
+  ignoreUnknownKeys,
+  isRawMap,
+  type IssueList,
+} from "../base/issues.ts";
 import { PARAMETER_NAME } from "./placeholders.ts";
 import { copyValue, valueProblem } from "./_values.ts";
 import type { ParameterType, ParameterValue, TemplateParameter } from "./types.ts";
@@ -64,7 +70,8 @@ function readDeclaration(
     );
     return undefined;
   }
-  checkKeys(issues, p, path, KEYS);
+  dropNullKeys(p);
+  ignoreUnknownKeys(issues, { raw: p, path, known: KEYS });
   const before = issues.length;
   const name = p.name;
   if (typeof name !== "string" || !PARAMETER_NAME.test(name)) {

@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { FlowTimeError, formatPlace, fsError } from "../base/errors.ts";
 import { assertSafeId, isSafeId } from "../base/paths.ts";
 import { loadTemplateFile } from "./parse.ts";
-import type { Template, TemplateDetail, TemplateProblem, TemplateSummary } from "./types.ts";
+import type {
+  ParameterValue,
+  Template,
+  TemplateDetail,
+  TemplateProblem,
+  TemplateSummary,
+} from "./types.ts";
 
 /** Extension of template files. */
 export const TEMPLATE_EXTENSION = ".yaml";
@@ -138,11 +144,16 @@ export function summaryOf(template: Template): TemplateSummary {
     description: m.description ?? "",
     version: m.version,
     tags: [...(m.tags ?? [])],
+    category: "general",
+    ...(m.narrative !== undefined ? { narrative: m.narrative } : {}),
+    ...(m.captureKey !== undefined ? { captureKey: m.captureKey } : {}),
   };
 }
 
 /**
- * The detail of a template: its summary plus parameter declarations with typed defaults.
+ * The detail of a template: its summary plus parameter declarations with typed defaults (and,
+ * for FlowTime-Sim's clients, `defaultValue`, the default as text), the fields the reader read
+ * past and the unsupported FlowTime features it uses.
  * @param template a loaded template
  * @returns the detail
  */
@@ -155,10 +166,35 @@ export function detailOf(template: Template): TemplateDetail {
       ...(p.title !== undefined ? { title: p.title } : {}),
       ...(p.description !== undefined ? { description: p.description } : {}),
       ...(p.default !== undefined ? { default: structuredClone(p.default) } : {}),
+      ...(p.default !== undefined ? { defaultValue: defaultValueText(p.default) } : {}),
       required: p.required === true,
       ...(p.min !== undefined ? { min: p.min } : {}),
       ...(p.max !== undefined ? { max: p.max } : {}),
       ...(p.arrayOf !== undefined ? { arrayOf: p.arrayOf } : {}),
     })),
+    ...(template.warnings.length > 0
+      ? {
+        warnings: template.warnings.map((w) => ({
+          code: w.code,
+          path: w.path,
+          ...(w.line !== undefined ? { line: w.line } : {}),
+          message: w.message,
+        })),
+      }
+      : {}),
+    ...(template.unsupported.length > 0
+      ? { unsupported: template.unsupported.map((u) => ({ ...u })) }
+      : {}),
   };
+}
+
+/**
+ * FlowTime-Sim's `defaultValue`: a default as text, as written in a template (`6`, `0.95`,
+ * `[10, 15, 20]`, `true`); a string as itself.
+ * @param value a typed default
+ * @returns its text
+ */
+export function defaultValueText(value: ParameterValue): string {
+  if (Array.isArray(value)) return `[${value.join(", ")}]`;
+  return String(value);
 }

@@ -7,6 +7,7 @@ import { canonicalJson } from "../base/json.ts";
 import { isRawMap, type RawMap } from "../base/issues.ts";
 import { type FieldPath, formatPath } from "../base/located_yaml.ts";
 import { parseModel } from "../model/parse.ts";
+import { describeUnsupported } from "../model/features.ts";
 import { RUN_MODES, type RunMode } from "../model/types.ts";
 import { TOOLKIT_VERSION } from "../base/version.ts";
 import { renderYaml } from "./_render.ts";
@@ -75,6 +76,7 @@ export function generateModel(template: Template, options: GenerateOptions = {})
   const doc = template.document;
   const id = doc.metadata.id;
   const mode = resolveMode(options.mode, doc.mode ?? "simulation");
+  refuseUnsupported(template);
   const params = asParameterInput(options.parameters ?? {}, "the parameter values");
   const bound = bindParameters(doc.parameters ?? [], params);
   const generatedAt = resolveTimestamp(options.generatedAt, "generatedAt");
@@ -82,6 +84,7 @@ export function generateModel(template: Template, options: GenerateOptions = {})
   const skeleton = modelSkeleton(doc, mode);
   const sub = substitutePlaceholders(skeleton, bound.values);
   const model = sub.value as RawMap;
+  if (mode === "telemetry") applyTelemetrySources(model);
   const uses = [...sub.uses];
   const missing = [...sub.missing];
   if (doc.window?.start !== undefined && isRawMap(model.grid)) {
@@ -124,6 +127,16 @@ export function generateModel(template: Template, options: GenerateOptions = {})
       mode,
       parameters: bound.values,
     })),
+    ...(template.warnings.length > 0
+      ? {
+        warnings: template.warnings.map((w) => ({
+          code: w.code,
+          path: w.path,
+          ...(w.line !== undefined ? { line: w.line } : {}),
+          message: w.message,
+        })),
+      }
+      : {}),
   };
   const text = body + renderYaml({ provenance });
   let hasTelemetrySources: boolean;
@@ -180,10 +193,11 @@ function seedOf(rng: NonNullable<TemplateDocument["rng"]>): RawMap {
   return rng.seed === undefined ? {} : { seed: rng.seed };
 }
 
+// Simulation mode drops `source` (a const node with nothing else keeps it). Telemetry mode
+// keeps nodes whole until their source is substituted: see applyTelemetrySources.
 function nodeForMode(node: TemplateNode, mode: RunMode): RawMap {
   const copy = structuredClone(node) as unknown as RawMap;
-  if (node.source === undefined) return copy;
-  if (mode === "telemetry") return { id: node.id, kind: "const", source: node.source };
+  if (node.source === undefined || mode === "telemetry") return copy;
   const sourceOnly = node.kind === "const" && node.values === undefined;
   if (!sourceOnly) delete copy.source;
   return copy;
@@ -212,6 +226,41 @@ function exprIssues(
     });
   }
   return issues;
+}
+
+// Telemetry mode, once placeholders are substituted: a node whose source is given becomes
+// `{id, kind: const, source}`; a source that is empty (FlowTime templates default their source
+// parameters to "", and FlowTime-Sim sends that default as the text `""`) means "no telemetry
+// for this node": the node keeps its values, as FlowTime does.
+function applyTelemetrySources(model: RawMap): void {
+  if (!Array.isArray(model.nodes)) return;
+  model.nodes = model.nodes.map((node) => {
+    if (!isRawMap(node) || node.source === undefined) return node;
+    const source = typeof node.source === "string" ? node.source.trim() : node.source;
+    if (source === "" || source === '""' || source === "''") {
+      const { source: _, ...rest } = node;
+      return rest;
+    }
+    return { id: node.id, kind: "const", source: node.source };
+  });
+}
+
+function refuseUnsupported(template: Template): void {
+  const features = template.unsupported;
+  if (features.length === 0) return;
+  const first = parsePath(features[0].path);
+  throw new FlowTimeError(
+    "unsupported_feature",
+    `template '${template.document.metadata.id}' cannot be generated: ${
+      describeUnsupported(features)
+    }`,
+    {
+      file: template.file,
+      line: template.lineOf(first),
+      path: features[0].path,
+      details: features,
+    },
+  );
 }
 
 // A generated model the engine refuses: blame the parameters when every problem lies in a

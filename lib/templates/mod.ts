@@ -10,9 +10,9 @@ export type {
   ParameterValue,
   ParameterValues,
   TemplateDetail,
+  TemplateDetailParameter,
   TemplateList,
   TemplateParameter,
   TemplateProblem,
   TemplateSummary,
 } from "./types.ts";
-export { parseParameterAssignments, readParameterFile } from "./param_text.ts";

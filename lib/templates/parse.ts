@@ -1,16 +1,22 @@
 // Reads a template file (CONTRACTS 5.1) and checks it with file and line: root fields,
 // parameter declarations, placeholders naming declared parameters, and the model part.
+// FlowTime's templates load too: fields FlowTime ignores are read past with `unknown_field`
+// warnings (root and grid stay strict, as FlowTime HEAD's template schema is), FlowTime's
+// spellings are normalised, and FlowTime features the engine lacks are recorded so the
+// template lists and shows but refuses to generate, naming them.
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { type FieldPath, MAX_YAML_BYTES, parseYamlLocated } from "../base/located_yaml.ts";
 import { readUserText } from "../base/safe_read.ts";
 import {
   checkKeys,
   describeValue,
+  ignoreUnknownKeys,
   isRawMap,
   IssueList,
   type RawMap,
   readString,
 } from "../base/issues.ts";
+import { unsupportedFeatures } from "../model/features.ts";
 import { isSafeId } from "../base/paths.ts";
 import { isValidUtc } from "../base/clock.ts";
 import { BIN_UNITS, type BinUnit } from "../model/types.ts";
@@ -40,6 +46,9 @@ const ROOT_KEYS = [
   "topology",
   "outputs",
   "rng",
+  "classes",
+  "traffic",
+  "provenance",
 ];
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/;
@@ -48,7 +57,8 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/;
  * Parse and check a template.
  * @param text the template YAML
  * @param options file name for messages and the id its file name implies
- * @returns the template
+ * @returns the template, with the fields it read past (`warnings`) and the unsupported
+ *   FlowTime features it uses (`unsupported`)
  * @throws FlowTimeError `template_invalid` naming the file, line and field of the first problem
  *   (`details` lists every problem)
  */
@@ -69,8 +79,23 @@ export function parseTemplate(text: string, options: ParseTemplateOptions = {}):
   if (raw.schemaVersion !== 1) {
     issues.add(["schemaVersion"], `must be 1, got ${describeValue(raw.schemaVersion)}`);
   }
-  if (raw.generator !== undefined && raw.generator !== "flowtime-sim") {
+  if (
+    raw.generator !== undefined &&
+    !(typeof raw.generator === "string" && raw.generator.startsWith("flowtime-sim"))
+  ) {
     issues.add(["generator"], `must be flowtime-sim, got ${describeValue(raw.generator)}`);
+  }
+  const unsupported = unsupportedFeatures(raw);
+  for (const key of ["classes", "traffic"]) {
+    if (Array.isArray(raw[key]) && (raw[key] as unknown[]).length === 0) delete raw[key];
+    if (raw[key] === null) delete raw[key];
+  }
+  if (raw.provenance !== undefined) {
+    issues.warn(
+      ["provenance"],
+      "a template's provenance block is ignored (generation writes its own)",
+    );
+    delete raw.provenance;
   }
   if (raw.mode !== undefined && raw.mode !== "simulation" && raw.mode !== "telemetry") {
     issues.add(["mode"], `must be simulation or telemetry, got ${describeValue(raw.mode)}`);
@@ -80,6 +105,13 @@ export function parseTemplate(text: string, options: ParseTemplateOptions = {}):
   const parameters = readParameterDeclarations(raw.parameters, issues);
   checkGrid(raw.grid, issues);
   checkRng(raw.rng, issues);
+  if (unsupported.length > 0) {
+    // The model part uses what the engine cannot run: the template lists and shows (with the
+    // features named), and generation refuses it.
+    issues.throwIfAny("template_invalid");
+    const document = { ...raw, parameters } as unknown as TemplateDocument;
+    return { file, document, lineOf: located.lineOf, warnings: issues.warnings, unsupported };
+  }
   const nodeIds = checkNodes(raw.nodes, issues);
   checkReferences(raw, nodeIds, issues);
   checkPlaceholders(raw, parameters, issues);
@@ -92,7 +124,7 @@ export function parseTemplate(text: string, options: ParseTemplateOptions = {}):
   }
   issues.throwIfAny("template_invalid");
   const document = { ...raw, parameters } as unknown as TemplateDocument;
-  return { file, document, lineOf: located.lineOf };
+  return { file, document, lineOf: located.lineOf, warnings: issues.warnings, unsupported };
 }
 
 /**
@@ -122,7 +154,24 @@ function checkMetadata(raw: unknown, expectedId: string | undefined, issues: Iss
     );
     return;
   }
-  checkKeys(issues, raw, ["metadata"], ["id", "title", "description", "version", "tags"]);
+  ignoreUnknownKeys(issues, {
+    raw: raw,
+    path: ["metadata"],
+    known: [
+      "id",
+      "title",
+      "description",
+      "version",
+      "tags",
+      "narrative",
+      "captureKey",
+    ],
+  });
+  for (const key of ["narrative", "captureKey"]) {
+    if (raw[key] !== undefined && typeof raw[key] !== "string") {
+      issues.add(["metadata", key], `must be a string, got ${describeValue(raw[key])}`);
+    }
+  }
   const id = raw.id;
   if (typeof id !== "string" || !isSafeId(id)) {
     issues.add(
@@ -163,7 +212,7 @@ function checkWindow(raw: unknown, issues: IssueList): void {
     issues.add(["window"], `must be a mapping {start, timezone}, got ${describeValue(raw)}`);
     return;
   }
-  checkKeys(issues, raw, ["window"], ["start", "timezone"]);
+  ignoreUnknownKeys(issues, { raw: raw, path: ["window"], known: ["start", "timezone"] });
   if (raw.start !== undefined) checkUtc(raw.start, ["window", "start"], issues);
   if (raw.timezone !== undefined && raw.timezone !== "UTC") {
     issues.add(["window", "timezone"], `only UTC is supported, got ${describeValue(raw.timezone)}`);
@@ -217,7 +266,7 @@ function checkRng(raw: unknown, issues: IssueList): void {
     issues.add(["rng"], `must be a mapping {kind, seed}, got ${describeValue(raw)}`);
     return;
   }
-  checkKeys(issues, raw, ["rng"], ["kind", "seed"]);
+  ignoreUnknownKeys(issues, { raw: raw, path: ["rng"], known: ["kind", "seed"] });
   if (raw.kind !== undefined && raw.kind !== "pcg32") {
     issues.add(["rng", "kind"], `must be pcg32, got ${describeValue(raw.kind)}`);
   }

@@ -1,6 +1,8 @@
 // The template document (schemas/template.schema.json, CONTRACTS 5.1) and the shapes the Sim
 // service returns for it (5.3, 5.4). Values that may hold a `${name}` placeholder are typed so.
 import type { BinUnit, RunMode, TopologyNodeKind } from "../model/types.ts";
+import type { ParseWarning } from "../base/issues.ts";
+import type { UnsupportedFeature } from "../model/features.ts";
 
 /** A whole-value placeholder, `${name}`: the parameter's typed value replaces it. */
 export type Placeholder = `\${${string}}`;
@@ -54,6 +56,10 @@ export interface TemplateMetadata {
   version: string;
   /** Free-form tags. */
   tags?: string[];
+  /** A longer story of what the template shows (FlowTime HEAD). */
+  narrative?: string;
+  /** Name of the capture folder this template replays (FlowTime HEAD). */
+  captureKey?: string;
 }
 
 /** A node of a template: a model node that may also name a telemetry `source`. */
@@ -156,6 +162,11 @@ export interface Template {
   document: TemplateDocument;
   /** 1-based line of a field path in the template file. */
   lineOf(path: ReadonlyArray<string | number>): number | undefined;
+  /** Fields read past (`unknown_field`): FlowTime ignores them, and so does the toolkit. */
+  warnings: ParseWarning[];
+  /** FlowTime features the template uses that the engine does not implement; a template with
+   * any lists and shows, and refuses to generate. */
+  unsupported: UnsupportedFeature[];
 }
 
 /** One entry of `GET /api/v1/templates`. */
@@ -170,12 +181,31 @@ export interface TemplateSummary {
   version: string;
   /** Tags (empty when none). */
   tags: string[];
+  /** Always `general` (FlowTime-Sim lists one category). */
+  category?: string;
+  /** FlowTime HEAD's longer story, when the template has one. */
+  narrative?: string;
+  /** FlowTime HEAD's capture folder name, when the template has one. */
+  captureKey?: string;
 }
+
+/** A parameter as the template detail describes it. */
+export type TemplateDetailParameter = TemplateParameter & {
+  /** Always present. */
+  required: boolean;
+  /** The default as text, as FlowTime-Sim sends it (its UI reads this field). */
+  defaultValue?: string;
+};
 
 /** `GET /api/v1/templates/{id}`: the summary plus parameter declarations. */
 export interface TemplateDetail extends TemplateSummary {
   /** Parameter declarations, with typed defaults; `required` is always present. */
-  parameters: Array<TemplateParameter & { required: boolean }>;
+  parameters: TemplateDetailParameter[];
+  /** Fields the template reader read past (`unknown_field`), when there are any. */
+  warnings?: Array<{ code: string; path: string; line?: number; message: string }>;
+  /** FlowTime features the template uses that the engine does not implement (generation
+   * refuses it), when there are any. */
+  unsupported?: Array<{ feature: string; path: string; message: string }>;
 }
 
 /** A template file that could not be loaded, as listings report it. */
@@ -218,6 +248,8 @@ export interface ModelProvenance {
   inputHash: string;
   /** The capture a telemetry model was bound to. */
   telemetry?: { captureDir: string; manifestHash: string; checksum: string; runId: string };
+  /** Template fields read past (`unknown_field`), when there were any. */
+  warnings?: Array<{ code: string; path: string; line?: number; message: string }>;
 }
 
 /** Summary returned with a generated model. */

@@ -1,6 +1,7 @@
 // The bundle step: turns a telemetry-mode model plus a capture folder into a run. Every file
-// the model reads must be listed in the capture manifest with a matching hash; the files and
-// the manifest are copied into the run, so the run replays on its own.
+// the model reads must be listed in the capture manifest with a matching hash, and every file of
+// the manifest is bound onto the series its node's semantics name (as FlowTime does); the files
+// and the manifest are copied into the run, so the run replays on its own.
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { hashOf } from "../base/hash.ts";
@@ -13,8 +14,13 @@ import { sourcePath } from "../telemetry/loader.ts";
 import { runParsedModel } from "./run_model.ts";
 import type { RunNaming, TemplateOrigin, WrittenRun } from "../artifacts/writer.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
-import { CAPTURE_MANIFEST_FILE, readTelemetryManifest } from "../telemetry/manifest.ts";
-import type { TelemetryManifest } from "../telemetry/types.ts";
+import { CAPTURE_MANIFEST_FILE } from "../telemetry/manifest.ts";
+import {
+  isVerifiableHash,
+  type ReadTelemetryManifest,
+  readTelemetryManifest,
+} from "../telemetry/manifest_read.ts";
+import { bindCapture } from "./capture_binding.ts";
 import { RUN_FILES, RUN_TELEMETRY_DIR, RUN_TELEMETRY_MANIFEST } from "../artifacts/layout.ts";
 
 /** A capture folder read and checked. */
@@ -25,12 +31,12 @@ export interface CaptureFolder {
   manifestBytes: Uint8Array;
   /** Hash of the manifest bytes. */
   manifestHash: string;
-  /** The manifest (schema-checked). */
-  manifest: TelemetryManifest;
+  /** The manifest, normalised (this toolkit's or FlowTime's). */
+  manifest: ReadTelemetryManifest;
 }
 
 /**
- * Read a capture folder's manifest.json (checked against the telemetry-manifest schema).
+ * Read a capture folder's manifest.json (this toolkit's, or FlowTime's v1 or v2 of class totals).
  * @param dir capture folder
  * @returns the manifest, its bytes and hash
  * @throws FlowTimeError `capture_invalid` when the manifest is missing or malformed
@@ -103,63 +109,111 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
       { file: parsed.file },
     );
   }
-  const listed = new Map(capture.manifest.files.map((f) => [f.path, f]));
+  const manifestPath = join(capture.dir, CAPTURE_MANIFEST_FILE);
+  const { bindings, semantics, warnings } = bindCapture(parsed, {
+    files: capture.manifest.files,
+    fileOfSource: (source, nodeId) => captureRelative(source, capture.dir, modelDir, nodeId),
+    manifestPath,
+  });
   const rewrites = new Map<string, string>();
   const files = new Map<string, string>();
   const copies: Array<{ path: string; data: Uint8Array | string }> = [];
-  for (const node of model.nodes) {
-    if (node.kind !== "const" || node.source === undefined) continue;
-    const rel = captureRelative(node.source, capture.dir, modelDir, node.id);
-    const entry = listed.get(rel);
-    if (!entry) {
-      throw new FlowTimeError(
-        "capture_invalid",
-        `node '${node.id}' reads ${rel}, which the capture manifest does not list; the model and the capture do not match`,
-        { file: join(capture.dir, CAPTURE_MANIFEST_FILE) },
-      );
+  const unverified: string[] = [];
+  const semanticRewrites: Array<{ index: number; semantic: string; source: string }> = [];
+  const targets = [
+    ...[...bindings.values()].map((b) => ({ file: b.file, nodeId: b.nodeId })),
+    ...semantics.map((b) => ({ file: b.file, semantic: b })),
+  ];
+  for (const target of targets) {
+    const { file } = target;
+    const name = basename(file.path);
+    const inRun = `${RUN_TELEMETRY_DIR}/${name}`;
+    if ("nodeId" in target) rewrites.set(target.nodeId, `file:${inRun}`);
+    else {
+      semanticRewrites.push({
+        index: target.semantic.index,
+        semantic: target.semantic.semantic,
+        source: `file:${inRun}`,
+      });
     }
-    const name = basename(rel);
-    rewrites.set(node.id, `file:${RUN_TELEMETRY_DIR}/${name}`);
+    if (files.has(inRun)) continue;
     let bytes: Uint8Array;
     try {
-      bytes = await readFileInside(resolveInside(capture.dir, rel, "capture file"), {
+      bytes = await readFileInside(resolveInside(capture.dir, file.path, "capture file"), {
         root: capture.dir,
         maxBytes: maxSeriesBytes(model.grid.bins),
         code: "capture_invalid",
       });
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) continue; // replayed as unresolved, with a warning
-      throw fsError(err, "reading", join(capture.dir, rel));
+      throw fsError(err, "reading", join(capture.dir, file.path));
     }
     const actual = hashOf(bytes);
-    if (actual !== entry.hash) {
+    if (!isVerifiableHash(file.hash)) unverified.push(file.path);
+    else if (actual !== file.hash) {
       throw new FlowTimeError(
         "hash_mismatch",
-        `${rel} changed after capture: its hash is ${actual} but the manifest says ${entry.hash}; capture the run again or restore the file`,
-        { file: join(capture.dir, rel) },
+        `${file.path} changed after capture: its hash is ${actual} but the manifest says ${file.hash}; capture the run again or restore the file`,
+        { file: join(capture.dir, file.path) },
       );
     }
-    if (!files.has(`${RUN_TELEMETRY_DIR}/${name}`)) {
-      files.set(`${RUN_TELEMETRY_DIR}/${name}`, new TextDecoder().decode(bytes));
-      copies.push({ path: `${RUN_TELEMETRY_DIR}/${name}`, data: bytes });
-    }
+    files.set(inRun, new TextDecoder().decode(bytes));
+    copies.push({ path: inRun, data: bytes });
+  }
+  if (unverified.length > 0) {
+    warnings.push({
+      code: "capture_hash_unverified",
+      message: `the capture manifest gives no sha256 for ${unverified.join(", ")}; ${
+        unverified.length === 1 ? "it was" : "they were"
+      } replayed without a hash check`,
+      severity: "info",
+    });
   }
   copies.push({
     path: `${RUN_TELEMETRY_DIR}/${RUN_TELEMETRY_MANIFEST}`,
     data: capture.manifestBytes,
   });
+  // FlowTime's manifests may name no source run: the capture folder's name stands in.
+  const sourceRunId = capture.manifest.provenance.runId ?? basename(capture.dir);
   const telemetryLink = {
     captureDir: req.captureDir,
     manifestHash: capture.manifestHash,
     checksum: capture.manifest.checksum,
-    runId: capture.manifest.provenance.runId,
+    runId: sourceRunId,
   };
+  // The replay happened when the capture says: its start wins over the model's.
+  const captureStart = capture.manifest.window?.startTimeUtc;
+  let start: string | undefined;
+  if (
+    captureStart !== undefined && Date.parse(captureStart) !== Date.parse(model.grid.start ?? "")
+  ) {
+    if (Number.isNaN(Date.parse(captureStart))) {
+      throw new FlowTimeError(
+        "capture_invalid",
+        `window.startTimeUtc '${captureStart}' is not a timestamp`,
+        { file: manifestPath },
+      );
+    }
+    start = captureStart;
+    warnings.push({
+      code: "capture_start_applied",
+      message: `the model's grid start ${
+        model.grid.start ?? "(none)"
+      } was replaced by the capture's ${captureStart}`,
+      severity: "info",
+    });
+  }
   const rewritten: ParsedModel = parseModel(
-    rewriteSources(parsed, rewrites, { telemetry: telemetryLink }),
+    rewriteSources(parsed, {
+      sources: rewrites,
+      semantics: semanticRewrites,
+      provenance: { telemetry: telemetryLink },
+      start,
+    }),
     { file: parsed.file },
   );
   const captureLink: MetadataCaptureLink = {
-    runId: capture.manifest.provenance.runId,
+    runId: sourceRunId,
     manifestPath: RUN_FILES.telemetryManifest,
     manifestHash: capture.manifestHash,
     checksum: capture.manifest.checksum,
@@ -184,6 +238,7 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     modelFiles: copies,
     sourceDir: "/",
     files,
+    warnings,
   });
 }
 

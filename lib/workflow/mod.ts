@@ -27,12 +27,6 @@ export {
 export { runTemplate, type RunTemplateRequest, type TemplateRun } from "./run_template.ts";
 export { type CaptureReplay, replayCapture, type ReplayRequest } from "./replay.ts";
 export {
-  type BundleTelemetryRequest,
-  bundleTelemetryRun,
-  type CaptureFolder,
-  readCaptureFolder,
-} from "./bundle_capture.ts";
-export {
   compareRuns,
   type MetricParity,
   type MissingMetric,

@@ -53,8 +53,7 @@ export interface CaptureReplay {
  * @param request the template id, the capture folder read, how the generated model should
  *   name it, and the caller's values
  * @returns merged parameters and which ones were bound from the capture
- * @throws FlowTimeError `invalid_parameters` when the template cannot run in telemetry mode,
- *   `capture_invalid` when the caller's grid disagrees with the capture
+ * @throws FlowTimeError `capture_invalid` when the caller's grid disagrees with the capture
  */
 export async function bindCaptureParameters(
   sim: SimClient,
@@ -68,13 +67,8 @@ export async function bindCaptureParameters(
   const { templateId, capture, captureRef, parameters = {} } = request;
   const detail = await sim.getTemplate(templateId);
   const declared = new Set(detail.parameters.map((p) => p.name));
-  if (!declared.has("telemetryDir")) {
-    throw new FlowTimeError(
-      "invalid_parameters",
-      `template '${templateId}' declares no telemetryDir parameter, so it cannot read a capture; add a string parameter telemetryDir and const sources "\${telemetryDir}/<Node>_<metric>.csv", or run it in simulation mode`,
-      { details: [{ parameter: "telemetryDir", message: "not declared by the template" }] },
-    );
-  }
+  // A template without telemetryDir (FlowTime's) still replays: every file of the manifest is
+  // bound onto the semantics of its node when the run is bundled.
   const grid = capture.manifest.grid;
   const unit = (grid.binUnit ?? "minutes") as BinUnit;
   if (!(unit in MINUTES_PER_UNIT)) {
@@ -89,7 +83,7 @@ export async function bindCaptureParameters(
     // Templates declare binSize in minutes.
     binSize: grid.binSize * MINUTES_PER_UNIT[unit],
   };
-  const start = (capture.manifest as { window?: { startTimeUtc?: string } }).window?.startTimeUtc;
+  const start = capture.manifest.window?.startTimeUtc;
   if (typeof start === "string") fromCapture.start = start;
   const merged = { ...parameters };
   const bound: string[] = [];

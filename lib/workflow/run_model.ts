@@ -11,6 +11,7 @@ import {
   type WrittenRun,
 } from "../artifacts/writer.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
+import type { RunWarning } from "../base/warnings.ts";
 
 /** Options for running a model. */
 export interface RunModelOptions extends RunNaming {
@@ -24,6 +25,8 @@ export interface RunModelOptions extends RunNaming {
   capture?: MetadataCaptureLink;
   /** Extra files to place under the run's `model/` folder. */
   modelFiles?: ReadonlyArray<{ path: string; data: Uint8Array | string }>;
+  /** Warnings to record in run.json besides the evaluation's and the loader's. */
+  warnings?: readonly RunWarning[];
 }
 
 /** Options for {@link runParsedModel}. */
@@ -61,7 +64,7 @@ export async function runParsedModel(
     modelText: parsed.text,
     model: parsed.model,
     evaluation,
-    warnings: loaded.warnings,
+    warnings: [...modelWarnings(parsed), ...(options.warnings ?? []), ...loaded.warnings],
     runId: options.runId,
     deterministic: options.deterministic,
     overwrite: options.overwrite,
@@ -70,6 +73,16 @@ export async function runParsedModel(
     capture: options.capture,
     modelFiles: options.modelFiles,
   });
+}
+
+// Fields the model parser read past (`unknown_field`) are recorded with the run, so what was
+// ignored stays visible in run.json and in /state's warnings.
+function modelWarnings(parsed: ParsedModel): RunWarning[] {
+  return parsed.warnings.map((w) => ({
+    code: w.code,
+    message: `${w.path}: ${w.message}`,
+    severity: "info" as const,
+  }));
 }
 
 /**

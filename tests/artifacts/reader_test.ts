@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openRun, readRunBundle } from "../../lib/artifacts/reader.ts";
 import { listRuns } from "../../lib/artifacts/listing.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
-import { ROOT, tempDir } from "../_helpers.ts";
+import { assertRejectsCode, ROOT, tempDir } from "../_helpers.ts";
 
 const FLOWTIME_RUN = join(ROOT, "fixtures/flowtime-bundles/run_20251007T000000Z_a1b2c3d4");
 
@@ -23,34 +22,20 @@ Deno.test("reads a bundle written by FlowTime: BOM, CRLF, t,value header, string
 });
 
 Deno.test("a missing run folder is run_not_found; a folder without run.json is bundle_invalid", async () => {
-  const dir = await tempDir("reader-bad");
-  await assert.rejects(
-    openRun(dir, "nope"),
-    (e) => e instanceof FlowTimeError && e.code === "run_not_found",
-  );
+  await using dirTmp = await tempDir("reader-bad");
+  const dir = dirTmp.path;
+  await assertRejectsCode(openRun(dir, "nope"), "run_not_found");
   await Deno.mkdir(join(dir, "empty"));
-  await assert.rejects(
-    openRun(dir, "empty"),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "bundle_invalid" &&
-      /run\.json is missing/.test(e.message),
-  );
+  await assertRejectsCode(openRun(dir, "empty"), "bundle_invalid", /run\.json is missing/);
   await Deno.mkdir(join(dir, "corrupt"));
   await Deno.writeTextFile(join(dir, "corrupt/run.json"), "{ not json");
-  await assert.rejects(
-    openRun(dir, "corrupt"),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "bundle_invalid" && /not valid JSON/.test(e.message),
-  );
-  await assert.rejects(
-    openRun(dir, "../etc"),
-    (e) => e instanceof FlowTimeError && e.code === "invalid_id",
-  );
-  await Deno.remove(dir, { recursive: true });
+  await assertRejectsCode(openRun(dir, "corrupt"), "bundle_invalid", /not valid JSON/);
+  await assertRejectsCode(openRun(dir, "../etc"), "invalid_id");
 });
 
 Deno.test("listing skips temp folders of unfinished writes and unreadable folders", async () => {
-  const dir = await tempDir("list");
+  await using dirTmp = await tempDir("list");
+  const dir = dirTmp.path;
   await Deno.mkdir(join(dir, ".tmp-run_x-abc"));
   await Deno.writeTextFile(join(dir, ".tmp-run_x-abc/run.json"), "{}");
   await Deno.mkdir(join(dir, "garbage"));
@@ -63,22 +48,19 @@ Deno.test("listing skips temp folders of unfinished writes and unreadable folder
     mode: "simulation",
     createdUtc: "",
     warningCount: 1,
+    grid: { bins: 4, binSize: 60, binUnit: "minutes" },
   }]);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("openRun treats a symlink in the runs folder pointing outside it as no run", async () => {
-  const dir = await tempDir("open-link");
+  await using dirTmp = await tempDir("open-link");
+  const dir = dirTmp.path;
   await Deno.mkdir(join(dir, "runs"));
   // Deno.symlink needs unscoped permissions; the test task scopes writes to ./.tmp.
   const ln = await new Deno.Command("ln", {
     args: ["-s", join(ROOT, "fixtures/runs/run_deterministic_e673448a"), join(dir, "runs/out")],
   }).output();
   assert.ok(ln.success);
-  await assert.rejects(() => openRun(join(dir, "runs"), "out"), {
-    name: "FlowTimeError",
-    code: "run_not_found",
-    message: "no run 'out' in the runs folder",
-  });
-  await Deno.remove(dir, { recursive: true });
+  const err = await assertRejectsCode(() => openRun(join(dir, "runs"), "out"), "run_not_found");
+  assert.equal(err.message, "no run 'out' in the runs folder");
 });

@@ -10,7 +10,7 @@ import { copyTree, FIXED_TIME, ROOT, runCli, tempDir } from "../_helpers.ts";
 const RUN = "run_deterministic_e673448a";
 
 Deno.test("a run folder copied under another name is its own run everywhere", async () => {
-  const data = await tempDir("identity");
+  const data = (await tempDir("identity")).path;
   try {
     await copyTree(join(ROOT, "fixtures/runs", RUN), join(data, "runs", RUN));
     await copyTree(join(ROOT, "fixtures/runs", RUN), join(data, "runs", "copy"));
@@ -54,7 +54,7 @@ Deno.test("a run folder copied under another name is its own run everywhere", as
 });
 
 Deno.test("ids starting with '.' (temp, trash and lock folders) are refused in the CLI and over HTTP", async () => {
-  const data = await tempDir("reserved");
+  const data = (await tempDir("reserved")).path;
   try {
     for (const id of [".tmp-x", ".trash-x-0123456789ab", ".lock-x", ".hidden"]) {
       const r = await runCli([

@@ -7,13 +7,15 @@ import {
   formatSeriesCsv,
   parseSeriesCsv,
 } from "../../lib/artifacts/series_csv.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
+import { assertThrowsCode } from "../_helpers.ts";
 
+/** Check that a CSV text (file s.csv) is refused as telemetry_invalid with exactly this message. */
 function fails(text: string, message: string, options = {}): void {
-  assert.throws(
+  const err = assertThrowsCode(
     () => parseSeriesCsv(text, { file: "s.csv", ...options }),
-    (err: unknown) => err instanceof FlowTimeError && err.message === message,
+    "telemetry_invalid",
   );
+  assert.equal(err.message, message);
 }
 
 Deno.test("rows in any order, BOM, CRLF, t,value header, blank lines and empty cells", () => {
@@ -80,7 +82,7 @@ Deno.test("garbage is refused with the file and line", () => {
   );
   fails(
     "time,value\n",
-    "s.csv:1: header is 'time,value'; expected 'bin_index,value' (or 't,value')",
+    "s.csv:1: header is 'time,value'; expected 'bin_index,value' (or 't,value', or FlowTime's 'bin_index,classId,value')",
   );
   fails("", "s.csv:1: empty file; expected header 'bin_index,value'");
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { formatSeriesCsv, parseSeriesCsv } from "../../lib/artifacts/series_csv.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
+import { assertThrowsCode } from "../_helpers.ts";
 
 Deno.test("writer: header, one row per bin, LF, shortest round-trip numbers, non-finite words", () => {
   const csv = formatSeriesCsv(new Float64Array([1, 0.1 + 0.2, 1e21, -0, NaN, Infinity, -Infinity]));
@@ -40,14 +40,10 @@ Deno.test("reader: BOM, CRLF, t,value header, rows out of order, empty cell = Na
   assert.equal(parsed.rowCount, 3);
 });
 
+/** The message a CSV text (file x.csv) is refused with, as telemetry_invalid. */
 function refused(text: string, bins?: number): string {
-  try {
-    parseSeriesCsv(text, { file: "x.csv", bins });
-  } catch (err) {
-    assert.ok(err instanceof FlowTimeError);
-    return err.message;
-  }
-  throw new Error("expected refusal");
+  return assertThrowsCode(() => parseSeriesCsv(text, { file: "x.csv", bins }), "telemetry_invalid")
+    .message;
 }
 
 Deno.test("reader refuses garbage with file and line", () => {
@@ -57,7 +53,7 @@ Deno.test("reader refuses garbage with file and line", () => {
   );
   assert.equal(
     refused("index,val\n"),
-    "x.csv:1: header is 'index,val'; expected 'bin_index,value' (or 't,value')",
+    "x.csv:1: header is 'index,val'; expected 'bin_index,value' (or 't,value', or FlowTime's 'bin_index,classId,value')",
   );
   assert.equal(
     refused("bin_index,value\n-1,3\n"),

@@ -6,9 +6,9 @@ import { writeFolderAtomically } from "../../lib/base/atomic.ts";
 import { parseModel } from "../../lib/model/parse.ts";
 import { evaluateModel } from "../../lib/engine/evaluate.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { hashOf } from "../../lib/base/hash.ts";
 import {
+  assertRejectsCode,
   assertSameTree,
   assertValidRunBundle,
   FIXED_TIME,
@@ -21,7 +21,8 @@ import {
 const MODEL = join(ROOT, "fixtures/models/queue-buffer.yaml");
 
 Deno.test("a run bundle has every file, valid schemas, and hashes equal to the sha256 of each file", async () => {
-  const runs = await tempDir("writer");
+  await using runsTmp = await tempDir("writer");
+  const runs = runsTmp.path;
   const written = await runModelFile(MODEL, { runsDir: runs, createdAt: FIXED_TIME });
   assert.match(written.runId, /^run_20251007T000000Z_[0-9a-f]{8}$/);
   const files = [...(await readTree(written.runDir)).keys()];
@@ -51,46 +52,47 @@ Deno.test("a run bundle has every file, valid schemas, and hashes equal to the s
     parameters: {},
     telemetrySources: [],
   });
-  await Deno.remove(runs, { recursive: true });
 });
 
 Deno.test("two deterministic runs of the same model are byte-identical", async () => {
-  const a = await tempDir("det-a");
-  const b = await tempDir("det-b");
+  await using aTmp = await tempDir("det-a");
+  const a = aTmp.path;
+  await using bTmp = await tempDir("det-b");
+  const b = bTmp.path;
   const ra = await runModelFile(MODEL, { runsDir: a, deterministic: true, createdAt: FIXED_TIME });
   const rb = await runModelFile(MODEL, { runsDir: b, deterministic: true, createdAt: FIXED_TIME });
   assert.equal(ra.runId, rb.runId);
   assert.match(ra.runId, /^run_deterministic_[0-9a-f]{8}$/);
   await assertSameTree(ra.runDir, rb.runDir);
-  await Deno.remove(a, { recursive: true });
-  await Deno.remove(b, { recursive: true });
 });
 
 Deno.test("the library ignores SOURCE_DATE_EPOCH: without createdAt the run is stamped now", async () => {
-  const runs = await tempDir("epoch");
+  await using runsTmp = await tempDir("epoch");
+  const runs = runsTmp.path;
+  const before = Deno.env.get("SOURCE_DATE_EPOCH");
   Deno.env.set("SOURCE_DATE_EPOCH", "1759795200");
   try {
     const written = await runModelFile(MODEL, { runsDir: runs, deterministic: true });
     assert.notEqual(written.runJson.createdUtc, "2025-10-07T00:00:00Z");
   } finally {
-    Deno.env.delete("SOURCE_DATE_EPOCH");
-    await Deno.remove(runs, { recursive: true });
+    if (before === undefined) Deno.env.delete("SOURCE_DATE_EPOCH");
+    else Deno.env.set("SOURCE_DATE_EPOCH", before);
   }
 });
 
 Deno.test("an existing run is never overwritten without overwrite", async () => {
-  const runs = await tempDir("exists");
+  await using runsTmp = await tempDir("exists");
+  const runs = runsTmp.path;
   const first = await runModelFile(MODEL, {
     runsDir: runs,
     deterministic: true,
     createdAt: FIXED_TIME,
   });
   const before = await readTree(first.runDir);
-  await assert.rejects(
+  await assertRejectsCode(
     runModelFile(MODEL, { runsDir: runs, deterministic: true, createdAt: "2026-01-01T00:00:00Z" }),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "run_exists" &&
-      /already exists; set the overwrite option to replace it$/.test(e.message),
+    "run_exists",
+    /already exists; set the overwrite option to replace it$/,
   );
   assert.deepEqual(await readTree(first.runDir), before);
   const again = await runModelFile(MODEL, {
@@ -101,17 +103,17 @@ Deno.test("an existing run is never overwritten without overwrite", async () => 
   });
   assert.equal(again.runJson.createdUtc, "2026-01-01T00:00:00Z");
   assert.deepEqual([...Deno.readDirSync(runs)].map((e) => e.name), [first.runId]);
-  await Deno.remove(runs, { recursive: true });
 });
 
 Deno.test("a writer failing mid-way leaves the runs folder unchanged", async () => {
-  const runs = await tempDir("midway");
+  await using runsTmp = await tempDir("midway");
+  const runs = runsTmp.path;
   await runModelFile(MODEL, { runsDir: runs, runId: "kept", createdAt: FIXED_TIME });
   const before = await readTree(runs);
   const parsed = parseModel(await Deno.readTextFile(MODEL));
   const evaluation = evaluateModel(parsed.model, { exprs: parsed.exprs });
   // The extra model file is refused after model.yaml and every series CSV were written.
-  await assert.rejects(
+  await assertRejectsCode(
     writeRunBundle({
       runsDir: runs,
       modelText: parsed.text,
@@ -120,15 +122,15 @@ Deno.test("a writer failing mid-way leaves the runs folder unchanged", async () 
       runId: "broken",
       modelFiles: [{ path: "../escape.csv", data: "x" }],
     }),
-    (e) => e instanceof FlowTimeError && e.code === "path_escape",
+    "path_escape",
   );
   assert.deepEqual(await readTree(runs), before);
   assert.deepEqual([...Deno.readDirSync(runs)].map((e) => e.name), ["kept"]);
-  await Deno.remove(runs, { recursive: true });
 });
 
 Deno.test("atomic writes: a failing build removes its temp folder; the target never appears", async () => {
-  const parent = await tempDir("atomic");
+  await using parentTmp = await tempDir("atomic");
+  const parent = parentTmp.path;
   const target = join(parent, "out");
   await assert.rejects(
     writeFolderAtomically(target, async (tmp) => {
@@ -138,23 +140,20 @@ Deno.test("atomic writes: a failing build removes its temp folder; the target ne
     /disk full/,
   );
   assert.deepEqual([...Deno.readDirSync(parent)], []);
-  await Deno.remove(parent, { recursive: true });
 });
 
 Deno.test("run ids with path characters are refused", async () => {
-  const runs = await tempDir("ids");
+  await using runsTmp = await tempDir("ids");
+  const runs = runsTmp.path;
   for (const runId of ["../x", "a/b", "..", "a\u0000"]) {
-    await assert.rejects(
-      runModelFile(MODEL, { runsDir: runs, runId }),
-      (e) => e instanceof FlowTimeError && e.code === "invalid_id",
-    );
+    await assertRejectsCode(runModelFile(MODEL, { runsDir: runs, runId }), "invalid_id");
   }
   assert.deepEqual([...Deno.readDirSync(runs)], []);
-  await Deno.remove(runs, { recursive: true });
 });
 
 Deno.test("outputs limit the series written, but topology series are always kept", async () => {
-  const dir = await tempDir("outputs");
+  await using dirTmp = await tempDir("outputs");
+  const dir = dirTmp.path;
   const model = join(dir, "m.yaml");
   await Deno.writeTextFile(
     model,
@@ -172,11 +171,11 @@ outputs:
   );
   const written = await runModelFile(model, { runsDir: join(dir, "runs") });
   assert.deepEqual(written.runJson.series.map((s) => s.id), ["a@A@DEFAULT", "c@C@DEFAULT"]);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("the reader opens the bundles it writes and reads series back", async () => {
-  const runs = await tempDir("reader");
+  await using runsTmp = await tempDir("reader");
+  const runs = runsTmp.path;
   const written = await runModelFile(MODEL, {
     runsDir: runs,
     deterministic: true,
@@ -213,5 +212,4 @@ Deno.test("the reader opens the bundles it writes and reads series back", async 
     6,
   ]);
   assert.equal(bundle.parsedModel().model.topology!.nodes.length, 2);
-  await Deno.remove(runs, { recursive: true });
 });

@@ -11,7 +11,8 @@ function names(dir: string): string[] {
 }
 
 Deno.test("the next write removes temp folders older than 15 minutes, only those, and puts back an orphaned old copy", async () => {
-  const dir = await tempDir("atomic-stale");
+  await using dirTmp = await tempDir("atomic-stale");
+  const dir = dirTmp.path;
   const old = new Date(Date.now() - STALE_TEMP_MS - 60_000);
   for (const name of [".tmp-a-000000000001", ".trash-a-000000000002", ".tmp-b-000000000003"]) {
     await Deno.mkdir(join(dir, name));
@@ -25,5 +26,4 @@ Deno.test("the next write removes temp folders older than 15 minutes, only those
   assert.equal(STALE_TEMP_MS, 15 * 60 * 1000);
   assert.deepEqual(names(dir), [".tmp-b-000000000003", "a", "c"]);
   assert.deepEqual(names(join(dir, "a")), ["partial.csv"]);
-  await Deno.remove(dir, { recursive: true });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { assertSafeId, isSafeId, resolveInside } from "../../lib/base/paths.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
+import { assertThrowsCode } from "../_helpers.ts";
 
 Deno.test("safe ids: letters, digits, dot, underscore, dash", () => {
   for (
@@ -23,10 +23,7 @@ Deno.test("safe ids: letters, digits, dot, underscore, dash", () => {
     ]
   ) {
     assert.ok(!isSafeId(id), JSON.stringify(id));
-    assert.throws(
-      () => assertSafeId(id, "run id"),
-      (e) => e instanceof FlowTimeError && e.code === "invalid_id",
-    );
+    assertThrowsCode(() => assertSafeId(id, "run id"), "invalid_id", undefined, JSON.stringify(id));
   }
 });
 
@@ -37,9 +34,10 @@ Deno.test("resolveInside keeps references inside the root", () => {
   );
   assert.equal(resolveInside("/data/run", "./x/../a.csv", "source"), "/data/run/a.csv");
   for (const ref of ["../a.csv", "x/../../a.csv", "/etc/passwd", "a\\..\\b", "a\u0000b", "", "."]) {
-    assert.throws(
+    assertThrowsCode(
       () => resolveInside("/data/run", ref, "source"),
-      (e) => e instanceof FlowTimeError && e.code === "path_escape",
+      "path_escape",
+      undefined,
       JSON.stringify(ref),
     );
   }

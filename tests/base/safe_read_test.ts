@@ -17,7 +17,7 @@ async function ln(target: string, link: string): Promise<void> {
 }
 
 Deno.test("a link that stays inside the folder is read; the folder itself may be reached by a link", async () => {
-  const dir = await tempDir("safe-inside");
+  const dir = (await tempDir("safe-inside")).path;
   try {
     await Deno.mkdir(join(dir, "real", "sub"), { recursive: true });
     await Deno.writeTextFile(join(dir, "real", "sub", "a.txt"), "hello");

@@ -3,8 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CliEnvironment } from "../../cli/config.ts";
-import { main } from "../../cli/main.ts";
-import { readJsonFile, ROOT, tempDir } from "../_helpers.ts";
+import { assertThrowsCode, cli, readJsonFile, ROOT, tempDir } from "../_helpers.ts";
 
 const envOf = (vars: Record<string, string>) => new CliEnvironment((name) => vars[name]);
 
@@ -32,41 +31,32 @@ Deno.test("FLOWTIME_* variables set the folders and the Sim URL; empty values co
 Deno.test("SOURCE_DATE_EPOCH gives the fixed time; anything but whole seconds is a usage error", () => {
   assert.equal(envOf({ SOURCE_DATE_EPOCH: "1759795200" }).fixedTime(), "2025-10-07T00:00:00Z");
   for (const bad of ["-1", "1.5", "soon", "99999999999999"]) {
-    assert.throws(
+    assertThrowsCode(
       () => envOf({ SOURCE_DATE_EPOCH: bad }).fixedTime(),
-      (err: Error & { code?: string }) =>
-        err.code === "usage" && /SOURCE_DATE_EPOCH/.test(err.message),
+      "usage",
+      /SOURCE_DATE_EPOCH/,
       bad,
     );
   }
 });
 
 Deno.test("flowtime run stamps createdUtc from SOURCE_DATE_EPOCH when no --created-at is given", async () => {
-  const runs = await tempDir("epoch");
-  try {
-    const out: string[] = [];
-    const code = await main(
-      [
-        "run",
-        "--model",
-        join(ROOT, "fixtures/models/queue-buffer.yaml"),
-        "--out",
-        runs,
-        "--deterministic",
-        "--json",
-      ],
-      {
-        out: (t) => out.push(t),
-        err: () => {},
-        interactive: false,
-        env: (name) => name === "SOURCE_DATE_EPOCH" ? "1759795200" : undefined,
-      },
-    );
-    assert.equal(code, 0);
-    const { runDir } = JSON.parse(out.join("\n"));
-    const run = await readJsonFile<{ createdUtc: string }>(join(runDir, "run.json"));
-    assert.equal(run.createdUtc, "2025-10-07T00:00:00Z");
-  } finally {
-    await Deno.remove(runs, { recursive: true });
-  }
+  await using runsTmp = await tempDir("epoch");
+  const runs = runsTmp.path;
+  const r = await cli(
+    [
+      "run",
+      "--model",
+      join(ROOT, "fixtures/models/queue-buffer.yaml"),
+      "--out",
+      runs,
+      "--deterministic",
+      "--json",
+    ],
+    { env: { SOURCE_DATE_EPOCH: "1759795200" } },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const { runDir } = JSON.parse(r.stdout);
+  const run = await readJsonFile<{ createdUtc: string }>(join(runDir, "run.json"));
+  assert.equal(run.createdUtc, "2025-10-07T00:00:00Z");
 });

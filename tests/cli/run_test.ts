@@ -1,8 +1,18 @@
-// End-to-end: the real `flowtime` CLI in a subprocess.
+// `flowtime run`, `validate` and the help texts. The CLI runs in-process (`cli`) except in two
+// tests that need the real process: the first checks that the process exits with main's code
+// (0, 2) and prints to stdout; the permission test needs Deno's --allow-write sandbox.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { COMMANDS } from "../../cli/registry.ts";
-import { assertValidRunBundle, FIXED_TIME, readTree, ROOT, runCli, tempDir } from "../_helpers.ts";
+import {
+  assertValidRunBundle,
+  cli,
+  FIXED_TIME,
+  readTree,
+  ROOT,
+  runCli,
+  tempDir,
+} from "../_helpers.ts";
 
 const MODEL = join(ROOT, "fixtures/models/queue-buffer.yaml");
 
@@ -16,7 +26,7 @@ Deno.test("flowtime --help lists every command; no arguments is a usage error", 
 
 Deno.test("every command answers --help with its usage and exit 0", async () => {
   for (const c of COMMANDS) {
-    const r = await runCli([...c.name.split(" "), "--help"]);
+    const r = await cli([...c.name.split(" "), "--help"]);
     assert.equal(r.code, 0, `${c.name} --help: ${r.stderr}`);
     assert.ok(r.stdout.startsWith(`flowtime ${c.name}`), `${c.name} --help starts with its name`);
     assert.match(r.stdout, /Usage:/);
@@ -24,8 +34,9 @@ Deno.test("every command answers --help with its usage and exit 0", async () => 
 });
 
 Deno.test("flowtime run writes a bundle and prints the run id and folder", async () => {
-  const out = await tempDir("cli-run");
-  const r = await runCli([
+  await using outTmp = await tempDir("cli-run");
+  const out = outTmp.path;
+  const r = await cli([
     "run",
     "--model",
     MODEL,
@@ -41,23 +52,23 @@ Deno.test("flowtime run writes a bundle and prints the run id and folder", async
     /^run run_deterministic_e673448a written to .*run_deterministic_e673448a\n/,
   );
   await assertValidRunBundle(join(out, "run_deterministic_e673448a"));
-  await Deno.remove(out, { recursive: true });
 });
 
 Deno.test("flowtime run --json prints one JSON object", async () => {
-  const out = await tempDir("cli-json");
-  const r = await runCli(["run", "--model", MODEL, "--out", out, "--run-id", "my-run", "--json"]);
+  await using outTmp = await tempDir("cli-json");
+  const out = outTmp.path;
+  const r = await cli(["run", "--model", MODEL, "--out", out, "--run-id", "my-run", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const result = JSON.parse(r.stdout);
   assert.equal(result.runId, "my-run");
   assert.equal(result.runDir, join(out, "my-run"));
   assert.equal(result.series, 8);
   assert.deepEqual(result.warnings, []);
-  await Deno.remove(out, { recursive: true });
 });
 
 Deno.test("bad models: one-line error naming file and line, exit 1, nothing written", async () => {
-  const dir = await tempDir("cli-bad");
+  await using dirTmp = await tempDir("cli-bad");
+  const dir = dirTmp.path;
   const cases: Array<[string, RegExp]> = [
     [
       "grid: { bins: 3, binSize: 1 }\nnodes:\n  - id: a\n    kind: const\n   values: [1]\n",
@@ -96,7 +107,7 @@ Deno.test("bad models: one-line error naming file and line, exit 1, nothing writ
   for (const [text, pattern] of cases) {
     const model = join(dir, "model.yaml");
     await Deno.writeTextFile(model, text);
-    const r = await runCli(["run", "--model", model, "--out", join(dir, "runs")]);
+    const r = await cli(["run", "--model", model, "--out", join(dir, "runs")]);
     assert.equal(r.code, 1, `${pattern}: ${r.stderr}`);
     const lines = r.stderr.trim().split("\n");
     assert.equal(lines.length, 1, `one line: ${r.stderr}`);
@@ -105,7 +116,6 @@ Deno.test("bad models: one-line error naming file and line, exit 1, nothing writ
     assert.ok(!r.stderr.includes("    at "), "no stack trace");
   }
   assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["model.yaml"]);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("usage errors exit 2: missing --model, unknown flag, stray argument, unknown command", async () => {
@@ -115,34 +125,35 @@ Deno.test("usage errors exit 2: missing --model, unknown flag, stray argument, u
       "extra",
     ], ["launch"]]
   ) {
-    const r = await runCli(args);
+    const r = await cli(args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, /^error: /);
   }
 });
 
 Deno.test("a run id with / or .. and an existing output folder are refused with exit 1", async () => {
-  const out = await tempDir("cli-ids");
+  await using outTmp = await tempDir("cli-ids");
+  const out = outTmp.path;
   for (const id of ["../evil", "a/b", ".."]) {
-    const r = await runCli(["run", "--model", MODEL, "--out", out, "--run-id", id]);
+    const r = await cli(["run", "--model", MODEL, "--out", out, "--run-id", id]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /run id .* is not allowed/);
   }
-  assert.equal((await runCli(["run", "--model", MODEL, "--out", out, "--run-id", "r1"])).code, 0);
+  assert.equal((await cli(["run", "--model", MODEL, "--out", out, "--run-id", "r1"])).code, 0);
   const before = await readTree(out);
-  const again = await runCli(["run", "--model", MODEL, "--out", out, "--run-id", "r1"]);
+  const again = await cli(["run", "--model", MODEL, "--out", out, "--run-id", "r1"]);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /run folder .*r1 already exists; pass --overwrite/);
   assert.deepEqual(await readTree(out), before);
   assert.equal(
-    (await runCli(["run", "--model", MODEL, "--out", out, "--run-id", "r1", "--overwrite"])).code,
+    (await cli(["run", "--model", MODEL, "--out", out, "--run-id", "r1", "--overwrite"])).code,
     0,
   );
-  await Deno.remove(out, { recursive: true });
 });
 
 Deno.test("writing outside the permitted folders is a clear permission error", async () => {
-  const dir = await tempDir("cli-perm");
+  await using dirTmp = await tempDir("cli-perm");
+  const dir = dirTmp.path;
   const r = await runCli(["run", "--model", MODEL, "--out", join(dir, "runs")], {
     permissions: [`--allow-read=${ROOT}`, "--allow-env", `--allow-write=${join(dir, "elsewhere")}`],
   });
@@ -151,11 +162,10 @@ Deno.test("writing outside the permitted folders is a clear permission error", a
     r.stderr,
     /^error: creating .*runs: not permitted \(run with --allow-write covering this path\)/,
   );
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("flowtime validate reports ok for a good model and the problem for a bad one", async () => {
-  const ok = await runCli(["validate", "--model", MODEL]);
+  const ok = await cli(["validate", "--model", MODEL]);
   assert.equal(ok.code, 0);
   assert.match(
     ok.stdout,
@@ -164,8 +174,9 @@ Deno.test("flowtime validate reports ok for a good model and the problem for a b
 });
 
 Deno.test("a legacy FlowTime topology-only model runs from its own folder", async () => {
-  const out = await tempDir("cli-legacy");
-  const r = await runCli([
+  await using outTmp = await tempDir("cli-legacy");
+  const out = outTmp.path;
+  const r = await cli([
     "run",
     "--model",
     join(ROOT, "fixtures/reference/flowtime/microservices/model.yaml"),
@@ -177,5 +188,4 @@ Deno.test("a legacy FlowTime topology-only model runs from its own folder", asyn
   const result = JSON.parse(r.stdout);
   assert.equal(result.series, 18);
   await assertValidRunBundle(result.runDir);
-  await Deno.remove(out, { recursive: true });
 });

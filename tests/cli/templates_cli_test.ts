@@ -1,5 +1,7 @@
-// The real `flowtime` CLI: templates list/show/generate and run --template, with exit codes,
-// messages naming parameters and files, and byte-identical deterministic template runs.
+// The `flowtime` CLI: templates list/show/generate and run --template, with exit codes,
+// messages naming parameters and files, and byte-identical deterministic template runs. The CLI
+// runs in-process (`cli`); only the test of --sim-url without network permission spawns the
+// real process, because it needs Deno's --allow-net sandbox.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { InProcessSimClient } from "../../lib/sim/in_process.ts";
@@ -8,7 +10,7 @@ import { startServer } from "../../server/listen.ts";
 import {
   assertSameTree,
   assertValidRunBundle,
-  CLI_TEST_PERMISSIONS,
+  cli,
   readJsonFile,
   ROOT,
   runCli,
@@ -26,7 +28,7 @@ function closedPort(): number {
 }
 
 Deno.test("templates list prints every template, one per line", async () => {
-  const r = await runCli(["templates", "list"]);
+  const r = await cli(["templates", "list"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(
     r.stdout,
@@ -35,25 +37,25 @@ Deno.test("templates list prints every template, one per line", async () => {
 });
 
 Deno.test("templates list reports a broken template file with file and line, lists the others, exits 1", async () => {
-  const dir = await tempDir("cli-list");
+  await using dirTmp = await tempDir("cli-list");
+  const dir = dirTmp.path;
   await Deno.copyFile(join(ROOT, "templates/order-system.yaml"), join(dir, "order-system.yaml"));
   await Deno.writeTextFile(join(dir, "broken.yaml"), "schemaVersion: 1\nmetadata:\n  id: [\n");
-  const r = await runCli(["templates", "list"], { env: { FLOWTIME_TEMPLATES_DIR: dir } });
+  const r = await cli(["templates", "list"], { env: { FLOWTIME_TEMPLATES_DIR: dir } });
   assert.equal(r.code, 1);
   assert.equal(r.stdout, "order-system  1.0.0     Order System\n");
   assert.match(r.stderr, new RegExp(`^error: ${join(dir, "broken.yaml")}:4: not valid YAML`));
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("templates show prints the parameters; --json prints the detail", async () => {
-  const text = await runCli(["templates", "show", "http-service"]);
+  const text = await cli(["templates", "show", "http-service"]);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^http-service 1\.0\.0: HTTP Service\n/);
   assert.match(
     text.stdout,
     /\n {2}instanceCounts \(array of integer, default \[3, 4\], 0\.\.10000\) - Healthy instance counts: /,
   );
-  const json = await runCli(["templates", "show", "order-system", "--json"]);
+  const json = await cli(["templates", "show", "order-system", "--json"]);
   const detail = JSON.parse(json.stdout);
   assert.equal(detail.id, "order-system");
   assert.deepEqual(detail.parameters.map((p: { name: string }) => p.name).slice(0, 3), [
@@ -64,7 +66,7 @@ Deno.test("templates show prints the parameters; --json prints the detail", asyn
 });
 
 Deno.test("templates show of an unknown template exits 1 naming the available ones", async () => {
-  const r = await runCli(["templates", "show", "orders"]);
+  const r = await cli(["templates", "show", "orders"]);
   assert.equal(r.code, 1);
   assert.match(
     r.stderr,
@@ -73,9 +75,10 @@ Deno.test("templates show of an unknown template exits 1 naming the available on
 });
 
 Deno.test("templates generate writes the same model bytes as the library, with --params and typed --param", async () => {
-  const dir = await tempDir("cli-gen");
+  await using dirTmp = await tempDir("cli-gen");
+  const dir = dirTmp.path;
   await Deno.writeTextFile(join(dir, "p.yaml"), "bins: 8\nerrorRate: 0.01\n");
-  const r = await runCli([
+  const r = await cli([
     "templates",
     "generate",
     "http-service",
@@ -106,11 +109,10 @@ Deno.test("templates generate writes the same model bytes as the library, with -
     await Deno.readTextFile(join(dir, "provenance.json")),
     toJsonText(expected.provenance),
   );
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("templates generate without --out prints the model", async () => {
-  const r = await runCli(["templates", "generate", "order-system", "--param", "bins=2"], {
+  const r = await cli(["templates", "generate", "order-system", "--param", "bins=2"], {
     env: EPOCH,
   });
   assert.equal(r.code, 0, r.stderr);
@@ -119,7 +121,7 @@ Deno.test("templates generate without --out prints the model", async () => {
 });
 
 Deno.test("templates generate --mode telemetry uses telemetryDir in every source", async () => {
-  const r = await runCli([
+  const r = await cli([
     "templates",
     "generate",
     "order-system",
@@ -137,13 +139,13 @@ Deno.test("templates generate --mode telemetry uses telemetryDir in every source
 });
 
 Deno.test("a --param that does not fit its declared type exits 1 naming the parameter", async () => {
-  const r = await runCli(["templates", "generate", "order-system", "--param", "bins=abc"]);
+  const r = await cli(["templates", "generate", "order-system", "--param", "bins=abc"]);
   assert.equal(r.code, 1);
   assert.equal(r.stderr, "error: parameter bins: 'abc' is not a whole number\n");
 });
 
 Deno.test("out-of-range and undeclared parameters exit 1 naming them", async () => {
-  const r = await runCli(
+  const r = await cli(
     [
       "templates",
       "generate",
@@ -164,18 +166,16 @@ Deno.test("out-of-range and undeclared parameters exit 1 naming them", async () 
 });
 
 Deno.test("a bad --mode and --param without '=' are usage errors (exit 2)", async () => {
-  assert.equal((await runCli(["templates", "generate", "order-system", "--mode", "live"])).code, 2);
+  assert.equal((await cli(["templates", "generate", "order-system", "--mode", "live"])).code, 2);
   assert.equal(
-    (await runCli(["templates", "generate", "order-system", "--param", "bins"])).code,
+    (await cli(["templates", "generate", "order-system", "--param", "bins"])).code,
     2,
   );
 });
 
 Deno.test("--sim-url to a service that is down exits 1 with a clear message", async () => {
   const port = closedPort();
-  const r = await runCli(["templates", "list", "--sim-url", `http://127.0.0.1:${port}`], {
-    permissions: [...CLI_TEST_PERMISSIONS, "--allow-net=127.0.0.1"],
-  });
+  const r = await cli(["templates", "list", "--sim-url", `http://127.0.0.1:${port}`]);
   assert.equal(r.code, 1);
   assert.match(
     r.stderr,
@@ -193,7 +193,8 @@ Deno.test("--sim-url without network permission says which --allow-net to add", 
 });
 
 Deno.test("the CLI over --sim-url lists through the real server, broken files included", async () => {
-  const dir = await tempDir("cli-http");
+  await using dirTmp = await tempDir("cli-http");
+  const dir = dirTmp.path;
   await Deno.copyFile(join(ROOT, "templates/http-service.yaml"), join(dir, "http-service.yaml"));
   await Deno.writeTextFile(join(dir, "broken.yaml"), "schemaVersion: 1\nmetadata:\n  id: [\n");
   const server = startServer({
@@ -204,23 +205,21 @@ Deno.test("the CLI over --sim-url lists through the real server, broken files in
   });
   const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
   try {
-    const r = await runCli(["templates", "list", "--sim-url", url], {
-      permissions: [...CLI_TEST_PERMISSIONS, "--allow-net=127.0.0.1"],
-    });
+    const r = await cli(["templates", "list", "--sim-url", url]);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, "http-service  1.0.0     HTTP Service\n");
     assert.match(r.stderr, new RegExp(`^error: broken\\.yaml \\(on ${url}\\):4: not valid YAML`));
   } finally {
     await server.shutdown();
-    await Deno.remove(dir, { recursive: true });
   }
 });
 
 Deno.test("run --template order-system --deterministic twice gives byte-identical, valid bundles", async () => {
-  const dir = await tempDir("cli-run");
+  await using dirTmp = await tempDir("cli-run");
+  const dir = dirTmp.path;
   const ids: string[] = [];
   for (const out of ["a", "b"]) {
-    const r = await runCli(
+    const r = await cli(
       ["run", "--template", "order-system", "--deterministic", "--out", join(dir, out), "--json"],
       { env: EPOCH },
     );
@@ -242,12 +241,12 @@ Deno.test("run --template order-system --deterministic twice gives byte-identica
     ["order-system", "Order System", "1.0.0", "2025-10-07T00:00:00Z"],
   );
   assert.deepEqual(meta.parameters, provenance.parameters);
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("run --template with --created-at pins both createdUtc and generatedAt", async () => {
-  const dir = await tempDir("cli-run");
-  const r = await runCli([
+  await using dirTmp = await tempDir("cli-run");
+  const dir = dirTmp.path;
+  const r = await cli([
     "run",
     "--template",
     "http-service",
@@ -267,24 +266,23 @@ Deno.test("run --template with --created-at pins both createdUtc and generatedAt
     (await readJsonFile(join(run, "model/provenance.json"))).generatedAt,
     "2025-01-02T03:04:05Z",
   );
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("run --template in telemetry mode without a capture folder is a usage error (exit 2)", async () => {
-  const r = await runCli(["run", "--template", "order-system", "--mode", "telemetry"]);
+  const r = await cli(["run", "--template", "order-system", "--mode", "telemetry"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--mode telemetry needs --telemetry-dir <capture folder>/);
-  const stray = await runCli(["run", "--template", "order-system", "--telemetry-dir", "x"]);
+  const stray = await cli(["run", "--template", "order-system", "--telemetry-dir", "x"]);
   assert.equal(stray.code, 2);
   assert.match(stray.stderr, /--telemetry-dir applies to --mode telemetry only/);
 });
 
 Deno.test("run needs exactly one of --model and --template", async () => {
-  assert.equal((await runCli(["run"])).code, 2);
-  const both = await runCli(["run", "--model", "m.yaml", "--template", "order-system"]);
+  assert.equal((await cli(["run"])).code, 2);
+  const both = await cli(["run", "--model", "m.yaml", "--template", "order-system"]);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /give either --model or --template, not both/);
-  const stray = await runCli([
+  const stray = await cli([
     "run",
     "--model",
     "fixtures/models/queue-buffer.yaml",

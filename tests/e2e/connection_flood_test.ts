@@ -72,7 +72,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const data = await tempDir("flood");
+    const data = (await tempDir("flood")).path;
     await copyTree(join(ROOT, "fixtures/runs", RUN), join(data, "runs", RUN));
     const server = await startFlooded(data);
     const held: RawConnection[] = [];
@@ -134,7 +134,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const data = await tempDir("flood-runs");
+    const data = (await tempDir("flood-runs")).path;
     const server = await startFlooded(data);
     const outcomes = new Map<string, number>();
     try {

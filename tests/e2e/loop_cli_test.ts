@@ -1,19 +1,21 @@
 // The loop through the real CLI: template run -> capture -> telemetry-mode run -> state ->
-// parity, and the lower-level generate + `telemetry bundle` path.
+// parity, and the lower-level generate + `telemetry bundle` path. The CLI runs in-process: these
+// tests check outputs, files and exit codes, nothing that depends on the process.
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-import { assertValidRunBundle, FIXED_TIME, readTree, ROOT, runCli, tempDir } from "../_helpers.ts";
+import { assertValidRunBundle, cli, FIXED_TIME, readTree, ROOT, tempDir } from "../_helpers.ts";
 
-function cli(data: string) {
+function cliIn(data: string) {
   return (...args: string[]) =>
-    runCli(args, {
+    cli(args, {
       env: { FLOWTIME_DATA_DIR: data, FLOWTIME_TEMPLATES_DIR: join(ROOT, "templates") },
     });
 }
 
 Deno.test("CLI loop: run --template, telemetry capture, run --mode telemetry, state, parity 0", async () => {
-  const data = await tempDir("cli-loop");
-  const flowtime = cli(data);
+  await using dataTmp = await tempDir("cli-loop");
+  const data = dataTmp.path;
+  const flowtime = cliIn(data);
   const sim = await flowtime(
     "run",
     "--template",
@@ -82,12 +84,12 @@ Deno.test("CLI loop: run --template, telemetry capture, run --mode telemetry, st
   );
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(await readTree(join(data, "again", run.runId)), await readTree(run.runDir));
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("parity fails (exit 1) when a gapped capture is replayed, and lists the difference", async () => {
-  const data = await tempDir("cli-parity");
-  const flowtime = cli(data);
+  await using dataTmp = await tempDir("cli-parity");
+  const data = dataTmp.path;
+  const flowtime = cliIn(data);
   const source = JSON.parse(
     (await flowtime("run", "--template", "http-service", "--deterministic", "--json")).stdout,
   );
@@ -127,12 +129,12 @@ Deno.test("parity fails (exit 1) when a gapped capture is replayed, and lists th
     ) => [c.nodeId, c.metric, c.differingBins]),
     [["HttpService", "served", 3]],
   );
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("templates generate --mode telemetry, then telemetry bundle with the provenance file", async () => {
-  const data = await tempDir("cli-bundle");
-  const flowtime = cli(data);
+  await using dataTmp = await tempDir("cli-bundle");
+  const data = dataTmp.path;
+  const flowtime = cliIn(data);
   const source = JSON.parse(
     (await flowtime("run", "--template", "http-service", "--deterministic", "--json")).stdout,
   );
@@ -199,12 +201,12 @@ Deno.test("templates generate --mode telemetry, then telemetry bundle with the p
   );
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /not in telemetry mode/);
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("CLI usage and bad input: missing --telemetry-dir, capture folder without manifest, Sim URL down", async () => {
-  const data = await tempDir("cli-loop-bad");
-  const flowtime = cli(data);
+  await using dataTmp = await tempDir("cli-loop-bad");
+  const data = dataTmp.path;
+  const flowtime = cliIn(data);
   const noDir = await flowtime("run", "--template", "http-service", "--mode", "telemetry");
   assert.equal(noDir.code, 2);
   assert.match(noDir.stderr, /--mode telemetry needs --telemetry-dir/);
@@ -224,26 +226,17 @@ Deno.test("CLI usage and bad input: missing --telemetry-dir, capture folder with
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
-  const down = await runCli([
+  const down = await cli([
     "run",
     "--template",
     "http-service",
     "--sim-url",
     `http://127.0.0.1:${port}`,
-  ], {
-    env: { FLOWTIME_DATA_DIR: data },
-    permissions: [
-      `--allow-read=${ROOT}`,
-      `--allow-write=${data}`,
-      "--allow-env",
-      "--allow-net=127.0.0.1",
-    ],
-  });
+  ], { env: { FLOWTIME_DATA_DIR: data } });
   assert.equal(down.code, 1);
   assert.match(down.stderr, /^error: .*127\.0\.0\.1:\d+.*/);
   assert.equal(down.stderr.trim().split("\n").length, 1);
   assert.deepEqual([...Deno.readDirSync(data)].map((e) => e.name), ["empty"]);
   const badParity = await flowtime("telemetry", "parity", "--run", "only-one");
   assert.equal(badParity.code, 2);
-  await Deno.remove(data, { recursive: true });
 });

@@ -16,7 +16,8 @@ import {
 } from "../_helpers.ts";
 
 Deno.test("server loop with a separate Sim over HTTP: runs, capture with gaps, replay, state_window", async () => {
-  const dir = await tempDir("server-loop");
+  await using dirTmp = await tempDir("server-loop");
+  const dir = dirTmp.path;
   const data = join(dir, "data");
   const simServer = startServer({
     port: 0,
@@ -122,11 +123,11 @@ Deno.test("server loop with a separate Sim over HTTP: runs, capture with gaps, r
     await engine.shutdown();
     await simServer.shutdown();
   }
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("POST /v1/runs: the Sim service down is a clear 502 and nothing is written", async () => {
-  const dir = await tempDir("server-sim-down");
+  await using dirTmp = await tempDir("server-sim-down");
+  const dir = dirTmp.path;
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
@@ -149,11 +150,11 @@ Deno.test("POST /v1/runs: the Sim service down is a clear 502 and nothing is wri
     await engine.shutdown();
   }
   assert.deepEqual(await readTree(dir), new Map());
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("POST /v1/runs validates its body: fields, mode, capture folder", async () => {
-  const dir = await tempDir("server-runs-body");
+  await using dirTmp = await tempDir("server-runs-body");
+  const dir = dirTmp.path;
   const engine = startServer({
     port: 0,
     logger: false,
@@ -228,5 +229,4 @@ Deno.test("POST /v1/runs validates its body: fields, mode, capture folder", asyn
   } finally {
     await engine.shutdown();
   }
-  await Deno.remove(dir, { recursive: true });
 });

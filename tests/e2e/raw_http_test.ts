@@ -4,6 +4,7 @@
 // The server is allowed to read and write the whole test folder, canaries included, so only
 // the toolkit's own confinement stands between a request and a canary.
 import assert from "node:assert/strict";
+import { keepUntilUnload } from "../_helpers.ts";
 import { type ServerProcess, spawnServer } from "../_server_process.ts";
 import {
   buildConfinementLayout,
@@ -98,7 +99,7 @@ function request(method: string, target: string, body = "", extra: string[] = []
 }
 
 const layout = await buildConfinementLayout();
-globalThis.addEventListener("unload", () => Deno.removeSync(layout.base, { recursive: true }));
+keepUntilUnload(layout);
 
 Deno.test({
   name:

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startServer } from "../../server/listen.ts";
 import { InProcessSimClient } from "../../lib/sim/in_process.ts";
-import { ROOT, tempDir } from "../_helpers.ts";
+import { FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 
 const SCRIPT = join(ROOT, "scripts/time-travel/run-sim-template.sh");
 
@@ -36,22 +36,21 @@ async function script(args: string[], cwd: string) {
 }
 
 async function withServer(fn: (url: string, dir: string) => Promise<void>) {
-  const dir = await tempDir("script");
+  await using tmp = await tempDir("script");
+  const dir = tmp.path;
   const server = startServer({
     port: 0,
     logger: false,
     templatesDir: join(ROOT, "templates"),
     dataDir: join(dir, "data"),
+    // The server reads no environment: the fixed time is passed in (what SOURCE_DATE_EPOCH
+    // gives `flowtime serve`), so both sides stamp the same generatedAt.
+    fixedTime: FIXED_TIME,
   });
-  const before = Deno.env.get("SOURCE_DATE_EPOCH");
-  Deno.env.set("SOURCE_DATE_EPOCH", "1759795200");
   try {
     await fn(`http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`, dir);
   } finally {
-    if (before === undefined) Deno.env.delete("SOURCE_DATE_EPOCH");
-    else Deno.env.set("SOURCE_DATE_EPOCH", before);
     await server.shutdown();
-    await Deno.remove(dir, { recursive: true });
   }
 }
 
@@ -79,8 +78,9 @@ Deno.test({
         r.stdout,
         "model of template microservices written to out/model.yaml (provenance: out/provenance.json)\n",
       );
-      const expected = await new InProcessSimClient(join(ROOT, "templates"))
-        .generate("microservices", { parameters: { bins: 48, shippingWorkers: 5 } });
+      const expected = await new InProcessSimClient(join(ROOT, "templates"), {
+        generatedAt: FIXED_TIME,
+      }).generate("microservices", { parameters: { bins: 48, shippingWorkers: 5 } });
       assert.equal(await Deno.readTextFile(join(dir, "out/model.yaml")), expected.model);
       assert.deepEqual(
         JSON.parse(await Deno.readTextFile(join(dir, "out/provenance.json"))),

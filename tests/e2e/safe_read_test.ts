@@ -33,7 +33,7 @@ async function plant(path: string, variant: Variant, secret: string, size: numbe
 }
 
 async function layout() {
-  const base = await tempDir("safe-read");
+  const base = (await tempDir("safe-read")).path;
   const data = join(base, "data");
   await copyTree(join(ROOT, "fixtures/runs", RUN), join(data, "runs", RUN));
   const secret = join(base, "secret.txt");
@@ -216,7 +216,7 @@ Deno.test("CLI: state and capture refuse a linked, piped or oversized series wit
 });
 
 Deno.test("CLI: a model file that is not UTF-8 is refused naming the byte, not silently replaced", async () => {
-  const dir = await tempDir("utf8");
+  const dir = (await tempDir("utf8")).path;
   try {
     const text = await Deno.readFile(join(ROOT, "fixtures/models/queue-buffer.yaml"));
     const bad = new Uint8Array([...text.subarray(0, 40), 0xff, 0xfe, ...text.subarray(40)]);

@@ -2,9 +2,20 @@
 // captures and state queries with the network denied and writes confined to a data folder; the
 // serve task works with reads limited to its data and templates folders; --sim-url without
 // network permission says which flag to add; a non-loopback bind is explicit and warned about.
+// Every test here spawns real processes: what they check is Deno's permission sandbox, the
+// tasks' own flags and paths relative to a scratch project folder (another working folder).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertSameTree, copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
+import {
+  assertSameTree,
+  copyTree,
+  FIXED_TIME,
+  NEUTRAL_ENV,
+  ROOT,
+  type TempDir,
+  tempDir,
+  tempFixture,
+} from "../_helpers.ts";
 import { type ServerProcess, spawnServer } from "../_server_process.ts";
 import { listing } from "../telemetry/_capture_helpers.ts";
 
@@ -23,16 +34,6 @@ function flagValue(flags: string[], flag: string): string | undefined {
   const found = flags.find((f) => f === flag || f.startsWith(`${flag}=`));
   return found === undefined ? undefined : found.slice(flag.length + 1);
 }
-
-// The toolkit's variables set empty (= unset) so the caller's environment cannot change what the
-// tests see; the rest (DENO_DIR, HOME) is inherited so the child finds the module cache.
-const NEUTRAL_ENV: Record<string, string> = {
-  NO_COLOR: "1",
-  FLOWTIME_DATA_DIR: "",
-  FLOWTIME_TEMPLATES_DIR: "",
-  FLOWTIME_SIM_URL: "",
-  SOURCE_DATE_EPOCH: "",
-};
 
 interface Run {
   code: number;
@@ -104,7 +105,8 @@ Deno.test({
     "run, capture and state succeed with --deny-net, writes limited to a temp data folder and reads to the project",
   sanitizeResources: false,
   async fn() {
-    const data = await tempDir("sandbox-data");
+    await using dataTmp = await tempDir("sandbox-data");
+    const data = dataTmp.path;
     const flags = [
       `--allow-read=${ROOT}`,
       `--allow-write=${data}`,
@@ -154,7 +156,8 @@ Deno.test({
       );
     }
     // A write outside the data folder is refused with the flag to grant, and nothing is written.
-    const outside = await tempDir("sandbox-outside");
+    await using outsideTmp = await tempDir("sandbox-outside");
+    const outside = outsideTmp.path;
     const denied = await deno(flags, "cli.ts", [
       "telemetry",
       "capture",
@@ -166,28 +169,28 @@ Deno.test({
     assert.equal(denied.code, 1);
     assert.match(denied.stderr, /^error: .*not permitted \(run with --allow-write covering/);
     assert.deepEqual(await listing(outside), []);
-    await Deno.remove(outside, { recursive: true });
-    await Deno.remove(data, { recursive: true });
   },
 });
 
 // A scratch project folder: the tasks' relative scopes (./data, ./templates) resolve inside it.
-async function scratchProject(): Promise<string> {
-  const dir = await tempDir("sandbox-project");
-  await copyTree(join(ROOT, "fixtures/models"), join(dir, "models"));
-  await Deno.mkdir(join(dir, "templates"));
-  await Deno.copyFile(
-    join(ROOT, "templates/order-system.yaml"),
-    join(dir, "templates/order-system.yaml"),
-  );
-  return dir;
+function scratchProject(): Promise<TempDir> {
+  return tempFixture("sandbox-project", async (dir) => {
+    await copyTree(join(ROOT, "fixtures/models"), join(dir, "models"));
+    await Deno.mkdir(join(dir, "templates"));
+    await Deno.copyFile(
+      join(ROOT, "templates/order-system.yaml"),
+      join(dir, "templates/order-system.yaml"),
+    );
+    return {};
+  });
 }
 
 Deno.test({
   name: "the flowtime task's own flags run a model and capture it with the network denied",
   sanitizeResources: false,
   async fn() {
-    const project = await scratchProject();
+    await using projectTmp = await scratchProject();
+    const project = projectTmp.path;
     const flags = [...taskFlags("flowtime"), "--deny-net"];
     const run = await deno(flags, "cli.ts", [
       "run",
@@ -218,7 +221,6 @@ Deno.test({
       "bins=12",
     ], { cwd: project });
     assert.equal(generated.code, 0, generated.stderr);
-    await Deno.remove(project, { recursive: true });
   },
 });
 
@@ -264,7 +266,8 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const project = await scratchProject();
+    await using projectTmp = await scratchProject();
+    const project = projectTmp.path;
     await copyTree(
       join(ROOT, "fixtures/runs/run_deterministic_d9dfa8a0"),
       join(project, "data/runs/run_deterministic_d9dfa8a0"),
@@ -311,7 +314,6 @@ Deno.test({
     assert.ok(server.lines[0].includes("listening on http://127.0.0.1:"), server.lines[0]);
     assert.ok(!server.lines.some((l) => l.includes("bind_warning")), "no warning on loopback");
     assert.ok(!server.lines.some((l) => /"status":5\d\d/.test(l)), server.lines.join("\n"));
-    await Deno.remove(project, { recursive: true });
   },
 });
 
@@ -320,7 +322,8 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const project = await scratchProject();
+    await using projectTmp = await scratchProject();
+    const project = projectTmp.path;
     // The serve task's own grant does not cover 0.0.0.0: the operator must widen it on purpose.
     const refused = await deno(taskFlags("serve"), "server.ts", [
       "--hostname",
@@ -345,6 +348,5 @@ Deno.test({
     assert.equal(warning.hostname, "0.0.0.0");
     assert.match(warning.message, /^binding 0\.0\.0\.0: the server has no authentication/);
     assert.match(server.lines[1], /^flowtime server listening on http:\/\/0\.0\.0\.0:\d+$/);
-    await Deno.remove(project, { recursive: true });
   },
 });

@@ -24,7 +24,7 @@ async function serveOnce(flags: string[], env: Record<string, string>, args: str
 }
 
 Deno.test("a data folder outside the read permission stops serve at start, naming the flag", async () => {
-  const data = await tempDir("serve-denied");
+  const data = (await tempDir("serve-denied")).path;
   try {
     const r = await serveOnce([
       `--allow-read=${join(ROOT, "cli.ts")}`,
@@ -66,7 +66,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const project = await tempDir("serve-sim");
+    const project = (await tempDir("serve-sim")).path;
     await Deno.mkdir(join(project, "data"));
     await Deno.mkdir(join(project, "templates")); // empty: only the remote Sim has templates
     const sim = startServer({

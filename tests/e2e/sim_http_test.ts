@@ -7,15 +7,22 @@ import { HttpSimClient } from "../../lib/sim/http.ts";
 import { InProcessSimClient } from "../../lib/sim/in_process.ts";
 import type { SimClient } from "../../lib/sim/client.ts";
 import { runTemplate } from "../../lib/workflow/run_template.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
-import { assertValidRunBundle, FIXED_TIME, readJsonFile, ROOT, tempDir } from "../_helpers.ts";
+import {
+  assertRejectsCode,
+  assertValidRunBundle,
+  FIXED_TIME,
+  readJsonFile,
+  ROOT,
+  tempDir,
+} from "../_helpers.ts";
 
 const IDS = ["http-service", "microservices", "order-system"];
 
 async function withServer(
   fn: (http: HttpSimClient, local: InProcessSimClient, dir: string) => Promise<void>,
 ) {
-  const dir = await tempDir("e2e-sim");
+  await using tmp = await tempDir("e2e-sim");
+  const dir = tmp.path;
   const templates = join(dir, "templates");
   await Deno.mkdir(templates);
   for (const id of IDS) {
@@ -40,18 +47,7 @@ async function withServer(
     );
   } finally {
     await server.shutdown();
-    await Deno.remove(dir, { recursive: true });
   }
-}
-
-async function failure(p: Promise<unknown>): Promise<FlowTimeError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof FlowTimeError, String(err));
-    return err;
-  }
-  assert.fail("the call succeeded");
 }
 
 Deno.test("over HTTP and in-process: the same listing, broken file included", async () => {
@@ -93,9 +89,14 @@ Deno.test("over HTTP and in-process: identical model bytes for every template in
 Deno.test("over HTTP: invalid parameters keep their code and per-parameter details", async () => {
   await withServer(async (http, local) => {
     const params = { bins: 0, orderErrorRate: 2, nope: true };
-    const remote = await failure(http.generate("order-system", { parameters: params }));
-    const inProcess = await failure(local.generate("order-system", { parameters: params }));
-    assert.equal(remote.code, "invalid_parameters");
+    const remote = await assertRejectsCode(
+      http.generate("order-system", { parameters: params }),
+      "invalid_parameters",
+    );
+    const inProcess = await assertRejectsCode(
+      local.generate("order-system", { parameters: params }),
+      "invalid_parameters",
+    );
     assert.deepEqual(remote.details, inProcess.details);
     assert.deepEqual((remote.details as Array<{ parameter: string }>).map((d) => d.parameter), [
       "nope",
@@ -107,14 +108,13 @@ Deno.test("over HTTP: invalid parameters keep their code and per-parameter detai
 
 Deno.test("over HTTP: unknown templates, bad ids and broken templates keep their codes", async () => {
   await withServer(async (http) => {
-    assert.equal(
-      (await failure(http.generate("nope", { parameters: {} }))).code,
-      "template_not_found",
+    await assertRejectsCode(http.generate("nope", { parameters: {} }), "template_not_found");
+    await assertRejectsCode(http.getTemplate("../etc"), "invalid_id");
+    await assertRejectsCode(
+      http.getTemplate("broken"),
+      "template_invalid",
+      /^<templates>\/broken\.yaml:4: /,
     );
-    assert.equal((await failure(http.getTemplate("../etc"))).code, "invalid_id");
-    const broken = await failure(http.getTemplate("broken"));
-    assert.equal(broken.code, "template_invalid");
-    assert.match(broken.message, /^<templates>\/broken\.yaml:4: /);
   });
 });
 

@@ -1,8 +1,10 @@
 // End to end: the real `flowtime serve` on 127.0.0.1 with a free port, allowed to read only its
 // data folder, queried with fetch and raw HTTP; its answers equal `flowtime state` byte for byte.
+// The server is a real process because its read confinement is Deno's --allow-read; the
+// `flowtime state` side runs in-process.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertMatchesSchema, ROOT, runCli, tempDir } from "../_helpers.ts";
+import { assertMatchesSchema, cli, keepUntilUnload, moduleTempDir, ROOT } from "../_helpers.ts";
 import { type ServerProcess, spawnServer } from "../_server_process.ts";
 import { dataDirWith, fixtureRun, QUEUE_BUFFER_RUN, runTelemetryGaps } from "../state/_runs.ts";
 
@@ -42,8 +44,8 @@ async function rawGet(port: number, target: string): Promise<{ status: number; t
 
 // Layout: <root>/data/runs/{queue-buffer, telemetry-gaps}; a complete run copy outside the data
 // folder at <root>/outside/runs/<queue-buffer> is the canary.
-const outside = await dataDirWith(QUEUE_BUFFER_RUN);
-const root = await tempDir("e2e-state");
+const outside = keepUntilUnload(await dataDirWith(QUEUE_BUFFER_RUN));
+const root = await moduleTempDir("e2e-state");
 const data = join(root, "data");
 await Deno.mkdir(join(data, "runs"), { recursive: true });
 await new Deno.Command("cp", {
@@ -72,9 +74,13 @@ Deno.test({
         const res = await fetch(`${server.base}/v1/runs/${runId}/${query}`);
         assert.equal(res.status, 200, query);
         const served = await res.text();
-        const cli = await runCli(["state", "--run-dir", join(data, "runs", runId), ...flags]);
-        assert.equal(cli.code, 0, cli.stderr);
-        assert.equal(cli.stdout, served, `${runId} ${query}: CLI output differs from the server's`);
+        const state = await cli(["state", "--run-dir", join(data, "runs", runId), ...flags]);
+        assert.equal(state.code, 0, state.stderr);
+        assert.equal(
+          state.stdout,
+          served,
+          `${runId} ${query}: CLI output differs from the server's`,
+        );
         assertMatchesSchema("time-travel-state", JSON.parse(served), `${runId} ${query}`);
       }
       const golden = await Deno.readTextFile(

@@ -91,7 +91,7 @@ Deno.test("a 100,000-term sum and nesting past the limit are refused with a posi
 });
 
 Deno.test("the CLI evaluates a model with an 8,000-term sum (no internal error)", async () => {
-  const dir = await tempDir("long-sum");
+  const dir = (await tempDir("long-sum")).path;
   try {
     await Deno.writeTextFile(join(dir, "m.yaml"), model(chain(8000, ["+"]).text));
     const out: string[] = [];

@@ -1,7 +1,7 @@
 // Plumbing for fault tests: start the real CLI as a child process that can be killed, wait for
 // it to reach a point, and list folders that may not exist yet.
 import { join } from "node:path";
-import { CLI_TEST_PERMISSIONS, ROOT } from "../_helpers.ts";
+import { CLI_TEST_PERMISSIONS, NEUTRAL_ENV, ROOT } from "../_helpers.ts";
 
 /**
  * Start `flowtime <args>` as a child process (stdout and stderr piped).
@@ -11,7 +11,7 @@ import { CLI_TEST_PERMISSIONS, ROOT } from "../_helpers.ts";
 export function spawnCli(args: string[]): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...CLI_TEST_PERMISSIONS, join(ROOT, "cli.ts"), ...args],
-    env: { NO_COLOR: "1" },
+    env: NEUTRAL_ENV,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

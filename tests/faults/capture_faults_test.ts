@@ -1,26 +1,28 @@
 // Faults in captures: a capture killed with SIGKILL part-way leaves no capture folder where
 // readers look and the next capture succeeds; two captures racing to the same folder leave one
-// winner, one clean failure, and exactly the bytes a single capture writes.
+// winner, one clean failure, and exactly the bytes a single capture writes. The killed capture
+// and the racers are real processes (spawnCli: a signal, two writers in separate processes);
+// follow-up captures, gc and the unwritable-folder test run the CLI in-process.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { syntheticModel } from "../../scripts/synthetic_model.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
-import { assertSameTree, FIXED_TIME, ROOT, runCli, tempDir } from "../_helpers.ts";
+import { assertSameTree, cli, FIXED_TIME, moduleTempDir, ROOT, tempDir } from "../_helpers.ts";
 import { entries, spawnCli, waitFor } from "./_process.ts";
 
 // One big run shared by the tests: 67 queue services x 5 metrics = 335 capture files of 8,640
 // rows, so a capture takes long enough to be killed, or raced, in the middle.
-const work = await tempDir("capture-faults");
+const work = await moduleTempDir("capture-faults");
 await Deno.writeTextFile(join(work, "big.yaml"), syntheticModel(400, 8640));
 const big = await runModelFile(join(work, "big.yaml"), {
   runsDir: join(work, "runs"),
   runId: "big",
   createdAt: FIXED_TIME,
 });
-globalThis.addEventListener("unload", () => Deno.removeSync(work, { recursive: true }));
 
 Deno.test("a capture killed with SIGKILL while writing leaves no capture folder; the next capture and gc work", async () => {
-  const data = await tempDir("capture-kill");
+  await using dataTmp = await tempDir("capture-kill");
+  const data = dataTmp.path;
   const telemetry = join(data, "telemetry");
   const child = spawnCli([
     "telemetry",
@@ -48,7 +50,7 @@ Deno.test("a capture killed with SIGKILL while writing leaves no capture folder;
   assert.match(left[0], /^\.tmp-big-[0-9a-f]{12}$/);
   assert.ok(!entries(telemetry).includes("big"), "no capture folder where readers look");
 
-  const again = await runCli([
+  const again = await cli([
     "telemetry",
     "capture",
     "--run-dir",
@@ -63,17 +65,17 @@ Deno.test("a capture killed with SIGKILL while writing leaves no capture folder;
   assert.equal(manifest.files.length, 335);
   assert.equal(entries(join(telemetry, "big")).length, 336);
 
-  const gc = await runCli(["gc", "--data-dir", data, "--min-age", "0", "--json"]);
+  const gc = await cli(["gc", "--data-dir", data, "--min-age", "0", "--json"]);
   assert.equal(gc.code, 0, gc.stderr);
   assert.deepEqual(JSON.parse(gc.stdout).removed, [`telemetry/${left[0]}`]);
   assert.deepEqual(entries(telemetry), ["big"]);
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("two captures racing to one folder: one wins, the other fails cleanly, the bytes equal a single capture", async () => {
-  const data = await tempDir("capture-race");
+  await using dataTmp = await tempDir("capture-race");
+  const data = dataTmp.path;
   const single = join(data, "single");
-  const alone = await runCli([
+  const alone = await cli([
     "telemetry",
     "capture",
     "--run-dir",
@@ -117,15 +119,15 @@ Deno.test("two captures racing to one folder: one wins, the other fails cleanly,
       "the loser left no temp folder",
     );
   }
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("a capture folder that cannot be created gives a clear write error, exit 1, nothing written", async () => {
-  const data = await tempDir("capture-unwritable");
+  await using dataTmp = await tempDir("capture-unwritable");
+  const data = dataTmp.path;
   // A regular file where a parent folder should go: the OS refuses to create folders below it
   // (this works as root too, unlike permission bits).
   await Deno.writeTextFile(join(data, "blocker"), "not a folder");
-  const r = await runCli([
+  const r = await cli([
     "telemetry",
     "capture",
     "--run-dir",
@@ -137,5 +139,4 @@ Deno.test("a capture folder that cannot be created gives a clear write error, ex
   assert.match(r.stderr, /^error: .*blocker\/telemetry.*: /);
   assert.equal(r.stderr.trim().split("\n").length, 1);
   assert.deepEqual(entries(data), ["blocker"]);
-  await Deno.remove(data, { recursive: true });
 });

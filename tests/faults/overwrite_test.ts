@@ -46,7 +46,7 @@ async function sameTree(a: string, b: string): Promise<boolean> {
 
 for (const [step, expected] of STEPS) {
   Deno.test(`an overwrite killed after '${step}' leaves a whole run that readers and gc keep`, async () => {
-    const data = await tempDir(`overwrite-${step}`);
+    const data = (await tempDir(`overwrite-${step}`)).path;
     const runs = join(data, "runs");
     try {
       await copyTree(OLD, join(runs, "victim"));
@@ -99,7 +99,7 @@ for (const [step, expected] of STEPS) {
 }
 
 Deno.test("gc alone recovers an overwrite killed between its renames", async () => {
-  const data = await tempDir("overwrite-gc");
+  const data = (await tempDir("overwrite-gc")).path;
   const runs = join(data, "runs");
   try {
     await copyTree(OLD, join(runs, "victim"));
@@ -129,7 +129,7 @@ Deno.test("gc alone recovers an overwrite killed between its renames", async () 
 });
 
 Deno.test("concurrent overwrites of one run all succeed while readers never see it missing", async () => {
-  const dir = await tempDir("overwrite-race");
+  const dir = (await tempDir("overwrite-race")).path;
   try {
     const runs = join(dir, "runs");
     const models = [];
@@ -174,7 +174,7 @@ Deno.test("concurrent overwrites of one run all succeed while readers never see 
 });
 
 Deno.test("--overwrite never replaces a folder that is not a run (CLI and HTTP)", async () => {
-  const dir = await tempDir("overwrite-notes");
+  const dir = (await tempDir("overwrite-notes")).path;
   try {
     await Deno.mkdir(join(dir, "notes"));
     await Deno.writeTextFile(join(dir, "notes", "mine.txt"), "my notes");
@@ -223,7 +223,7 @@ Deno.test("--overwrite never replaces a folder that is not a run (CLI and HTTP)"
 
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   Deno.test(`${signal} during a run exits ${code} and removes its temp folder`, async () => {
-    const dir = await tempDir(`signal-${code}`);
+    const dir = (await tempDir(`signal-${code}`)).path;
     try {
       const model = join(dir, "big.yaml");
       await Deno.writeTextFile(model, syntheticModel(400, 8640));
@@ -246,7 +246,7 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
 }
 
 Deno.test("gc leaves young temp folders alone by default and says so when it may not read", async () => {
-  const data = await tempDir("gc-young");
+  const data = (await tempDir("gc-young")).path;
   try {
     await Deno.mkdir(join(data, "runs", ".tmp-busy-0123456789ab"), { recursive: true });
     const young = await runCli(["gc", "--data-dir", data, "--json"]);

@@ -11,8 +11,9 @@ Deno.test("the project's own lib/, server/ and cli/ import only downwards, witho
 });
 
 Deno.test("an upward import, the cycle it closes and a private import are reported", async () => {
-  const root = await tempDir("layers");
-  try {
+  await using tmp = await tempDir("layers");
+  const root = tmp.path;
+  {
     const write = async (path: string, text: string) => {
       await Deno.mkdir(join(root, path, ".."), { recursive: true });
       await Deno.writeTextFile(join(root, path), text);
@@ -31,7 +32,5 @@ Deno.test("an upward import, the cycle it closes and a private import are report
     );
     assert.ok(reasons.some((r) => /cycle lib\/model -> lib\/workflow -> lib\/model/.test(r)));
     assert.ok(reasons.some((r) => /^server\/app\.ts: imports a file private/.test(r)));
-  } finally {
-    await Deno.remove(root, { recursive: true });
   }
 });

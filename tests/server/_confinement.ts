@@ -4,7 +4,7 @@
 // marker would show in the answer) or write next to it (and the folder listing would change).
 import { join } from "node:path";
 import { listing } from "../telemetry/_capture_helpers.ts";
-import { copyTree, ROOT, tempDir } from "../_helpers.ts";
+import { copyTree, ROOT, type TempDir, tempFixture } from "../_helpers.ts";
 
 /** The run inside the data folder (fixtures/runs, order-system). */
 export const INSIDE_RUN = "run_deterministic_d9dfa8a0";
@@ -39,10 +39,13 @@ export interface ConfinementLayout {
  * <base>/data/runs/escape_link  -> <base>/canary_run
  * <base>/templates/order-system.yaml
  * ```
- * @returns the folders
+ * @returns the folders; disposing the layout removes `<base>`
  */
-export async function buildConfinementLayout(): Promise<ConfinementLayout> {
-  const base = await tempDir("confine");
+export function buildConfinementLayout(): Promise<ConfinementLayout & TempDir> {
+  return tempFixture("confine", fillConfinementLayout);
+}
+
+async function fillConfinementLayout(base: string): Promise<ConfinementLayout> {
   const dataDir = join(base, "data");
   const templatesDir = join(base, "templates");
   await copyTree(join(ROOT, "fixtures/runs", INSIDE_RUN), join(dataDir, "runs", INSIDE_RUN));
@@ -193,6 +196,7 @@ export function idRoutes(): IdRoute[] {
     run("/state_window?startBin=0&endBin=1"),
     run("/index"),
     run("/model"),
+    run("/graph"),
     run("/series/order_arrivals"),
     {
       label: "GET /v1/runs/{runId}/series/{seriesId}",

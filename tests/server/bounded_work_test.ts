@@ -14,7 +14,7 @@ import { syntheticModel } from "../../scripts/synthetic_model.ts";
 import { FIXED_TIME, tempDir } from "../_helpers.ts";
 
 async function dataWithRun(modelText: string, runId: string): Promise<string> {
-  const data = await tempDir("bounded");
+  const data = (await tempDir("bounded")).path;
   await Deno.writeTextFile(join(data, "model.yaml"), modelText);
   await runModelFile(join(data, "model.yaml"), {
     runsDir: join(data, "runs"),

@@ -3,6 +3,7 @@
 // and templates folders is read, and nothing is written anywhere.
 import assert from "node:assert/strict";
 import { createApp } from "../../server/app.ts";
+import { keepUntilUnload } from "../_helpers.ts";
 import {
   buildConfinementLayout,
   idRoutes,
@@ -13,7 +14,7 @@ import {
 } from "./_confinement.ts";
 
 const layout = await buildConfinementLayout();
-globalThis.addEventListener("unload", () => Deno.removeSync(layout.base, { recursive: true }));
+keepUntilUnload(layout);
 
 Deno.test("every traversal vector on every id route is refused with 4xx; no canary is read, nothing is written", async () => {
   const app = createApp({

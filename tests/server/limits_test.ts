@@ -2,11 +2,12 @@
 // without a Content-Length), malformed JSON gets 400, and huge or non-numeric query values 400.
 import assert from "node:assert/strict";
 import { createApp } from "../../server/app.ts";
+import { keepUntilUnload } from "../_helpers.ts";
 import { buildConfinementLayout, INSIDE_RUN } from "./_confinement.ts";
 
 const MIB = 1024 * 1024;
 const layout = await buildConfinementLayout();
-globalThis.addEventListener("unload", () => Deno.removeSync(layout.base, { recursive: true }));
+keepUntilUnload(layout);
 const app = createApp({
   dataDir: layout.dataDir,
   templatesDir: layout.templatesDir,

@@ -2,7 +2,7 @@
 // responses, every bad input with its status and JSON error body, and the request log.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT } from "../_helpers.ts";
+import { keepUntilUnload, ROOT } from "../_helpers.ts";
 import {
   BACKLOG_SHIFT_RUN,
   dataDirWith,
@@ -12,7 +12,7 @@ import {
 } from "../state/_runs.ts";
 import { errorOf, testApp } from "./_app.ts";
 
-const data = await dataDirWith(QUEUE_BUFFER_RUN, BACKLOG_SHIFT_RUN);
+const data = keepUntilUnload(await dataDirWith(QUEUE_BUFFER_RUN, BACKLOG_SHIFT_RUN));
 const QB = `/v1/runs/${QUEUE_BUFFER_RUN}`;
 
 async function assertError(
@@ -33,7 +33,7 @@ async function assertError(
   return body.error as string;
 }
 
-Deno.test("GET /v1/runs lists id, template, mode, created time and warning count", async () => {
+Deno.test("GET /v1/runs lists id, template, mode, created time, warning count and grid", async () => {
   const res = await testApp(data).get("/v1/runs");
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), {
@@ -44,6 +44,7 @@ Deno.test("GET /v1/runs lists id, template, mode, created time and warning count
         mode: "simulation",
         createdUtc: "2025-10-07T00:00:00Z",
         warningCount: 0,
+        grid: { bins: 8, binSize: 1, binUnit: "hours" },
       },
       {
         runId: QUEUE_BUFFER_RUN,
@@ -51,6 +52,7 @@ Deno.test("GET /v1/runs lists id, template, mode, created time and warning count
         mode: "simulation",
         createdUtc: "2025-10-07T00:00:00Z",
         warningCount: 0,
+        grid: { bins: 12, binSize: 5, binUnit: "minutes" },
       },
     ],
   });
@@ -162,7 +164,8 @@ Deno.test("window bins missing or out of range -> 400", async () => {
 });
 
 Deno.test("a window wider than 1000 bins -> 413", async () => {
-  const { runsDir, runId } = await runModelText(serviceModel(1200));
+  await using written = await runModelText(serviceModel(1200));
+  const { runsDir, runId } = written;
   const dir = join(runsDir, "..");
   await assertError(
     `/v1/runs/${runId}/state_window?startBin=100&endBin=1100`,
@@ -198,7 +201,8 @@ Deno.test("unknown series -> 404, malformed series id -> 400", async () => {
 });
 
 Deno.test("corrupted run.json -> 409 saying what is wrong", async () => {
-  const dir = await dataDirWith(QUEUE_BUFFER_RUN);
+  await using dirTmp = await dataDirWith(QUEUE_BUFFER_RUN);
+  const dir = dirTmp.path;
   await Deno.writeTextFile(join(dir, "runs", QUEUE_BUFFER_RUN, "run.json"), "{oops");
   await assertError(
     `${QB}/state?binIndex=0`,
@@ -210,7 +214,8 @@ Deno.test("corrupted run.json -> 409 saying what is wrong", async () => {
 });
 
 Deno.test("corrupted model -> 409 saying what is wrong", async () => {
-  const dir = await dataDirWith(QUEUE_BUFFER_RUN);
+  await using dirTmp = await dataDirWith(QUEUE_BUFFER_RUN);
+  const dir = dirTmp.path;
   await Deno.writeTextFile(join(dir, "runs", QUEUE_BUFFER_RUN, "model/model.yaml"), "grid: [\n");
   await assertError(
     `${QB}/state_window?startBin=0&endBin=1`,
@@ -222,7 +227,8 @@ Deno.test("corrupted model -> 409 saying what is wrong", async () => {
 });
 
 Deno.test("metadata modelHash differing from run.json -> 409 provenance_mismatch", async () => {
-  const dir = await dataDirWith(QUEUE_BUFFER_RUN);
+  await using dirTmp = await dataDirWith(QUEUE_BUFFER_RUN);
+  const dir = dirTmp.path;
   const path = join(dir, "runs", QUEUE_BUFFER_RUN, "model/metadata.json");
   const meta = JSON.parse(await Deno.readTextFile(path));
   meta.modelHash = `sha256:${"a".repeat(64)}`;
@@ -237,7 +243,8 @@ Deno.test("metadata modelHash differing from run.json -> 409 provenance_mismatch
 });
 
 Deno.test("simulation run with NaN served -> 422 mode_validation_failed", async () => {
-  const dir = await dataDirWith(QUEUE_BUFFER_RUN);
+  await using dirTmp = await dataDirWith(QUEUE_BUFFER_RUN);
+  const dir = dirTmp.path;
   const csv = join(
     dir,
     "runs",
@@ -252,7 +259,8 @@ Deno.test("simulation run with NaN served -> 422 mode_validation_failed", async 
 
 Deno.test("run ids with traversal, separators or NUL -> 400 or 404, never a run outside", async () => {
   // A complete run sits next to the data folder: escaping into it would answer 200.
-  const outer = await dataDirWith(QUEUE_BUFFER_RUN);
+  await using outerTmp = await dataDirWith(QUEUE_BUFFER_RUN);
+  const outer = outerTmp.path;
   const dir = join(outer, "inner");
   await Deno.mkdir(join(dir, "runs"), { recursive: true });
   const vectors = [

@@ -64,7 +64,7 @@ Deno.test("impossible dates are refused everywhere a timestamp is read, real one
   ) {
     assert.equal(isValidUtc(t), true, t);
   }
-  const data = await tempDir("dates");
+  const data = (await tempDir("dates")).path;
   try {
     await copyTree(join(ROOT, "fixtures/runs", RUN), join(data, "runs", RUN));
     const app = createApp({ dataDir: data, templatesDir: join(ROOT, "templates"), logger: false });
@@ -95,7 +95,7 @@ Deno.test("impossible dates are refused everywhere a timestamp is read, real one
 });
 
 Deno.test("a string parameter cannot place references or calls into an expression", async () => {
-  const dir = await tempDir("inject");
+  const dir = (await tempDir("inject")).path;
   try {
     await Deno.writeTextFile(
       join(dir, "inject.yaml"),
@@ -141,7 +141,7 @@ nodes:
 });
 
 Deno.test("HEAD carries the GET body's length, in-process and through the connection layer", async () => {
-  const data = await tempDir("head");
+  const data = (await tempDir("head")).path;
   try {
     await copyTree(join(ROOT, "fixtures/runs", RUN), join(data, "runs", RUN));
     const path = `/v1/runs/${RUN}/model`;

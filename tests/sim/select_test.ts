@@ -23,7 +23,8 @@ Deno.test("an empty Sim URL means the in-process Sim over ./templates", () => {
 });
 
 Deno.test("collectParameters: file values, then --param values typed by the template's declarations", async () => {
-  const dir = await tempDir("collect");
+  await using dirTmp = await tempDir("collect");
+  const dir = dirTmp.path;
   await Deno.writeTextFile(join(dir, "p.json"), '{"bins": 12, "orderCapacity": 100}');
   const sim = new InProcessSimClient(join(ROOT, "templates"));
   assert.deepEqual(
@@ -43,5 +44,4 @@ Deno.test("collectParameters: file values, then --param values typed by the temp
       start: "2025-01-01T00:00:00Z",
     },
   );
-  await Deno.remove(dir, { recursive: true });
 });

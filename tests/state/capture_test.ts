@@ -3,12 +3,11 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { loadStateRun } from "../../lib/state/load.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { windowOf } from "../../lib/state/window.ts";
-import { assertMatchesSchema } from "../_helpers.ts";
-import { runTelemetryGaps } from "./_runs.ts";
+import { assertMatchesSchema, assertRejectsCode } from "../_helpers.ts";
+import { runTelemetryGaps, type TestRun } from "./_runs.ts";
 
 const MANIFEST = {
   schemaVersion: 1,
@@ -47,11 +46,11 @@ const MANIFEST = {
 const MANIFEST_TEXT = JSON.stringify(MANIFEST, null, 2) + "\n";
 const MANIFEST_HASH = `sha256:${createHash("sha256").update(MANIFEST_TEXT).digest("hex")}`;
 
-async function replayedRun(
+function replayedRun(
   manifestText: string | null = MANIFEST_TEXT,
   manifestHash = MANIFEST_HASH,
-): Promise<string> {
-  const { runDir } = await runTelemetryGaps(undefined, {
+): Promise<TestRun> {
+  return runTelemetryGaps(undefined, {
     capture: {
       runId: "run_source_1",
       manifestHash,
@@ -63,7 +62,6 @@ async function replayedRun(
       ? []
       : [{ path: "telemetry/telemetry-manifest.json", data: manifestText }],
   });
-  return runDir;
 }
 
 const DATA_GAP = {
@@ -93,7 +91,8 @@ const LENGTH_MISMATCH = {
 const PMF = "pmf_normalized";
 
 Deno.test("metadata.capture carries the capture's run id, manifest hash and warning count", async () => {
-  const run = await loadStateRun(await replayedRun());
+  await using replayed = await replayedRun();
+  const run = await loadStateRun(replayed.runDir);
   assert.deepEqual(run.metadata.capture, {
     runId: "run_source_1",
     manifestHash: MANIFEST_HASH,
@@ -102,21 +101,24 @@ Deno.test("metadata.capture carries the capture's run id, manifest hash and warn
 });
 
 Deno.test("a snapshot shows the capture warnings whose bins include the bin", async () => {
-  const s = snapshotOf(await loadStateRun(await replayedRun()), 2);
+  await using replayed = await replayedRun();
+  const s = snapshotOf(await loadStateRun(replayed.runDir), 2);
   assert.deepEqual(s.warnings.map((w) => w.code), [PMF, "data_gap", "length_mismatch"]);
   assert.deepEqual(s.warnings.slice(1), [{ ...DATA_GAP, bins: [2] }, LENGTH_MISMATCH]);
   assertMatchesSchema("time-travel-state", s, "snapshot with capture warnings");
 });
 
 Deno.test("a snapshot of another bin shows only the capture warnings for that bin", async () => {
-  const s = snapshotOf(await loadStateRun(await replayedRun()), 5);
+  await using replayed = await replayedRun();
+  const s = snapshotOf(await loadStateRun(replayed.runDir), 5);
   assert.deepEqual(s.warnings.slice(1), [{ ...NAN_FILL, bins: [5] }, LENGTH_MISMATCH]);
-  const s4 = snapshotOf(await loadStateRun(await replayedRun()), 4);
+  const s4 = snapshotOf(await loadStateRun(replayed.runDir), 4);
   assert.deepEqual(s4.warnings.slice(1), [LENGTH_MISMATCH]);
 });
 
 Deno.test("a window shows capture warnings intersecting it, bins clipped", async () => {
-  const w = windowOf(await loadStateRun(await replayedRun()), { startBin: 3, endBin: 5 });
+  await using replayed = await replayedRun();
+  const w = windowOf(await loadStateRun(replayed.runDir), { startBin: 3, endBin: 5 });
   assert.deepEqual(w.warnings.slice(1), [
     { ...DATA_GAP, bins: [3] },
     { ...NAN_FILL, bins: [5] },
@@ -126,7 +128,8 @@ Deno.test("a window shows capture warnings intersecting it, bins clipped", async
 });
 
 Deno.test("a copied manifest that no longer matches its recorded hash is flagged", async () => {
-  const runDir = await replayedRun(MANIFEST_TEXT, `sha256:${"d".repeat(64)}`);
+  await using replayed = await replayedRun(MANIFEST_TEXT, `sha256:${"d".repeat(64)}`);
+  const { runDir } = replayed;
   const s = snapshotOf(await loadStateRun(runDir), 0);
   const mismatch = s.warnings.find((w) => w.code === "capture_manifest_mismatch");
   assert.equal(mismatch?.source, "state");
@@ -134,7 +137,8 @@ Deno.test("a copied manifest that no longer matches its recorded hash is flagged
 });
 
 Deno.test("a capture link without its manifest keeps metadata.capture and warns", async () => {
-  const run = await loadStateRun(await replayedRun(null));
+  await using replayed = await replayedRun(null);
+  const run = await loadStateRun(replayed.runDir);
   assert.deepEqual(run.metadata.capture?.runId, "run_source_1");
   assert.deepEqual(
     snapshotOf(run, 0).warnings.map((w) => [w.code, w.source]),
@@ -143,17 +147,18 @@ Deno.test("a capture link without its manifest keeps metadata.capture and warns"
 });
 
 Deno.test("a damaged capture manifest makes the run unreadable (bundle_invalid)", async () => {
-  const runDir = await replayedRun("{ not json");
-  await assert.rejects(
+  await using replayed = await replayedRun("{ not json");
+  const { runDir } = replayed;
+  await assertRejectsCode(
     () => loadStateRun(runDir),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "bundle_invalid" &&
-      e.message.includes("telemetry-manifest.json is not valid JSON"),
+    "bundle_invalid",
+    "telemetry-manifest.json is not valid JSON",
   );
 });
 
 Deno.test("a run without a capture link has no capture block", async () => {
-  const { runDir } = await runTelemetryGaps();
+  await using written = await runTelemetryGaps();
+  const { runDir } = written;
   await Deno.mkdir(join(runDir, "model/telemetry"), { recursive: true });
   await Deno.writeTextFile(join(runDir, "model/telemetry/telemetry-manifest.json"), MANIFEST_TEXT);
   const run = await loadStateRun(runDir);

@@ -74,10 +74,13 @@ Deno.test("queue colour bands: green <= slaMin, yellow <= 1.5 x slaMin, red abov
   assert.equal(queueColor(15.01, 10), "red");
 });
 
-Deno.test("queue colour is gray without latency or without slaMin", () => {
+Deno.test("queue colour is gray without latency, without slaMin, or with slaMin <= 0", () => {
   assert.equal(queueColor(null, 10), "gray");
   assert.equal(queueColor(undefined, 10), "gray");
   assert.equal(queueColor(3, undefined), "gray");
+  // FlowTime's ColoringRules.PickQueueColor (3166256c): an SLA of 0 gives no colour.
+  assert.equal(queueColor(0, 0), "gray");
+  assert.equal(queueColor(3, 0), "gray");
 });
 
 Deno.test("non-finite values are shown as null", () => {

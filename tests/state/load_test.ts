@@ -3,89 +3,103 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { loadStateRun } from "../../lib/state/load.ts";
-import { dataDirWith, QUEUE_BUFFER_RUN, runModelText, serviceModel } from "./_runs.ts";
+import { assertRejectsCode } from "../_helpers.ts";
+import { fixtureRunCopy, QUEUE_BUFFER_RUN, runModelText, serviceModel } from "./_runs.ts";
 
-async function queueBufferCopy(): Promise<string> {
-  return join(await dataDirWith(QUEUE_BUFFER_RUN), "runs", QUEUE_BUFFER_RUN);
-}
-
-async function assertLoadFails(runDir: string, code: string, text: string): Promise<void> {
-  await assert.rejects(() => loadStateRun(runDir), (e) => {
-    assert.ok(e instanceof FlowTimeError);
-    assert.equal(e.code, code, e.message);
-    assert.ok(e.message.includes(text), e.message);
-    return true;
-  });
-}
+/** A copy of the queue-buffer run to damage (disposable). */
+const queueBufferCopy = () => fixtureRunCopy(QUEUE_BUFFER_RUN);
 
 Deno.test("a missing run folder is run_not_found", async () => {
-  const runDir = await queueBufferCopy();
-  await assertLoadFails(`${runDir}-nope`, "run_not_found", "does not exist");
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
+  await assertRejectsCode(() => loadStateRun(`${runDir}-nope`), "run_not_found", "does not exist");
 });
 
 Deno.test("a corrupted run.json is bundle_invalid naming the file", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   await Deno.writeTextFile(join(runDir, "run.json"), '{"runId": "x", ');
-  await assertLoadFails(runDir, "bundle_invalid", "run.json is not valid JSON");
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
+    "bundle_invalid",
+    "run.json is not valid JSON",
+  );
 });
 
 Deno.test("run.json without a grid is bundle_invalid", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   await Deno.writeTextFile(join(runDir, "run.json"), '{"runId": "x"}');
-  await assertLoadFails(runDir, "bundle_invalid", "run.json has no valid grid.bins");
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
+    "bundle_invalid",
+    "run.json has no valid grid.bins",
+  );
 });
 
 Deno.test("an unreadable model is bundle_invalid saying why", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   await Deno.writeTextFile(join(runDir, "model/model.yaml"), "nodes: [\n");
-  await assertLoadFails(runDir, "bundle_invalid", "the run's model is unreadable");
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
+    "bundle_invalid",
+    "the run's model is unreadable",
+  );
 });
 
 Deno.test("a missing series file is bundle_invalid naming it", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   await Deno.remove(join(runDir, "series/order_served@ORDER_SERVED@DEFAULT.csv"));
-  await assertLoadFails(
-    runDir,
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
     "bundle_invalid",
     "series file series/order_served@ORDER_SERVED@DEFAULT.csv listed in series/index.json is missing",
   );
 });
 
 Deno.test("metadata.json modelHash differing from run.json is provenance_mismatch", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   const path = join(runDir, "model/metadata.json");
   const meta = JSON.parse(await Deno.readTextFile(path));
   meta.modelHash = `sha256:${"0".repeat(64)}`;
   await Deno.writeTextFile(path, JSON.stringify(meta));
-  await assertLoadFails(
-    runDir,
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
     "provenance_mismatch",
     `modelHash sha256:${"0".repeat(64)} differs from run.json's`,
   );
 });
 
 Deno.test("manifest.json modelHash differing from run.json is provenance_mismatch", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   const path = join(runDir, "manifest.json");
   const manifest = JSON.parse(await Deno.readTextFile(path));
   manifest.modelHash = `sha256:${"1".repeat(64)}`;
   await Deno.writeTextFile(path, JSON.stringify(manifest));
-  await assertLoadFails(runDir, "provenance_mismatch", "manifest.json");
+  await assertRejectsCode(() => loadStateRun(runDir), "provenance_mismatch", "manifest.json");
 });
 
 Deno.test("a model with a different bin count than run.json is bundle_invalid", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   const path = join(runDir, "run.json");
   const run = JSON.parse(await Deno.readTextFile(path));
   run.grid.bins = 10;
   await Deno.writeTextFile(path, JSON.stringify(run));
-  await assertLoadFails(runDir, "bundle_invalid", "the model has 12 bins but run.json has 10");
+  await assertRejectsCode(
+    () => loadStateRun(runDir),
+    "bundle_invalid",
+    "the model has 12 bins but run.json has 10",
+  );
 });
 
 Deno.test("provenanceHash is the sha256 of model/provenance.json and its path is listed", async () => {
-  const { runDir } = await runModelText(serviceModel(
+  await using written = await runModelText(serviceModel(
     2,
     `metadata: { id: tiny, title: Tiny }
 provenance:
@@ -97,6 +111,7 @@ provenance:
   parameters: { rate: 10 }
 `,
   ));
+  const { runDir } = written;
   const bytes = await Deno.readFile(join(runDir, "model/provenance.json"));
   const expected = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
   const run = await loadStateRun(runDir);
@@ -112,13 +127,15 @@ provenance:
 });
 
 Deno.test("without provenance.json the envelope has no provenanceHash", async () => {
-  const run = await loadStateRun(await queueBufferCopy());
+  await using copy = await queueBufferCopy();
+  const run = await loadStateRun(copy.runDir);
   assert.equal("provenanceHash" in run.metadata, false);
   assert.equal("provenancePath" in run.metadata.storage, false);
 });
 
 Deno.test("a bundle without metadata.json falls back to the model's title", async () => {
-  const runDir = await queueBufferCopy();
+  await using copy = await queueBufferCopy();
+  const { runDir } = copy;
   await Deno.remove(join(runDir, "model/metadata.json"));
   const run = await loadStateRun(runDir);
   assert.equal(run.metadata.templateId, "adhoc-model");

@@ -1,21 +1,12 @@
 // Strict parsing of bin indexes and windows, with the valid range in every message.
 import assert from "node:assert/strict";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import {
   MAX_WINDOW_BINS,
   parseBinIndex,
   parseWindow,
   parseWindowSpec,
 } from "../../lib/state/query.ts";
-
-function assertCode(fn: () => unknown, code: string, text?: string): void {
-  assert.throws(fn, (e) => {
-    assert.ok(e instanceof FlowTimeError);
-    assert.equal(e.code, code, e.message);
-    if (text) assert.ok(e.message.includes(text), e.message);
-    return true;
-  });
-}
+import { assertThrowsCode } from "../_helpers.ts";
 
 Deno.test("binIndex accepts whole numbers inside the grid", () => {
   assert.equal(parseBinIndex("0", { bins: 12, name: "binIndex" }), 0);
@@ -24,12 +15,12 @@ Deno.test("binIndex accepts whole numbers inside the grid", () => {
 });
 
 Deno.test("binIndex missing or empty is refused with the valid range", () => {
-  assertCode(
+  assertThrowsCode(
     () => parseBinIndex(undefined, { bins: 12, name: "binIndex" }),
     "bin_invalid",
     "from 0 to 11",
   );
-  assertCode(
+  assertThrowsCode(
     () => parseBinIndex("", { bins: 12, name: "binIndex" }),
     "bin_invalid",
     "from 0 to 11",
@@ -38,7 +29,7 @@ Deno.test("binIndex missing or empty is refused with the valid range", () => {
 
 Deno.test("binIndex that is not a whole decimal number is refused", () => {
   for (const text of ["1.5", "1e2", " 3", "3 ", "+3", "0x1", "abc", "３", "1_000"]) {
-    assertCode(
+    assertThrowsCode(
       () => parseBinIndex(text, { bins: 12, name: "binIndex" }),
       "bin_invalid",
       "from 0 to 11",
@@ -47,17 +38,17 @@ Deno.test("binIndex that is not a whole decimal number is refused", () => {
 });
 
 Deno.test("binIndex that is negative or past the last bin is out of range", () => {
-  assertCode(
+  assertThrowsCode(
     () => parseBinIndex("-1", { bins: 12, name: "binIndex" }),
     "bin_out_of_range",
     "from 0 to 11",
   );
-  assertCode(
+  assertThrowsCode(
     () => parseBinIndex("12", { bins: 12, name: "binIndex" }),
     "bin_out_of_range",
     "the run has 12 bins",
   );
-  assertCode(
+  assertThrowsCode(
     () => parseBinIndex("999999999999999999999", { bins: 12, name: "binIndex" }),
     "bin_out_of_range",
     "from 0 to 11",
@@ -78,7 +69,7 @@ Deno.test("a window is inclusive and may be a single bin", () => {
 });
 
 Deno.test("a window ending before it starts is refused", () => {
-  assertCode(
+  assertThrowsCode(
     () => parseWindow({ startBin: "5", endBin: "4" }, { bins: 12 }),
     "window_invalid",
     "endBin 4 is before startBin 5",
@@ -88,7 +79,7 @@ Deno.test("a window ending before it starts is refused", () => {
 Deno.test("a window wider than 1000 bins is too large", () => {
   assert.equal(MAX_WINDOW_BINS, 1000);
   assert.deepEqual(parseWindow({ startBin: "0", endBin: "999" }, { bins: 2000 }).endBin, 999);
-  assertCode(
+  assertThrowsCode(
     () => parseWindow({ startBin: "0", endBin: "1000" }, { bins: 2000 }),
     "window_too_large",
     "1001 bins",
@@ -96,17 +87,17 @@ Deno.test("a window wider than 1000 bins is too large", () => {
 });
 
 Deno.test("window bins are checked like binIndex", () => {
-  assertCode(
+  assertThrowsCode(
     () => parseWindow({ startBin: "1.5", endBin: "3" }, { bins: 12 }),
     "bin_invalid",
     "startBin",
   );
-  assertCode(
+  assertThrowsCode(
     () => parseWindow({ startBin: "0", endBin: "12" }, { bins: 12 }),
     "bin_out_of_range",
     "endBin",
   );
-  assertCode(
+  assertThrowsCode(
     () => parseWindow({ startBin: undefined, endBin: "3" }, { bins: 12 }),
     "bin_invalid",
     "startBin is required",
@@ -119,7 +110,7 @@ Deno.test("a CLI window is <start>:<end>", () => {
     startBin: 2,
     endBin: 7,
   });
-  assertCode(() => parseWindowSpec("2-7", { bins: 12 }), "usage", "<startBin>:<endBin>");
-  assertCode(() => parseWindowSpec("1:2:3", { bins: 12 }), "usage");
-  assertCode(() => parseWindowSpec("7:2", { bins: 12 }), "window_invalid");
+  assertThrowsCode(() => parseWindowSpec("2-7", { bins: 12 }), "usage", "<startBin>:<endBin>");
+  assertThrowsCode(() => parseWindowSpec("1:2:3", { bins: 12 }), "usage");
+  assertThrowsCode(() => parseWindowSpec("7:2", { bins: 12 }), "window_invalid");
 });

@@ -2,57 +2,54 @@
 // that was rewritten.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { StateQueryService } from "../../lib/state/service.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
-import { FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
+import { assertRejectsCode, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 import { dataDirWith, QUEUE_BUFFER_RUN } from "./_runs.ts";
-
-function hasCode(code: string) {
-  return (e: unknown) => e instanceof FlowTimeError && e.code === code;
-}
 
 Deno.test("run ids that are not one safe name are refused before any file access", async () => {
   const service = new StateQueryService({ runsDir: join(ROOT, ".tmp", "no-such-runs") });
   for (const id of ["..", ".", "../x", "a/b", "a\u0000b", "", "a\\b", "%2e%2e"]) {
-    await assert.rejects(() => service.openRun(id), hasCode("invalid_id"), JSON.stringify(id));
+    await assertRejectsCode(() => service.openRun(id), "invalid_id", undefined, JSON.stringify(id));
   }
 });
 
 Deno.test("an unknown run is run_not_found", async () => {
-  const data = await dataDirWith();
+  await using dataTmp = await dataDirWith();
+  const data = dataTmp.path;
   const service = new StateQueryService({ runsDir: join(data, "runs") });
-  await assert.rejects(() => service.openRun("run_missing"), (e) => {
-    assert.ok(e instanceof FlowTimeError && e.code === "run_not_found");
-    assert.equal(
-      e.message,
-      "no run 'run_missing' in the runs folder",
-    );
-    return true;
-  });
+  const err = await assertRejectsCode(() => service.openRun("run_missing"), "run_not_found");
+  assert.equal(
+    err.message,
+    "no run 'run_missing' in the runs folder",
+  );
 });
 
 Deno.test("a symlink in the runs folder pointing outside it is not followed", async () => {
-  const data = await dataDirWith();
-  const outside = join(await dataDirWith(QUEUE_BUFFER_RUN), "runs", QUEUE_BUFFER_RUN);
+  await using dataTmp = await dataDirWith();
+  const data = dataTmp.path;
+  await using outsideTmp = await dataDirWith(QUEUE_BUFFER_RUN);
+  const outside = join(outsideTmp.path, "runs", QUEUE_BUFFER_RUN);
   // Deno.symlink needs unscoped permissions; the test task scopes writes to ./.tmp.
   const ln = await new Deno.Command("ln", { args: ["-s", outside, join(data, "runs", "escape")] })
     .output();
   assert.equal(ln.code, 0);
   const service = new StateQueryService({ runsDir: join(data, "runs") });
-  await assert.rejects(() => service.openRun("escape"), hasCode("run_not_found"));
+  await assertRejectsCode(() => service.openRun("escape"), "run_not_found");
 });
 
 Deno.test("the same run is opened once while unchanged", async () => {
-  const data = await dataDirWith(QUEUE_BUFFER_RUN);
+  await using dataTmp = await dataDirWith(QUEUE_BUFFER_RUN);
+  const data = dataTmp.path;
   const service = new StateQueryService({ runsDir: join(data, "runs") });
   const first = await service.openRun(QUEUE_BUFFER_RUN);
   assert.equal(await service.openRun(QUEUE_BUFFER_RUN), first);
 });
 
 Deno.test("a run rewritten with --overwrite is reopened", async () => {
-  const dir = await tempDir("state-rewrite");
+  await using dirTmp = await tempDir("state-rewrite");
+  const dir = dirTmp.path;
   const runsDir = join(dir, "runs");
   const model = join(dir, "model.yaml");
   const write = async (served: number) => {

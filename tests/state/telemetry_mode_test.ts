@@ -1,13 +1,14 @@
 // Telemetry-mode runs never fail: gaps, unresolved sources and missing series become warnings,
 // restricted to the bins a query covers, and the values are null.
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { loadStateRun } from "../../lib/state/load.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { windowOf } from "../../lib/state/window.ts";
-import { assertMatchesSchema } from "../_helpers.ts";
+import { assertMatchesSchema, moduleTempDir } from "../_helpers.ts";
 import { runModelText, runTelemetryGaps } from "./_runs.ts";
 
-const tg = await runTelemetryGaps();
+const tg = await runTelemetryGaps(join(await moduleTempDir("state-tg"), "runs"));
 
 const SERVED_GAP = {
   code: "telemetry_gap",
@@ -107,7 +108,7 @@ Deno.test("telemetry queue: latency from the loaded served and the queue carried
 });
 
 Deno.test("a telemetry run missing a required series answers with a warning, not an error", async () => {
-  const { runDir } = await runModelText(
+  await using written = await runModelText(
     `schemaVersion: 1
 mode: telemetry
 grid: { bins: 3, binSize: 5, binUnit: minutes }
@@ -120,6 +121,7 @@ topology:
 `,
     { files: { "a.csv": "bin_index,value\n0,1\n1,2\n2,3\n" } },
   );
+  const { runDir } = written;
   const run = await loadStateRun(runDir);
   const s = snapshotOf(run, 1);
   assert.equal(run.metadata.telemetrySourcesResolved, true);
@@ -137,7 +139,7 @@ topology:
 });
 
 Deno.test("a telemetry run that reads no sources says so and is not resolved", async () => {
-  const { runDir } = await runModelText(`schemaVersion: 1
+  await using written = await runModelText(`schemaVersion: 1
 mode: telemetry
 grid: { bins: 2, binSize: 5, binUnit: minutes }
 nodes:
@@ -147,13 +149,14 @@ topology:
     - { id: Svc, kind: service, semantics: { arrivals: a, served: a } }
   edges: []
 `);
+  const { runDir } = written;
   const run = await loadStateRun(runDir);
   assert.equal(run.metadata.telemetrySourcesResolved, false);
   assert.deepEqual(snapshotOf(run, 0).warnings.map((w) => w.code), ["telemetry_sources_missing"]);
 });
 
 Deno.test("an invalid telemetry source is a node warning that names the file without its absolute path", async () => {
-  const { runDir } = await runModelText(
+  await using written = await runModelText(
     `schemaVersion: 1
 mode: telemetry
 grid: { bins: 3, binSize: 5, binUnit: minutes }
@@ -167,6 +170,7 @@ topology:
 `,
     { files: { "a.csv": "bin_index,value\n0,x\n" } },
   );
+  const { runDir } = written;
   const run = await loadStateRun(runDir);
   const s = snapshotOf(run, 0);
   assert.equal(run.metadata.telemetrySourcesResolved, false);

@@ -1,7 +1,7 @@
 // Bin lengths and timestamps from the run grid.
 import assert from "node:assert/strict";
 import { stateBinOf, timelineOf, windowTimestamps } from "../../lib/state/timeline.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
+import { assertThrowsCode } from "../_helpers.ts";
 
 const START = "2025-10-07T00:00:00Z";
 
@@ -53,9 +53,6 @@ Deno.test("an unusable grid in run.json is a damaged bundle", () => {
       { bins: 2, binSize: 5, binUnit: "minutes", start: "yesterday" },
     ]
   ) {
-    assert.throws(
-      () => timelineOf(grid),
-      (e) => e instanceof FlowTimeError && e.code === "bundle_invalid",
-    );
+    assertThrowsCode(() => timelineOf(grid), "bundle_invalid");
   }
 });

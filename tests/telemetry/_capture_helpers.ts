@@ -1,10 +1,11 @@
 // Helpers for the capture tests: copies of the checked-in example runs to change freely, a run
 // generated "from a template", listings that show any change on disk, and file edits that keep
-// a run's recorded hashes consistent.
+// a run's recorded hashes consistent. The scratch folders are disposable: declare them with
+// `await using` and they are removed when the test ends.
 import { join, relative } from "node:path";
 import { hashOf } from "../../lib/base/hash.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
-import { copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
+import { copyTree, FIXED_TIME, ROOT, type TempDir, tempFixture } from "../_helpers.ts";
 
 /** Checked-in run of fixtures/models/queue-buffer.yaml (capacity and queue depth). */
 export const QUEUE_BUFFER_RUN = "run_deterministic_e673448a";
@@ -13,8 +14,8 @@ export const HTTP_LEGACY_RUN = "run_deterministic_3844869f";
 /** Checked-in run of fixtures/models/order-system.yaml. */
 export const ORDER_SYSTEM_RUN = "run_deterministic_d9dfa8a0";
 
-/** A scratch data folder holding a copy of a run. */
-export interface RunCopy {
+/** A scratch data folder holding a copy of a run; disposing it removes the folder. */
+export interface RunCopy extends TempDir {
   /** The scratch data folder (`runs/` and, after a capture, `telemetry/`). */
   dataDir: string;
   /** The copied run folder. */
@@ -26,39 +27,41 @@ export interface RunCopy {
 /**
  * Copy a checked-in run into a fresh data folder under .tmp.
  * @param runId a folder of fixtures/runs
- * @returns the data folder and run folder
+ * @returns the data folder and run folder (disposable)
  */
-export async function copyRun(runId: string): Promise<RunCopy> {
-  const dataDir = await tempDir("capture");
-  const runDir = join(dataDir, "runs", runId);
-  await copyTree(join(ROOT, "fixtures/runs", runId), runDir);
-  return { dataDir, runDir, runId };
+export function copyRun(runId: string): Promise<RunCopy> {
+  return tempFixture("capture", async (dataDir) => {
+    const runDir = join(dataDir, "runs", runId);
+    await copyTree(join(ROOT, "fixtures/runs", runId), runDir);
+    return { dataDir, runDir, runId };
+  });
 }
 
 /**
  * Run the queue-buffer model with a template provenance block, as the Sim would generate it.
  * @returns a data folder holding the run
  */
-export async function templateRun(): Promise<RunCopy> {
-  const dataDir = await tempDir("capture-tpl");
-  const text = await Deno.readTextFile(join(ROOT, "fixtures/models/queue-buffer.yaml"));
-  const model = join(dataDir, "model.yaml");
-  await Deno.writeTextFile(
-    model,
-    `${text}provenance:
+export function templateRun(): Promise<RunCopy> {
+  return tempFixture("capture-tpl", async (dataDir) => {
+    const text = await Deno.readTextFile(join(ROOT, "fixtures/models/queue-buffer.yaml"));
+    const model = join(dataDir, "model.yaml");
+    await Deno.writeTextFile(
+      model,
+      `${text}provenance:
   generator: flowtime-sim/0.1.0
   templateId: support-desk
   templateVersion: 2.1.0
   inputHash: "sha256:${"ab".repeat(32)}"
   parameters: { bins: 12 }
 `,
-  );
-  const run = await runModelFile(model, {
-    runsDir: join(dataDir, "runs"),
-    deterministic: true,
-    createdAt: FIXED_TIME,
+    );
+    const run = await runModelFile(model, {
+      runsDir: join(dataDir, "runs"),
+      deterministic: true,
+      createdAt: FIXED_TIME,
+    });
+    return { dataDir, runDir: run.runDir, runId: run.runId };
   });
-  return { dataDir, runDir: run.runDir, runId: run.runId };
 }
 
 /**
@@ -114,20 +117,21 @@ export async function editSeries(
  * @param files other files to write next to the model, by name
  * @returns data folder and run
  */
-export async function runText(
+export function runText(
   modelText: string,
   files: Record<string, string> = {},
 ): Promise<RunCopy> {
-  const dataDir = await tempDir("capture-model");
-  for (const [name, text] of Object.entries(files)) {
-    await Deno.writeTextFile(join(dataDir, name), text);
-  }
-  const model = join(dataDir, "model.yaml");
-  await Deno.writeTextFile(model, modelText);
-  const run = await runModelFile(model, {
-    runsDir: join(dataDir, "runs"),
-    deterministic: true,
-    createdAt: FIXED_TIME,
+  return tempFixture("capture-model", async (dataDir) => {
+    for (const [name, text] of Object.entries(files)) {
+      await Deno.writeTextFile(join(dataDir, name), text);
+    }
+    const model = join(dataDir, "model.yaml");
+    await Deno.writeTextFile(model, modelText);
+    const run = await runModelFile(model, {
+      runsDir: join(dataDir, "runs"),
+      deterministic: true,
+      createdAt: FIXED_TIME,
+    });
+    return { dataDir, runDir: run.runDir, runId: run.runId };
   });
-  return { dataDir, runDir: run.runDir, runId: run.runId };
 }

@@ -3,9 +3,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readRunBundle } from "../../lib/artifacts/reader.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { captureBindings, captureFileName } from "../../lib/telemetry/bindings.ts";
-import { ROOT } from "../_helpers.ts";
+import { assertRejectsCode, ROOT } from "../_helpers.ts";
 import { HTTP_LEGACY_RUN, QUEUE_BUFFER_RUN, runText } from "./_capture_helpers.ts";
 
 Deno.test("file names are <NodeId>_<metric lower-cased>.csv", () => {
@@ -53,56 +52,46 @@ topology:
 `;
 
 Deno.test("two nodes sharing one series get a file each", async () => {
-  const run = await runText(SHARED);
+  await using run = await runText(SHARED);
   const { bindings } = captureBindings(await readRunBundle(run.runDir));
   assert.deepEqual(bindings.map((b) => [b.path, b.sourceSeries]), [
     ["Frontend_arrivals.csv", "demand@DEMAND@DEFAULT"],
     ["Backend_arrivals.csv", "demand@DEMAND@DEFAULT"],
     ["Backend_externaldemand.csv", "demand@DEMAND@DEFAULT"],
   ]);
-  await Deno.remove(run.dataDir, { recursive: true });
 });
 
-async function refusal(model: string): Promise<FlowTimeError> {
-  const run = await runText(model);
-  try {
-    captureBindings(await readRunBundle(run.runDir));
-  } catch (err) {
-    assert.ok(err instanceof FlowTimeError);
-    return err;
-  } finally {
-    await Deno.remove(run.dataDir, { recursive: true });
-  }
-  assert.fail("expected a refusal");
+/** Run a model and check that its bundle is refused for capture with this message. */
+async function refusal(model: string, message: RegExp): Promise<void> {
+  await using run = await runText(model);
+  await assertRejectsCode(
+    async () => captureBindings(await readRunBundle(run.runDir)),
+    "capture_invalid",
+    message,
+  );
 }
 
 Deno.test("a topology node id that is not a safe file name is refused with a clear message", async () => {
-  const err = await refusal(SHARED.replace("id: Frontend", 'id: "../Frontend"'));
-  assert.equal(err.code, "capture_invalid");
-  assert.match(
-    err.message,
+  await refusal(
+    SHARED.replace("id: Frontend", 'id: "../Frontend"'),
     /topology node id '\.\.\/Frontend' cannot name a capture file: node ids used by capture may contain only letters, digits, '\.', '_' and '-'; rename the node in the model$/,
   );
 });
 
 Deno.test("node ids differing only in case are refused (their files would collide)", async () => {
-  const err = await refusal(SHARED.replace("id: Backend", "id: FRONTEND"));
-  assert.equal(err.code, "capture_invalid");
-  assert.match(
-    err.message,
+  await refusal(
+    SHARED.replace("id: Backend", "id: FRONTEND"),
     /capture files Frontend_arrivals\.csv and FRONTEND_arrivals\.csv differ only in letter case/,
   );
 });
 
 Deno.test("a run without topology has nothing to capture", async () => {
-  const err = await refusal(`schemaVersion: 1
+  await refusal(
+    `schemaVersion: 1
 grid: { bins: 3, binSize: 5, binUnit: minutes }
 nodes:
   - { id: demand, kind: const, values: [1, 2, 3] }
-`);
-  assert.equal(err.code, "capture_invalid");
-  assert.match(
-    err.message,
+`,
     /has no topology nodes; capture writes one file per topology node and metric/,
   );
 });

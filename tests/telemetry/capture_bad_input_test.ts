@@ -2,10 +2,10 @@
 // change, and nothing is written or changed (the run and the data folder stay as they were).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FlowTimeError, type FlowTimeErrorCode } from "../../lib/base/errors.ts";
+import type { FlowTimeErrorCode } from "../../lib/base/errors.ts";
 import { type CaptureOptions, captureRun } from "../../lib/telemetry/capture.ts";
 import { parseGapConfig } from "../../lib/telemetry/gap_config.ts";
-import { FIXED_TIME } from "../_helpers.ts";
+import { assertRejectsCode, assertThrowsCode, FIXED_TIME } from "../_helpers.ts";
 import { copyRun, listing, QUEUE_BUFFER_RUN, type RunCopy } from "./_capture_helpers.ts";
 
 const SERVED = "series/order_served@ORDER_SERVED@DEFAULT.csv";
@@ -18,20 +18,16 @@ async function refusedCapture(
   message: RegExp,
 ): Promise<void> {
   const before = await listing(run.dataDir);
-  await assert.rejects(
+  await assertRejectsCode(
     captureRun({ runDir: run.runDir, dataDir: run.dataDir, capturedAt: FIXED_TIME, ...options }),
-    (err: unknown) => {
-      assert.ok(err instanceof FlowTimeError, `expected a FlowTimeError, got ${err}`);
-      assert.equal(err.code, code, err.message);
-      assert.match(err.message, message);
-      return true;
-    },
+    code,
+    message,
   );
   assert.deepEqual(await listing(run.dataDir), before, "nothing may be written or changed");
 }
 
 Deno.test("a missing run folder is refused", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   await refusedCapture(
     { ...run, runDir: join(run.dataDir, "runs", "run_nope") },
     {},
@@ -41,13 +37,13 @@ Deno.test("a missing run folder is refused", async () => {
 });
 
 Deno.test("a run folder without run.json is refused", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   await Deno.remove(join(run.runDir, "run.json"));
   await refusedCapture(run, {}, "bundle_invalid", /run\.json is missing from run folder/);
 });
 
 Deno.test("a run folder without its series is refused", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   await Deno.remove(join(run.runDir, "series"), { recursive: true });
   await refusedCapture(
     run,
@@ -58,7 +54,7 @@ Deno.test("a run folder without its series is refused", async () => {
 });
 
 Deno.test("a series CSV with a garbage value is refused with its file and line", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const path = join(run.runDir, SERVED);
   await Deno.writeTextFile(path, (await Deno.readTextFile(path)).replace("\n3,13\n", "\n3,13x\n"));
   await refusedCapture(
@@ -70,7 +66,7 @@ Deno.test("a series CSV with a garbage value is refused with its file and line",
 });
 
 Deno.test("a series CSV cut in the middle of a row is refused with its line", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const path = join(run.runDir, SERVED);
   const text = await Deno.readTextFile(path);
   await Deno.writeTextFile(path, text.slice(0, text.indexOf("\n7,") + 2));
@@ -83,7 +79,7 @@ Deno.test("a series CSV cut in the middle of a row is refused with its line", as
 });
 
 Deno.test("a series CSV truncated at a row boundary fails its recorded hash", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const path = join(run.runDir, SERVED);
   const text = await Deno.readTextFile(path);
   await Deno.writeTextFile(path, text.slice(0, text.indexOf("\n7,") + 1));
@@ -96,20 +92,19 @@ Deno.test("a series CSV truncated at a row boundary fails its recorded hash", as
 });
 
 Deno.test("a gap configuration with an unknown key is refused naming the rule", () => {
-  assert.throws(
+  assertThrowsCode(
     () =>
       parseGapConfig(
         "rules:\n  - node: OrderService\n    metric: arrivals\n    bins: [1]\n    action: drop\n    until: 3\n",
         "gaps.yaml",
       ),
-    (err: unknown) =>
-      err instanceof FlowTimeError && err.code === "gaps_invalid" &&
-      /^gaps\.yaml:6: rules\[0\]\.until: rule 1: unknown field 'until'/.test(err.message),
+    "gaps_invalid",
+    /^gaps\.yaml:6: rules\[0\]\.until: rule 1: unknown field 'until'/,
   );
 });
 
 Deno.test("a gap rule naming an unknown node is refused", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   await refusedCapture(
     run,
     {
@@ -124,7 +119,7 @@ Deno.test("a gap rule naming an unknown node is refused", async () => {
 });
 
 Deno.test("a gap rule with bins outside the grid is refused", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   await refusedCapture(
     run,
     {
@@ -139,7 +134,7 @@ Deno.test("a gap rule with bins outside the grid is refused", async () => {
 });
 
 Deno.test("an existing non-empty capture folder is refused without overwrite and left as it was", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const out = join(run.dataDir, "telemetry", QUEUE_BUFFER_RUN);
   await Deno.mkdir(out, { recursive: true });
   await Deno.writeTextFile(join(out, "manifest.json"), "{}\n");
@@ -153,7 +148,7 @@ Deno.test("an existing non-empty capture folder is refused without overwrite and
 });
 
 Deno.test("overwrite replaces a previous capture but never a folder that is not a capture", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const other = join(run.dataDir, "notes");
   await Deno.mkdir(other);
   await Deno.writeTextFile(join(other, "todo.txt"), "keep me\n");
@@ -172,7 +167,7 @@ Deno.test("overwrite replaces a previous capture but never a folder that is not 
 });
 
 Deno.test("a capture folder inside the run folder is refused", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   await refusedCapture(
     run,
     { outputDir: join(run.runDir, "telemetry") },
@@ -182,7 +177,7 @@ Deno.test("a capture folder inside the run folder is refused", async () => {
 });
 
 Deno.test("a capture folder that contains the run folder is refused", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   await refusedCapture(
     run,
     { outputDir: run.dataDir, overwrite: true },
@@ -192,7 +187,7 @@ Deno.test("a capture folder that contains the run folder is refused", async () =
 });
 
 Deno.test("a bad capture time is a usage error", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   await refusedCapture(
     run,
     { capturedAt: "yesterday" },
@@ -202,7 +197,7 @@ Deno.test("a bad capture time is a usage error", async () => {
 });
 
 Deno.test("without series/index.json hashes a short series is captured with length_mismatch", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   await Deno.remove(join(run.runDir, "series/index.json"));
   const path = join(run.runDir, SERVED);
   const text = await Deno.readTextFile(path);

@@ -1,11 +1,12 @@
-// `flowtime telemetry capture` and `flowtime capture` as users run them: real subprocesses for
-// output, files and exit codes (0 ok, 1 failure, 2 usage), in-process for terminal progress.
+// `flowtime telemetry capture` and `flowtime capture` as users run them: output, files, exit
+// codes (0 ok, 1 failure, 2 usage) and terminal progress, with the CLI in-process. Only the
+// `--json` test spawns the real process: it proves a capture needs no network (--deny-net).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { main } from "../../cli/main.ts";
 import {
   assertMatchesSchema,
   assertSameTree,
+  cli,
   CLI_TEST_PERMISSIONS,
   FIXED_TIME,
   ROOT,
@@ -33,8 +34,8 @@ rules:
 `;
 
 Deno.test("cli: capture into the default folder gives the checked-in order-system golden", async () => {
-  const run = await copyRun(ORDER_SYSTEM_RUN);
-  const res = await runCli(
+  await using run = await copyRun(ORDER_SYSTEM_RUN);
+  const res = await cli(
     ["telemetry", "capture", "--run-dir", run.runDir, "--captured-at", FIXED_TIME],
     { env: { FLOWTIME_DATA_DIR: run.dataDir } },
   );
@@ -50,7 +51,7 @@ Deno.test("cli: capture into the default folder gives the checked-in order-syste
 });
 
 Deno.test("cli: 'flowtime capture --json' prints one JSON object and runs without network", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const out = join(run.dataDir, "out");
   const res = await runCli(
     ["capture", "--run-dir", run.runDir, "--output", out, "--json", "--captured-at", FIXED_TIME],
@@ -69,11 +70,11 @@ Deno.test("cli: 'flowtime capture --json' prints one JSON object and runs withou
 });
 
 Deno.test("cli: --dry-run prints the plan with files, warnings and checksum and writes nothing", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const gapsFile = join(run.dataDir, "gaps.yaml");
   await Deno.writeTextFile(gapsFile, GAPS);
   const before = await listing(run.dataDir);
-  const res = await runCli(
+  const res = await cli(
     ["telemetry", "capture", "--run-dir", run.runDir, "--gaps", gapsFile, "--dry-run"],
     { env: { FLOWTIME_DATA_DIR: run.dataDir } },
   );
@@ -105,11 +106,11 @@ Deno.test("cli: --dry-run prints the plan with files, warnings and checksum and 
 });
 
 Deno.test("cli: --log writes capture.log with run, template, gaps hash and timestamps on every event", async () => {
-  const run = await templateRun();
+  await using run = await templateRun();
   const gapsFile = join(run.dataDir, "gaps.yaml");
   await Deno.writeTextFile(gapsFile, GAPS);
   const logFile = join(run.dataDir, "logs", "capture.log");
-  const res = await runCli([
+  const res = await cli([
     "telemetry",
     "capture",
     "--run-dir",
@@ -154,7 +155,7 @@ Deno.test("cli: --log writes capture.log with run, template, gaps hash and times
 });
 
 Deno.test("cli: usage mistakes exit 2 and write nothing", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const before = await listing(run.dataDir);
   const cases: Array<[string[], RegExp]> = [
     [
@@ -176,7 +177,7 @@ Deno.test("cli: usage mistakes exit 2 and write nothing", async () => {
     ],
   ];
   for (const [args, message] of cases) {
-    const res = await runCli(args, { env: { FLOWTIME_DATA_DIR: run.dataDir } });
+    const res = await cli(args, { env: { FLOWTIME_DATA_DIR: run.dataDir } });
     assert.equal(res.code, 2, `${args.join(" ")}: ${res.stderr}`);
     assert.match(res.stderr, message);
     assert.doesNotMatch(res.stderr, /\n\s+at /, "no stack trace");
@@ -185,7 +186,7 @@ Deno.test("cli: usage mistakes exit 2 and write nothing", async () => {
 });
 
 Deno.test("cli: bad runs, bad gaps and bad output folders exit 1 with a clear message", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const badGaps = join(run.dataDir, "bad-gaps.yaml");
   await Deno.writeTextFile(
     badGaps,
@@ -227,7 +228,7 @@ Deno.test("cli: bad runs, bad gaps and bad output folders exit 1 with a clear me
     ],
   ];
   for (const [args, message] of cases) {
-    const res = await runCli(args, { env: { FLOWTIME_DATA_DIR: run.dataDir } });
+    const res = await cli(args, { env: { FLOWTIME_DATA_DIR: run.dataDir } });
     assert.equal(res.code, 1, `${args.join(" ")}: ${res.stderr}`);
     assert.match(res.stderr, message);
     assert.doesNotMatch(res.stderr, /\n\s+at /, "no stack trace");
@@ -237,7 +238,7 @@ Deno.test("cli: bad runs, bad gaps and bad output folders exit 1 with a clear me
 
 Deno.test("cli: on a terminal a capture of 100+ files shows progress in tenths on stderr", async () => {
   const nodes = Array.from({ length: 34 }, (_, i) => i);
-  const run = await runText(`schemaVersion: 1
+  await using run = await runText(`schemaVersion: 1
 grid: { bins: 2, binSize: 5, binUnit: minutes }
 nodes:
 ${nodes.map((i) => `  - { id: n${i}, kind: const, values: [${i}, ${i + 1}] }`).join("\n")}
@@ -251,13 +252,12 @@ ${
   edges: []
 `);
   const run1 = async (interactive: boolean, out: string) => {
-    const err: string[] = [];
-    const code = await main(
+    const res = await cli(
       ["telemetry", "capture", "--run-dir", run.runDir, "--output", join(run.dataDir, out)],
-      { out: () => {}, err: (t) => err.push(t), interactive },
+      { interactive },
     );
-    assert.equal(code, 0, err.join("\n"));
-    return err;
+    assert.equal(res.code, 0, res.stderr);
+    return res.stderr.split("\n").slice(0, -1);
   };
   // 102 files: the k-th tenth is reached at the first file count >= k x 10.2
   assert.deepEqual(

@@ -15,7 +15,7 @@ function post(app: ReturnType<typeof createApp>, body: string | object, headers 
 }
 
 Deno.test("server: a capture returns 201 with the manifest and writes <data>/telemetry/<runId>", async () => {
-  const run = await copyRun(ORDER_SYSTEM_RUN);
+  await using run = await copyRun(ORDER_SYSTEM_RUN);
   const app = createApp({ dataDir: run.dataDir, logger: false });
   const res = await post(app, { runId: ORDER_SYSTEM_RUN, capturedAt: FIXED_TIME });
   assert.equal(res.status, 201);
@@ -27,7 +27,7 @@ Deno.test("server: a capture returns 201 with the manifest and writes <data>/tel
 });
 
 Deno.test("server: inline gaps and dryRun return 200 with the plan and write nothing", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const app = createApp({ dataDir: run.dataDir, logger: false });
   const before = await listing(run.dataDir);
   const res = await post(app, {
@@ -55,7 +55,7 @@ Deno.test("server: inline gaps and dryRun return 200 with the plan and write not
 });
 
 Deno.test("server: bad requests get 400/404/409/413 JSON errors without server paths", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const app = createApp({ dataDir: run.dataDir, logger: false });
   const before = await listing(run.dataDir);
   const cases: Array<[string | object, number, string, RegExp]> = [
@@ -133,7 +133,7 @@ Deno.test("server: bad requests get 400/404/409/413 JSON errors without server p
 });
 
 Deno.test("server: an existing capture is 409 unless overwrite is true", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const app = createApp({ dataDir: run.dataDir, logger: false });
   assert.equal((await post(app, { runId: QUEUE_BUFFER_RUN })).status, 201);
   const again = await post(app, { runId: QUEUE_BUFFER_RUN });
@@ -148,7 +148,7 @@ Deno.test("server: an existing capture is 409 unless overwrite is true", async (
 });
 
 Deno.test("server: a body over 1 MiB is refused with 413", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const app = createApp({ dataDir: run.dataDir, logger: false });
   const big = JSON.stringify({ runId: QUEUE_BUFFER_RUN, pad: "x".repeat(1024 * 1024) });
   const res = await post(app, big);
@@ -171,7 +171,7 @@ Deno.test("server: a body over 1 MiB is refused with 413", async () => {
 });
 
 Deno.test("server: the request log line carries the run id and file count", async () => {
-  const run = await copyRun(QUEUE_BUFFER_RUN);
+  await using run = await copyRun(QUEUE_BUFFER_RUN);
   const lines: Record<string, unknown>[] = [];
   const app = createApp({ dataDir: run.dataDir, logger: { log: (r) => lines.push(r) } });
   await post(app, { runId: QUEUE_BUFFER_RUN, dryRun: true });

@@ -3,13 +3,13 @@
 // rules that match nothing and bins outside the grid.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import {
   checkGapConfig,
   gapConfigFromValue,
   parseGapConfig,
 } from "../../lib/telemetry/gap_config.ts";
 import { checkSchema } from "../../lib/schema/validator.ts";
+import { assertThrowsCode } from "../_helpers.ts";
 
 const YAML = `seed: 42
 rules:
@@ -34,17 +34,6 @@ const JSON_TEXT = JSON.stringify(
   null,
   "\t",
 );
-
-function refused(fn: () => unknown): FlowTimeError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof FlowTimeError, `expected a FlowTimeError, got ${err}`);
-    assert.equal(err.code, "gaps_invalid");
-    return err;
-  }
-  assert.fail("expected the configuration to be refused");
-}
 
 Deno.test("a YAML gap configuration parses into normalised rules", () => {
   const doc = parseGapConfig(YAML, "gaps.yaml");
@@ -88,27 +77,28 @@ Deno.test("metric names are case-insensitive", () => {
 });
 
 Deno.test("an unknown key in a rule is refused with file, line and rule", () => {
-  const err = refused(() =>
+  const err = assertThrowsCode(() =>
     parseGapConfig(
       `rules:\n  - node: A\n    metric: arrivals\n    bins: [1]\n    action: drop\n    when: never\n`,
       "gaps.yaml",
-    )
-  );
+    ), "gaps_invalid");
   assert.match(err.message, /^gaps\.yaml:6: rules\[0\]\.when: rule 1: unknown field 'when'/);
 });
 
 Deno.test("an unknown top-level key is refused with its line", () => {
-  const err = refused(() => parseGapConfig(`seed: 1\nrule: []\n`, "g.yaml"));
+  const err = assertThrowsCode(
+    () => parseGapConfig(`seed: 1\nrule: []\n`, "g.yaml"),
+    "gaps_invalid",
+  );
   assert.match(err.message, /^g\.yaml:2: rule: unknown field 'rule'/);
 });
 
 Deno.test("a fraction above 1 is refused naming the rule", () => {
-  const err = refused(() =>
+  const err = assertThrowsCode(() =>
     parseGapConfig(
       `seed: 1\nrules:\n  - node: A\n    metric: served\n    fraction: 1.5\n    action: nan\n`,
       "g.yaml",
-    )
-  );
+    ), "gaps_invalid");
   assert.match(
     err.message,
     /^g\.yaml:5: rules\[0\]\.fraction: rule 1: fraction 1\.5 is outside \[0, 1\]/,
@@ -116,61 +106,65 @@ Deno.test("a fraction above 1 is refused naming the rule", () => {
 });
 
 Deno.test("a negative fraction is refused", () => {
-  const err = refused(() =>
+  const err = assertThrowsCode(() =>
     gapConfigFromValue({
       seed: 1,
       rules: [{ node: "A", metric: "served", fraction: -0.1, action: "nan" }],
-    })
-  );
+    }), "gaps_invalid");
   assert.match(err.message, /fraction -0\.1 is outside \[0, 1\]/);
 });
 
 Deno.test("a random rule without a seed is refused", () => {
-  const err = refused(() =>
-    gapConfigFromValue({ rules: [{ node: "A", metric: "served", fraction: 0.1, action: "nan" }] })
+  const err = assertThrowsCode(
+    () =>
+      gapConfigFromValue({
+        rules: [{ node: "A", metric: "served", fraction: 0.1, action: "nan" }],
+      }),
+    "gaps_invalid",
   );
   assert.match(err.message, /rule 1 picks bins at random: add a top-level 'seed'/);
 });
 
 Deno.test("a rule with both bins and fraction, or neither, is refused", () => {
-  assert.match(
-    refused(() =>
+  assertThrowsCode(
+    () =>
       gapConfigFromValue({
         seed: 1,
         rules: [{ node: "A", metric: "served", bins: [1], fraction: 0.1, action: "nan" }],
-      })
-    ).message,
+      }),
+    "gaps_invalid",
     /rule 1 has both 'bins' and 'fraction'/,
   );
-  assert.match(
-    refused(() => gapConfigFromValue({ rules: [{ node: "A", metric: "served", action: "nan" }] }))
-      .message,
+  assertThrowsCode(
+    () => gapConfigFromValue({ rules: [{ node: "A", metric: "served", action: "nan" }] }),
+    "gaps_invalid",
     /rule 1 needs 'bins'/,
   );
 });
 
 Deno.test("an unknown metric or action is refused listing the allowed values", () => {
-  assert.match(
-    refused(() =>
-      gapConfigFromValue({ rules: [{ node: "A", metric: "latency", bins: [1], action: "nan" }] })
-    ).message,
+  assertThrowsCode(
+    () =>
+      gapConfigFromValue({ rules: [{ node: "A", metric: "latency", bins: [1], action: "nan" }] }),
+    "gaps_invalid",
     /rule 1: metric must be one of arrivals, served, errors, externalDemand, queueDepth, capacity or "\*", got "latency"/,
   );
-  assert.match(
-    refused(() =>
-      gapConfigFromValue({ rules: [{ node: "A", metric: "served", bins: [1], action: "delete" }] })
-    ).message,
+  assertThrowsCode(
+    () =>
+      gapConfigFromValue({
+        rules: [{ node: "A", metric: "served", bins: [1], action: "delete" }],
+      }),
+    "gaps_invalid",
     /rule 1: action must be one of drop, nan, zero, got "delete"/,
   );
 });
 
 Deno.test("bins that are not indexes or ranges are refused", () => {
   for (const bad of [-1, 1.5, "x", "5-2", "1-2-3"]) {
-    const err = refused(() =>
+    const err = assertThrowsCode(() =>
       gapConfigFromValue({
         rules: [{ node: "A", metric: "served", bins: [0, bad], action: "drop" }],
-      })
-    );
+      }), "gaps_invalid");
     assert.match(
       err.message,
       /gaps: rules\[0\]\.bins\[1\]: rule 1: /,
@@ -180,9 +174,14 @@ Deno.test("bins that are not indexes or ranges are refused", () => {
 });
 
 Deno.test("a configuration that is not a mapping, or YAML with a syntax error, is refused", () => {
-  assert.match(refused(() => parseGapConfig("- 1\n- 2\n", "g.yaml")).message, /must be a mapping/);
-  assert.match(
-    refused(() => parseGapConfig("rules: [\n", "g.yaml")).message,
+  assertThrowsCode(
+    () => parseGapConfig("- 1\n- 2\n", "g.yaml"),
+    "gaps_invalid",
+    /must be a mapping/,
+  );
+  assertThrowsCode(
+    () => parseGapConfig("rules: [\n", "g.yaml"),
+    "gaps_invalid",
     /^g\.yaml:\d+: not valid YAML/,
   );
 });
@@ -202,7 +201,7 @@ Deno.test("against the run: an unknown node is refused naming the rule and listi
     `rules:\n  - node: OrderService\n    metric: arrivals\n    bins: [1]\n    action: drop\n  - node: BillingService\n    metric: served\n    bins: [1]\n    action: drop\n`,
     "g.yaml",
   );
-  const err = refused(() => checkGapConfig(doc, TARGETS));
+  const err = assertThrowsCode(() => checkGapConfig(doc, TARGETS), "gaps_invalid");
   assert.equal(
     err.message,
     "g.yaml:6: rules[1].node: rule 2: unknown node 'BillingService'; the run's topology nodes are OrderService, SupportQueue (or use \"*\")",
@@ -214,7 +213,7 @@ Deno.test("against the run: bins outside the grid are refused with the rule and 
     `rules:\n  - node: OrderService\n    metric: arrivals\n    bins: [3, "10-12"]\n    action: drop\n`,
     "g.yaml",
   );
-  const err = refused(() => checkGapConfig(doc, TARGETS));
+  const err = assertThrowsCode(() => checkGapConfig(doc, TARGETS), "gaps_invalid");
   assert.equal(
     err.message,
     "g.yaml:4: rules[0].bins[1]: rule 1: range 10-12 is past the end of the grid; bins run from 0 to 11",
@@ -222,8 +221,9 @@ Deno.test("against the run: bins outside the grid are refused with the rule and 
   const single = gapConfigFromValue({
     rules: [{ node: "*", metric: "*", bins: [12], action: "nan" }],
   });
-  assert.match(
-    refused(() => checkGapConfig(single, TARGETS)).message,
+  assertThrowsCode(
+    () => checkGapConfig(single, TARGETS),
+    "gaps_invalid",
     /bin 12 is outside the grid/,
   );
 });
@@ -232,8 +232,9 @@ Deno.test("against the run: a rule that matches no captured file is refused", ()
   const doc = gapConfigFromValue({
     rules: [{ node: "OrderService", metric: "queueDepth", bins: [1], action: "zero" }],
   });
-  assert.match(
-    refused(() => checkGapConfig(doc, TARGETS)).message,
+  assertThrowsCode(
+    () => checkGapConfig(doc, TARGETS),
+    "gaps_invalid",
     /rule 1: node 'OrderService' has no queueDepth series in this run, so the rule would change nothing/,
   );
 });
@@ -257,7 +258,12 @@ Deno.test("the published gaps schema accepts what the parser accepts and refuses
     { rules: [], extra: true },
   ];
   for (const value of bad) {
-    assert.throws(() => gapConfigFromValue(value), FlowTimeError);
+    assertThrowsCode(
+      () => gapConfigFromValue(value),
+      "gaps_invalid",
+      undefined,
+      JSON.stringify(value),
+    );
     assert.equal(checkSchema("gaps", value).valid, false, JSON.stringify(value));
   }
 });

@@ -88,10 +88,9 @@ for (
     const text = name === "block before the nodes"
       ? `schemaVersion: 1\ngrid: { bins: 2, binSize: 5, binUnit: minutes }\n${topology}nodes:\n  - { id: a, kind: const, values: [1, 2] }\n  - { id: b, kind: const, values: [3, 4] }\n`
       : BODY + topology;
-    const run = await runText(text);
+    await using run = await runText(text);
     const bundle = await readRunBundle(run.runDir);
     assert.deepEqual(runTopology(bundle), [{ id: "S", semantics: { arrivals: "a", served: "b" } }]);
     assert.deepEqual(runTopology(bundle), fromFullParse(bundle));
-    await Deno.remove(run.dataDir, { recursive: true });
   });
 }

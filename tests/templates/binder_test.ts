@@ -9,8 +9,7 @@ import {
   readParameterFile,
 } from "../../lib/templates/param_text.ts";
 import type { TemplateParameter } from "../../lib/templates/types.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
-import { tempDir } from "../_helpers.ts";
+import { assertRejectsCode, assertThrowsCode, tempDir } from "../_helpers.ts";
 
 const DECLS: TemplateParameter[] = [
   { name: "bins", type: "integer", default: 3, min: 1, max: 10 },
@@ -166,29 +165,28 @@ Deno.test("--param assignments give typed values; later ones win; undeclared sta
 });
 
 Deno.test("--param text that does not fit the declared type is an invalid_parameters error", () => {
-  assert.throws(
+  const err = assertThrowsCode(
     () => parseParameterAssignments(DECLS, ["bins=abc"]),
-    (err: FlowTimeError) => {
-      assert.equal(err.code, "invalid_parameters");
-      assert.equal(err.message, "parameter bins: 'abc' is not a whole number");
-      assert.deepEqual(err.details, [{
-        parameter: "bins",
-        message: "'abc' is not a whole number",
-      }]);
-      return true;
-    },
+    "invalid_parameters",
   );
+  assert.equal(err.message, "parameter bins: 'abc' is not a whole number");
+  assert.deepEqual(err.details, [{
+    parameter: "bins",
+    message: "'abc' is not a whole number",
+  }]);
 });
 
 Deno.test("--param without '=' is a usage error", () => {
-  assert.throws(
+  assertThrowsCode(
     () => parseParameterAssignments(DECLS, ["bins"]),
-    (err: FlowTimeError) => err.code === "usage" && /must be written name=value/.test(err.message),
+    "usage",
+    /must be written name=value/,
   );
 });
 
 Deno.test("parameter files may be JSON or YAML mappings", async () => {
-  const dir = await tempDir("params");
+  await using dirTmp = await tempDir("params");
+  const dir = dirTmp.path;
   await Deno.writeTextFile(join(dir, "p.json"), '{"bins": 4, "pattern": [1, 2]}');
   await Deno.writeTextFile(join(dir, "p.yaml"), "bins: 4\npattern: [1, 2]\nlabel: x\n");
   assert.deepEqual(await readParameterFile(join(dir, "p.json")), { bins: 4, pattern: [1, 2] });
@@ -197,18 +195,16 @@ Deno.test("parameter files may be JSON or YAML mappings", async () => {
     pattern: [1, 2],
     label: "x",
   });
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("a parameter file that is not a mapping names the file", async () => {
-  const dir = await tempDir("params");
+  await using dirTmp = await tempDir("params");
+  const dir = dirTmp.path;
   const path = join(dir, "p.json");
   await Deno.writeTextFile(path, "[1, 2]");
-  await assert.rejects(
-    () => readParameterFile(path),
-    (err: FlowTimeError) =>
-      err.code === "invalid_parameters" &&
-      err.message.startsWith(`${path}: the parameter file must be a JSON object`),
+  const err = await assertRejectsCode(() => readParameterFile(path), "invalid_parameters");
+  assert.ok(
+    err.message.startsWith(`${path}: the parameter file must be a JSON object`),
+    err.message,
   );
-  await Deno.remove(dir, { recursive: true });
 });

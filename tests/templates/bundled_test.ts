@@ -11,8 +11,14 @@ import { evaluateModel } from "../../lib/engine/evaluate.ts";
 import { formatSeriesCsv } from "../../lib/artifacts/series_csv.ts";
 import { loadTelemetrySources } from "../../lib/telemetry/loader.ts";
 import { runParsedModel } from "../../lib/workflow/run_model.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
-import { assertValidRunBundle, FIXED_TIME, readJsonFile, ROOT, tempDir } from "../_helpers.ts";
+import {
+  assertThrowsCode,
+  assertValidRunBundle,
+  FIXED_TIME,
+  readJsonFile,
+  ROOT,
+  tempDir,
+} from "../_helpers.ts";
 
 const TEMPLATES = join(ROOT, "templates");
 
@@ -38,7 +44,8 @@ for (const id of Object.keys(FIXTURE_NODES)) {
     });
     const parsed = parseModel(g.model);
     assert.equal(parsed.model.mode, "simulation");
-    const runs = await tempDir(`bundled-${id}`);
+    await using runsTmp = await tempDir(`bundled-${id}`);
+    const runs = runsTmp.path;
     const written = await runParsedModel(parsed, {
       runsDir: runs,
       deterministic: true,
@@ -48,7 +55,6 @@ for (const id of Object.keys(FIXTURE_NODES)) {
     });
     assert.deepEqual(written.runJson.warnings, []);
     await assertValidRunBundle(written.runDir);
-    await Deno.remove(runs, { recursive: true });
   });
 
   Deno.test(`${id}: telemetry mode with telemetryDir generates a valid telemetry model`, async () => {
@@ -96,7 +102,8 @@ for (const id of Object.keys(FIXTURE_NODES)) {
       generateModel(template, { generatedAt: FIXED_TIME, parameters: {} }).model,
     );
     const simSeries = evaluateModel(sim.model, { exprs: sim.exprs }).series;
-    const dir = await tempDir(`replay-${id}`);
+    await using dirTmp = await tempDir(`replay-${id}`);
+    const dir = dirTmp.path;
     await Deno.mkdir(join(dir, "capture"));
     for (const tn of sim.model.topology!.nodes) {
       for (const metric of SEMANTIC_METRICS) {
@@ -122,7 +129,6 @@ for (const id of Object.keys(FIXTURE_NODES)) {
     for (const [node, values] of simSeries) {
       assert.deepEqual(Array.from(teleSeries.get(node)!), Array.from(values), `series of ${node}`);
     }
-    await Deno.remove(dir, { recursive: true });
   });
 }
 
@@ -166,20 +172,18 @@ Deno.test("the microservices shipping queue backs up at the peak and its latency
 
 Deno.test("order-system: probabilities of another length than the levels are blamed on that parameter", async () => {
   const template = await loadTemplate(TEMPLATES, "order-system");
-  assert.throws(
+  const err = assertThrowsCode(
     () => generateModel(template, { parameters: { paymentCapacityProbabilities: [0.5, 0.5] } }),
-    (err: FlowTimeError) => {
-      assert.equal(err.code, "invalid_parameters");
-      const details = err.details as Array<{ parameter: string; message: string }>;
-      assert.deepEqual(details.map((d) => d.parameter), ["paymentCapacityProbabilities"]);
-      assert.match(details[0].message, /has 2 entries but values has 3/);
-      return true;
-    },
+    "invalid_parameters",
   );
+  const details = err.details as Array<{ parameter: string; message: string }>;
+  assert.deepEqual(details.map((d) => d.parameter), ["paymentCapacityProbabilities"]);
+  assert.match(details[0].message, /has 2 entries but values has 3/);
 });
 
 Deno.test("order-system: metadata.json of a template run carries the template and its parameters", async () => {
-  const runs = await tempDir("bundled-meta");
+  await using runsTmp = await tempDir("bundled-meta");
+  const runs = runsTmp.path;
   const template = await loadTemplate(TEMPLATES, "order-system");
   const g = generateModel(template, { generatedAt: FIXED_TIME, parameters: { bins: 12 } });
   const written = await runParsedModel(parseModel(g.model), {
@@ -195,5 +199,4 @@ Deno.test("order-system: metadata.json of a template run carries the template an
   assert.equal(meta.templateTitle, "Order System");
   assert.equal(meta.templateVersion, "1.0.0");
   assert.deepEqual((meta.parameters as Record<string, unknown>).bins, 12);
-  await Deno.remove(runs, { recursive: true });
 });

@@ -3,31 +3,32 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { detailOf, loadCatalog, loadTemplate, summaryOf } from "../../lib/templates/catalog.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
-import { ROOT, tempDir } from "../_helpers.ts";
+import { assertRejectsCode, ROOT, type TempDir, tempFixture } from "../_helpers.ts";
 import { BASE, baseWith } from "./_samples.ts";
 
 const TEMPLATES = join(ROOT, "templates");
 
 /** A templates folder with the bundled templates plus broken and ignored files. */
-async function mixedFolder(): Promise<string> {
-  const dir = await tempDir("catalog");
-  for (const id of ["order-system", "microservices", "http-service"]) {
-    await Deno.copyFile(join(TEMPLATES, `${id}.yaml`), join(dir, `${id}.yaml`));
-  }
-  await Deno.writeTextFile(
-    join(dir, "broken.yaml"),
-    baseWith(3, "  id: broken").replace("values: [1, 2]", "values: [1, 2"),
-  );
-  await Deno.writeTextFile(join(dir, "renamed.yaml"), BASE);
-  await Deno.writeTextFile(join(dir, "bad name.yaml"), BASE);
-  await Deno.writeTextFile(join(dir, ".hidden.yaml"), "not: [a template");
-  await Deno.writeTextFile(join(dir, "notes.txt"), "not a template");
-  return dir;
+function mixedFolder(): Promise<TempDir> {
+  return tempFixture("catalog", async (dir) => {
+    for (const id of ["order-system", "microservices", "http-service"]) {
+      await Deno.copyFile(join(TEMPLATES, `${id}.yaml`), join(dir, `${id}.yaml`));
+    }
+    await Deno.writeTextFile(
+      join(dir, "broken.yaml"),
+      baseWith(3, "  id: broken").replace("values: [1, 2]", "values: [1, 2"),
+    );
+    await Deno.writeTextFile(join(dir, "renamed.yaml"), BASE);
+    await Deno.writeTextFile(join(dir, "bad name.yaml"), BASE);
+    await Deno.writeTextFile(join(dir, ".hidden.yaml"), "not: [a template");
+    await Deno.writeTextFile(join(dir, "notes.txt"), "not a template");
+    return {};
+  });
 }
 
 Deno.test("listing reports files that do not load with file and line and still lists the others", async () => {
-  const dir = await mixedFolder();
+  await using mixed = await mixedFolder();
+  const dir = mixed.path;
   const catalog = await loadCatalog(dir);
   assert.deepEqual(catalog.templates.map((t) => t.document.metadata.id), [
     "http-service",
@@ -45,46 +46,42 @@ Deno.test("listing reports files that do not load with file and line and still l
     catalog.problems[2].message,
     "metadata.id 't' differs from the file name 'renamed.yaml'; make them equal",
   );
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("template ids with path characters are refused before touching the disk", async () => {
   for (const id of ["../templates/order-system", "a/b", "..", "x\\y", "", "order-system\n"]) {
-    await assert.rejects(
+    await assertRejectsCode(
       () => loadTemplate(TEMPLATES, id),
-      (err: FlowTimeError) => err.code === "invalid_id",
+      "invalid_id",
+      undefined,
       JSON.stringify(id),
     );
   }
 });
 
 Deno.test("an unknown template id is template_not_found and lists the available ids", async () => {
-  await assert.rejects(
+  const err = await assertRejectsCode(
     () => loadTemplate(TEMPLATES, "order-sytem"),
-    (err: FlowTimeError) =>
-      err.code === "template_not_found" &&
-      err.message ===
-        `no template 'order-sytem' in ${TEMPLATES} (available: http-service, microservices, order-system)`,
+    "template_not_found",
+  );
+  assert.equal(
+    err.message,
+    `no template 'order-sytem' in ${TEMPLATES} (available: http-service, microservices, order-system)`,
   );
 });
 
 Deno.test("a template that does not load by id is template_invalid with file and line", async () => {
-  const dir = await mixedFolder();
-  await assert.rejects(
-    () => loadTemplate(dir, "renamed"),
-    (err: FlowTimeError) =>
-      err.code === "template_invalid" &&
-      err.message.startsWith(`${join(dir, "renamed.yaml")}:3: metadata.id:`),
-  );
-  await Deno.remove(dir, { recursive: true });
+  await using mixed = await mixedFolder();
+  const dir = mixed.path;
+  const err = await assertRejectsCode(() => loadTemplate(dir, "renamed"), "template_invalid");
+  assert.ok(err.message.startsWith(`${join(dir, "renamed.yaml")}:3: metadata.id:`), err.message);
 });
 
 Deno.test("a missing templates folder is not_found and says how to set it", async () => {
-  await assert.rejects(
+  await assertRejectsCode(
     () => loadCatalog(join(ROOT, ".tmp", "no-such-folder")),
-    (err: FlowTimeError) =>
-      err.code === "not_found" && err.fix?.option === "templatesDir" &&
-      /set the templatesDir option/.test(err.message),
+    "not_found",
+    /does not exist; set the templatesDir option to use the folder holding <id>\.yaml templates$/,
   );
 });
 
@@ -97,6 +94,7 @@ Deno.test("summary and detail of order-system", async () => {
       "Orders with a daily rhythm flowing from OrderService to PaymentService; payment capacity follows a pmf.",
     version: "1.0.0",
     tags: ["orders", "payments", "services", "pmf"],
+    category: "general",
   });
   const detail = detailOf(t);
   assert.deepEqual(detail.parameters[0], {
@@ -105,6 +103,7 @@ Deno.test("summary and detail of order-system", async () => {
     title: "Bins",
     description: "Number of time bins (288 bins of 5 minutes = one day).",
     default: 288,
+    defaultValue: "288",
     required: false,
     min: 1,
     max: 10000,

@@ -6,22 +6,10 @@ import { generateModel } from "../../lib/templates/generate.ts";
 import { parseTemplate } from "../../lib/templates/parse.ts";
 import { parseModel } from "../../lib/model/parse.ts";
 import { sha256Hex } from "../../lib/base/hash.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
-import { assertMatchesSchema, FIXED_TIME } from "../_helpers.ts";
+import { assertMatchesSchema, assertThrowsCode, FIXED_TIME } from "../_helpers.ts";
 import { MINI } from "./_samples.ts";
 
 const mini = parseTemplate(MINI, { file: "mini.yaml", expectedId: "mini" });
-
-function refusedWith(code: string, fn: () => unknown): FlowTimeError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof FlowTimeError, String(err));
-    assert.equal(err.code, code, err.message);
-    return err;
-  }
-  assert.fail("generation succeeded");
-}
 
 Deno.test("the generated model of the sample, byte for byte", () => {
   const g = generateModel(mini, { generatedAt: FIXED_TIME, parameters: {} });
@@ -174,9 +162,9 @@ Deno.test("telemetry mode turns every node with a source into {id, kind: const, 
 });
 
 Deno.test("telemetry mode without telemetryDir names the missing parameter", () => {
-  const err = refusedWith(
-    "invalid_parameters",
+  const err = assertThrowsCode(
     () => generateModel(mini, { mode: "telemetry", parameters: {} }),
+    "invalid_parameters",
   );
   assert.deepEqual(err.details, [{
     parameter: "dir",
@@ -186,25 +174,25 @@ Deno.test("telemetry mode without telemetryDir names the missing parameter", () 
 });
 
 Deno.test("an unknown mode is refused", () => {
-  const err = refusedWith(
-    "invalid_mode",
+  const err = assertThrowsCode(
     () => generateModel(mini, { mode: "replay", parameters: {} }),
+    "invalid_mode",
   );
   assert.equal(err.message, "mode must be simulation or telemetry, got 'replay'");
 });
 
 Deno.test("parameters that are not a mapping are refused", () => {
-  refusedWith("invalid_body", () => generateModel(mini, { parameters: [1, 2] }));
-  refusedWith("invalid_body", () => generateModel(mini, { parameters: "bins=3" }));
+  assertThrowsCode(() => generateModel(mini, { parameters: [1, 2] }), "invalid_body");
+  assertThrowsCode(() => generateModel(mini, { parameters: "bins=3" }), "invalid_body");
 });
 
 Deno.test("every invalid parameter is listed in details", () => {
-  const err = refusedWith(
-    "invalid_parameters",
+  const err = assertThrowsCode(
     () =>
       generateModel(mini, {
         parameters: { bins: "three", rate: 101, pattern: [1, -1, 3], colour: "red" },
       }),
+    "invalid_parameters",
   );
   assert.deepEqual(err.details, [
     {
@@ -220,9 +208,9 @@ Deno.test("every invalid parameter is listed in details", () => {
 });
 
 Deno.test("an array whose length differs from bins names the array parameter", () => {
-  const err = refusedWith(
-    "invalid_parameters",
+  const err = assertThrowsCode(
     () => generateModel(mini, { parameters: { bins: 4 } }),
+    "invalid_parameters",
   );
   assert.deepEqual(err.details, [{
     parameter: "pattern",
@@ -232,9 +220,9 @@ Deno.test("an array whose length differs from bins names the array parameter", (
 });
 
 Deno.test("a start that is not a UTC timestamp is blamed on the start parameter", () => {
-  const err = refusedWith(
-    "invalid_parameters",
+  const err = assertThrowsCode(
     () => generateModel(mini, { parameters: { start: "yesterday" } }),
+    "invalid_parameters",
   );
   const details = err.details as Array<{ parameter: string; message: string }>;
   assert.equal(details.length, 1);
@@ -249,7 +237,7 @@ Deno.test("a problem in the template itself is a template_invalid error at the t
   const broken = parseTemplate(MINI.replace('expr: "arrivals - served"', 'expr: "backlog + 1"'), {
     file: "mini.yaml",
   });
-  const err = refusedWith("template_invalid", () => generateModel(broken, { parameters: {} }));
+  const err = assertThrowsCode(() => generateModel(broken, { parameters: {} }), "template_invalid");
   assert.equal(err.file, "mini.yaml");
   assert.equal(err.line, 53);
   assert.equal(err.path, "nodes[2].expr");
@@ -265,7 +253,7 @@ Deno.test("a reference cycle in the template is template_invalid naming the cycl
       .replace("topology:", '  - id: served2\n    kind: expr\n    expr: "backlog * 2"\ntopology:'),
     { file: "mini.yaml" },
   );
-  const err = refusedWith("template_invalid", () => generateModel(cyclic, { parameters: {} }));
+  const err = assertThrowsCode(() => generateModel(cyclic, { parameters: {} }), "template_invalid");
   assert.equal(err.line, 54);
   assert.equal(err.path, "nodes[3]");
   assert.equal(

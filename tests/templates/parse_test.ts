@@ -4,22 +4,19 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseYamlLocated } from "../../lib/base/located_yaml.ts";
 import { loadTemplateFile, parseTemplate } from "../../lib/templates/parse.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
+import type { FlowTimeError } from "../../lib/base/errors.ts";
 import { checkSchema } from "../../lib/schema/validator.ts";
-import { assertMatchesSchema, ROOT } from "../_helpers.ts";
+import { assertMatchesSchema, assertThrowsCode, ROOT } from "../_helpers.ts";
 import { BASE, baseWith, MINI } from "./_samples.ts";
 
 const BUNDLED = ["order-system", "microservices", "http-service"];
 
+/** The template_invalid error a template text (file t.yaml) is refused with. */
 function refused(text: string, expectedId?: string): FlowTimeError {
-  try {
-    parseTemplate(text, { file: "t.yaml", expectedId });
-  } catch (err) {
-    assert.ok(err instanceof FlowTimeError, String(err));
-    assert.equal(err.code, "template_invalid");
-    return err;
-  }
-  assert.fail("the template was accepted");
+  return assertThrowsCode(
+    () => parseTemplate(text, { file: "t.yaml", expectedId }),
+    "template_invalid",
+  );
 }
 
 for (const id of BUNDLED) {
@@ -217,6 +214,11 @@ Deno.test("the published schema accepts the samples and refuses what the loader 
   };
   for (const [what, text] of Object.entries(broken)) {
     assert.equal(checkSchema("template", value(text)).valid, false, `schema accepts: ${what}`);
-    assert.throws(() => parseTemplate(text), FlowTimeError, `loader accepts: ${what}`);
+    assertThrowsCode(
+      () => parseTemplate(text),
+      "template_invalid",
+      undefined,
+      `loader accepts: ${what}`,
+    );
   }
 });

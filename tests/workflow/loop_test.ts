@@ -12,23 +12,26 @@ import { loadStateRun } from "../../lib/state/load.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { windowOf } from "../../lib/state/window.ts";
 import { hashOf } from "../../lib/base/hash.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { loadGapConfig } from "../../lib/telemetry/gap_config.ts";
 import {
   assertMatchesSchema,
+  assertRejectsCode,
   assertValidRunBundle,
   FIXED_TIME,
   readJsonFile,
   readTree,
   ROOT,
+  type TempDir,
   tempDir,
+  tempFixture,
 } from "../_helpers.ts";
 
 const sim = new InProcessSimClient(join(ROOT, "templates"), { generatedAt: FIXED_TIME });
 
 for (const template of ["order-system", "microservices", "http-service"]) {
   Deno.test(`${template}: replaying the capture of a simulation run without gaps gives parity 0`, async () => {
-    const data = await tempDir(`loop-${template}`);
+    await using dataTmp = await tempDir(`loop-${template}`);
+    const data = dataTmp.path;
     const loop = await runLoop(sim, { dataDir: data, at: FIXED_TIME, templateId: template });
     assert.equal(loop.parity.passed, true);
     assert.equal(loop.parity.maxAbsDiff, 0);
@@ -65,12 +68,12 @@ for (const template of ["order-system", "microservices", "http-service"]) {
       snapshotOf(state, bin).nodes.map((n) => [n.id, n.metrics, n.derived]),
       snapshotOf(original, bin).nodes.map((n) => [n.id, n.metrics, n.derived]),
     );
-    await Deno.remove(data, { recursive: true });
   });
 }
 
 Deno.test("provenance links resolve from the telemetry-mode run back to the source run", async () => {
-  const data = await tempDir("loop-provenance");
+  await using dataTmp = await tempDir("loop-provenance");
+  const data = dataTmp.path;
   const loop = await runLoop(sim, { dataDir: data, at: FIXED_TIME, templateId: "order-system" });
   const runDir = loop.replay.written.runDir;
   const metadata = await readJsonFile<Record<string, any>>(join(runDir, "model/metadata.json"));
@@ -131,11 +134,11 @@ Deno.test("provenance links resolve from the telemetry-mode run back to the sour
     manifestHash: metadata.capture.manifestHash,
     warningCount: 0,
   });
-  await Deno.remove(data, { recursive: true });
 });
 
 Deno.test("capture warnings reach /state for the bins they cover; loader gaps land on the node", async () => {
-  const data = await tempDir("loop-gaps");
+  await using dataTmp = await tempDir("loop-gaps");
+  const data = dataTmp.path;
   const gaps = await loadGapConfig(join(ROOT, "fixtures/gaps/microservices-gaps.yaml"));
   const loop = await runLoop(sim, {
     dataDir: data,
@@ -166,26 +169,27 @@ Deno.test("capture warnings reach /state for the bins they cover; loader gaps la
   const dataGap = window.warnings.find((w) => w.source === "capture" && w.code === "data_gap")!;
   assert.deepEqual(dataGap.bins, [10, 11, 20, 21, 22, 23]);
   assert.equal(window.metadata.capture?.warningCount, loop.capture.manifest.warnings.length);
-  await Deno.remove(data, { recursive: true });
 });
 
-async function captured(
+/** A data folder with a simulation run of the template and its capture (disposable). */
+function captured(
   template: string,
-): Promise<{ data: string; runId: string; captureRel: string }> {
-  const data = await tempDir(`replay-${template}`);
-  const { written } = await runTemplate(sim, {
-    runsDir: join(data, "runs"),
-    deterministic: true,
-    createdAt: FIXED_TIME,
-    templateId: template,
-    parameters: {},
+): Promise<TempDir & { data: string; runId: string; captureRel: string }> {
+  return tempFixture(`replay-${template}`, async (data) => {
+    const { written } = await runTemplate(sim, {
+      runsDir: join(data, "runs"),
+      deterministic: true,
+      createdAt: FIXED_TIME,
+      templateId: template,
+      parameters: {},
+    });
+    await captureRun({
+      runDir: written.runDir,
+      outputDir: join(data, "telemetry", written.runId),
+      capturedAt: FIXED_TIME,
+    });
+    return { data, runId: written.runId, captureRel: `telemetry/${written.runId}` };
   });
-  await captureRun({
-    runDir: written.runDir,
-    outputDir: join(data, "telemetry", written.runId),
-    capturedAt: FIXED_TIME,
-  });
-  return { data, runId: written.runId, captureRel: `telemetry/${written.runId}` };
 }
 
 function replayIn(
@@ -205,36 +209,28 @@ function replayIn(
 }
 
 Deno.test("a capture folder without manifest.json is refused, nothing written", async () => {
-  const c = await captured("http-service");
+  await using c = await captured("http-service");
   await Deno.remove(join(c.data, c.captureRel, "manifest.json"));
   const before = await readTree(join(c.data, "runs"));
-  await assert.rejects(
-    replayIn(c),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "capture_invalid" &&
-      /has no manifest\.json/.test(e.message),
-  );
+  await assertRejectsCode(replayIn(c), "capture_invalid", /has no manifest\.json/);
   assert.deepEqual(await readTree(join(c.data, "runs")), before);
-  await Deno.remove(c.data, { recursive: true });
 });
 
 Deno.test("a CSV edited after capture is a hash mismatch naming the file; nothing written", async () => {
-  const c = await captured("http-service");
+  await using c = await captured("http-service");
   const file = join(c.data, c.captureRel, "HttpService_served.csv");
   await Deno.writeTextFile(file, (await Deno.readTextFile(file)).replace("\n5,", "\n5,9"));
   const before = await readTree(join(c.data, "runs"));
-  await assert.rejects(
+  await assertRejectsCode(
     replayIn(c),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "hash_mismatch" &&
-      /HttpService_served\.csv changed after capture/.test(e.message),
+    "hash_mismatch",
+    /HttpService_served\.csv changed after capture/,
   );
   assert.deepEqual(await readTree(join(c.data, "runs")), before);
-  await Deno.remove(c.data, { recursive: true });
 });
 
 Deno.test("a CSV deleted after capture: the run completes and /state says which node and why", async () => {
-  const c = await captured("http-service");
+  await using c = await captured("http-service");
   await Deno.remove(join(c.data, c.captureRel, "HttpService_errors.csv"));
   const replay = await replayIn(c);
   const warnings = replay.written!.runJson.warnings;
@@ -248,14 +244,14 @@ Deno.test("a CSV deleted after capture: the run completes and /state says which 
   assert.equal(node.metrics.errors, null);
   const w = node.telemetry.warnings.find((x) => x.code === "telemetry_sources_unresolved")!;
   assert.match(w.message, /HttpService_errors\.csv .*file not found/);
-  await Deno.remove(c.data, { recursive: true });
 });
 
-Deno.test("a template without a telemetryDir parameter cannot run in telemetry mode", async () => {
-  const c = await captured("http-service");
-  const templates = await tempDir("no-telemetry-dir");
+Deno.test("a template without telemetryDir or sources replays by binding every captured file onto its node's semantics", async () => {
+  await using c = await captured("http-service");
+  await using templatesTmp = await tempDir("no-telemetry-dir");
+  const templates = templatesTmp.path;
   const text = await Deno.readTextFile(join(ROOT, "templates/http-service.yaml"));
-  // Remove the telemetryDir parameter and every source that uses it.
+  // Remove the telemetryDir parameter and every source that uses it (a FlowTime template).
   const stripped = text.replace(/\n {2}- name: telemetryDir\n( {4}.*\n)+/, "\n").replace(
     /\n {4}source: .*\$\{telemetryDir\}.*/g,
     "",
@@ -263,49 +259,52 @@ Deno.test("a template without a telemetryDir parameter cannot run in telemetry m
   assert.ok(!/\$\{telemetryDir\}|name: telemetryDir/.test(stripped));
   await Deno.writeTextFile(join(templates, "http-service.yaml"), stripped);
   const other = new InProcessSimClient(templates, { generatedAt: FIXED_TIME });
-  await assert.rejects(
-    replayCapture(other, {
-      runsDir: join(c.data, "runs"),
-      sourceDir: c.data,
-      templateId: "http-service",
-      captureDir: c.captureRel,
-      parameters: {},
-    }),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "invalid_parameters" &&
-      /declares no telemetryDir parameter/.test(e.message),
+  const replay = await replayCapture(other, {
+    runsDir: join(c.data, "runs"),
+    sourceDir: c.data,
+    templateId: "http-service",
+    captureDir: c.captureRel,
+    parameters: {},
+  });
+  assert.deepEqual(replay.boundFromCapture, ["bins", "binSize", "start"]);
+  const written = replay.written!;
+  assert.deepEqual(written.runJson.warnings, []);
+  // Each captured file feeds the model node its metric's semantic names.
+  const model = await Deno.readTextFile(join(written.runDir, "model/model.yaml"));
+  for (const file of ["arrivals", "served", "errors", "capacity"]) {
+    assert.match(model, new RegExp(`source: file:telemetry/HttpService_${file}\\.csv`));
+  }
+  const original = await loadStateRun(join(c.data, "runs", c.runId));
+  const replayed = await loadStateRun(written.runDir);
+  assert.deepEqual(
+    snapshotOf(replayed, 40).nodes.map((n) => [n.id, n.metrics, n.derived]),
+    snapshotOf(original, 40).nodes.map((n) => [n.id, n.metrics, n.derived]),
   );
-  await Deno.remove(templates, { recursive: true });
-  await Deno.remove(c.data, { recursive: true });
 });
 
 Deno.test("a capture whose grid disagrees with the caller's bins is refused", async () => {
-  const c = await captured("http-service");
-  await assert.rejects(
+  await using c = await captured("http-service");
+  await assertRejectsCode(
     replayIn(c, "http-service", { bins: 48 }),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "capture_invalid" &&
-      /bins = 48 disagrees with the capture, which has bins = 96/.test(e.message),
+    "capture_invalid",
+    /bins = 48 disagrees with the capture, which has bins = 96/,
   );
   // The caller may repeat the capture's own grid.
   const ok = await replayIn(c, "http-service", { bins: 96, binSize: 15 });
   assert.equal(ok.written!.runJson.grid.bins, 96);
-  await Deno.remove(c.data, { recursive: true });
 });
 
 Deno.test("replaying through a different template is refused: its files are not in the capture", async () => {
-  const c = await captured("http-service");
-  await assert.rejects(
+  await using c = await captured("http-service");
+  await assertRejectsCode(
     replayIn(c, "order-system"),
-    (e) =>
-      e instanceof FlowTimeError && (e.code === "capture_invalid") &&
-      /(does not list|differs from the model)/.test(e.message),
+    "capture_invalid",
+    /(does not list|differs from the model)/,
   );
-  await Deno.remove(c.data, { recursive: true });
 });
 
 Deno.test("a dry run binds and generates but writes nothing", async () => {
-  const c = await captured("http-service");
+  await using c = await captured("http-service");
   const before = await readTree(c.data);
   const dry = await replayCapture(sim, {
     runsDir: join(c.data, "runs"),
@@ -324,5 +323,4 @@ Deno.test("a dry run binds and generates but writes nothing", async () => {
     start: "2025-10-07T00:00:00Z",
   });
   assert.deepEqual(await readTree(c.data), before);
-  await Deno.remove(c.data, { recursive: true });
 });
