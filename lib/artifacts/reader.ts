@@ -266,14 +266,27 @@ function needsModelFacts(
  * @returns the bundle
  */
 export async function openRun(runsDir: string, runId: string): Promise<RunBundle> {
+  const dir = await runFolder(runsDir, runId);
+  const before = await identityOf(join(dir, RUN_FILES.run));
   try {
-    return await readRunBundle(await runFolder(runsDir, runId));
+    return await readRunBundle(dir);
   } catch (err) {
-    // Replaced while being read: read the new copy once it is in place.
+    // Replaced while being read (a replacement in progress, or its run.json another file than
+    // when reading began): read the new copy once it is in place.
     const replaced = isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found") &&
-      await waitForReplacement(join(runsDir, runId));
+      ((await waitForReplacement(dir)) || (await identityOf(join(dir, RUN_FILES.run))) !== before);
     if (!replaced) throw err;
     return await readRunBundle(await runFolder(runsDir, runId));
+  }
+}
+
+// Which file is at a path (inode and modification time), or "" when none.
+async function identityOf(path: string): Promise<string> {
+  try {
+    const info = await Deno.stat(path);
+    return `${info.ino}:${info.mtime?.getTime()}`;
+  } catch {
+    return "";
   }
 }
 

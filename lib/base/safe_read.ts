@@ -45,18 +45,27 @@ export function maxSeriesBytes(bins: number): number {
  *   folder, is not a regular file, is too large or changes while read
  */
 export async function readFileInside(path: string, options: SafeReadOptions): Promise<Uint8Array> {
-  const { real, size } = await check(path, options);
-  using file = await open(real, path);
-  await sameFile(file.stat(), real, path, options);
-  const buffer = new Uint8Array(Math.min(size, options.maxBytes) + 1);
-  let length = 0;
-  for (;;) {
-    const n = await file.read(buffer.subarray(length));
-    if (n === null) break;
-    length += n;
-    if (length > options.maxBytes) throw tooLarge(path, length, options);
+  // A file replaced while it is opened (a bundle swapped in) is checked and opened again.
+  for (let attempt = 1;; attempt++) {
+    const { real } = await check(path, options);
+    using file = await open(real, path);
+    const [info, now] = await Promise.all([file.stat(), Deno.stat(real).catch(() => undefined)]);
+    if (!info.isFile || !now || info.ino !== now.ino || info.dev !== now.dev) {
+      if (attempt < 3) continue;
+      throw changed(path, options);
+    }
+    if (info.size > options.maxBytes) throw tooLarge(path, info.size, options);
+    let buffer: Uint8Array = new Uint8Array(info.size + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) buffer = grow(buffer, path, options);
+      const n = await file.read(buffer.subarray(length));
+      if (n === null) break;
+      length += n;
+      if (length > options.maxBytes) throw tooLarge(path, length, options);
+    }
+    return buffer.subarray(0, length);
   }
-  return buffer.subarray(0, length);
 }
 
 /**
@@ -71,27 +80,41 @@ export function readFileInsideSync(
   options: SafeReadOptions,
   buffer?: Uint8Array,
 ): Uint8Array {
-  const { real, size } = checkSync(path, options);
-  using file = openSync(real, path);
-  const info = file.statSync();
-  if (!info.isFile || info.ino !== statSyncOf(real).ino) throw changed(path, options);
-  let out = buffer && buffer.length > Math.min(size, options.maxBytes)
-    ? buffer
-    : new Uint8Array(Math.min(size, options.maxBytes) + 1);
-  let length = 0;
-  for (;;) {
-    if (length === out.length) {
-      const grown = new Uint8Array(Math.min(out.length * 2, options.maxBytes + 1));
-      if (grown.length <= length) throw tooLarge(path, length, options);
-      grown.set(out);
-      out = grown;
+  for (let attempt = 1;; attempt++) {
+    const { real } = checkSync(path, options);
+    using file = openSync(real, path);
+    const info = file.statSync();
+    let now: Deno.FileInfo | undefined;
+    try {
+      now = Deno.statSync(real);
+    } catch {
+      now = undefined;
     }
-    const n = file.readSync(out.subarray(length));
-    if (n === null) break;
-    length += n;
-    if (length > options.maxBytes) throw tooLarge(path, length, options);
+    if (!info.isFile || !now || info.ino !== now.ino || info.dev !== now.dev) {
+      if (attempt < 3) continue;
+      throw changed(path, options);
+    }
+    if (info.size > options.maxBytes) throw tooLarge(path, info.size, options);
+    let out = buffer && buffer.length > info.size ? buffer : new Uint8Array(info.size + 1);
+    let length = 0;
+    for (;;) {
+      if (length === out.length) out = grow(out, path, options);
+      const n = file.readSync(out.subarray(length));
+      if (n === null) break;
+      length += n;
+      if (length > options.maxBytes) throw tooLarge(path, length, options);
+    }
+    return out.subarray(0, length);
   }
-  return out.subarray(0, length);
+}
+
+// A bigger buffer for a file that grew while read, never past the limit plus one byte.
+function grow(buffer: Uint8Array, path: string, options: SafeReadOptions): Uint8Array {
+  const size = Math.min(Math.max(buffer.length * 2, 4096), options.maxBytes + 1);
+  if (size <= buffer.length) throw tooLarge(path, buffer.length, options);
+  const grown = new Uint8Array(size);
+  grown.set(buffer);
+  return grown;
 }
 
 /**
@@ -267,23 +290,6 @@ function openSync(real: string, path: string): Deno.FsFile {
     if (err instanceof Deno.errors.NotFound) throw err;
     throw fsError(err, "reading", path);
   }
-}
-
-// The file opened is the one checked (not something swapped in between).
-async function sameFile(
-  opened: Promise<Deno.FileInfo>,
-  real: string,
-  path: string,
-  options: SafeReadOptions,
-): Promise<void> {
-  const [info, now] = await Promise.all([opened, Deno.stat(real).catch(() => undefined)]);
-  if (!info.isFile || !now || info.ino !== now.ino || info.dev !== now.dev) {
-    throw changed(path, options);
-  }
-}
-
-function statSyncOf(real: string): Deno.FileInfo {
-  return Deno.statSync(real);
 }
 
 function changed(path: string, options: SafeReadOptions): FlowTimeError {
