@@ -1,6 +1,7 @@
 // `flowtime serve`: start the HTTP server (state queries, Sim API, captures). The port and the
 // folders are checked before the server says it is listening; a problem is one line naming it
 // and what to change.
+import { resolve } from "node:path";
 import { FlowTimeError } from "../lib/base/errors.ts";
 import { startServer } from "../server/listen.ts";
 import { createSimClient } from "../lib/sim/select.ts";
@@ -14,13 +15,17 @@ export const serveCommand: Command = {
   help: `flowtime serve: start the HTTP server
 
 Usage:
-  flowtime serve [--port 8080] [--hostname 127.0.0.1]
+  flowtime serve [--port 8080] [--hostname 127.0.0.1] [--max-connections 512]
 
 Options:
   --port <n>            port to listen on (default $FLOWTIME_PORT, else 8080; 0 picks a free
                         port)
   --hostname <host>     address to bind (default 127.0.0.1). Binding anything other than a
                         loopback address must be asked for explicitly and logs a warning.
+  --max-connections <n> open connections at most (default 512; lowered to half of the
+                        descriptors the process may still open). At the cap, connections
+                        waiting on their clients are closed to make room; when every one is
+                        busy, newcomers get 503.
   --json                print the address as {"listening": "http://..."} on stdout
 
 The data folder is $FLOWTIME_DATA_DIR (default ./data; created when missing), templates
@@ -32,7 +37,11 @@ URL only. Logs are JSON lines on stderr. A port in use or a missing folder stops
 before it listens, with one line naming the problem (exit 1). Under 'deno task', start it with
 'deno task serve': the flowtime task has no network permission.
 `,
-  flags: { port: { type: "string" }, hostname: { type: "string" } },
+  flags: {
+    port: { type: "string" },
+    hostname: { type: "string" },
+    "max-connections": { type: "string" },
+  },
   async run(ctx) {
     const hostname = stringFlag(ctx, "hostname");
     if (hostname !== undefined && hostname.trim() === "") {
@@ -44,8 +53,17 @@ before it listens, with one line naming the problem (exit 1). Under 'deno task',
     const env = ctx.env;
     const port = integerFlag(ctx, "port", 0) ?? env.port() ?? 8080;
     if (port > 65535) throw new FlowTimeError("usage", `--port must be 0..65535, got ${port}`);
+    const maxConnections = integerFlag(ctx, "max-connections", 1);
     await checkFolders(env);
-    let server: Deno.HttpServer;
+    // Found now rather than at the first request: a data folder this process may not read.
+    const dataDir = resolve(env.dataDir);
+    if (Deno.permissions.querySync({ name: "read", path: dataDir }).state !== "granted") {
+      throw new FlowTimeError(
+        "permission_denied",
+        `the data folder ${dataDir} may not be read by this process; run with --allow-read=${dataDir} (the serve task grants ./data)`,
+      );
+    }
+    let server;
     try {
       server = startServer({
         port,
@@ -53,6 +71,7 @@ before it listens, with one line naming the problem (exit 1). Under 'deno task',
         dataDir: env.dataDir,
         templatesDir: env.templatesDir,
         fixedTime: env.fixedTime(),
+        limits: { maxConnections },
         sim: createSimClient({ simUrl: env.simUrl, templatesDir: env.templatesDir }),
         prometheus: {
           url: env.get(PROMETHEUS_ENV.url),
@@ -66,6 +85,13 @@ before it listens, with one line naming the problem (exit 1). Under 'deno task',
       });
     } catch (err) {
       throw listenError(err, hostname ?? "127.0.0.1", port);
+    }
+    if (
+      Deno.permissions.querySync({ name: "env", variable: "FLOWTIME_SIM_URL" }).state !== "granted"
+    ) {
+      ctx.err(
+        "warning: FLOWTIME_SIM_URL cannot be read under this process's permissions (grant --allow-env=FLOWTIME_SIM_URL); templates are generated in-process",
+      );
     }
     await server.finished;
     return 0;

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { runRoutes } from "./runs.ts";
 import { runCreateRoutes } from "./run_create.ts";
 import { templateRoutes } from "./templates.ts";
+import { headLength, methodsByPath } from "./methods.ts";
 import { telemetryRoutes } from "./telemetry.ts";
 import { graphRoutes } from "./graph.ts";
 import { viewerRoutes } from "./viewer.ts";
@@ -61,7 +62,7 @@ export interface ServerSettings {
 }
 
 /**
- * Build the HTTP app. Usable in-process with `app.request(...)`, or served with `Deno.serve`.
+ * Build the HTTP app. Usable in-process with `app.request(...)`, or served by server/listen.ts.
  * @param options folders, logging, the Sim client and a fixed timestamp
  * @returns the Hono app
  */
@@ -95,6 +96,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     });
   });
 
+  app.use(headLength());
   app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
   const state = new StateQueryService({ runsDir: settings.runsDir });
   app.route("/v1/runs", runRoutes(settings, state));
@@ -106,12 +108,23 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/api/v1/templates", templateRoutes(settings));
   app.route("/", viewerRoutes());
 
-  app.notFound((c) =>
-    c.json({
-      error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}`,
-      code: "not_found",
-    }, 404)
-  );
+  const allowed = methodsByPath(app);
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const methods = allowed(path);
+    // A route of this method exists and said "not found" itself: that stays a 404.
+    if (methods.length > 0 && !methods.includes(c.req.method)) {
+      return c.json(
+        {
+          error: `${c.req.method} is not allowed on ${path}; use ${methods.join(", ")}`,
+          code: "method_not_allowed",
+        },
+        405,
+        { allow: methods.join(", ") },
+      );
+    }
+    return c.json({ error: `no route for ${c.req.method} ${path}`, code: "not_found" }, 404);
+  });
   app.onError((err, c) => {
     if (isServerFault(err)) {
       logger.log({

@@ -3,6 +3,8 @@
 // and shape responses.
 import { type Context, Hono } from "hono";
 import { join } from "node:path";
+import { maxSeriesBytes, readFileInside } from "../lib/base/safe_read.ts";
+import { MAX_YAML_BYTES } from "../lib/base/located_yaml.ts";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
 import { readRunBundle } from "../lib/artifacts/reader.ts";
 import { listRuns } from "../lib/artifacts/listing.ts";
@@ -112,7 +114,12 @@ export function runRoutes(settings: ServerSettings, state: StateQueryService): H
       );
     }
     const path = resolveInside(bundle.dir, entry.path, `series path of ${entry.id}`);
-    const bytes = await readRunFile(path, entry.path);
+    const bytes = await readRunFile(
+      path,
+      entry.path,
+      bundle.dir,
+      maxSeriesBytes(bundle.runJson.grid.bins),
+    );
     return c.body(bytes, 200, { "content-type": "text/csv; charset=utf-8" });
   });
 
@@ -121,7 +128,12 @@ export function runRoutes(settings: ServerSettings, state: StateQueryService): H
     if (!bundle.modelPath) {
       throw new FlowTimeError("bundle_invalid", `run ${bundle.runId} has no model/model.yaml`);
     }
-    const bytes = await readRunFile(join(bundle.dir, bundle.modelPath), bundle.modelPath);
+    const bytes = await readRunFile(
+      join(bundle.dir, bundle.modelPath),
+      bundle.modelPath,
+      bundle.dir,
+      MAX_YAML_BYTES,
+    );
     return c.body(bytes, 200, { "content-type": "text/yaml; charset=utf-8" });
   });
   return app;
@@ -142,9 +154,16 @@ function jsonText(c: Context<AppEnv>, text: string): Response {
   return c.body(text, 200, { "content-type": "application/json; charset=utf-8" });
 }
 
-async function readRunFile(path: string, rel: string): Promise<Uint8Array<ArrayBuffer>> {
+// A file of a run folder, byte for byte: only a regular file inside the folder, at most
+// `maxBytes` (a link out, a device or a named pipe is a 409, never read).
+async function readRunFile(
+  path: string,
+  rel: string,
+  runDir: string,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   try {
-    return await Deno.readFile(path);
+    return await readFileInside(path, { root: runDir, maxBytes }) as Uint8Array<ArrayBuffer>;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError("bundle_invalid", `${rel} is missing from the run folder`);

@@ -25,6 +25,7 @@ import type {
   SeriesIndex,
   SeriesIndexEntry,
 } from "./types.ts";
+import { readFileInside } from "../base/safe_read.ts";
 import { RUN_FILES, seriesPath } from "./layout.ts";
 
 /** Where a model came from when it was generated from a template. */
@@ -319,7 +320,12 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
         throw fsError(err, "writing", join(runDir, rel));
       }
     });
-  }, { overwrite: req.overwrite, existsCode: "run_exists", what: "run folder" });
+  }, {
+    overwrite: req.overwrite,
+    existsCode: "run_exists",
+    what: "run folder",
+    marker: RUN_FILES.run,
+  });
 }
 
 /** Stores one file of a run, by its path relative to the run folder. */
@@ -351,7 +357,11 @@ class RunComparison {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     let existing: Uint8Array;
     try {
-      existing = await Deno.readFile(join(this.#dir, rel));
+      // Read only what may be this file: a link out, a device or a larger file differs.
+      existing = await readFileInside(join(this.#dir, rel), {
+        root: this.#dir,
+        maxBytes: bytes.length + 4096,
+      });
     } catch {
       this.#differs = true;
       return;

@@ -1,6 +1,16 @@
 // YAML loading with positions: parse once into a document, keep a line counter, and answer
 // "which line is this field on" for error messages.
-import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument } from "./yaml.ts";
+import {
+  type Document,
+  isMap,
+  isNode,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  Scalar,
+  visit,
+} from "./yaml.ts";
+import { shrinkNumberSequences } from "./_flow_numbers.ts";
 import { FlowTimeError, type FlowTimeErrorCode } from "./errors.ts";
 
 /** A field path inside a document, e.g. `["nodes", 3, "expr"]`. */
@@ -49,20 +59,14 @@ export function parseYamlLocated(
   if (text.length > MAX_YAML_BYTES) {
     throw new FlowTimeError(code, `file is larger than ${MAX_YAML_BYTES} bytes`, { file });
   }
-  const lineCounter = new LineCounter();
-  let doc: Document.Parsed;
-  try {
-    doc = parseDocument(text, {
-      lineCounter,
-      prettyErrors: false,
-      uniqueKeys: true,
-      strict: true,
-      // The library would print its warnings (e.g. a list used as a mapping key) to stderr;
-      // lib/ never prints, and such keys are reported as unknown fields by the checks instead.
-      logLevel: "error",
-    });
-  } catch (err) {
-    throw yamlFailure(err, code, file);
+  // Long number sequences are read by a fast scanner and put back into the document where the
+  // parser confirms them; anything unexpected falls back to parsing the text as it is.
+  const shrunk = shrinkNumberSequences(text);
+  let lineCounter = new LineCounter();
+  let doc = parseWith(shrunk?.text ?? text, lineCounter, code, file);
+  if (shrunk && (doc.errors.length > 0 || !restoreSequences(doc, shrunk.sequences))) {
+    lineCounter = new LineCounter();
+    doc = parseWith(text, lineCounter, code, file);
   }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
@@ -97,6 +101,45 @@ export function parseYamlLocated(
     return undefined;
   };
   return { value, doc, lineOf };
+}
+
+function parseWith(
+  text: string,
+  lineCounter: LineCounter,
+  code: FlowTimeErrorCode,
+  file: string,
+): Document.Parsed {
+  try {
+    return parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      strict: true,
+      // The library would print its warnings (e.g. a list used as a mapping key) to stderr;
+      // lib/ never prints, and such keys are reported as unknown fields by the checks instead.
+      logLevel: "error",
+    });
+  } catch (err) {
+    throw yamlFailure(err, code, file);
+  }
+}
+
+// Put the values of shrunk sequences back: each must be a one-item flow sequence starting at
+// the recorded offset. Returns false (nothing usable) when any is not found as such.
+function restoreSequences(doc: Document.Parsed, sequences: Map<number, number[]>): boolean {
+  let restored = 0;
+  visit(doc, {
+    Seq(_key, node) {
+      const start = node.range?.[0];
+      const values = start === undefined ? undefined : sequences.get(start);
+      if (!values || !node.flow || node.items.length !== 1) return undefined;
+      restored++;
+      const scalar = new Scalar(values);
+      scalar.range = node.range;
+      return scalar;
+    },
+  });
+  return restored === sequences.size;
 }
 
 function yamlFailure(err: unknown, code: FlowTimeErrorCode, file: string): FlowTimeError {

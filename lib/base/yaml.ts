@@ -1,7 +1,7 @@
 // The one door to the yaml package. Its parser reads the LOG_TOKENS and LOG_STREAM environment
-// variables on every document (debug switches); under Deno's sandbox that read throws unless
+// variables (debug switches) on every token; under Deno's sandbox that read throws unless
 // --allow-env names them. The library reads no environment, so parsing runs with a view of
-// `process.env` that answers "unset" where reading is not permitted.
+// `process.env` that answers "unset" where reading is not permitted, and reads them once.
 import process from "node:process";
 import {
   type Document,
@@ -13,7 +13,17 @@ import {
   type ToJSOptions,
 } from "yaml";
 
-export { Document, isMap, isNode, isScalar, isSeq, LineCounter, stringify, visit } from "yaml";
+export {
+  Document,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Scalar,
+  stringify,
+  visit,
+} from "yaml";
 
 /**
  * Parse YAML text into a document (positions and errors kept).
@@ -41,14 +51,30 @@ export function parse(
   return withoutEnvReads(() => yamlParse(text, options));
 }
 
-// Runs `fn` synchronously with `process.env` replaced by a view that never throws; the real
-// object is back before anything else can run.
+// Runs `fn` synchronously with `process.env` replaced by a view that never throws and answers
+// the two debug switches from values read once: the parser asks for LOG_TOKENS on every token,
+// and going to the real environment each time (an operation, and an error where reading is not
+// permitted) made parsing several times slower. The real object is back before anything else
+// can run.
 function withoutEnvReads<T>(fn: () => T): T {
   const descriptor = Object.getOwnPropertyDescriptor(process, "env");
-  if (!descriptor || !descriptor.configurable || envReadable()) return fn();
+  if (!descriptor || !descriptor.configurable) return fn();
   const env = process.env;
-  const lenient = new Proxy({}, {
+  const read = (key: string): string | undefined => {
+    if (!envReadable()) return undefined;
+    try {
+      return env[key];
+    } catch {
+      return undefined;
+    }
+  };
+  const switches: Record<string, string | undefined> = {
+    LOG_TOKENS: read("LOG_TOKENS"),
+    LOG_STREAM: read("LOG_STREAM"),
+  };
+  const quick = new Proxy({}, {
     get(_target, key) {
+      if (key === "LOG_TOKENS" || key === "LOG_STREAM") return switches[key];
       try {
         return Reflect.get(env, key);
       } catch {
@@ -56,7 +82,7 @@ function withoutEnvReads<T>(fn: () => T): T {
       }
     },
   });
-  Object.defineProperty(process, "env", { ...descriptor, value: lenient });
+  Object.defineProperty(process, "env", { ...descriptor, value: quick });
   try {
     return fn();
   } finally {

@@ -1,8 +1,9 @@
 // StateQueryService: answers state queries for runs in a runs folder by id, confined to that
 // folder, keeping recently opened runs so repeated queries only slice series already in memory.
 import { join } from "node:path";
-import { FlowTimeError, fsError } from "../base/errors.ts";
+import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
 import { runFolder } from "../artifacts/reader.ts";
+import { waitForReplacement } from "../base/tidy.ts";
 import { loadStateRun, type StateRun } from "./load.ts";
 import { responseJsonText } from "./_response_text.ts";
 import { snapshotOf } from "./snapshot.ts";
@@ -37,6 +38,18 @@ export interface StateQueryServiceOptions {
   /** How many opened runs to keep (default 16; 0 keeps none). */
   cacheSize?: number;
 }
+
+// Failures that come from the run folder's content, not from the moment.
+const LASTING_FAILURES = [
+  "bundle_invalid",
+  "provenance_mismatch",
+  "model_invalid",
+  "expr_invalid",
+  "cycle",
+  "yaml_syntax",
+  "telemetry_invalid",
+  "hash_mismatch",
+] as const;
 
 interface CacheEntry {
   stamp: string;
@@ -73,6 +86,29 @@ export class StateQueryService {
    *   for unknown runs, and whatever {@link loadStateRun} throws
    */
   async openRun(runId: string): Promise<StateRun> {
+    try {
+      return await this.#open(runId);
+    } catch (err) {
+      // A run replaced while it was being read: open the new copy.
+      const replaced = isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found") &&
+        ((await waitForReplacement(join(this.runsDir, runId))) || (await this.#changed(runId)));
+      if (!replaced) throw err;
+      return await this.#open(runId);
+    }
+  }
+
+  // Whether the run's run.json is another file than the one cached.
+  async #changed(runId: string): Promise<boolean> {
+    const cached = this.#cache.get(runId);
+    if (!cached) return false;
+    try {
+      return await runStamp(join(this.runsDir, runId), runId) !== cached.stamp;
+    } catch {
+      return false;
+    }
+  }
+
+  async #open(runId: string): Promise<StateRun> {
     const dir = await this.runDir(runId);
     const stamp = await runStamp(dir, runId);
     const cached = this.#cache.get(runId);
@@ -84,8 +120,12 @@ export class StateQueryService {
     const run = loadStateRun(dir);
     if (this.#cacheSize > 0) {
       this.#cache.set(runId, { stamp, run });
-      run.catch(() => {
-        if (this.#cache.get(runId)?.run === run) this.#cache.delete(runId);
+      // A damaged run stays damaged until it is rewritten (a new stamp): its failure is kept
+      // too, so asking again costs nothing. Failures that may pass (IO) are forgotten.
+      run.catch((err) => {
+        if (!isFlowTimeError(err, ...LASTING_FAILURES) && this.#cache.get(runId)?.run === run) {
+          this.#cache.delete(runId);
+        }
       });
       while (this.#cache.size > this.#cacheSize) {
         this.#cache.delete(this.#cache.keys().next().value!);

@@ -8,8 +8,14 @@ import { hashOf } from "../base/hash.ts";
 import { toJsonText } from "../base/json.ts";
 import { resolveInside } from "../base/paths.ts";
 import { listFiles } from "../base/tree.ts";
+import { MAX_DOCUMENT_BYTES, maxSeriesBytes, readFileInside } from "../base/safe_read.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
-import { encodeSeriesCsv, type ParsedSeries, parseSeriesCsv } from "../artifacts/series_csv.ts";
+import {
+  encodeSeriesCsv,
+  MAX_SERIES_BINS,
+  type ParsedSeries,
+  parseSeriesCsv,
+} from "../artifacts/series_csv.ts";
 import { type CaptureBinding, captureBindings } from "./bindings.ts";
 import { captureSeries } from "./capture_series.ts";
 import { checkGapConfig } from "./gap_config.ts";
@@ -112,8 +118,17 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     if (template) base.templateId = template.templateId;
     if (options.gaps) base.gapsHash = options.gaps.hash;
 
-    const { bindings, skipped, nodes } = captureBindings(bundle);
     const bins = bundle.runJson.grid.bins;
+    if (bins > MAX_SERIES_BINS) {
+      throw new FlowTimeError(
+        "bundle_invalid",
+        `grid.bins is ${bins}; a run's series hold at most ${
+          MAX_SERIES_BINS.toLocaleString("en-US")
+        } bins, so the run folder is damaged`,
+        { file: join(bundle.dir, "run.json") },
+      );
+    }
+    const { bindings, skipped, nodes } = captureBindings(bundle);
     if (options.gaps) {
       checkGapConfig(options.gaps, {
         bins,
@@ -174,7 +189,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
               await writer.settle();
             }
           },
-          { overwrite: options.overwrite, what: "capture folder" },
+          { overwrite: options.overwrite, what: "capture folder", marker: CAPTURE_MANIFEST_FILE },
         );
       } catch (err) {
         // a failed capture leaves the file system as it found it, parents included
@@ -223,7 +238,10 @@ async function sameCapture(
   let bytes: Uint8Array;
   let manifest: TelemetryManifest;
   try {
-    bytes = await Deno.readFile(join(dir, CAPTURE_MANIFEST_FILE));
+    bytes = await readFileInside(join(dir, CAPTURE_MANIFEST_FILE), {
+      root: dir,
+      maxBytes: MAX_DOCUMENT_BYTES,
+    });
     manifest = JSON.parse(DECODER.decode(bytes));
   } catch {
     return undefined;
@@ -234,7 +252,11 @@ async function sameCapture(
   if (files.length !== listed.length || files.some((f, i) => f !== listed[i])) return undefined;
   for (const f of planned.files) {
     try {
-      if (hashOf(await Deno.readFile(join(dir, f.path))) !== f.hash) return undefined;
+      const data = await readFileInside(join(dir, f.path), {
+        root: dir,
+        maxBytes: maxSeriesBytes(planned.grid.bins),
+      });
+      if (hashOf(data) !== f.hash) return undefined;
     } catch {
       return undefined;
     }
@@ -351,7 +373,7 @@ function readSourceSeries(
   );
   let bytes: Uint8Array;
   try {
-    bytes = reader.read(path);
+    bytes = reader.read(path, { root: bundle.dir, maxBytes: maxSeriesBytes(bins) });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError(

@@ -1,7 +1,8 @@
 // Parameter values written as text (`--param k=v`, and defaults a FlowTime-Sim service returns
 // as strings), parsed by the declared type; and parameter files in JSON or YAML.
 import { FlowTimeError, fsError } from "../base/errors.ts";
-import { parseYamlLocated } from "../base/located_yaml.ts";
+import { MAX_YAML_BYTES, parseYamlLocated } from "../base/located_yaml.ts";
+import { readUserText } from "../base/safe_read.ts";
 import { asParameterInput } from "./binder.ts";
 import { expectedType } from "./_values.ts";
 import type { ArrayElementType, ParameterType, TemplateParameter } from "./types.ts";
@@ -111,7 +112,7 @@ export function parseParameterAssignments(
 export async function readParameterFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readUserText(path, { maxBytes: MAX_YAML_BYTES, code: "invalid_parameters" });
   } catch (err) {
     throw fsError(err, "reading parameter file", path);
   }
