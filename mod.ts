@@ -21,7 +21,7 @@
  * const { series } = evaluateModel(parsed.model, { exprs: parsed.exprs });
  * console.log(series.size, "series of", parsed.model.grid.bins, "bins");
  *
- * const run = await loadStateRun("fixtures/loop/order-system/run");
+ * const run = await loadStateRun("fixtures/loop/order-system/run_order-system_33f57b3c93dd62e1");
  * for (const node of snapshotOf(run, 0).nodes) console.log(node.id, node.derived.color);
  * ```
  *

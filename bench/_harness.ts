@@ -40,6 +40,8 @@ export async function runCase(moduleUrl: string, args: string[]): Promise<any> {
     args: [
       "run",
       "--quiet",
+      // benchmark cases may import development packages (autocannon)
+      `--lock=${join(ROOT, "deno.dev.lock")}`,
       // a case reads the project, writes .tmp, and reads its own peak memory
       `--allow-read=${ROOT},/proc/self/status`,
       `--allow-write=${join(ROOT, ".tmp")}`,
@@ -81,29 +83,48 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** Options for {@link startServerProcess}. */
+export interface ServerProcessOptions {
+  /** Script and arguments before `--port` (default `<root>/cli.ts serve`). */
+  entry?: string[];
+  /** Open-file limit (`ulimit -n` in a shell that then runs the server). */
+  fdLimit?: number;
+}
+
 /**
  * Start `flowtime serve` as a child process reading only `dataDir`, and wait until /healthz
  * answers.
  * @param root project root (where cli.ts is)
  * @param dataDir data folder the server serves
+ * @param options another entry script, an open-file limit
  * @returns the running server
  */
-export async function startServerProcess(root: string, dataDir: string): Promise<ServerProcess> {
+export async function startServerProcess(
+  root: string,
+  dataDir: string,
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      `--allow-read=${dataDir}`,
-      "--allow-net=127.0.0.1",
-      "--allow-env",
-      `${root}/cli.ts`,
-      "serve",
-      "--port",
-      String(port),
-    ],
+  const denoArgs = [
+    "run",
+    "--quiet",
+    `--allow-read=${dataDir}`,
+    "--allow-net=127.0.0.1",
+    "--allow-env",
+    ...(options.entry ?? [`${root}/cli.ts`, "serve"]),
+    "--port",
+    String(port),
+  ];
+  const [command, args] = options.fdLimit === undefined ? [Deno.execPath(), denoArgs] : ["bash", [
+    "-c",
+    `ulimit -n ${options.fdLimit} && exec "$0" "$@"`,
+    Deno.execPath(),
+    ...denoArgs,
+  ]];
+  const child = new Deno.Command(command, {
+    args,
     env: { FLOWTIME_DATA_DIR: dataDir, NO_COLOR: "1" },
     stdin: "null",
     stdout: "null",

@@ -4,7 +4,7 @@
 // errors, 5xx count and server memory before and after; exits 1 if a criterion fails.
 //
 // Run: deno task bench bench/load.ts   (LOAD_SECONDS, LOAD_CONNECTIONS override 20 and 100)
-import autocannon from "autocannon";
+import autocannon from "npm:autocannon@8.0.0";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { syntheticModel } from "../scripts/synthetic_model.ts";

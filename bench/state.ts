@@ -3,7 +3,7 @@
 // beside a static /healthz baseline measured in the same run. Prints figures; asserts nothing.
 //
 // Run: deno task bench bench/state.ts   (BENCH_SECONDS=<n> sets each load phase, default 10)
-import autocannon from "autocannon";
+import autocannon from "npm:autocannon@8.0.0";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runModelFile } from "../lib/workflow/run_model.ts";

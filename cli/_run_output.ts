@@ -1,13 +1,15 @@
 // What every command that writes a run shares: the naming flags and how the written run is
 // reported (text, or one JSON object with --json).
+import { dirname, resolve } from "node:path";
 import type { WrittenRun } from "../lib/artifacts/writer.ts";
 import type { RunNaming } from "../lib/artifacts/writer.ts";
 import { parseUtc } from "../lib/base/clock.ts";
+import { FlowTimeError } from "../lib/base/errors.ts";
 import { type CommandContext, type FlagSpec, printJson, stringFlag } from "./command.ts";
 
 /** Flags of commands that write a run. */
 export const RUN_WRITE_FLAGS: Record<string, FlagSpec> = {
-  out: { type: "string" },
+  out: { type: "string", path: "write" },
   "run-id": { type: "string" },
   deterministic: { type: "boolean" },
   overwrite: { type: "boolean" },
@@ -21,6 +23,12 @@ export const RUN_WRITE_FLAGS: Record<string, FlagSpec> = {
  * @returns runs folder, run id, deterministic, overwrite and creation time
  */
 export function runWriteOptions(ctx: CommandContext): RunNaming & { runsDir: string } {
+  if (ctx.flags.deterministic === true && stringFlag(ctx, "run-id") !== undefined) {
+    throw new FlowTimeError(
+      "usage",
+      "give either --run-id <id> or --deterministic (which derives the id), not both",
+    );
+  }
   return {
     runsDir: stringFlag(ctx, "out") ?? ctx.env.runsDir,
     runId: stringFlag(ctx, "run-id"),
@@ -48,10 +56,15 @@ export function printWrittenRun(ctx: CommandContext, written: WrittenRun): void 
       series: written.runJson.series.length,
       warnings,
       ...(capture ? { capture } : {}),
+      unchanged: written.unchanged === true,
     });
     return;
   }
-  ctx.out(`run ${written.runId} written to ${written.runDir}`);
+  ctx.out(
+    written.unchanged
+      ? `run ${written.runId} unchanged: ${written.runDir} already holds this run (same model and results; kept as written at ${written.runJson.createdUtc})`
+      : `run ${written.runId} written to ${written.runDir}`,
+  );
   ctx.out(
     `  mode ${written.runJson.mode}, ${written.runJson.grid.bins} bins, ${written.runJson.series.length} series, ${warnings.length} warning(s)`,
   );
@@ -61,6 +74,36 @@ export function printWrittenRun(ctx: CommandContext, written: WrittenRun): void 
     );
   }
   for (const w of warnings) ctx.err(`warning: ${w.code}: ${w.message}`);
+  const run = runRef(ctx, written.runDir, written.runId);
+  const bin = Math.floor(written.runJson.grid.bins / 2);
+  const next = [`${ctx.invocation} state --run-dir ${run} --bin ${bin} --format table`];
+  if (capture) {
+    next.push(`${ctx.invocation} telemetry parity --run ${capture.runId} --run ${run}`);
+  } else if (written.runJson.mode === "simulation") {
+    next.push(`${ctx.invocation} telemetry capture --run-dir ${run}`);
+  }
+  printNext(ctx, next);
+}
+
+/**
+ * How a next-step hint names a run: its id when it lies in the data folder's runs (every
+ * `--run-dir` takes an id), else its folder.
+ * @param ctx command context
+ * @param runDir the run folder
+ * @param runId the run id
+ * @returns the id or the folder
+ */
+export function runRef(ctx: CommandContext, runDir: string, runId: string): string {
+  return resolve(dirname(runDir)) === resolve(ctx.env.runsDir) ? runId : runDir;
+}
+
+/**
+ * Print the commands that usually come next, as the demo does (text output only).
+ * @param ctx command context
+ * @param commands whole command lines
+ */
+export function printNext(ctx: CommandContext, commands: string[]): void {
+  commands.forEach((c, i) => ctx.out(`${i === 0 ? "next: " : "      "}${c}`));
 }
 
 /**

@@ -13,7 +13,7 @@ Usage:
   flowtime export flowtime --run-dir <dir> [--out <folder>] [--overwrite] [--json]
 
 Options:
-  --run-dir <dir>       the run folder to export
+  --run-dir <dir|id>    the run to export: its folder or its id in $FLOWTIME_DATA_DIR/runs
   --out <folder>        the folder to write (default $FLOWTIME_DATA_DIR/export/<runId>; FlowTime
                         serves <its data folder>/<runId>, so keep the run id as the name)
   --overwrite           replace an existing folder
@@ -26,8 +26,8 @@ nodes to re-run. A semantic FlowTime requires that the run lacks (errors) reads 
 series and is listed under 'unset'. See docs/interop.md.
 `,
   flags: {
-    "run-dir": { type: "string" },
-    out: { type: "string" },
+    "run-dir": { type: "string", path: "read", dataRef: "run" },
+    out: { type: "string", path: "write" },
     overwrite: { type: "boolean" },
     json: { type: "boolean" },
   },

@@ -17,7 +17,7 @@ Usage:
   flowtime export openmetrics --run-dir <dir> [--output <file>] [--start <iso>] [--overwrite]
 
 Options:
-  --run-dir <dir>       the run folder (e.g. data/runs/<runId>)
+  --run-dir <dir|id>    the run: its folder (e.g. data/runs/<runId>) or its id
   --output <file>       write the text here (atomically) instead of to stdout
   --start <iso>         time of bin 0, replacing the run's grid start (needed when it has none)
   --overwrite           replace an existing --output file
@@ -28,8 +28,8 @@ Backfill into Prometheus (then start it with that storage folder):
   promtool tsdb create-blocks-from openmetrics data/run.om <prometheus storage folder>
 `,
   flags: {
-    "run-dir": { type: "string" },
-    output: { type: "string" },
+    "run-dir": { type: "string", path: "read", dataRef: "run" },
+    output: { type: "string", path: "write" },
     start: { type: "string" },
     overwrite: { type: "boolean" },
     json: { type: "boolean" },

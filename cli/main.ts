@@ -2,9 +2,17 @@
 // exit codes in one place: 0 ok, 1 failure, 2 usage, 130 interrupted.
 import { type ErrorFix, FlowTimeError } from "../lib/base/errors.ts";
 import { TOOLKIT_VERSION } from "../lib/base/version.ts";
-import { type Command, type CommandContext, parseCommandArgs } from "./command.ts";
+import {
+  type Command,
+  type CommandContext,
+  parseCommandArgs,
+  problemLine,
+  resolvePathFlags,
+} from "./command.ts";
 import { COMMANDS } from "./registry.ts";
 import { CliEnvironment, type EnvReader } from "./config.ts";
+import { permissionLine, type Refusal, refusalOf } from "./permissions.ts";
+import { closest } from "./suggest.ts";
 
 /** Where a CLI invocation writes. */
 export interface CliIo {
@@ -31,53 +39,189 @@ const defaultIo: CliIo = {
  * @returns the exit code
  */
 export async function main(args: string[], io: CliIo = defaultIo): Promise<number> {
-  const verbose = args.includes("--verbose");
-  if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
+  const before = args.indexOf("--");
+  const own = before < 0 ? args : args.slice(0, before);
+  const report: Reporting = {
+    io,
+    verbose: own.includes("--verbose"),
+    json: own.includes("--json"),
+    args,
+    env: new CliEnvironment(io.env),
+  };
+  if (args.length === 0 || args[0] === "--help" || args[0] === "-h") {
     io.out(topHelp());
     return args.length === 0 ? 2 : 0;
   }
   if (args[0] === "--version" || args[0] === "-V") {
-    io.out(`flowtime ${TOOLKIT_VERSION}`);
+    io.out(
+      report.json ? JSON.stringify({ version: TOOLKIT_VERSION }) : `flowtime ${TOOLKIT_VERSION}`,
+    );
     return 0;
   }
+  if (args[0] === "help") return help(args.slice(1), report);
   const found = findCommand(args);
-  if (!found) {
-    // a group of one word (`telemetry`) or two (`telemetry import`)
-    const word = groupOf(`${args[0]} ${args[1]}`).length > 0 ? `${args[0]} ${args[1]}` : args[0];
-    const group = groupOf(word);
-    if (group.length > 0) {
-      const sub = args[word.split(" ").length];
-      if (sub === undefined || sub === "--help" || sub === "-h") {
-        io.out(groupHelp(word, group));
-        return sub === undefined ? 2 : 0;
-      }
-      io.err(
-        `error: unknown command 'flowtime ${word} ${sub}' (see 'flowtime ${word} --help')`,
-      );
-      return 2;
-    }
-    io.err(`error: unknown command '${args[0]}' (see 'flowtime --help')`);
-    return 2;
-  }
+  if (!found) return unknownCommand(args, report);
   const { command, rest } = found;
+  report.command = command;
+  report.args = rest;
   try {
     const { flags, positionals } = parseCommandArgs(command, rest);
     if (flags.help) {
       io.out(command.help.trimEnd());
       return 0;
     }
+    resolvePathFlags(command, flags, report.env);
     const ctx: CommandContext = {
       flags,
       positionals,
       out: io.out,
       err: io.err,
       interactive: io.interactive,
-      env: new CliEnvironment(io.env),
+      env: report.env,
+      invocation: report.env.underTask ? "deno task flowtime" : "flowtime",
     };
     return await command.run(ctx);
   } catch (err) {
-    return reportError(err, io, verbose);
+    return reportFailure(err, report);
   }
+}
+
+/** What an error report needs to know about the invocation. */
+interface Reporting {
+  io: CliIo;
+  verbose: boolean;
+  json: boolean;
+  /** The command's arguments (after its name), or all arguments before one was found. */
+  args: string[];
+  env: CliEnvironment;
+  command?: Command;
+}
+
+// `flowtime help [command...]`: the same text as `<command> --help`.
+function help(words: string[], report: Reporting): number {
+  const { io } = report;
+  if (words.length === 0) {
+    io.out(topHelp());
+    return 0;
+  }
+  const found = findCommand(words);
+  if (found && found.rest.length === 0) {
+    io.out(found.command.help.trimEnd());
+    return 0;
+  }
+  const word = words.slice(0, 2).join(" ");
+  const group = groupOf(word);
+  if (group.length > 0 && words.length <= 2) {
+    io.out(groupHelp(word, group));
+    return 0;
+  }
+  return unknownCommand(words, report);
+}
+
+function unknownCommand(args: string[], report: Reporting): number {
+  // a group of one word (`telemetry`) or two (`telemetry import`)
+  const word = groupOf(`${args[0]} ${args[1]}`).length > 0 ? `${args[0]} ${args[1]}` : args[0];
+  const group = groupOf(word);
+  if (group.length > 0) {
+    const depth = word.split(" ").length;
+    const sub = args[depth];
+    if (sub === undefined || sub === "--help" || sub === "-h") {
+      report.io.out(groupHelp(word, group));
+      return sub === undefined ? 2 : 0;
+    }
+    const next = [...new Set(group.map((c) => c.name.split(" ")[depth]))];
+    const guess = closest(sub, next);
+    return reportFailure(
+      new FlowTimeError(
+        "usage",
+        `unknown command 'flowtime ${word} ${sub}'${
+          guess ? `; did you mean 'flowtime ${word} ${guess}'?` : ""
+        } (see 'flowtime ${word} --help')`,
+      ),
+      report,
+    );
+  }
+  if (args[0].startsWith("-")) {
+    return reportFailure(
+      new FlowTimeError(
+        "usage",
+        `unknown flag '${args[0]}': give the command first, then its flags (see 'flowtime --help')`,
+      ),
+      report,
+    );
+  }
+  const words = [...new Set(COMMANDS.map((c) => c.name.split(" ")[0])), "help"];
+  const guess = closest(args[0], words);
+  return reportFailure(
+    new FlowTimeError(
+      "usage",
+      `unknown command '${args[0]}'${
+        guess ? `; did you mean '${guess}'?` : ""
+      } (see 'flowtime --help')`,
+    ),
+    report,
+  );
+}
+
+function reportFailure(err: unknown, report: Reporting): number {
+  const code = reportError(err, report.io, report.verbose);
+  const refusal = refusalOf(err);
+  if (refusal) {
+    for (const line of permissionAdvice(refusal, report)) report.io.err(line);
+  }
+  if (report.json) report.io.out(JSON.stringify({ error: errorObject(err, code) }, null, 2));
+  return code;
+}
+
+// A path the sandbox refused gets the whole `deno run` line that works; a host gets no more
+// than the library's message, which names the --allow-net to add (and `serve` the task to use).
+function permissionAdvice(refusal: Refusal, report: Reporting): string[] {
+  if (refusal.kind === "net") {
+    return report.command?.name === "serve"
+      ? [
+        "  the flowtime task has no network permission; start the server with 'deno task serve' (same flags)",
+      ]
+      : [];
+  }
+  const line = permissionLine({
+    command: report.command,
+    args: report.command ? [...report.command.name.split(" "), ...report.args] : report.args,
+    refusal,
+    env: report.env,
+  });
+  if (line === undefined) return [];
+  return [
+    `  ${
+      report.env.underTask ? "a task's permissions cannot be widened from the command line; " : ""
+    }run this instead:`,
+    `  ${line}`,
+  ];
+}
+
+/**
+ * The error as `--json` prints it on stdout.
+ * @param err what was thrown
+ * @param exitCode the exit code chosen for it
+ * @returns `{code, message, exitCode, fix?, details?}`
+ */
+export function errorObject(err: unknown, exitCode: number): Record<string, unknown> {
+  if (err instanceof FlowTimeError) {
+    return {
+      code: err.code,
+      message: err.messageWith(cliFix),
+      exitCode,
+      ...(err.fix ? { fix: { ...err.fix, hint: cliFix(err.fix) } } : {}),
+      ...(err.details !== undefined ? { details: err.details } : {}),
+    };
+  }
+  if (err instanceof Deno.errors.NotCapable) {
+    return { code: "permission_denied", message: err.message, exitCode };
+  }
+  return {
+    code: "internal_error",
+    message: err instanceof Error ? err.message : String(err),
+    exitCode,
+  };
 }
 
 /**
@@ -92,21 +236,7 @@ export function reportError(err: unknown, io: CliIo, verbose: boolean): number {
     io.err(`error: ${err.messageWith(cliFix)}`);
     const details = err.details;
     if (verbose && Array.isArray(details) && details.length > 1) {
-      for (const d of details) {
-        const i = d as {
-          file?: string;
-          line?: number;
-          path?: string;
-          message?: string;
-          parameter?: string;
-        };
-        const place = [i.file, i.line].filter((x) => x !== undefined).join(":");
-        io.err(
-          `  ${place ? place + ": " : ""}${i.path ?? i.parameter ?? ""}${
-            i.path || i.parameter ? ": " : ""
-          }${i.message ?? JSON.stringify(d)}`,
-        );
-      }
+      for (const d of details) io.err(`  ${problemLine(d)}`);
     }
     if (verbose && err.cause instanceof Error && err.cause.stack) io.err(err.cause.stack);
     if (err.code === "usage") return 2;
@@ -189,7 +319,9 @@ Usage:
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Every command takes --help. Exit codes: 0 ok, 1 failure, 2 usage, 130 interrupted.
+Every command takes --help (or 'flowtime help <command>') and --json (one JSON object on stdout,
+also for errors). Exit codes: 0 ok, 1 failure, 2 usage, 130 interrupted.
 Environment: FLOWTIME_DATA_DIR (default ./data), FLOWTIME_TEMPLATES_DIR (default ./templates),
-FLOWTIME_SIM_URL (remote Sim), SOURCE_DATE_EPOCH (fixed timestamps).`;
+FLOWTIME_SIM_URL (remote Sim), FLOWTIME_PORT (serve, default 8080), SOURCE_DATE_EPOCH (fixed
+timestamps). Paths are taken from the folder you type the command in.`;
 }

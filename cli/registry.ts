@@ -13,6 +13,8 @@ import {
 import { captureCommand, telemetryCaptureCommand } from "./telemetry.ts";
 import { telemetryBundleCommand } from "./telemetry_bundle.ts";
 import { telemetryParityCommand } from "./telemetry_parity.ts";
+import { runsDeleteCommand, runsListCommand } from "./runs.ts";
+import { completionsCommand } from "./completions.ts";
 import { telemetryImportCsvCommand, telemetryImportPrometheusCommand } from "./telemetry_import.ts";
 import { exportOpenMetricsCommand } from "./export_openmetrics.ts";
 import { exportFlowTimeCommand } from "./export_flowtime.ts";
@@ -22,6 +24,8 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   validateCommand,
   stateCommand,
+  runsListCommand,
+  runsDeleteCommand,
   templatesListCommand,
   templatesShowCommand,
   templatesGenerateCommand,
@@ -35,4 +39,5 @@ export const COMMANDS: readonly Command[] = [
   captureCommand,
   serveCommand,
   gcCommand,
+  completionsCommand,
 ];

@@ -1,6 +1,6 @@
 // `flowtime telemetry ...`: the telemetry command group. `telemetry capture` (also reachable as
 // `flowtime capture`) turns a run into a telemetry bundle; later verbs join the same group.
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
 import { isWithin } from "../lib/base/paths.ts";
 
@@ -16,19 +16,19 @@ import {
   requireFlag,
   stringFlag,
 } from "./command.ts";
-import { timestampFlag } from "./_run_output.ts";
+import { printNext, timestampFlag } from "./_run_output.ts";
 
 /** Captures with at least this many files show progress on a terminal. */
 const PROGRESS_MIN_FILES = 100;
 
 const CAPTURE_FLAGS: Record<string, FlagSpec> = {
-  "run-dir": { type: "string" },
-  output: { type: "string" },
-  gaps: { type: "string" },
+  "run-dir": { type: "string", path: "read", dataRef: "run" },
+  output: { type: "string", path: "write" },
+  gaps: { type: "string", path: "read" },
   "dry-run": { type: "boolean" },
   "captured-at": { type: "string" },
   overwrite: { type: "boolean" },
-  log: { type: "string" },
+  log: { type: "string", path: "write" },
   json: { type: "boolean" },
 };
 
@@ -40,14 +40,16 @@ Usage:
   flowtime ${name} --run-dir <dir> [options]
 
 Options:
-  --run-dir <dir>       the run folder to capture (e.g. data/runs/<runId>)
+  --run-dir <dir|id>    the run to capture: its folder (e.g. data/runs/<runId>) or the id of a
+                        run in $FLOWTIME_DATA_DIR/runs
   --output <dir>        capture folder (default $FLOWTIME_DATA_DIR/telemetry/<runId>); must not
-                        be inside the run folder
+                        be inside the run folder. A capture already there with the same files
+                        is kept ("unchanged")
   --gaps <file>         gap configuration, YAML or JSON (see docs/operations/telemetry-capture-guide.md)
   --dry-run             print the plan (files, warnings, checksum) and write nothing at all
   --captured-at <iso>   fixed capture time (also SOURCE_DATE_EPOCH); with the same run and gaps
                         the bundle is then byte-identical when repeated
-  --overwrite           replace an existing capture folder
+  --overwrite           replace an existing capture folder that holds other files
   --log <file>          write the structured log (JSON lines) to this file; not with --dry-run
   --json                print one JSON object (the plan or the result) instead of text
   --verbose             show stack traces and every problem found
@@ -56,8 +58,8 @@ Exit codes: 0 ok, 1 failure (bad run, bad gaps, existing output), 2 usage.
 
 Examples:
   flowtime ${name} --run-dir data/runs/run_deterministic_d9dfa8a0
-  flowtime ${name} --run-dir data/runs/<runId> --gaps gaps.yaml --dry-run
-  flowtime ${name} --run-dir data/runs/<runId> --captured-at 2025-10-07T00:00:00Z --log capture.log
+  flowtime ${name} --run-dir <runId> --gaps gaps.yaml --dry-run
+  flowtime ${name} --run-dir <runId> --captured-at 2025-10-07T00:00:00Z --log data/capture.log
 `;
 }
 
@@ -168,6 +170,7 @@ function summaryOf(result: CaptureResult): Record<string, unknown> {
     manifestHash: result.manifestHash,
     ...(result.skipped.length > 0 ? { skipped: result.skipped } : {}),
     ...(result.dryRun ? { manifest: m } : {}),
+    ...(result.dryRun ? {} : { unchanged: result.unchanged === true }),
   };
 }
 
@@ -183,6 +186,10 @@ function printText(ctx: CommandContext, result: CaptureResult): void {
         }  ${f.nodeId} ${f.metric} <- ${f.sourceSeries} (${f.points} points)`,
       );
     }
+  } else if (result.unchanged) {
+    ctx.out(
+      `capture of run ${result.runId} unchanged: ${result.outputDir} already holds it (same files; kept as captured at ${m.provenance.capturedAtUtc})`,
+    );
   } else {
     ctx.out(`captured run ${result.runId} into ${result.outputDir}`);
   }
@@ -198,6 +205,17 @@ function printText(ctx: CommandContext, result: CaptureResult): void {
     if (result.dryRun) ctx.out(`  would warn: ${w.code}: ${w.message}`);
     else ctx.err(`warning: ${w.code}: ${w.message}`);
   }
+  if (result.dryRun) return;
+  const capture = resolve(dirname(result.outputDir)) ===
+      resolve(join(ctx.env.dataDir, "telemetry"))
+    ? result.runId
+    : result.outputDir;
+  const template = m.provenance.templateId;
+  printNext(ctx, [
+    template
+      ? `${ctx.invocation} run --template ${template} --telemetry-dir ${capture} --deterministic`
+      : `${ctx.invocation} telemetry bundle --capture-dir ${result.outputDir} --model <telemetry-mode model>`,
+  ]);
 }
 
 /** `flowtime telemetry capture`. */

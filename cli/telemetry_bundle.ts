@@ -1,8 +1,9 @@
 // `flowtime telemetry bundle`: a telemetry-mode model plus a capture folder become a run (the
 // lower-level form of `flowtime run --mode telemetry`).
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
-import { bundleTelemetryRun } from "../lib/workflow/bundle_capture.ts";
+import { bundleTelemetryRun, readCaptureFolder } from "../lib/workflow/bundle_capture.ts";
+import { canonicalCaptureRef } from "../lib/workflow/replay.ts";
 import { originFromModel } from "../lib/artifacts/writer.ts";
 import { parseModel } from "../lib/model/parse.ts";
 import { type Command, requireFlag, stringFlag } from "./command.ts";
@@ -23,7 +24,9 @@ Usage:
   flowtime telemetry bundle --capture-dir <dir> --model <model.yaml> [options]
 
 Options:
-  --capture-dir <dir>   the capture folder (holds manifest.json)
+  --capture-dir <dir>   the capture folder (holds manifest.json): a path, a path inside the data
+                        folder (telemetry/<runId>) or the id of a capture in
+                        $FLOWTIME_DATA_DIR/telemetry
   --model <path>        a telemetry-mode model (mode: telemetry), e.g. from 'flowtime templates
                         generate <id> --mode telemetry --param telemetryDir=<dir>'; relative
                         sources resolve next to it
@@ -42,9 +45,9 @@ model's. A file deleted after capture is not an error: its series is NaN and the
 telemetry_sources_unresolved warning that /state shows on the node.
 `,
   flags: {
-    "capture-dir": { type: "string" },
-    model: { type: "string" },
-    provenance: { type: "string" },
+    "capture-dir": { type: "string", path: "read", dataRef: "capture" },
+    model: { type: "string", path: "read" },
+    provenance: { type: "string", path: "read" },
     ...RUN_WRITE_FLAGS,
   },
   async run(ctx) {
@@ -76,8 +79,12 @@ telemetry_sources_unresolved warning that /state shows on the node.
       }
       template = { ...template, provenance };
     }
+    // Paths are taken from where the user stands; the capture is recorded relative to the
+    // data folder when it lies there, as `run --telemetry-dir` and the server record it.
+    const captureFolder = await readCaptureFolder(resolve(captureDir));
     const written = await bundleTelemetryRun({
-      captureDir,
+      captureDir: canonicalCaptureRef(ctx.env.dataDir, resolve(captureDir)),
+      captureFolder,
       modelText,
       modelFile: modelPath,
       modelDir: dirname(modelPath),

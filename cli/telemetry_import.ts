@@ -37,7 +37,7 @@ const GRID_FLAGS: Record<string, FlagSpec> = {
   bins: { type: "string" },
   "bin-size": { type: "string" },
   "bin-unit": { type: "string" },
-  output: { type: "string" },
+  output: { type: "string", path: "write" },
   "dry-run": { type: "boolean" },
   "imported-at": { type: "string" },
   overwrite: { type: "boolean" },
@@ -155,12 +155,12 @@ Examples:
 `,
   flags: {
     url: { type: "string" },
-    mapping: { type: "string" },
+    mapping: { type: "string", path: "read" },
     tenant: { type: "string" },
     timeout: { type: "string" },
     "max-points": { type: "string" },
     concurrency: { type: "string" },
-    "ca-cert": { type: "string", multiple: true },
+    "ca-cert": { type: "string", multiple: true, path: "read" },
     ...GRID_FLAGS,
   },
   async run(ctx) {
@@ -247,7 +247,7 @@ Examples:
     --start 2025-10-07T00:00:00Z --bins 6 --bin-size 5 --dry-run
 `,
   flags: {
-    file: { type: "string" },
+    file: { type: "string", path: "read" },
     aggregations: { type: "string" },
     columns: { type: "string" },
     delimiter: { type: "string" },

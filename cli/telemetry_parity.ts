@@ -1,8 +1,6 @@
 // `flowtime telemetry parity`: compare two runs bin by bin for every topology node and metric.
-import { join } from "node:path";
 import { FlowTimeError } from "../lib/base/errors.ts";
 import { readRunBundle } from "../lib/artifacts/reader.ts";
-import { isSafeId } from "../lib/base/paths.ts";
 import { compareRuns } from "../lib/workflow/parity.ts";
 import { type Command, printJson, stringFlag } from "./command.ts";
 
@@ -27,7 +25,7 @@ Exit codes: 0 parity within the tolerance, 1 some bin differs by more (or a metr
 from one run), 2 usage.
 `,
   flags: {
-    run: { type: "string", multiple: true },
+    run: { type: "string", multiple: true, path: "read", dataRef: "run" },
     tolerance: { type: "string" },
     top: { type: "string" },
     json: { type: "boolean" },
@@ -42,7 +40,7 @@ from one run), 2 usage.
     }
     const tolerance = numberFlag(stringFlag(ctx, "tolerance") ?? "0", "--tolerance");
     const top = numberFlag(stringFlag(ctx, "top") ?? "10", "--top");
-    const [a, b] = await Promise.all(runs.map((r) => readRunBundle(runFolder(r, ctx.env.runsDir))));
+    const [a, b] = await Promise.all(runs.map((r) => readRunBundle(r)));
     const report = await compareRuns([a, b], { tolerance });
     if (ctx.flags.json) printJson(ctx, report);
     else {
@@ -74,17 +72,4 @@ function numberFlag(text: string, flag: string): number {
     throw new FlowTimeError("usage", `${flag} must be a number >= 0, got '${text}'`);
   }
   return n;
-}
-
-// A bare run id names a run in the data folder; anything else is a folder path.
-function runFolder(ref: string, runsDir: string): string {
-  if (isSafeId(ref) && !ref.startsWith(".")) {
-    try {
-      Deno.statSync(ref);
-      return ref;
-    } catch {
-      return join(runsDir, ref);
-    }
-  }
-  return ref;
 }

@@ -54,7 +54,13 @@ export function modeFlag(ctx: CommandContext, command: string): RunMode | undefi
  */
 export function paramFlags(ctx: CommandContext): string[] {
   const v = ctx.flags.param;
-  return Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
+  const all = Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
+  // telemetryDir is a folder the user names from where they stand, like a path flag
+  return all.map((a) =>
+    a.startsWith("telemetryDir=") && a.length > "telemetryDir=".length
+      ? `telemetryDir=${ctx.env.resolvePath(a.slice("telemetryDir=".length))}`
+      : a
+  );
 }
 
 export const templatesListCommand: Command = {
@@ -158,11 +164,11 @@ Examples:
   flowtime templates generate microservices --mode telemetry --param telemetryDir=data/telemetry/run_x
 `,
   flags: {
-    params: { type: "string" },
+    params: { type: "string", path: "read" },
     param: { type: "string", multiple: true },
     mode: { type: "string" },
-    out: { type: "string" },
-    provenance: { type: "string" },
+    out: { type: "string", path: "write" },
+    provenance: { type: "string", path: "write" },
     "sim-url": { type: "string" },
     json: { type: "boolean" },
   },

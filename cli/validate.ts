@@ -1,6 +1,7 @@
-// `flowtime validate`: check a model without running it.
+// `flowtime validate`: check a model without running it, and list every problem found.
+import { FlowTimeError } from "../lib/base/errors.ts";
 import { loadModel } from "../lib/model/parse.ts";
-import { type Command, printJson, requireFlag } from "./command.ts";
+import { type Command, printJson, problemLine, requireFlag } from "./command.ts";
 
 export const validateCommand: Command = {
   name: "validate",
@@ -10,15 +11,34 @@ export const validateCommand: Command = {
 Usage:
   flowtime validate --model <model.yaml> [--json]
 
-Prints 'ok' with the node count, or the problems (file:line: field: message) and exits 1.
-Fields the toolkit reads past (FlowTime ignores fields it does not know, and so does the
-toolkit) are listed as 'warning: file:line: field: unknown field ...' on stderr, and under
-'warnings' with --json; they do not fail validation.
+Prints 'ok' with the node count and exits 0; or every problem found, one line each
+(file:line: field: message), and exits 1. --json prints {valid, file, ...} with the counts,
+or {valid: false, file, problems: [{file, line, path, message}]}. Fields the toolkit reads past
+(FlowTime ignores fields it does not know, and so does the toolkit) are listed as
+'warning: file:line: field: unknown field ...' on stderr, and under 'warnings' with --json;
+they do not fail validation.
 `,
-  flags: { model: { type: "string" }, json: { type: "boolean" } },
+  flags: { model: { type: "string", path: "read" }, json: { type: "boolean" } },
   async run(ctx) {
     const path = requireFlag(ctx, "model", "validate");
-    const parsed = await loadModel(path);
+    let parsed;
+    try {
+      parsed = await loadModel(path);
+    } catch (err) {
+      // every problem, not the first one: validating is asking for all of them
+      const problems = err instanceof FlowTimeError && Array.isArray(err.details) &&
+          err.details.length > 0 && err.code !== "permission_denied" && err.code !== "not_found"
+        ? err.details
+        : undefined;
+      if (!problems) throw err;
+      if (ctx.flags.json) {
+        printJson(ctx, { valid: false, file: path, code: (err as FlowTimeError).code, problems });
+      } else {
+        for (const p of problems) ctx.err(`error: ${problemLine(p)}`);
+        ctx.err(`${path}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`);
+      }
+      return 1;
+    }
     const summary = {
       valid: true,
       file: path,

@@ -20,6 +20,7 @@ const started = performance.now();
 const status = await new Deno.Command(Deno.execPath(), {
   args: [
     "test",
+    "--lock=deno.dev.lock",
     "--allow-read=.",
     "--allow-write=./.tmp",
     "--allow-env=FLOWTIME_FUZZ_RUNS,FLOWTIME_FUZZ_REPORT,NO_COLOR,SOURCE_DATE_EPOCH,FLOWTIME_DATA_DIR,FLOWTIME_TEMPLATES_DIR",

@@ -14,6 +14,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { runRoutes } from "./runs.ts";
 import { runCreateRoutes } from "./run_create.ts";
 import { templateRoutes } from "./templates.ts";
+import { headLength, methodsByPath } from "./methods.ts";
 import { telemetryRoutes } from "./telemetry.ts";
 import { graphRoutes } from "./graph.ts";
 import { viewerRoutes } from "./viewer.ts";
@@ -96,7 +97,7 @@ function pathOf(url: string): string {
 }
 
 /**
- * Build the HTTP app. Usable in-process with `app.request(...)`, or served with `Deno.serve`.
+ * Build the HTTP app. Usable in-process with `app.request(...)`, or served by server/listen.ts.
  * @param options folders, logging, the Sim client and a fixed timestamp
  * @returns the Hono app
  */
@@ -133,6 +134,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     });
   });
 
+  app.use(headLength());
   app.get("/healthz", (c) => c.json({ status: "ok", version: TOOLKIT_VERSION }));
   const state = new StateQueryService({
     runsDir: settings.runsDir,
@@ -154,12 +156,23 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/api/v1/templates", templateRoutes(settings));
   app.route("/", viewerRoutes({ windowLimit: settings.maxWindowBins }));
 
-  app.notFound((c) =>
-    c.json({
-      error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}`,
-      code: "not_found",
-    }, 404)
-  );
+  const allowed = methodsByPath(app);
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const methods = allowed(path);
+    // A route of this method exists and said "not found" itself: that stays a 404.
+    if (methods.length > 0 && !methods.includes(c.req.method)) {
+      return c.json(
+        {
+          error: `${c.req.method} is not allowed on ${path}; use ${methods.join(", ")}`,
+          code: "method_not_allowed",
+        },
+        405,
+        { allow: methods.join(", ") },
+      );
+    }
+    return c.json({ error: `no route for ${c.req.method} ${path}`, code: "not_found" }, 404);
+  });
   app.onError((err, c) => {
     if (isServerFault(err)) {
       logger.log({

@@ -24,6 +24,7 @@ const STATUS: Partial<Record<FlowTimeErrorCode, ContentfulStatusCode>> = {
   run_exists: 409,
   output_exists: 409,
   hash_mismatch: 409,
+  template_mismatch: 409,
   payload_too_large: 413,
   window_too_large: 413,
   yaml_syntax: 422,
@@ -43,6 +44,7 @@ const STATUS: Partial<Record<FlowTimeErrorCode, ContentfulStatusCode>> = {
   sim_error: 502,
   source_unavailable: 502,
   source_error: 502,
+  resources_exhausted: 503,
 };
 
 /**
@@ -53,6 +55,16 @@ const STATUS: Partial<Record<FlowTimeErrorCode, ContentfulStatusCode>> = {
  */
 export function isServerFault(err: unknown): boolean {
   return !(err instanceof FlowTimeError) || statusFor(err.code) === 500;
+}
+
+/**
+ * True when a status means the server could not serve at the moment (answered with a
+ * `Retry-After`): 503.
+ * @param status HTTP status
+ * @returns whether a retry later may succeed
+ */
+export function isTemporary(status: number): boolean {
+  return status === 503;
 }
 
 /**
@@ -97,7 +109,8 @@ export function errorResponse(
     const hint = err.code === "run_not_found" ? " (GET /v1/runs lists the runs)" : "";
     const body: ErrorBody = { error: scrub(message + hint, hidePaths), code: err.code };
     if (err.details !== undefined) body.details = scrubDeep(err.details, hidePaths);
-    return c.json(body, statusFor(err.code));
+    const status = statusFor(err.code);
+    return c.json(body, status, isTemporary(status) ? { "retry-after": "1" } : {});
   }
   return c.json({ error: "internal error; see the server log", code: "internal_error" }, 500);
 }

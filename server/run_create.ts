@@ -24,6 +24,7 @@ interface RunRequest {
   deterministicRunId: boolean;
   dryRun: boolean;
   overwrite: boolean;
+  allowTemplateMismatch: boolean;
   createdAt?: string;
 }
 
@@ -39,7 +40,10 @@ const EXPECTED = '{"templateId": "...", "mode": "simulation|telemetry", "paramet
 export function runCreateRoutes(settings: ServerSettings, sim: SimClient): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post("/", limitBody("send parameter values, not data"), async (c) => {
-    c.set("requestFields", { overwrite: "options.overwrite" });
+    c.set("requestFields", {
+      overwrite: "options.overwrite",
+      allowTemplateMismatch: "options.allowTemplateMismatch",
+    });
     const req = readRunRequest(parseJsonBody(await c.req.text(), EXPECTED));
     const fields = c.get("logFields");
     Object.assign(fields, { templateId: req.templateId, mode: req.mode, dryRun: req.dryRun });
@@ -65,6 +69,7 @@ export function runCreateRoutes(settings: ServerSettings, sim: SimClient): Hono<
         parameters: req.parameters,
         sourceDir: settings.dataDir,
         dryRun: req.dryRun,
+        allowTemplateMismatch: req.allowTemplateMismatch,
       });
       if (!replay.written) {
         return c.json({
@@ -116,6 +121,7 @@ function created(
   extra: Record<string, unknown>,
 ): Response {
   c.header("Location", `/v1/runs/${written.runId}`);
+  // a deterministic run that was already there, with the same content, is kept: 200, not 201
   return c.json({
     runId: written.runId,
     runPath: `runs/${written.runId}`,
@@ -127,7 +133,8 @@ function created(
     ...(written.metadata.capture ? { capture: written.metadata.capture } : {}),
     ...extra,
     warnings: written.runJson.warnings,
-  }, 201);
+    ...(written.unchanged ? { unchanged: true } : {}),
+  }, written.unchanged ? 200 : 201);
 }
 
 function readRunRequest(value: unknown): RunRequest {
@@ -146,6 +153,7 @@ function readRunRequest(value: unknown): RunRequest {
       "deterministicRunId",
       "dryRun",
       "overwrite",
+      "allowTemplateMismatch",
       "createdAt",
     ]);}
   const telemetry = value.telemetry;
@@ -183,7 +191,7 @@ function readRunRequest(value: unknown): RunRequest {
     issues.add(["telemetry"], "applies to mode telemetry only");
   }
   const opts = isRawMap(options) ? options : {};
-  for (const key of ["deterministicRunId", "dryRun", "overwrite"]) {
+  for (const key of ["deterministicRunId", "dryRun", "overwrite", "allowTemplateMismatch"]) {
     if (opts[key] !== undefined && typeof opts[key] !== "boolean") {
       issues.add(["options", key], `must be true or false, got ${describeValue(opts[key])}`);
     }
@@ -208,6 +216,7 @@ function readRunRequest(value: unknown): RunRequest {
     deterministicRunId: opts.deterministicRunId === true,
     dryRun: opts.dryRun === true,
     overwrite: opts.overwrite === true,
+    allowTemplateMismatch: opts.allowTemplateMismatch === true,
     createdAt: opts.createdAt as string | undefined,
   };
 }

@@ -1,10 +1,14 @@
-// Run routes: list and describe runs, the time-travel state queries (/state, /state_window), and
-// the run's index, series CSVs and model. Handlers parse input, call lib/, and shape responses.
+// Run routes: list, describe and delete runs, the time-travel state queries (/state,
+// /state_window), and the run's index, series CSVs and model. Handlers parse input, call lib/,
+// and shape responses.
 import { type Context, Hono } from "hono";
 import { join } from "node:path";
+import { maxSeriesBytes, readFileInside } from "../lib/base/safe_read.ts";
+import { MAX_YAML_BYTES } from "../lib/base/located_yaml.ts";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
 import { readRunBundle } from "../lib/artifacts/reader.ts";
 import { listRuns } from "../lib/artifacts/listing.ts";
+import { deleteRun } from "../lib/workflow/delete_run.ts";
 import { printable, resolveInside } from "../lib/base/paths.ts";
 import { parseBinIndex, parseWindow } from "../lib/state/query.ts";
 import type { StateQueryService } from "../lib/state/service.ts";
@@ -14,7 +18,7 @@ import type { StateResponder } from "./state_http.ts";
 const SERIES_REF = /^[A-Za-z0-9._@-]+$/;
 
 /**
- * The `/v1/runs` read routes, to be mounted at `/v1/runs`: list and describe runs, state
+ * The `/v1/runs` routes, to be mounted at `/v1/runs`: list, describe and delete runs, state
  * queries, the series index, series CSVs and the model.
  * @param settings server folders and limits
  * @param parts the state query service over the runs folder and the state responder
@@ -40,6 +44,27 @@ export function runRoutes(
       run: bundle.runJson,
       ...(bundle.metadata ? { metadata: bundle.metadata } : {}),
       ...(bundle.manifest ? { manifest: bundle.manifest } : {}),
+    });
+  });
+
+  // DELETE /v1/runs/{runId}[?captures=true]: the run folder, and its captures only when asked.
+  app.delete("/:runId", async (c) => {
+    const runId = c.req.param("runId");
+    c.get("logFields").runId = runId;
+    const captures = singleParam(c, "captures");
+    if (captures !== undefined && captures !== "true" && captures !== "false") {
+      throw new FlowTimeError(
+        "usage",
+        `captures must be true or false, got '${printable(captures)}'`,
+      );
+    }
+    const result = await deleteRun(settings.dataDir, runId, {
+      withCaptures: captures === "true",
+    });
+    return c.json({
+      runId: result.runId,
+      deleted: result.deleted,
+      keptCaptures: result.keptCaptures,
     });
   });
 
@@ -95,7 +120,12 @@ export function runRoutes(
       );
     }
     const path = resolveInside(bundle.dir, entry.path, `series path of ${entry.id}`);
-    const bytes = await readRunFile(path, entry.path);
+    const bytes = await readRunFile(
+      path,
+      entry.path,
+      bundle.dir,
+      maxSeriesBytes(bundle.runJson.grid.bins),
+    );
     return c.body(bytes, 200, { "content-type": "text/csv; charset=utf-8" });
   });
 
@@ -104,7 +134,12 @@ export function runRoutes(
     if (!bundle.modelPath) {
       throw new FlowTimeError("bundle_invalid", `run ${bundle.runId} has no model/model.yaml`);
     }
-    const bytes = await readRunFile(join(bundle.dir, bundle.modelPath), bundle.modelPath);
+    const bytes = await readRunFile(
+      join(bundle.dir, bundle.modelPath),
+      bundle.modelPath,
+      bundle.dir,
+      MAX_YAML_BYTES,
+    );
     return c.body(bytes, 200, { "content-type": "text/yaml; charset=utf-8" });
   });
   return app;
@@ -121,9 +156,16 @@ function singleParam(c: Context<AppEnv>, name: string): string | undefined {
   return all?.[0];
 }
 
-async function readRunFile(path: string, rel: string): Promise<Uint8Array<ArrayBuffer>> {
+// A file of a run folder, byte for byte: only a regular file inside the folder, at most
+// `maxBytes` (a link out, a device or a named pipe is a 409, never read).
+async function readRunFile(
+  path: string,
+  rel: string,
+  runDir: string,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   try {
-    return await Deno.readFile(path);
+    return await readFileInside(path, { root: runDir, maxBytes }) as Uint8Array<ArrayBuffer>;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError("bundle_invalid", `${rel} is missing from the run folder`);

@@ -41,7 +41,8 @@ export function telemetryRoutes(settings: ServerSettings): Hono<AppEnv> {
       });
       c.get("logFields").files = result.manifest.files.length;
       c.get("logFields").warnings = result.manifest.warnings.length;
-      if (!result.dryRun) return c.json(result.manifest, 201);
+      // the same capture already there is kept: 200 instead of 201
+      if (!result.dryRun) return c.json(result.manifest, result.unchanged ? 200 : 201);
       return c.json({
         dryRun: true,
         runId: result.runId,

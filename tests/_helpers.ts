@@ -118,10 +118,12 @@ export interface RunCliOptions {
  * Environment for child processes: the toolkit's variables set empty (= unset) so neither the
  * caller's environment nor another test file changing this process's environment (test files
  * share it under `--parallel`) can change what a child sees; the rest (DENO_DIR, HOME) is
- * inherited so the child finds the module cache.
+ * inherited so the child finds the module cache. INIT_CWD too: `deno task test` sets it, and a
+ * child would take its paths from there.
  */
 export const NEUTRAL_ENV: Readonly<Record<string, string>> = {
   NO_COLOR: "1",
+  INIT_CWD: "",
   FLOWTIME_DATA_DIR: "",
   FLOWTIME_TEMPLATES_DIR: "",
   FLOWTIME_SIM_URL: "",

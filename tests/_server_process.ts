@@ -11,6 +11,10 @@ export interface ServerProcess {
   base: string;
   /** Its stderr lines so far (JSON request logs, warnings). */
   lines: string[];
+  /** Its process id. */
+  pid: number;
+  /** Resolves with its exit status when it exits. */
+  status: Promise<Deno.CommandStatus>;
   /** Stop it and wait for it to exit. */
   stop(): Promise<void>;
 }
@@ -27,6 +31,8 @@ export interface ServerProcessOptions {
   cwd?: string;
   /** Environment on top of NEUTRAL_ENV. */
   env?: Record<string, string>;
+  /** Open-file limit for the server (`ulimit -n` in a shell that then runs it). */
+  fdLimit?: number;
 }
 
 /**
@@ -36,17 +42,24 @@ export interface ServerProcessOptions {
  */
 export async function spawnServer(options: ServerProcessOptions): Promise<ServerProcess> {
   const entry = options.entry ?? ["cli.ts", "serve"];
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...options.flags,
-      join(ROOT, entry[0]),
-      ...entry.slice(1),
-      "--port",
-      "0",
-      ...(options.args ?? []),
-    ],
+  const denoArgs = [
+    "run",
+    "--quiet",
+    ...options.flags,
+    join(ROOT, entry[0]),
+    ...entry.slice(1),
+    "--port",
+    "0",
+    ...(options.args ?? []),
+  ];
+  const [command, args] = options.fdLimit === undefined ? [Deno.execPath(), denoArgs] : ["bash", [
+    "-c",
+    `ulimit -n ${options.fdLimit} && exec "$0" "$@"`,
+    Deno.execPath(),
+    ...denoArgs,
+  ]];
+  const child = new Deno.Command(command, {
+    args,
     cwd: options.cwd ?? ROOT,
     env: { ...NEUTRAL_ENV, ...options.env },
     stdin: "null",
@@ -89,6 +102,8 @@ export async function spawnServer(options: ServerProcessOptions): Promise<Server
     port,
     base: `http://127.0.0.1:${port}`,
     lines,
+    pid: child.pid,
+    status: child.status,
     async stop() {
       child.kill("SIGTERM");
       await child.status;

@@ -1,6 +1,7 @@
 // The JSON documents of a run folder read leniently, as this toolkit or FlowTime writes them
 // (BOM, string warnings, missing optional fields), and normalised to the toolkit's shapes.
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { MAX_DOCUMENT_BYTES, readTextInside } from "../base/safe_read.ts";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import type { BinUnit, RunMode } from "../model/types.ts";
 import { isSafeId } from "../base/paths.ts";
@@ -12,10 +13,14 @@ import type { RunGrid, RunJson, SeriesIndex } from "./types.ts";
 /** A leading byte order mark. */
 export const BOM = /^\uFEFF/;
 
-/** A file's text, or undefined when it does not exist. */
-export async function readTextIfExists(path: string): Promise<string | undefined> {
+/** A file's text, or undefined when it does not exist: read safely (a regular file inside its
+ * folder, at most `maxBytes`, UTF-8). */
+export async function readTextIfExists(
+  path: string,
+  maxBytes = MAX_DOCUMENT_BYTES,
+): Promise<string | undefined> {
   try {
-    return await Deno.readTextFile(path);
+    return await readTextInside(path, { root: dirname(path), maxBytes });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw fsError(err, "reading", path);
@@ -73,7 +78,13 @@ export function normaliseRunJson(
   if (!grid || typeof bins !== "number" || !Number.isInteger(bins) || bins < 1) {
     throw new FlowTimeError("bundle_invalid", "run.json has no valid grid.bins", { file });
   }
-  const runId = typeof raw.runId === "string" && isSafeId(raw.runId) ? raw.runId : folderName;
+  // A run is the folder it is in: a copy under another name is its own run (the id inside
+  // run.json is used only when the folder's name cannot be an id).
+  const runId = isSafeId(folderName)
+    ? folderName
+    : typeof raw.runId === "string" && isSafeId(raw.runId)
+    ? raw.runId
+    : folderName;
   const warnings: RunWarning[] = Array.isArray(raw.warnings)
     ? raw.warnings.map((w) =>
       typeof w === "string"

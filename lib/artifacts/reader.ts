@@ -1,13 +1,17 @@
 // RunArtifactReader: opens a run bundle written by this toolkit or by FlowTime itself, leniently
 // (BOM, CRLF, `t,value` headers, string warnings), and reports a damaged bundle clearly.
 import { dirname, isAbsolute, join, normalize } from "node:path";
-import { FlowTimeError, fsError } from "../base/errors.ts";
+import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
 import { modelFacts, type ParsedModel, parseModel } from "../model/parse.ts";
 import { sourcePath } from "../model/sources.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
 import { hashOf } from "../base/hash.ts";
-import { parseSeriesCsvBytes } from "./series_csv.ts";
+import { waitForReplacement } from "../base/tidy.ts";
+import { decodeUtf8, maxSeriesBytes, readFileInside } from "../base/safe_read.ts";
+import { MAX_YAML_BYTES } from "../base/located_yaml.ts";
+import { type ParsedSeries, parseSeriesCsv } from "./series_csv.ts";
+import { readPlainSeries } from "./_series_bytes.ts";
 import type {
   ModelMetadataJson,
   RunJson,
@@ -101,7 +105,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   let modelPath: string | undefined;
   let modelFileHash: string | undefined;
   for (const rel of [RUN_FILES.model, RUN_FILES.spec]) {
-    const text = await readTextIfExists(join(dir, rel));
+    const text = await readTextIfExists(join(dir, rel), MAX_YAML_BYTES);
     if (text !== undefined) {
       // FlowTime's modelHash covers the bytes as written, BOM included.
       modelFileHash = hashOf(new TextEncoder().encode(text));
@@ -199,9 +203,17 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
         throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
       }
       const path = resolveInside(dir, entry.path, `series path of ${entry.id}`);
-      let bytes: Uint8Array;
+      let text = "";
+      let plain: ParsedSeries | undefined;
       try {
-        bytes = await Deno.readFile(path);
+        const bytes = await readFileInside(path, {
+          root: dir,
+          maxBytes: maxSeriesBytes(runJson.grid.bins),
+          name: join(dir, entry.path),
+        });
+        // the toolkit's own layout is read from the bytes; anything else as strict UTF-8 text
+        plain = readPlainSeries(bytes, runJson.grid.bins);
+        if (plain === undefined) text = decodeUtf8(bytes, join(dir, entry.path));
       } catch (err) {
         if (err instanceof Deno.errors.NotFound) {
           throw entry.source
@@ -218,8 +230,9 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
         }
         throw fsError(err, "reading", path);
       }
+      if (plain !== undefined) return plain.values;
       try {
-        return parseSeriesCsvBytes(bytes, {
+        return parseSeriesCsv(text, {
           file: join(dir, entry.path),
           bins: runJson.grid.bins,
           allowExtraRows: true,
@@ -259,7 +272,28 @@ function needsModelFacts(
  * @returns the bundle
  */
 export async function openRun(runsDir: string, runId: string): Promise<RunBundle> {
-  return await readRunBundle(await runFolder(runsDir, runId));
+  const dir = await runFolder(runsDir, runId);
+  const before = await identityOf(join(dir, RUN_FILES.run));
+  try {
+    return await readRunBundle(dir);
+  } catch (err) {
+    // Replaced while being read (a replacement in progress, or its run.json another file than
+    // when reading began): read the new copy once it is in place.
+    const replaced = isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found") &&
+      ((await waitForReplacement(dir)) || (await identityOf(join(dir, RUN_FILES.run))) !== before);
+    if (!replaced) throw err;
+    return await readRunBundle(await runFolder(runsDir, runId));
+  }
+}
+
+// Which file is at a path (inode and modification time), or "" when none.
+async function identityOf(path: string): Promise<string> {
+  try {
+    const info = await Deno.stat(path);
+    return `${info.ino}:${info.mtime?.getTime()}`;
+  } catch {
+    return "";
+  }
 }
 
 /**
@@ -279,7 +313,13 @@ export async function runFolder(runsDir: string, runId: string): Promise<string>
   let realRoot: string;
   try {
     realRoot = await Deno.realPath(runsDir);
-    real = await Deno.realPath(dir);
+    real = await Deno.realPath(dir).catch(async (err) => {
+      // Not there while a replacement is in progress: look again once it is in place.
+      if (err instanceof Deno.errors.NotFound && await waitForReplacement(dir)) {
+        return await Deno.realPath(dir);
+      }
+      throw err;
+    });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) throw runNotFound(runId);
     throw fsError(err, "opening", dir);

@@ -114,6 +114,9 @@ export interface ParseSeriesOptions {
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Most bins a series may have (8 MB as numbers); longer grids are refused before reading. */
+export const MAX_SERIES_BINS = 1_000_000;
+
 /**
  * Parse a single CSV cell as a number: decimal or exponent form, `NaN`, `Infinity`,
  * `-Infinity` (case-insensitive, also `inf`), or an empty cell (NaN).
@@ -169,6 +172,15 @@ export function parseSeriesCsv(text: string, options: ParseSeriesOptions = {}): 
   // one small string (its value cell); with a known length, values go straight into the result
   // and "seen" is a byte per bin, a Set only tracking rows past that length.
   const bins = options.bins;
+  if (bins !== undefined && !(Number.isInteger(bins) && bins >= 0 && bins <= MAX_SERIES_BINS)) {
+    throw new FlowTimeError(
+      "telemetry_invalid",
+      `the grid has ${bins} bins; a series holds at most ${
+        MAX_SERIES_BINS.toLocaleString("en-US")
+      }`,
+      { file },
+    );
+  }
   const direct = bins !== undefined;
   const seenInGrid = new Uint8Array(direct ? bins : 0);
   const seenOther = new Set<number>();

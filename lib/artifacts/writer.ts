@@ -1,7 +1,7 @@
 // RunArtifactWriter: turns an evaluated model into the canonical run bundle (CONTRACTS
 // section 3), built in a temp folder and renamed into place so readers never see half a run.
-import { join } from "node:path";
-import { fsError } from "../base/errors.ts";
+import { dirname, join } from "node:path";
+import { FlowTimeError, fsError } from "../base/errors.ts";
 import type { Evaluation } from "../engine/evaluate.ts";
 import type { Model } from "../model/types.ts";
 import { SEMANTIC_METRICS } from "../model/types.ts";
@@ -13,6 +13,7 @@ import { hashOf } from "../base/hash.ts";
 import { chooseRunId, seriesIdOf } from "./ids.ts";
 import { toJsonText } from "../base/json.ts";
 import { resolveInside } from "../base/paths.ts";
+import { listFiles, sameBytes } from "../base/tree.ts";
 import { encodeSeriesCsv } from "./series_csv.ts";
 import type {
   ManifestProvenance,
@@ -24,6 +25,7 @@ import type {
   SeriesIndex,
   SeriesIndexEntry,
 } from "./types.ts";
+import { readFileInside } from "../base/safe_read.ts";
 import { RUN_FILES, seriesPath } from "./layout.ts";
 
 /** Where a model came from when it was generated from a template. */
@@ -94,6 +96,9 @@ export interface WrittenRun {
   metadata: ModelMetadataJson;
   /** series/index.json content. */
   index: SeriesIndex;
+  /** True when the run folder already held this run (the same model, series and provenance,
+   * written at another time) and was kept as it was; the documents are then the kept ones. */
+  unchanged?: boolean;
 }
 
 const UNIT = "entities/bin";
@@ -143,9 +148,12 @@ export function seriesToWrite(model: Model): string[] {
 }
 
 /**
- * Write a run bundle atomically.
+ * Write a run bundle atomically. When the run folder exists and `overwrite` is off, the write
+ * succeeds as "unchanged" if the folder already holds this run: the same files with the same
+ * bytes, apart from when it was written (`createdUtc`, the generation time `generatedAt` and
+ * the hashes of the model text that carries it). Any other difference is `run_exists`.
  * @param req model, evaluation and naming options
- * @returns the run id, folder and the JSON documents written
+ * @returns the run id, folder and the JSON documents written (or kept)
  */
 export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> {
   const { model, modelText } = req;
@@ -174,29 +182,18 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
     align: "left",
   };
 
-  return await writeFolderAtomically(runDir, async (tmp) => {
-    const write = async (rel: string, data: Uint8Array | string) => {
-      const path = join(tmp, rel);
-      try {
-        if (typeof data === "string") await Deno.writeTextFile(path, data);
-        else await Deno.writeFile(path, data);
-      } catch (err) {
-        throw fsError(err, "writing", join(runDir, rel));
-      }
-    };
-    await Deno.mkdir(join(tmp, RUN_FILES.modelDir));
-    await Deno.mkdir(join(tmp, RUN_FILES.seriesDir));
+  const build = async (write: FileSink): Promise<WrittenRun> => {
     await write(RUN_FILES.model, modelBytes);
     await write(RUN_FILES.spec, modelBytes);
 
     const entries: SeriesIndexEntry[] = [];
     const seriesHashes: Record<string, string> = {};
     // Series go straight to bytes (no text per series for the collector) in a few pooled
-    // buffers, each written while the next series is encoded: the writes run on Deno's IO
+    // buffers, each stored while the next series is encoded: the writes run on Deno's IO
     // threads, the encoding (most of the time) on this one.
     const free: Uint8Array[] = [];
     const inFlight = new Set<Promise<void>>();
-    let failure: unknown;
+    let failure: { error: unknown } | undefined;
     let lastYield = performance.now();
     for (const nodeId of seriesToWrite(model)) {
       const values = req.evaluation.series.get(nodeId);
@@ -212,15 +209,15 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
       const path = seriesPath(id);
       const csv = encodeSeriesCsv(values, {}, free.pop() ?? new Uint8Array(64 * 1024));
       const hash = hashOf(csv);
-      const writing: Promise<void> = Deno.writeFile(join(tmp, path), csv)
-        .catch((err) => {
-          failure ??= fsError(err, "writing", join(runDir, path));
+      const storing: Promise<void> = write(path, csv)
+        .catch((error) => {
+          failure ??= { error };
         })
         .finally(() => {
-          inFlight.delete(writing);
+          inFlight.delete(storing);
           free.push(new Uint8Array(csv.buffer as ArrayBuffer));
         });
-      inFlight.add(writing);
+      inFlight.add(storing);
       seriesHashes[id] = hash;
       entries.push({
         id,
@@ -234,13 +231,12 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
       });
     }
 
-    // every write settles before the folder is renamed (or removed on failure)
+    // every series is stored before the folder is renamed (or removed on failure)
     while (inFlight.size > 0) await Promise.all([...inFlight]);
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) throw failure.error;
 
     for (const file of req.modelFiles ?? []) {
-      const target = resolveInside(join(tmp, RUN_FILES.modelDir), file.path, "model file");
-      await Deno.mkdir(join(target, ".."), { recursive: true });
+      resolveInside(join(runDir, RUN_FILES.modelDir), file.path, "model file");
       await write(`${RUN_FILES.modelDir}/${file.path}`, file.data);
     }
 
@@ -320,7 +316,143 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
     if (origin?.provenance) await write(RUN_FILES.provenance, toJsonText(origin.provenance));
 
     return { runId, runDir, runJson, manifest, metadata, index };
-  }, { overwrite: req.overwrite, existsCode: "run_exists", what: "run folder" });
+  };
+
+  if (!req.overwrite && await holdsFiles(runDir)) {
+    // The run may not be replaced: build it against the folder (writing nothing) and keep the
+    // folder if it already holds this run.
+    const comparison = new RunComparison(runDir);
+    const fresh = await build((rel, data) => comparison.file(rel, data));
+    if (!await comparison.same()) {
+      throw new FlowTimeError(
+        "run_exists",
+        `run folder ${runDir} already exists with different content`,
+        { fix: { option: "overwrite", effect: "replace it" } },
+      );
+    }
+    return { ...await readWrittenDocuments(runDir, fresh), unchanged: true };
+  }
+  return await writeFolderAtomically(runDir, (tmp) => {
+    const made = new Set<string>();
+    return build(async (rel, data) => {
+      const path = join(tmp, rel);
+      try {
+        const dir = dirname(path);
+        if (!made.has(dir)) {
+          await Deno.mkdir(dir, { recursive: true });
+          made.add(dir);
+        }
+        if (typeof data === "string") await Deno.writeTextFile(path, data);
+        else await Deno.writeFile(path, data);
+      } catch (err) {
+        throw fsError(err, "writing", join(runDir, rel));
+      }
+    });
+  }, {
+    overwrite: req.overwrite,
+    existsCode: "run_exists",
+    what: "run folder",
+    marker: RUN_FILES.run,
+  });
+}
+
+/** Stores one file of a run, by its path relative to the run folder. */
+type FileSink = (rel: string, data: Uint8Array | string) => Promise<void>;
+
+async function holdsFiles(dir: string): Promise<boolean> {
+  try {
+    if (!(await Deno.stat(dir)).isDirectory) return false;
+    for await (const _ of Deno.readDir(dir)) return true;
+    return false;
+  } catch {
+    return false;
+  }
+}
+
+// Compares the files of a run, as they are produced, with a run folder already there.
+class RunComparison {
+  readonly #dir: string;
+  readonly #seen = new Set<string>();
+  #differs = false;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  async file(rel: string, data: Uint8Array | string): Promise<void> {
+    this.#seen.add(rel);
+    if (this.#differs) return;
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    let existing: Uint8Array;
+    try {
+      // Read only what may be this file: a link out, a device or a larger file differs.
+      existing = await readFileInside(join(this.#dir, rel), {
+        root: this.#dir,
+        maxBytes: bytes.length + 4096,
+      });
+    } catch {
+      this.#differs = true;
+      return;
+    }
+    const key = runContentKey(rel, bytes);
+    this.#differs = key !== undefined
+      ? key !== runContentKey(rel, existing)
+      : !sameBytes(bytes, existing);
+  }
+
+  async same(): Promise<boolean> {
+    if (this.#differs) return false;
+    const files = await listFiles(this.#dir);
+    return files.length === this.#seen.size && files.every((f) => this.#seen.has(f));
+  }
+}
+
+// What counts when comparing two writes of a run: everything but when it was written.
+const STAMPS: Record<string, readonly string[]> = {
+  [RUN_FILES.run]: ["createdUtc", "modelHash", "scenarioHash"],
+  [RUN_FILES.manifest]: ["createdUtc", "modelHash", "scenarioHash"],
+  [RUN_FILES.metadata]: ["generatedAtUtc", "modelHash"],
+  [RUN_FILES.provenance]: ["generatedAt"],
+};
+
+function runContentKey(path: string, bytes: Uint8Array): string | undefined {
+  const stamps = STAMPS[path];
+  if (stamps) {
+    try {
+      const doc = JSON.parse(new TextDecoder().decode(bytes));
+      for (const key of stamps) delete doc[key];
+      return JSON.stringify(doc);
+    } catch {
+      return undefined;
+    }
+  }
+  if (path === RUN_FILES.model || path === RUN_FILES.spec) {
+    // a generated model's last root key is its provenance, whose generatedAt is a timestamp
+    const text = new TextDecoder().decode(bytes);
+    const at = text.search(/^provenance:/m);
+    return at < 0 ? undefined : text.slice(0, at) +
+      text.slice(at).replace(/^(\s+generatedAt:).*$/m, "$1");
+  }
+  return undefined;
+}
+
+// The documents of a run kept as it was.
+async function readWrittenDocuments(runDir: string, fresh: WrittenRun): Promise<WrittenRun> {
+  const read = async <T>(rel: string, fallback: T): Promise<T> => {
+    try {
+      return JSON.parse(await Deno.readTextFile(join(runDir, rel))) as T;
+    } catch {
+      return fallback;
+    }
+  };
+  return {
+    runId: fresh.runId,
+    runDir,
+    runJson: await read(RUN_FILES.run, fresh.runJson),
+    manifest: await read(RUN_FILES.manifest, fresh.manifest),
+    metadata: await read(RUN_FILES.metadata, fresh.metadata),
+    index: await read(RUN_FILES.seriesIndex, fresh.index),
+  };
 }
 
 /**

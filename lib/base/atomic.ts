@@ -1,13 +1,31 @@
 // The one atomic-folder helper. A bundle is built in a hidden sibling temp folder and renamed
 // into place, so readers never see a half-written folder and a crash leaves only a temp folder.
+//
+// Replacing an existing bundle takes two renames (old -> `.trash-<name>-<hex>`, new temp
+// `.tmp-<name>-<hex>` -> name) under a lock folder `.lock-<name>`, so writers of one name take
+// turns. The shared hex links the two: whoever finds a trash folder without its name (the
+// writer was killed between the renames) puts the new copy in place when its temp folder is
+// still there and the old one back otherwise (`tidyFolder`, run before every write and by
+// `flowtime gc`). One copy always survives, whatever step a kill lands on.
 import { basename, dirname, join } from "node:path";
 import { FlowTimeError, type FlowTimeErrorCode, fsError } from "./errors.ts";
+import { tidyFolder } from "./tidy.ts";
 
 /** Prefix of temp folders; listings skip names starting with "." */
 export const TEMP_PREFIX = ".tmp-";
-const TRASH_PREFIX = ".trash-";
+/** Prefix of an old bundle being replaced. */
+export const TRASH_PREFIX = ".trash-";
+/** Prefix of the lock folder of a name being replaced. */
+export const LOCK_PREFIX = ".lock-";
 /** Temp folders older than this are treated as leftovers of a killed writer. */
 export const STALE_TEMP_MS = 15 * 60 * 1000;
+/** A lock older than this was left by a killed writer (the swap it guards takes milliseconds). */
+export const STALE_LOCK_MS = 5 * 1000;
+/** How long a writer waits for another writer's swap of the same name. */
+const LOCK_WAIT_MS = 60 * 1000;
+
+/** The steps of a write, in order, for fault tests that stop a writer at each. */
+export type AtomicStep = "built" | "locked" | "moved-old" | "moved-new" | "unlocked";
 
 /** Options for {@link writeFolderAtomically}. */
 export interface AtomicWriteOptions {
@@ -19,7 +37,15 @@ export interface AtomicWriteOptions {
   what?: string;
   /** Treat an existing but empty folder as absent (default true). */
   allowEmptyExisting?: boolean;
+  /** A file every folder of this kind holds (`run.json`): an existing folder without it is
+   * never replaced, overwrite or not. */
+  marker?: string;
+  /** Called after each step (fault tests stop the process there). */
+  onStep?: (step: AtomicStep) => void | Promise<void>;
 }
+
+// Temp folders of writes in progress in this process, removed on interruption.
+const inProgress = new Set<string>();
 
 /**
  * Build a folder atomically: `build` fills a fresh temp folder next to `target`, which is then
@@ -34,95 +60,213 @@ export async function writeFolderAtomically<T>(
   build: (tempDir: string) => Promise<T>,
   options: AtomicWriteOptions = {},
 ): Promise<T> {
-  const what = options.what ?? "output folder";
-  const existsCode = options.existsCode ?? "output_exists";
   const parent = dirname(target);
+  const name = basename(target);
   try {
     await Deno.mkdir(parent, { recursive: true });
   } catch (err) {
     throw fsError(err, "creating", parent);
   }
-  await removeStaleTemps(parent);
-  const existing = await folderState(target);
-  if (existing === "nonempty" && !options.overwrite) {
-    throw new FlowTimeError(
-      existsCode,
-      `${what} ${target} already exists`,
-      { fix: { option: "overwrite", effect: "replace it" } },
-    );
-  }
-  if (existing === "file") {
-    throw new FlowTimeError(existsCode, `${target} exists and is a file, not a folder`);
-  }
-  const temp = join(parent, `${TEMP_PREFIX}${basename(target)}-${randomHex(6)}`);
+  await tidyFolder(parent).catch(() => {});
+  checkReplaceable(await folderState(target, options.marker), target, options, false);
+  const hex = randomHex(6);
+  const temp = join(parent, `${TEMP_PREFIX}${name}-${hex}`);
   try {
     await Deno.mkdir(temp);
   } catch (err) {
     throw fsError(err, "creating", temp);
   }
-  let result: T;
+  inProgress.add(temp);
   try {
-    result = await build(temp);
-  } catch (err) {
-    await removeQuietly(temp);
-    throw err;
+    let result: T;
+    try {
+      result = await build(temp);
+      await options.onStep?.("built");
+    } catch (err) {
+      await removeQuietly(temp);
+      throw err;
+    }
+    let trash: string | undefined;
+    await withLock(parent, name, options, async () => {
+      try {
+        trash = await swapIn(target, temp, hex, options);
+      } catch (err) {
+        // Whatever failed, the old copy stays: put it back if it was moved aside.
+        const aside = join(parent, `${TRASH_PREFIX}${name}-${hex}`);
+        if (!(await exists(target)) && (await exists(aside))) {
+          await Deno.rename(aside, target).catch(() => {});
+        }
+        await removeQuietly(temp);
+        throw err;
+      }
+    });
+    await options.onStep?.("unlocked");
+    if (trash) await removeQuietly(trash);
+    return result;
+  } finally {
+    inProgress.delete(temp);
+  }
+}
+
+// The two renames, under the lock: the old copy aside (as the trash of this write), the new one
+// in place. Returns the trash folder to remove, if there was an old copy.
+async function swapIn(
+  target: string,
+  temp: string,
+  hex: string,
+  options: AtomicWriteOptions,
+): Promise<string | undefined> {
+  await options.onStep?.("locked");
+  const state = await folderState(target, options.marker);
+  checkReplaceable(state, target, options, true);
+  let trash: string | undefined;
+  if (state === "bundle") {
+    trash = join(dirname(target), `${TRASH_PREFIX}${basename(target)}-${hex}`);
+    try {
+      await Deno.rename(target, trash);
+    } catch (err) {
+      throw fsError(err, "renaming", target);
+    }
+    await options.onStep?.("moved-old");
   }
   try {
-    if (existing === "nonempty" && options.overwrite) {
-      const trash = join(parent, `${TRASH_PREFIX}${basename(target)}-${randomHex(6)}`);
-      await Deno.rename(target, trash);
-      await Deno.rename(temp, target);
-      await removeQuietly(trash);
-    } else {
-      await Deno.rename(temp, target);
-    }
+    await Deno.rename(temp, target);
   } catch (err) {
-    await removeQuietly(temp);
-    if (
-      err instanceof Deno.errors.AlreadyExists || /not empty|ENOTEMPTY|EEXIST/i.test(String(err))
-    ) {
+    throw fsError(err, "renaming into", target);
+  }
+  await options.onStep?.("moved-new");
+  return trash;
+}
+
+type FolderState = "absent" | "empty" | "bundle" | "other" | "file";
+
+function checkReplaceable(
+  state: FolderState,
+  target: string,
+  options: AtomicWriteOptions,
+  racing: boolean,
+): void {
+  const what = options.what ?? "output folder";
+  const code = options.existsCode ?? "output_exists";
+  if (state === "file") {
+    throw new FlowTimeError(code, `${target} exists and is a file, not a folder`);
+  }
+  if (state === "other") {
+    throw new FlowTimeError(
+      code,
+      `${target} exists and is not a ${what} (it has no ${options.marker}); nothing was changed, choose another name`,
+    );
+  }
+  if (state === "bundle" && !options.overwrite) {
+    if (racing) {
       throw new FlowTimeError(
-        existsCode,
+        code,
         `${what} ${target} was created by another writer at the same time; nothing was changed`,
       );
     }
-    throw fsError(err, "renaming into", target);
+    throw new FlowTimeError(code, `${what} ${target} already exists`, {
+      fix: { option: "overwrite", effect: "replace it" },
+    });
   }
-  return result;
+}
+
+// What is at `path`: a folder with entries is a "bundle" when it holds the marker file (or no
+// marker is asked for), "other" when it does not.
+async function folderState(path: string, marker?: string): Promise<FolderState> {
+  try {
+    const info = await Deno.stat(path);
+    if (!info.isDirectory) return "file";
+    for await (const _ of Deno.readDir(path)) {
+      if (!marker) return "bundle";
+      try {
+        await Deno.stat(join(path, marker));
+        return "bundle";
+      } catch (err) {
+        if (err instanceof Deno.errors.NotFound) return "other";
+        throw err;
+      }
+    }
+    return "empty";
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return "absent";
+    throw fsError(err, "reading", path);
+  }
 }
 
 /**
- * Remove leftover temp and trash folders in `parent` (from killed writers).
- * @param parent folder to clean
- * @param maxAgeMs only remove temp folders older than this (default 15 minutes)
- * @returns the names removed
+ * Run `fn` holding `<parent>/.lock-<name>` (a folder: creating it is atomic). A lock older
+ * than a swap can take was left by a killed writer and is broken.
+ * @param parent the folder
+ * @param name the name being replaced
+ * @param options messages (the error code when waiting too long)
+ * @param fn what to do holding the lock
  */
-export async function removeStaleTemps(
+export async function withLock(
   parent: string,
-  maxAgeMs = STALE_TEMP_MS,
-): Promise<string[]> {
-  const removed: string[] = [];
-  const now = Date.now();
+  name: string,
+  options: AtomicWriteOptions,
+  fn: () => Promise<void>,
+): Promise<void> {
+  const lock = join(parent, `${LOCK_PREFIX}${name}`);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await Deno.mkdir(lock);
+      break;
+    } catch (err) {
+      if (!(err instanceof Deno.errors.AlreadyExists)) throw fsError(err, "creating", lock);
+    }
+    if (await breakStaleLock(lock)) continue;
+    if (Date.now() > deadline) {
+      throw new FlowTimeError(
+        options.existsCode ?? "output_exists",
+        `${join(parent, name)} is being replaced by another writer; try again`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
   try {
-    for await (const entry of Deno.readDir(parent)) {
-      if (!entry.isDirectory) continue;
-      if (!entry.name.startsWith(TEMP_PREFIX) && !entry.name.startsWith(TRASH_PREFIX)) continue;
-      const path = join(parent, entry.name);
+    await fn();
+  } finally {
+    await Deno.remove(lock).catch(() => {});
+  }
+}
+
+async function breakStaleLock(lock: string): Promise<boolean> {
+  try {
+    const info = await Deno.stat(lock);
+    if (Date.now() - (info.mtime?.getTime() ?? 0) < STALE_LOCK_MS) return false;
+    // Renamed first, so two processes breaking it at once cannot remove a fresh lock.
+    const aside = `${lock}-stale-${randomHex(6)}`;
+    await Deno.rename(lock, aside);
+    await removeQuietly(aside);
+    return true;
+  } catch {
+    return true; // gone meanwhile: try to take it
+  }
+}
+
+/**
+ * Remove the temp folders of writes still in progress in this process (on Ctrl-C or SIGTERM,
+ * before exiting). Files still being written into them are removed too.
+ * @returns the folders removed
+ */
+export function removeWritesInProgress(): string[] {
+  const removed: string[] = [];
+  for (const temp of inProgress) {
+    // A write still in flight may add a file after a first pass: try a few times.
+    for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const info = await Deno.stat(path);
-        const age = now - (info.mtime?.getTime() ?? 0);
-        if (age >= maxAgeMs) {
-          await Deno.remove(path, { recursive: true });
-          removed.push(entry.name);
-        }
-      } catch {
-        // another process removed or renamed it first
+        Deno.removeSync(temp, { recursive: true });
+        break;
+      } catch (err) {
+        if (err instanceof Deno.errors.NotFound) break;
       }
     }
-  } catch {
-    // parent missing or unreadable: nothing to clean
+    removed.push(temp);
   }
-  return removed.sort();
+  inProgress.clear();
+  return removed;
 }
 
 /**
@@ -142,19 +286,25 @@ export async function writeFileAtomically(path: string, data: Uint8Array | strin
   }
 }
 
-async function folderState(path: string): Promise<"absent" | "empty" | "nonempty" | "file"> {
+/**
+ * Whether anything (a link included) is at a path.
+ * @param path the path
+ * @returns true when it exists
+ */
+export async function exists(path: string): Promise<boolean> {
   try {
-    const info = await Deno.stat(path);
-    if (!info.isDirectory) return "file";
-    for await (const _ of Deno.readDir(path)) return "nonempty";
-    return "empty";
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return "absent";
-    throw fsError(err, "reading", path);
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
-async function removeQuietly(path: string): Promise<void> {
+/**
+ * Remove a file or folder tree, quietly when it is already gone.
+ * @param path the path
+ */
+export async function removeQuietly(path: string): Promise<void> {
   try {
     await Deno.remove(path, { recursive: true });
   } catch {

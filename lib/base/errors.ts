@@ -44,6 +44,7 @@ export type FlowTimeErrorCode =
   | "capture_invalid"
   | "telemetry_invalid"
   | "hash_mismatch"
+  | "template_mismatch"
   | "sim_unavailable"
   | "sim_error"
   | "parity_failed"
@@ -52,6 +53,7 @@ export type FlowTimeErrorCode =
   | "query_failed"
   | "source_unavailable"
   | "source_error"
+  | "resources_exhausted"
   | "interrupted";
 
 /**
@@ -168,7 +170,13 @@ export function fsError(err: unknown, action: string, path: string): FlowTimeErr
     });
   }
   if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-    const flag = action.startsWith("read") ? "--allow-read" : "--allow-write";
+    // The sandbox says which access it refused; an action such as "opening" does not.
+    const flag = /requires write access/i.test(String(err))
+      ? "--allow-write"
+      : /requires read access/i.test(String(err)) || action.startsWith("read") ||
+          action.startsWith("opening") || action.startsWith("listing")
+      ? "--allow-read"
+      : "--allow-write";
     return new FlowTimeError(
       "permission_denied",
       `${action} ${path}: not permitted (${
@@ -176,6 +184,13 @@ export function fsError(err: unknown, action: string, path: string): FlowTimeErr
           ? `run with ${flag} covering this path`
           : "the operating system refused access"
       })`,
+      { cause: err },
+    );
+  }
+  if (/Too many open files|os error (23|24)\b/.test(String(err))) {
+    return new FlowTimeError(
+      "resources_exhausted",
+      `${action} ${path}: the process has too many files open; try again shortly`,
       { cause: err },
     );
   }

@@ -9,8 +9,10 @@ import {
   isSeq,
   LineCounter,
   parseDocument,
+  Scalar,
   visit,
 } from "./yaml.ts";
+import { shrinkNumberSequences } from "./_flow_numbers.ts";
 import { FlowTimeError, type FlowTimeErrorCode } from "./errors.ts";
 import { blankNumberLists, findNumberLists, type NumberList } from "./_number_lists.ts";
 
@@ -69,11 +71,16 @@ export function parseYamlLocated(
   if (text.length > MAX_YAML_BYTES) {
     throw new FlowTimeError(code, `file is larger than ${MAX_YAML_BYTES} bytes`, { file });
   }
-  const fullCost = text.length * TREE_BYTES_PER_CHAR;
+  // One-line lists of plain numbers are read here and emptied in the text; failing that, the
+  // scanner of _flow_numbers.ts (lists over several lines too) shrinks them; failing that, the
+  // yaml package reads the whole text, within the memory budget.
   const lists = findNumberLists(text);
   let parsed = lists.length > 0 ? parseReduced(text, lists, { file, code }) : undefined;
+  parsed ??= parseShrunk(text, { file, code });
   if (parsed === undefined) {
-    if (fullCost > YAML_MEMORY_BUDGET) throw overBudget(text, { file, code });
+    if (text.length * TREE_BYTES_PER_CHAR > YAML_MEMORY_BUDGET) {
+      throw overBudget(text, { file, code });
+    }
     parsed = parseText(text, { file, code });
   }
   const { doc, lineCounter, value } = parsed;
@@ -108,11 +115,17 @@ interface Parsed {
 }
 
 function parseText(text: string, where: { file: string; code: FlowTimeErrorCode }): Parsed {
-  const { file, code } = where;
   const lineCounter = new LineCounter();
-  let doc: Document.Parsed;
+  return finish(parseWith(text, lineCounter, where), lineCounter, where);
+}
+
+function parseWith(
+  text: string,
+  lineCounter: LineCounter,
+  where: { file: string; code: FlowTimeErrorCode },
+): Document.Parsed {
   try {
-    doc = parseDocument(text, {
+    return parseDocument(text, {
       lineCounter,
       prettyErrors: false,
       uniqueKeys: true,
@@ -122,8 +135,17 @@ function parseText(text: string, where: { file: string; code: FlowTimeErrorCode 
       logLevel: "error",
     });
   } catch (err) {
-    throw yamlFailure(err, code, file);
+    throw yamlFailure(err, where.code, where.file);
   }
+}
+
+// Errors of a parsed document, then its value.
+function finish(
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+  where: { file: string; code: FlowTimeErrorCode },
+): Parsed {
+  const { file, code } = where;
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
@@ -136,6 +158,42 @@ function parseText(text: string, where: { file: string; code: FlowTimeErrorCode 
     throw yamlFailure(err, code, file);
   }
   return { doc, lineCounter, value };
+}
+
+// The shrunk text of _flow_numbers.ts parsed, its sequences put back into the document where the
+// parser confirms them; undefined (parse the text as it is) when there is nothing to shrink or
+// anything is unexpected.
+function parseShrunk(
+  text: string,
+  where: { file: string; code: FlowTimeErrorCode },
+): Parsed | undefined {
+  const shrunk = shrinkNumberSequences(text);
+  if (!shrunk) return undefined;
+  if (shrunk.text.length * TREE_BYTES_PER_CHAR > YAML_MEMORY_BUDGET) {
+    throw overBudget(text, where, text.length - shrunk.text.length);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseWith(shrunk.text, lineCounter, where);
+  if (doc.errors.length > 0 || !restoreSequences(doc, shrunk.sequences)) return undefined;
+  return finish(doc, lineCounter, where);
+}
+
+// Put the values of shrunk sequences back: each must be a one-item flow sequence starting at
+// the recorded offset. Returns false (nothing usable) when any is not found as such.
+function restoreSequences(doc: Document.Parsed, sequences: Map<number, number[]>): boolean {
+  let restored = 0;
+  visit(doc, {
+    Seq(_key, node) {
+      const start = node.range?.[0];
+      const values = start === undefined ? undefined : sequences.get(start);
+      if (!values || !node.flow || node.items.length !== 1) return undefined;
+      restored++;
+      const scalar = new Scalar(values);
+      scalar.range = node.range;
+      return scalar;
+    },
+  });
+  return restored === sequences.size;
 }
 
 // Parse with the number lists emptied, then put them back into the value. Undefined when the

@@ -8,7 +8,8 @@ const MAX_ID_LENGTH = 200;
 
 /**
  * Check that an id is safe to use as a single folder or file name: characters
- * `[A-Za-z0-9._-]`, not `.` or `..`, at most 200 characters.
+ * `[A-Za-z0-9._-]`, at most 200 characters, not starting with `.` (names starting with a dot
+ * are the toolkit's own temp, trash and lock folders, hidden from listings).
  * @param id the id (run id, template id, node id used as a file name)
  * @param what what the id names, for the message (e.g. `run id`)
  * @returns the id, unchanged
@@ -17,13 +18,13 @@ export function assertSafeId(id: string, what: string): string {
   if (typeof id !== "string" || id.length === 0) {
     throw new FlowTimeError("invalid_id", `${what} is empty`);
   }
-  if (id.length > MAX_ID_LENGTH || !SAFE_ID.test(id) || id === "." || id === "..") {
+  if (!isSafeId(id)) {
     const shown = id.length > 60 ? `${id.slice(0, 57)}...` : id;
     throw new FlowTimeError(
       "invalid_id",
       `${what} '${
         printable(shown)
-      }' is not allowed: use only letters, digits, '.', '_' and '-' (at most ${MAX_ID_LENGTH} characters, not '.' or '..')`,
+      }' is not allowed: use only letters, digits, '.', '_' and '-', at most ${MAX_ID_LENGTH} characters, not starting with '.' (reserved for the toolkit's temp folders)`,
     );
   }
   return id;
@@ -36,7 +37,7 @@ export function assertSafeId(id: string, what: string): string {
  */
 export function isSafeId(id: string): boolean {
   return typeof id === "string" && id.length > 0 && id.length <= MAX_ID_LENGTH &&
-    SAFE_ID.test(id) && id !== "." && id !== "..";
+    SAFE_ID.test(id) && !id.startsWith(".");
 }
 
 /**

@@ -1,7 +1,7 @@
 // The one door to the yaml package. Its parser reads the LOG_TOKENS and LOG_STREAM environment
-// variables for every token (debug switches); under Deno's sandbox that read throws unless
+// variables (debug switches) on every token; under Deno's sandbox that read throws unless
 // --allow-env names them. The library reads no environment, so parsing runs with a view of
-// `process.env` holding those two, read once, and "unset" where reading is not permitted.
+// `process.env` that answers "unset" where reading is not permitted, and reads them once.
 import process from "node:process";
 import {
   type Document,
@@ -21,6 +21,7 @@ export {
   isScalar,
   isSeq,
   LineCounter,
+  Scalar,
   stringify,
   visit,
 } from "yaml";
@@ -51,16 +52,38 @@ export function parse(
   return withoutEnvReads(() => yamlParse(text, options));
 }
 
-// Runs `fn` synchronously with `process.env` replaced by a plain object holding the two debug
-// switches, read once per call where permitted (unset otherwise); the real object is back
-// before anything else can run. The parser reads LOG_TOKENS for every token: through the real
-// `process.env` that was a call into the runtime per token (a few percent of every parse), and
-// where reading is not permitted an exception per token (a parse three times slower).
+// Runs `fn` synchronously with `process.env` replaced by a view that never throws and answers
+// the two debug switches from values read once: the parser asks for LOG_TOKENS on every token,
+// and going to the real environment each time (an operation, and an error where reading is not
+// permitted) made parsing several times slower. The real object is back before anything else
+// can run.
 function withoutEnvReads<T>(fn: () => T): T {
   const descriptor = Object.getOwnPropertyDescriptor(process, "env");
   if (!descriptor || !descriptor.configurable) return fn();
-  const view = { LOG_TOKENS: readEnv("LOG_TOKENS"), LOG_STREAM: readEnv("LOG_STREAM") };
-  Object.defineProperty(process, "env", { ...descriptor, value: view });
+  const env = process.env;
+  const read = (key: string): string | undefined => {
+    if (!envReadable()) return undefined;
+    try {
+      return env[key];
+    } catch {
+      return undefined;
+    }
+  };
+  const switches: Record<string, string | undefined> = {
+    LOG_TOKENS: read("LOG_TOKENS"),
+    LOG_STREAM: read("LOG_STREAM"),
+  };
+  const quick = new Proxy({}, {
+    get(_target, key) {
+      if (key === "LOG_TOKENS" || key === "LOG_STREAM") return switches[key];
+      try {
+        return Reflect.get(env, key);
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  Object.defineProperty(process, "env", { ...descriptor, value: quick });
   try {
     return fn();
   } finally {
@@ -68,22 +91,17 @@ function withoutEnvReads<T>(fn: () => T): T {
   }
 }
 
-const readable = new Map<string, boolean>();
+let readable: boolean | undefined;
 
-function readEnv(name: string): string | undefined {
-  let granted = readable.get(name);
-  if (granted === undefined) {
+function envReadable(): boolean {
+  if (readable === undefined) {
     try {
-      granted = Deno.permissions.querySync({ name: "env", variable: name }).state === "granted";
+      readable = Deno.permissions.querySync({ name: "env", variable: "LOG_TOKENS" }).state ===
+          "granted" &&
+        Deno.permissions.querySync({ name: "env", variable: "LOG_STREAM" }).state === "granted";
     } catch {
-      granted = false;
+      readable = false;
     }
-    readable.set(name, granted);
   }
-  if (!granted) return undefined;
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
+  return readable;
 }

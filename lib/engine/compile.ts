@@ -2,6 +2,7 @@
 // inputs; a node's reference to itself (only legal under SHIFT) reads its own earlier bins,
 // with the initial condition standing in for bins before 0.
 import type { Expr } from "../expr/parse.ts";
+import { leftChain } from "../expr/walk.ts";
 import { flooredMod, pulseAt, roundHalfAway } from "../expr/functions.ts";
 
 /** A compiled expression: value at bin t. */
@@ -45,6 +46,8 @@ export function compileExpr(e: Expr, ctx: CompileContext): BinFn {
       return (t) => -a(t);
     }
     case "bin": {
+      const { first, steps } = leftChain(e);
+      if (steps.length > 1) return compileChain(compileExpr(first, ctx), steps, ctx);
       const l = compileExpr(e.left, ctx);
       const r = compileExpr(e.right, ctx);
       switch (e.op) {
@@ -70,6 +73,40 @@ export function compileExpr(e: Expr, ctx: CompileContext): BinFn {
   throw new Error("unreachable expression node");
 }
 
+const OP_CODES = { "+": 0, "-": 1, "*": 2, "/": 3 } as const;
+
+// A chain `((a op b) op c) ...` evaluated with a loop, left to right as the tree says, so a
+// sum of thousands of terms neither nests thousands of closures nor overflows the stack.
+function compileChain(
+  first: BinFn,
+  steps: ReadonlyArray<Extract<Expr, { type: "bin" }>>,
+  ctx: CompileContext,
+): BinFn {
+  const operands = steps.map((s) => compileExpr(s.right, ctx));
+  const ops = Uint8Array.from(steps, (s) => OP_CODES[s.op]);
+  const n = operands.length;
+  return (t) => {
+    let acc = first(t);
+    for (let k = 0; k < n; k++) {
+      const r = operands[k](t);
+      switch (ops[k]) {
+        case 0:
+          acc = acc + r;
+          break;
+        case 1:
+          acc = acc - r;
+          break;
+        case 2:
+          acc = acc * r;
+          break;
+        default:
+          acc = r === 0 ? 0 : acc / r;
+      }
+    }
+    return acc;
+  };
+}
+
 function compileCall(e: Extract<Expr, { type: "call" }>, ctx: CompileContext): BinFn {
   const args = e.args;
   const fn = (i: number) => compileExpr(args[i], ctx);
@@ -90,7 +127,12 @@ function compileCall(e: Extract<Expr, { type: "call" }>, ctx: CompileContext): B
         const [a, b] = fs;
         return (t) => pick(a(t), b(t));
       }
-      return (t) => pick(...fs.map((f) => f(t)));
+      // A loop, not a spread: MIN and MAX may have tens of thousands of arguments.
+      return (t) => {
+        let acc = fs[0](t);
+        for (let k = 1; k < fs.length; k++) acc = pick(acc, fs[k](t));
+        return acc;
+      };
     }
     case "CLAMP": {
       const [v, lo, hi] = [fn(0), fn(1), fn(2)];
@@ -149,8 +191,10 @@ function mentionsStateful(e: Expr, ctx: CompileContext): boolean {
       return e.name === ctx.self?.id || ctx.initial?.(e.name) !== undefined;
     case "neg":
       return mentionsStateful(e.arg, ctx);
-    case "bin":
-      return mentionsStateful(e.left, ctx) || mentionsStateful(e.right, ctx);
+    case "bin": {
+      const { first, steps } = leftChain(e);
+      return mentionsStateful(first, ctx) || steps.some((s) => mentionsStateful(s.right, ctx));
+    }
     case "call":
       return e.args.some((a) => mentionsStateful(a, ctx));
     default:

@@ -2,7 +2,7 @@
 // topological order. Pure: telemetry series are loaded beforehand and passed in.
 import { FlowTimeError } from "../base/errors.ts";
 import type { Model, ModelNode } from "../model/types.ts";
-import { dependencyMap } from "../model/validate.ts";
+import { dependencyMap, PMF_TOLERANCE } from "../model/validate.ts";
 import type { RunWarning } from "../base/warnings.ts";
 import { compileExpr } from "./compile.ts";
 import { type Expr, parseExpr } from "../expr/parse.ts";
@@ -26,8 +26,6 @@ export interface Evaluation {
   warnings: RunWarning[];
 }
 
-const PMF_TOLERANCE = 1e-6;
-
 /**
  * Evaluate every node of a model.
  * @param model a validated model
@@ -35,89 +33,160 @@ const PMF_TOLERANCE = 1e-6;
  * @returns the series of every node and any warnings
  */
 export function evaluateModel(model: Model, options: EvaluateOptions = {}): Evaluation {
-  const bins = model.grid.bins;
-  const exprs = options.exprs ?? parseAll(model.nodes);
-  const byId = new Map(model.nodes.map((n) => [n.id, n]));
-  const order = evaluationOrder(model.nodes.map((n) => n.id), dependencyMap(model.nodes, exprs));
-  const initial = initialConditions(model);
-  const series = new Map<string, Float64Array>();
-  const warnings: RunWarning[] = [];
-  const lookup = (name: string): Float64Array => {
-    const s = series.get(name);
+  const evaluation = new Evaluator(model, options);
+  while (!evaluation.step(Infinity)) {
+    // runs to the end in one step
+  }
+  return evaluation.result();
+}
+
+/** Longest stretch {@link evaluateModelYielding} computes without letting others run. */
+const SLICE_MS = 20;
+
+/**
+ * Evaluate every node of a model, giving the event loop a turn every 20 ms, so a server
+ * evaluating a large model keeps answering other requests meanwhile. Same result as
+ * {@link evaluateModel}.
+ * @param model a validated model
+ * @param options pre-loaded telemetry sources and parsed expressions
+ * @returns the series of every node and any warnings
+ */
+export async function evaluateModelYielding(
+  model: Model,
+  options: EvaluateOptions = {},
+): Promise<Evaluation> {
+  const evaluation = new Evaluator(model, options);
+  while (!evaluation.step(performance.now() + SLICE_MS)) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return evaluation.result();
+}
+
+/** Bins computed between two looks at the clock. */
+const CHUNK = 256;
+
+// An evaluation in progress: nodes in topological order, an expression node bin by bin (a
+// node's SHIFT of itself reads its own earlier bins, so bins go in order).
+class Evaluator {
+  readonly #bins: number;
+  readonly #exprs: ReadonlyMap<string, Expr>;
+  readonly #byId: Map<string, ModelNode>;
+  readonly #order: string[];
+  readonly #initial: Map<string, number>;
+  readonly #sources?: ReadonlyMap<string, Float64Array>;
+  readonly #series = new Map<string, Float64Array>();
+  readonly #warnings: RunWarning[] = [];
+  #next = 0;
+  #current?: { id: string; out: Float64Array; fn: (t: number) => number; t: number };
+
+  constructor(model: Model, options: EvaluateOptions) {
+    this.#bins = model.grid.bins;
+    this.#exprs = options.exprs ?? parseAll(model.nodes);
+    this.#byId = new Map(model.nodes.map((n) => [n.id, n]));
+    this.#order = evaluationOrder(
+      model.nodes.map((n) => n.id),
+      dependencyMap(model.nodes, this.#exprs),
+    );
+    this.#initial = initialConditions(model);
+    this.#sources = options.sources;
+  }
+
+  /** Work until done (true) or past the deadline (false). */
+  step(deadline: number): boolean {
+    for (;;) {
+      const current = this.#current;
+      if (current) {
+        const { out, fn } = current;
+        while (current.t < this.#bins) {
+          const end = Math.min(this.#bins, current.t + CHUNK);
+          for (let t = current.t; t < end; t++) out[t] = fn(t);
+          current.t = end;
+          if (end < this.#bins && performance.now() >= deadline) return false;
+        }
+        this.#series.set(current.id, out);
+        this.#current = undefined;
+      }
+      if (this.#next >= this.#order.length) return true;
+      const node = this.#byId.get(this.#order[this.#next++])!;
+      if (node.kind === "expr") this.#current = this.#startExpr(node);
+      else this.#series.set(node.id, this.#evaluateWhole(node));
+      if (performance.now() >= deadline) return this.#next >= this.#order.length && !this.#current;
+    }
+  }
+
+  result(): Evaluation {
+    return { order: this.#order, series: this.#series, warnings: this.#warnings };
+  }
+
+  #lookup = (name: string): Float64Array => {
+    const s = this.#series.get(name);
     if (!s) {
       throw new FlowTimeError("model_invalid", `node '${name}' was used before it was evaluated`);
     }
     return s;
   };
-  for (const id of order) {
-    const node = byId.get(id)!;
-    series.set(id, evaluateNode(node, bins, exprs, lookup, initial, options.sources, warnings));
-  }
-  return { order, series, warnings };
-}
 
-function evaluateNode(
-  node: ModelNode,
-  bins: number,
-  exprs: ReadonlyMap<string, Expr>,
-  lookup: (name: string) => Float64Array,
-  initials: ReadonlyMap<string, number>,
-  sources: ReadonlyMap<string, Float64Array> | undefined,
-  warnings: RunWarning[],
-): Float64Array {
-  const out = new Float64Array(bins);
-  switch (node.kind) {
-    case "const": {
-      const loaded = sources?.get(node.id);
-      if (loaded) {
-        out.set(loaded.subarray(0, bins));
-        if (loaded.length < bins) out.fill(NaN, loaded.length);
-      } else if (node.values) out.set(node.values);
-      else {
-        throw new FlowTimeError(
-          "model_invalid",
-          `const node '${node.id}' has no values and its source '${node.source}' was not loaded`,
-        );
+  #startExpr(node: Extract<ModelNode, { kind: "expr" }>) {
+    const out = new Float64Array(this.#bins);
+    const ast = this.#exprs.get(node.id) ?? parseExpr(node.expr);
+    const fn = compileExpr(ast, {
+      series: this.#lookup,
+      self: { id: node.id, out, initial: this.#initial.get(node.id) ?? 0 },
+      initial: (name) => this.#initial.get(name),
+    });
+    return { id: node.id, out, fn, t: 0 };
+  }
+
+  #evaluateWhole(node: Exclude<ModelNode, { kind: "expr" }>): Float64Array {
+    const bins = this.#bins;
+    const out = new Float64Array(bins);
+    switch (node.kind) {
+      case "const": {
+        const loaded = this.#sources?.get(node.id);
+        if (loaded) {
+          out.set(loaded.subarray(0, bins));
+          if (loaded.length < bins) out.fill(NaN, loaded.length);
+        } else if (node.values) out.set(node.values);
+        else {
+          throw new FlowTimeError(
+            "model_invalid",
+            `const node '${node.id}' has no values and its source '${node.source}' was not loaded`,
+          );
+        }
+        return out;
       }
-      return out;
-    }
-    case "pmf": {
-      const { values, probabilities } = node.pmf;
-      const total = probabilities.reduce((a, b) => a + b, 0);
-      let scale = 1;
-      if (Math.abs(total - 1) > PMF_TOLERANCE) {
-        scale = 1 / total;
-        warnings.push({
-          code: "pmf_normalized",
-          message: `pmf probabilities of '${node.id}' sum to ${total}, not 1; they were normalised`,
-          nodeId: node.id,
-          severity: "warning",
-        });
+      case "pmf": {
+        const { values, probabilities } = node.pmf;
+        const total = probabilities.reduce((a, b) => a + b, 0);
+        let scale = 1;
+        if (Math.abs(total - 1) > PMF_TOLERANCE) {
+          scale = 1 / total;
+          this.#warnings.push({
+            code: "pmf_normalized",
+            message:
+              `pmf probabilities of '${node.id}' sum to ${total}, not 1; they were normalised`,
+            nodeId: node.id,
+            severity: "warning",
+          });
+        }
+        let expected = 0;
+        for (let i = 0; i < values.length; i++) expected += values[i] * probabilities[i] * scale;
+        return out.fill(expected);
       }
-      let expected = 0;
-      for (let i = 0; i < values.length; i++) expected += values[i] * probabilities[i] * scale;
-      return out.fill(expected);
-    }
-    case "expr": {
-      const ast = exprs.get(node.id) ?? parseExpr(node.expr);
-      const fn = compileExpr(ast, {
-        series: lookup,
-        self: { id: node.id, out, initial: initials.get(node.id) ?? 0 },
-        initial: (name) => initials.get(name),
-      });
-      for (let t = 0; t < bins; t++) out[t] = fn(t);
-      return out;
-    }
-    case "serviceWithBuffer": {
-      const inflow = lookup(node.inflow);
-      const outflow = lookup(node.outflow);
-      const loss = node.loss ? lookup(node.loss) : undefined;
-      let q = initials.get(node.id) ?? 0;
-      for (let t = 0; t < bins; t++) {
-        q = Math.max(0, q + finite(inflow[t]) - finite(outflow[t]) - (loss ? finite(loss[t]) : 0));
-        out[t] = q;
+      case "serviceWithBuffer": {
+        const inflow = this.#lookup(node.inflow);
+        const outflow = this.#lookup(node.outflow);
+        const loss = node.loss ? this.#lookup(node.loss) : undefined;
+        let q = this.#initial.get(node.id) ?? 0;
+        for (let t = 0; t < bins; t++) {
+          q = Math.max(
+            0,
+            q + finite(inflow[t]) - finite(outflow[t]) - (loss ? finite(loss[t]) : 0),
+          );
+          out[t] = q;
+        }
+        return out;
       }
-      return out;
     }
   }
 }

@@ -5,6 +5,7 @@
 // to the series (`queue` and `queueDepth` both, `startTimeUtc` and `start` both), metadata.json
 // and manifest.json as RunArtifactWriter writes them, and output aliases FlowTime's capture can
 // bind. The copy is for time travel and capture: it holds no computation nodes to re-run.
+import { MAX_DOCUMENT_BYTES, maxSeriesBytes, readFileInside } from "../base/safe_read.ts";
 import { basename, join, normalize } from "node:path";
 import { stringify } from "../base/yaml.ts";
 import { FlowTimeError, fsError } from "../base/errors.ts";
@@ -244,7 +245,7 @@ export async function exportForFlowTime(
         ...(provenanceRef ? { provenance: provenanceRef } : {}),
       }),
     );
-  }, { overwrite: options.overwrite, what: "export folder" });
+  }, { overwrite: options.overwrite, what: "export folder", marker: RUN_FILES.run });
   return { runId: bundle.runId, outputDir: options.outputDir, unset, files: files.sort() };
 }
 
@@ -289,7 +290,10 @@ async function copyTelemetry(
 async function readRunFile(bundle: RunBundle, rel: string): Promise<Uint8Array> {
   const path = resolveInside(bundle.dir, rel, "run file");
   try {
-    return await Deno.readFile(path);
+    return await readFileInside(path, {
+      root: bundle.dir,
+      maxBytes: Math.max(MAX_DOCUMENT_BYTES, maxSeriesBytes(bundle.runJson.grid.bins)),
+    });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError("bundle_invalid", `${rel} is missing from run ${bundle.runId}`, {

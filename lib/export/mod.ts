@@ -9,7 +9,7 @@
  * ```ts
  * import { openMetricsOfRun } from "@flowtime/toolkit/export";
  *
- * const exported = await openMetricsOfRun("fixtures/loop/order-system/run");
+ * const exported = await openMetricsOfRun("fixtures/loop/order-system/run_order-system_33f57b3c93dd62e1");
  * let text = "";
  * for await (const chunk of exported.chunks) text += chunk;
  * console.log(text.split("\n").slice(0, 3).join("\n"));

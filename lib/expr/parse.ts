@@ -1,6 +1,7 @@
 // Expression language (CONTRACTS section 2): a small recursive-descent parser producing an AST
 // with source positions, so errors can name the column of the offending token.
 import { FUNCTIONS } from "./functions.ts";
+import { leftChain } from "./walk.ts";
 
 /** A parsed expression. `pos` is the 0-based offset of the node's first character. */
 export type Expr =
@@ -240,6 +241,12 @@ export function parseExpr(src: string): Expr {
 }
 
 function checkCalls(e: Expr, arrayAllowed: boolean): void {
+  if (e.type === "bin") {
+    const { first, steps } = leftChain(e);
+    checkCalls(first, false);
+    for (const step of steps) checkCalls(step.right, false);
+    return;
+  }
   switch (e.type) {
     case "num":
     case "ref":
@@ -251,9 +258,6 @@ function checkCalls(e: Expr, arrayAllowed: boolean): void {
       return;
     case "neg":
       return checkCalls(e.arg, false);
-    case "bin":
-      checkCalls(e.left, false);
-      return checkCalls(e.right, false);
     case "call": {
       const spec = FUNCTIONS[e.name];
       if (!spec) {
@@ -298,59 +302,4 @@ function arityText(min: number, max: number): string {
   if (min === max) return `${min} argument${min === 1 ? "" : "s"}`;
   if (max === Infinity) return `at least ${min} arguments`;
   return `${min} to ${max} arguments`;
-}
-
-/**
- * Names an expression refers to, with the smallest SHIFT lag each is reached through.
- * @param e the AST
- * @returns map from referenced name to its minimum total SHIFT lag
- */
-export function referencesOf(e: Expr): Map<string, number> {
-  const refs = new Map<string, number>();
-  const walk = (node: Expr, lag: number): void => {
-    switch (node.type) {
-      case "ref": {
-        const prev = refs.get(node.name);
-        if (prev === undefined || lag < prev) refs.set(node.name, lag);
-        return;
-      }
-      case "neg":
-        return walk(node.arg, lag);
-      case "bin":
-        walk(node.left, lag);
-        return walk(node.right, lag);
-      case "call":
-        if (node.name === "SHIFT") {
-          const k = node.args[1];
-          return walk(node.args[0], lag + (k.type === "num" ? k.value : 0));
-        }
-        for (const a of node.args) walk(a, lag);
-        return;
-      default:
-        return;
-    }
-  };
-  walk(e, 0);
-  return refs;
-}
-
-/**
- * Position of the first reference to `name` in the AST, for error messages.
- * @param e the AST
- * @param name referenced name
- * @returns 0-based offset, or 0 when absent
- */
-export function positionOf(e: Expr, name: string): number {
-  let found = -1;
-  const walk = (node: Expr): void => {
-    if (found >= 0) return;
-    if (node.type === "ref" && node.name === name) found = node.pos;
-    else if (node.type === "neg") walk(node.arg);
-    else if (node.type === "bin") {
-      walk(node.left);
-      walk(node.right);
-    } else if (node.type === "call") node.args.forEach(walk);
-  };
-  walk(e);
-  return Math.max(found, 0);
 }

@@ -32,6 +32,10 @@ export function readCsvRecords(path: string, delimiter: string): CsvReading {
   async function* records(): AsyncGenerator<CsvRecord> {
     let file: Deno.FsFile;
     try {
+      // A named pipe or a device is refused, never opened (opening a pipe waits for a writer).
+      if (!(await Deno.stat(path)).isFile) {
+        throw new FlowTimeError("import_invalid", `${path} is not a regular file; it is not read`);
+      }
       file = await Deno.open(path, { read: true });
     } catch (err) {
       throw fsError(err, "reading", path);

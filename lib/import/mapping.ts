@@ -1,11 +1,12 @@
 // The Prometheus import mapping (schemas/prometheus-mapping.schema.json): which PromQL query
 // fills which telemetry file. Read from YAML or JSON with lines for every problem, or from a
 // value (an HTTP request body).
+import { readUserText } from "../base/safe_read.ts";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { hashOf } from "../base/hash.ts";
 import { canonicalJson } from "../base/json.ts";
 import { describeValue, isRawMap, IssueList } from "../base/issues.ts";
-import { type FieldPath, parseYamlLocated } from "../base/located_yaml.ts";
+import { type FieldPath, MAX_YAML_BYTES, parseYamlLocated } from "../base/located_yaml.ts";
 import { isSafeId, printable } from "../base/paths.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";
 import { CAPTURE_METRICS, captureFileName } from "../telemetry/bindings.ts";
@@ -64,7 +65,7 @@ export function parsePrometheusMapping(text: string, file = "mapping.yaml"): Pro
 export async function loadPrometheusMapping(path: string): Promise<PrometheusMapping> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readUserText(path, { maxBytes: MAX_YAML_BYTES, code: "mapping_invalid" });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError("mapping_invalid", `mapping file ${path} does not exist`, {

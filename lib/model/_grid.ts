@@ -2,7 +2,7 @@
 // together (FlowTime-Sim output) and grids written with `binMinutes`, all normalised to
 // {bins, binSize, binUnit, start?}.
 import type { FieldPath } from "../base/located_yaml.ts";
-import { formatUtc } from "../base/clock.ts";
+import { formatUtc, isRealDateTime } from "../base/clock.ts";
 import {
   describeValue,
   dropNullKeys,
@@ -115,10 +115,12 @@ function checkTimezone(map: RawMap, path: FieldPath, issues: IssueList): void {
 function readStart(raw: unknown, path: FieldPath, issues: IssueList): string | undefined {
   const text = raw instanceof Date ? raw.toISOString() : raw;
   const ms = typeof text === "string" ? Date.parse(text) : NaN;
-  if (typeof text !== "string" || !ISO_TIME.test(text) || Number.isNaN(ms)) {
+  if (
+    typeof text !== "string" || !ISO_TIME.test(text) || Number.isNaN(ms) || !isRealDateTime(text)
+  ) {
     issues.add(
       path,
-      `must be an ISO 8601 UTC timestamp ending in Z (e.g. 2025-10-07T00:00:00Z), got ${
+      `must be an ISO 8601 UTC timestamp ending in Z of a real date and time (e.g. 2025-10-07T00:00:00Z), got ${
         describeValue(raw)
       }`,
     );

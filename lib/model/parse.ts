@@ -1,7 +1,8 @@
 // Reads model YAML into the normalised Model: checks every field (collecting all problems with
 // their line), converts legacy FlowTime shapes, then runs the semantic checks in validate.ts.
 import { fsError } from "../base/errors.ts";
-import { type FieldPath, parseYamlLocated } from "../base/located_yaml.ts";
+import { type FieldPath, MAX_YAML_BYTES, parseYamlLocated } from "../base/located_yaml.ts";
+import { readUserText } from "../base/safe_read.ts";
 import { FlowTimeError } from "../base/errors.ts";
 import {
   describeValue,
@@ -164,7 +165,7 @@ function parsePathText(text: string): FieldPath {
 export async function loadModel(path: string): Promise<ParsedModel> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readUserText(path, { maxBytes: MAX_YAML_BYTES, code: "yaml_syntax" });
   } catch (err) {
     throw fsError(err, "reading model", path);
   }

@@ -1,7 +1,8 @@
 // Semantic checks on a structurally valid model: expressions parse, every reference names a
 // node, self-references only appear under SHIFT, and the reference graph has no cycle.
 import { FlowTimeError } from "../base/errors.ts";
-import { type Expr, ExprError, parseExpr, positionOf, referencesOf } from "../expr/parse.ts";
+import { type Expr, ExprError, parseExpr } from "../expr/parse.ts";
+import { exprCost, referencePositions, referencesOf } from "../expr/walk.ts";
 import { CycleError, evaluationOrder } from "./graph.ts";
 import type { FieldPath } from "../base/located_yaml.ts";
 import { IssueList, type ParseWarning } from "../base/issues.ts";
@@ -30,6 +31,7 @@ export interface SemanticContext {
 export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<string, Expr> {
   const pathOf = (id: string): FieldPath => ctx.nodePaths?.get(id) ?? ["nodes"];
   const ids = new Set(model.nodes.map((n) => n.id));
+  const suggest = suggester(ids);
   const exprs = new Map<string, Expr>();
 
   const exprIssues = new IssueList(ctx.file, ctx.lineOf);
@@ -46,8 +48,11 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
       }
       throw err;
     }
+    let positions: Map<string, number> | undefined;
     for (const [name, lag] of referencesOf(ast)) {
-      const col = positionOf(ast, name) + 1;
+      if (name !== node.id && ids.has(name)) continue;
+      positions ??= referencePositions(ast);
+      const col = (positions.get(name) ?? 0) + 1;
       if (name === node.id) {
         if (lag < 1) {
           exprIssues.add(
@@ -55,15 +60,39 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
             `node '${node.id}' refers to itself outside SHIFT(${node.id}, k) with k >= 1 (at column ${col}); that is a cycle: ${node.id} -> ${node.id}`,
           );
         }
-      } else if (!ids.has(name)) {
-        exprIssues.add(path, `unknown reference '${name}' at column ${col}${suggest(name, ids)}`);
+      } else {
+        exprIssues.add(path, `unknown reference '${name}' at column ${col}${suggest(name)}`);
       }
     }
     exprs.set(node.id, ast);
   }
   exprIssues.throwIfAny("expr_invalid");
+  checkEvaluationWork(model, exprs, ctx, pathOf);
 
   const issues = new IssueList(ctx.file, ctx.lineOf);
+  checkFileNames(model, issues, pathOf);
+  for (const node of model.nodes) {
+    if (node.kind !== "pmf") continue;
+    // Each number is finite, but sums of them need not be: 1e308 + 1e308 is Infinity, and the
+    // normalised probabilities and the expected value would be NaN.
+    // The expected value is computed here exactly as the engine computes it.
+    const { values, probabilities } = node.pmf;
+    const total = probabilities.reduce((a, b) => a + b, 0);
+    const scale = Math.abs(total - 1) > PMF_TOLERANCE ? 1 / total : 1;
+    let expected = 0;
+    for (let i = 0; i < values.length; i++) expected += values[i] * probabilities[i] * scale;
+    if (!Number.isFinite(total) || !Number.isFinite(scale)) {
+      issues.add(
+        [...pathOf(node.id), "pmf", "probabilities"],
+        `probabilities sum to ${total}, which cannot be normalised; give shares that sum to 1`,
+      );
+    } else if (!Number.isFinite(expected)) {
+      issues.add(
+        [...pathOf(node.id), "pmf", "values"],
+        "the expected value of these values is past the largest number; use smaller values",
+      );
+    }
+  }
   for (const node of model.nodes) {
     if (node.kind !== "serviceWithBuffer") continue;
     for (const key of ["inflow", "outflow", "loss"] as const) {
@@ -72,18 +101,19 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
       if (ref === node.id) {
         issues.add([...pathOf(node.id), key], `a queue cannot use itself as its ${key}`);
       } else if (!ids.has(ref)) {
-        issues.add([...pathOf(node.id), key], `unknown reference '${ref}'${suggest(ref, ids)}`);
+        issues.add([...pathOf(node.id), key], `unknown reference '${ref}'${suggest(ref)}`);
       }
     }
   }
   const topoIds = new Set(model.topology?.nodes.map((n) => n.id) ?? []);
+  const suggestTopo = suggester(topoIds);
   model.topology?.nodes.forEach((tn, i) => {
     for (const metric of SEMANTIC_METRICS) {
       const ref = tn.semantics[metric];
       if (typeof ref === "string" && !ids.has(ref)) {
         issues.add(
           ["topology", "nodes", i, "semantics", metric],
-          `unknown reference '${ref}'${suggest(ref, ids)}`,
+          `unknown reference '${ref}'${suggest(ref)}`,
         );
       }
     }
@@ -100,7 +130,7 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
       if (!topoIds.has(nodeId)) {
         issues.add(
           ["topology", "edges", i, key],
-          `edge endpoint '${endpoint}' names no topology node${suggest(nodeId, topoIds)}`,
+          `edge endpoint '${endpoint}' names no topology node${suggestTopo(nodeId)}`,
         );
       }
     }
@@ -112,7 +142,7 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
     if (!ids.has(o.series)) {
       notes.warn(
         ["outputs", i, "series"],
-        `unknown series '${o.series}'${suggest(o.series, ids)}; no series is written for it`,
+        `unknown series '${o.series}'${suggest(o.series)}; no series is written for it`,
         "unknown_output",
       );
     }
@@ -140,6 +170,82 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
     throw err;
   }
   return exprs;
+}
+
+/** A pmf whose probabilities sum this close to 1 is used as it is, else normalised. */
+export const PMF_TOLERANCE = 1e-6;
+
+/** Longest node id: its series file (`<id>@<ID>@DEFAULT.csv`) must fit a 255-byte name. */
+export const MAX_NODE_ID_LENGTH = 100;
+
+// Node ids become file names: they must fit in one, and two of them may not differ only by
+// case (they would be one file on a case-insensitive file system).
+function checkFileNames(
+  model: Model,
+  issues: IssueList,
+  pathOf: (id: string) => FieldPath,
+): void {
+  // (Topology node ids name capture files; the capture checks those itself.)
+  const lists: Array<[string, Array<{ id: string; path: FieldPath }>]> = [
+    ["node", model.nodes.map((n) => ({ id: n.id, path: [...pathOf(n.id), "id"] }))],
+  ];
+  for (const [what, ids] of lists) {
+    const byFolded = new Map<string, string>();
+    for (const { id, path } of ids) {
+      if (id.length > MAX_NODE_ID_LENGTH) {
+        issues.add(
+          path,
+          `${what} id '${
+            id.slice(0, 40)
+          }...' is ${id.length} characters; at most ${MAX_NODE_ID_LENGTH} (it names files)`,
+        );
+        continue;
+      }
+      const folded = id.toLowerCase();
+      const other = byFolded.get(folded);
+      if (other !== undefined && other !== id) {
+        issues.add(
+          path,
+          `${what} id '${id}' differs from '${other}' only by case; their files would be one file on a case-insensitive file system, rename one`,
+        );
+      } else byFolded.set(folded, id);
+    }
+  }
+}
+
+/** Evaluation steps (bins x expression nodes) one run may take: a few seconds at most. */
+export const MAX_EVALUATION_STEPS = 200_000_000;
+
+// Refuse, before anything is evaluated, a model whose evaluation would take longer than a run
+// may: the grid's bins times the work of every node for one bin.
+function checkEvaluationWork(
+  model: Model,
+  exprs: ReadonlyMap<string, Expr>,
+  ctx: SemanticContext,
+  pathOf: (id: string) => FieldPath,
+): void {
+  let perBin = 0;
+  let heaviest: { id: string; cost: number } | undefined;
+  for (const node of model.nodes) {
+    const ast = exprs.get(node.id);
+    const cost = ast ? exprCost(ast) : 1;
+    perBin += cost;
+    if (ast && (!heaviest || cost > heaviest.cost)) heaviest = { id: node.id, cost };
+  }
+  const steps = perBin * model.grid.bins;
+  if (steps <= MAX_EVALUATION_STEPS) return;
+  const path = heaviest ? [...pathOf(heaviest.id), "expr"] : ["grid", "bins"];
+  throw new FlowTimeError(
+    "model_invalid",
+    `evaluating this model takes ${
+      steps.toLocaleString("en-US")
+    } steps (${model.grid.bins} bins x ${perBin} expression nodes), more than the ${
+      MAX_EVALUATION_STEPS.toLocaleString("en-US")
+    } a run may take; use fewer bins or smaller expressions${
+      heaviest ? ` (the largest is node '${heaviest.id}', ${heaviest.cost} per bin)` : ""
+    }`,
+    { file: ctx.file, line: ctx.lineOf?.(path), path: formatNodesPath(path) },
+  );
 }
 
 /**
@@ -178,32 +284,56 @@ function clip(text: string): string {
   return text.length > 80 ? text.slice(0, 77) + "..." : text;
 }
 
-function suggest(name: string, known: Set<string>): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = distance(name.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = k;
+/** Suggestions computed per validation at most; later unknown names get none. */
+const MAX_SUGGESTIONS = 20;
+/** Known names compared per suggestion at most. */
+const MAX_CANDIDATES = 5000;
+
+/**
+ * A "did you mean" helper over a set of known names. Each suggestion compares the name with at
+ * most 5,000 known names by an edit distance that stops past the largest distance worth
+ * suggesting, and only the first 20 unknown names get one: a model with thousands of misspelt
+ * references costs milliseconds, not seconds.
+ * @param known the names a reference may use
+ * @returns a function giving ` (did you mean 'x'?)` or an empty string
+ */
+export function suggester(known: ReadonlySet<string>): (name: string) => string {
+  let left = MAX_SUGGESTIONS;
+  let candidates: Array<[string, string]> | undefined;
+  return (name) => {
+    if (left <= 0 || name.length > 200) return "";
+    left--;
+    candidates ??= [...known].slice(0, MAX_CANDIDATES).map((k) => [k, k.toLowerCase()]);
+    const lower = name.toLowerCase();
+    const limit = Math.max(2, Math.floor(name.length / 3));
+    let best: string | undefined;
+    let bestDistance = limit + 1;
+    for (const [k, kl] of candidates) {
+      const d = distanceWithin(lower, kl, Math.min(limit, bestDistance - 1));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k;
+      }
     }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3))
-    ? ` (did you mean '${best}'?)`
-    : "";
+    return best !== undefined ? ` (did you mean '${best}'?)` : "";
+  };
 }
 
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return Infinity;
+// Levenshtein distance, or Infinity as soon as it must exceed `max`.
+function distanceWithin(a: string, b: string, max: number): number {
+  if (max < 0 || Math.abs(a.length - b.length) > max) return Infinity;
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0];
     prev[0] = i;
+    let rowMin = prev[0];
     for (let j = 1; j <= b.length; j++) {
       const tmp = prev[j];
       prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
       diag = tmp;
+      if (prev[j] < rowMin) rowMin = prev[j];
     }
+    if (rowMin > max) return Infinity;
   }
-  return prev[b.length];
+  return prev[b.length] <= max ? prev[b.length] : Infinity;
 }

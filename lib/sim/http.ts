@@ -125,8 +125,14 @@ export class HttpSimClient implements SimClient {
         body: payload,
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
-      bodyText = await response.text();
+      bodyText = await readLimited(response, MAX_SIM_RESPONSE_BYTES);
     } catch (err) {
+      if (err instanceof TooLarge) {
+        throw new FlowTimeError(
+          "sim_error",
+          `${this.#where()} answered ${method} ${path} with more than ${MAX_SIM_RESPONSE_BYTES} bytes; a model or template list is far smaller, so the answer was dropped`,
+        );
+      }
       throw this.#transportError(err);
     }
     let body: unknown;
@@ -168,4 +174,36 @@ export class HttpSimClient implements SimClient {
       { cause: err, fix: { option: "simUrl", effect: "use a Sim service that is running" } },
     );
   }
+}
+
+/** Largest answer read from a Sim service (a generated model with 10,000-bin arrays is ~1 MB). */
+const MAX_SIM_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+class TooLarge extends Error {}
+
+// The body as text, refusing (and cancelling) it past `max` bytes, declared or sent.
+async function readLimited(response: Response, max: number): Promise<string> {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel();
+    throw new TooLarge();
+  }
+  if (!response.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.length;
+    if (size > max) {
+      // Leaving the loop cancels the stream.
+      throw new TooLarge();
+    }
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(bytes);
 }

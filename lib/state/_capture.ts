@@ -1,6 +1,7 @@
 // The capture a telemetry-mode run replayed: the link in model/metadata.json and the warnings
 // of the copied capture manifest (CONTRACTS section 6), read leniently but never trusted blindly.
 import { join } from "node:path";
+import { MAX_DOCUMENT_BYTES, readFileInside } from "../base/safe_read.ts";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { hashOf } from "../base/hash.ts";
 import { resolveInside } from "../base/paths.ts";
@@ -46,7 +47,7 @@ export async function readCaptureFacts(
   const path = resolveInside(runDir, rel, "metadata.json capture.manifestPath");
   let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(path);
+    bytes = await readFileInside(path, { root: runDir, maxBytes: MAX_DOCUMENT_BYTES });
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw fsError(err, "reading", path);
     return {

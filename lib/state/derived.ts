@@ -20,13 +20,15 @@ export function finiteOrNull(value: number | null | undefined): StateValue {
 }
 
 /**
- * Utilisation `served / capacity`.
+ * Utilisation `served / capacity`. Counts cannot be negative: a negative served (e.g. from
+ * negative arrivals in a model or a capture) gives no utilisation rather than a negative one
+ * that would colour the node green.
  * @param served served in the bin
  * @param capacity capacity in the bin
- * @returns the ratio, or null when capacity is missing or <= 0 or served is missing
+ * @returns the ratio, or null when capacity is missing or <= 0 or served is missing or < 0
  */
 export function utilizationOf(served: StateValue, capacity: StateValue): StateValue {
-  if (served === null || capacity === null || capacity <= 0) return null;
+  if (served === null || served < 0 || capacity === null || capacity <= 0) return null;
   return finiteOrNull(served / capacity);
 }
 
@@ -35,14 +37,14 @@ export function utilizationOf(served: StateValue, capacity: StateValue): StateVa
  * @param queue queue depth in the bin
  * @param served served in the bin
  * @param binMinutes length of a bin in minutes
- * @returns minutes, or null when served is missing or <= 0 or the queue is missing
+ * @returns minutes, or null when served is missing or <= 0 or the queue is missing or < 0
  */
 export function latencyMinutesOf(
   queue: StateValue,
   served: StateValue,
   binMinutes: number,
 ): StateValue {
-  if (queue === null || served === null || served <= 0) return null;
+  if (queue === null || queue < 0 || served === null || served <= 0) return null;
   return finiteOrNull((queue / served) * binMinutes);
 }
 
@@ -50,10 +52,10 @@ export function latencyMinutesOf(
  * Throughput ratio `served / arrivals` (not clamped: above 1 when a backlog drains).
  * @param served served in the bin
  * @param arrivals arrivals in the bin
- * @returns the ratio, or null when arrivals is 0 or either value is missing
+ * @returns the ratio, or null when arrivals is 0, either value is missing or either is < 0
  */
 export function throughputRatioOf(served: StateValue, arrivals: StateValue): StateValue {
-  if (served === null || arrivals === null || arrivals === 0) return null;
+  if (served === null || arrivals === null || arrivals <= 0 || served < 0) return null;
   return finiteOrNull(served / arrivals);
 }
 

@@ -9,7 +9,7 @@
  * ```ts
  * import { loadStateRun, snapshotOf } from "@flowtime/toolkit/state";
  *
- * const run = await loadStateRun("fixtures/loop/order-system/run");
+ * const run = await loadStateRun("fixtures/loop/order-system/run_order-system_33f57b3c93dd62e1");
  * const state = snapshotOf(run, 12);
  * for (const node of state.nodes) {
  *   console.log(node.id, node.metrics.served, node.derived.utilization, node.derived.color);

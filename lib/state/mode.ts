@@ -145,3 +145,38 @@ export function telemetryGapWarnings(
   }
   return out;
 }
+
+/**
+ * Node warnings `negative_value` (source `state`): a series the node names is negative in
+ * queried bins. Arrivals, served, errors, queues and capacities are counts, so the derived
+ * metrics of those bins are null and the node is gray there; the warning says why.
+ * @param node the topology node
+ * @param startBin first bin
+ * @param endBin last bin, inclusive
+ * @returns one warning per metric with negative values
+ */
+export function negativeValueWarnings(
+  node: StateNode,
+  startBin: number,
+  endBin: number,
+): NodeTelemetryWarning[] {
+  const out: NodeTelemetryWarning[] = [];
+  for (const [metric, values] of Object.entries(node.series) as [SemanticMetric, Float64Array][]) {
+    const bins: number[] = [];
+    for (let i = startBin; i <= endBin; i++) if (values[i] < 0) bins.push(i);
+    if (bins.length === 0) continue;
+    out.push({
+      code: "negative_value",
+      message: `${metric} ('${node.refs[metric]}') is negative in bin${
+        bins.length === 1 ? "" : "s"
+      } ${describeBins(bins)} (first ${
+        values[bins[0]]
+      }); a count cannot be negative, so the derived metrics there are null (gray): check the model or the telemetry`,
+      severity: "warning",
+      source: "state",
+      metric,
+      bins,
+    });
+  }
+  return out;
+}

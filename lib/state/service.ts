@@ -1,9 +1,10 @@
 // StateQueryService: answers state queries for runs in a runs folder by id, confined to that
 // folder, keeping recently opened runs so repeated queries only slice series already in memory.
 import { join } from "node:path";
-import { FlowTimeError, fsError } from "../base/errors.ts";
+import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
 import { runFolder } from "../artifacts/reader.ts";
 import { isSafeId } from "../base/paths.ts";
+import { waitForReplacement } from "../base/tidy.ts";
 import { loadStateRun, type StateRun } from "./load.ts";
 import { responseJsonText } from "./_response_text.ts";
 import { snapshotOf } from "./snapshot.ts";
@@ -45,6 +46,18 @@ export interface StateQueryServiceOptions {
    */
   recheckAfterMs?: number;
 }
+
+// Failures that come from the run folder's content, not from the moment.
+const LASTING_FAILURES = [
+  "bundle_invalid",
+  "provenance_mismatch",
+  "model_invalid",
+  "expr_invalid",
+  "cycle",
+  "yaml_syntax",
+  "telemetry_invalid",
+  "hash_mismatch",
+] as const;
 
 interface CacheEntry {
   stamp: string;
@@ -95,6 +108,30 @@ export class StateQueryService {
    *   for unknown runs, and whatever {@link loadStateRun} throws
    */
   async openRun(runId: string): Promise<StateRun> {
+    try {
+      return await this.#open(runId);
+    } catch (err) {
+      // A run replaced while it was being read: open the new copy.
+      const replaced = isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found") &&
+        ((await waitForReplacement(join(this.runsDir, runId))) || (await this.#changed(runId)));
+      if (!replaced) throw err;
+      return await this.#open(runId);
+    }
+  }
+
+  // Whether the run's folder is another one than the one cached.
+  async #changed(runId: string): Promise<boolean> {
+    const cached = this.#cache.get(runId);
+    if (!cached) return false;
+    try {
+      const dir = join(this.runsDir, runId);
+      return (quickStamp(this.runsDir, runId) ?? await runStamp(dir, runId)) !== cached.stamp;
+    } catch {
+      return false;
+    }
+  }
+
+  async #open(runId: string): Promise<StateRun> {
     const cached = this.#unchanged(runId);
     if (cached) return cached.value ?? await cached.run;
     const dir = await this.runDir(runId);
@@ -108,8 +145,12 @@ export class StateQueryService {
       const entry: CacheEntry = { stamp, run, checkedAt: now, used: now };
       this.#cache.delete(runId);
       this.#cache.set(runId, entry);
-      run.then((value) => entry.value = value, () => {
-        if (this.#cache.get(runId)?.run === run) this.#cache.delete(runId);
+      // A damaged run stays damaged until it is rewritten (a new stamp): its failure is kept
+      // too, so asking again costs nothing. Failures that may pass (IO) are forgotten.
+      run.then((value) => entry.value = value, (err) => {
+        if (!isFlowTimeError(err, ...LASTING_FAILURES) && this.#cache.get(runId)?.run === run) {
+          this.#cache.delete(runId);
+        }
       });
       while (this.#cache.size > this.#cacheSize) {
         let oldest: [string, CacheEntry] | undefined;

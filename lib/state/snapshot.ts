@@ -1,7 +1,12 @@
 // The `/state` snapshot: every topology node's metrics, derived metrics and warnings in one bin.
 import { deriveMetrics, finiteOrNull } from "./derived.ts";
 import type { StateNode, StateRun } from "./load.ts";
-import { checkSimulationRun, telemetryGapWarnings, telemetryMissingWarnings } from "./mode.ts";
+import {
+  checkSimulationRun,
+  negativeValueWarnings,
+  telemetryGapWarnings,
+  telemetryMissingWarnings,
+} from "./mode.ts";
 import { stateBinOf } from "./timeline.ts";
 import type { NodeMetrics, NodeSnapshot, StateSnapshot, StateValue } from "./types.ts";
 import { clipWarnings } from "./warnings.ts";
@@ -61,6 +66,7 @@ function nodeSnapshot(
       warnings: [
         ...clipWarnings(node.warnings, bin, bin),
         ...(telemetry ? telemetryGapWarnings(run, node, bin, bin) : []),
+        ...negativeValueWarnings(node, bin, bin),
       ],
     },
   };

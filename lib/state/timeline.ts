@@ -1,7 +1,7 @@
 // Bin arithmetic on a run's grid: bin length in minutes and bin timestamps from `grid.start`.
 // Grids without a start have no timestamps (null), never invented ones.
 import { FlowTimeError } from "../base/errors.ts";
-import { formatUtc } from "../base/clock.ts";
+import { formatUtc, isValidUtc } from "../base/clock.ts";
 import { type BinUnit, MINUTES_PER_UNIT } from "../model/types.ts";
 import type { StateBin } from "./types.ts";
 
@@ -46,7 +46,7 @@ export function timelineOf(
   const timeline: Timeline = { bins: grid.bins, binMinutes: grid.binSize * perUnit };
   if (grid.start !== undefined) {
     const ms = Date.parse(grid.start);
-    if (!ISO_UTC.test(grid.start) || Number.isNaN(ms)) {
+    if (!ISO_UTC.test(grid.start) || Number.isNaN(ms) || !isValidUtc(grid.start)) {
       throw new FlowTimeError(
         "bundle_invalid",
         `grid.start '${grid.start}' is not an ISO 8601 UTC timestamp`,

@@ -2,7 +2,12 @@
 // range of bins, with the bins' timestamps and the warnings that touch the range.
 import { deriveMetrics, finiteOrNull } from "./derived.ts";
 import type { StateNode, StateRun } from "./load.ts";
-import { checkSimulationRun, telemetryGapWarnings, telemetryMissingWarnings } from "./mode.ts";
+import {
+  checkSimulationRun,
+  negativeValueWarnings,
+  telemetryGapWarnings,
+  telemetryMissingWarnings,
+} from "./mode.ts";
 import { windowTimestamps } from "./timeline.ts";
 import type { NodeWindow, NodeWindowSeries, StateValue, StateWindow } from "./types.ts";
 import { clipWarnings } from "./warnings.ts";
@@ -90,6 +95,7 @@ function nodeWindow(
       warnings: [
         ...clipWarnings(node.warnings, startBin, endBin),
         ...(telemetry ? telemetryGapWarnings(run, node, startBin, endBin) : []),
+        ...negativeValueWarnings(node, startBin, endBin),
       ],
     },
   };

@@ -2,6 +2,7 @@
 // buffer, and a few pooled write buffers with their writes overlapped (file creation latency,
 // not bandwidth, dominates when writing many small files).
 import { hashOf } from "../base/hash.ts";
+import { readFileInsideSync, type SafeReadOptions } from "../base/safe_read.ts";
 
 const ENCODER = new TextEncoder();
 
@@ -13,26 +14,18 @@ export class ReusingReader {
   #buffer = new Uint8Array(64 * 1024);
 
   /**
-   * Read a file. The bytes are valid until the next call.
+   * Read a file of a folder safely (a regular file inside `root`, at most `maxBytes`). The
+   * bytes are valid until the next call.
    * @param path file to read
+   * @param options the folder it must lie in and the size limit
    * @returns a view of the file's bytes
    */
-  read(path: string): Uint8Array {
-    using file = Deno.openSync(path, { read: true });
-    const size = file.statSync().size;
-    if (this.#buffer.length <= size) this.#buffer = new Uint8Array(size + 1);
-    let length = 0;
-    for (;;) {
-      if (length === this.#buffer.length) {
-        const grown = new Uint8Array(this.#buffer.length * 2);
-        grown.set(this.#buffer);
-        this.#buffer = grown;
-      }
-      const n = file.readSync(this.#buffer.subarray(length));
-      if (n === null) break;
-      length += n;
+  read(path: string, options: SafeReadOptions): Uint8Array {
+    const bytes = readFileInsideSync(path, options, this.#buffer);
+    if (bytes.buffer !== this.#buffer.buffer) {
+      this.#buffer = new Uint8Array(bytes.buffer as ArrayBuffer);
     }
-    return this.#buffer.subarray(0, length);
+    return bytes;
   }
 }
 

@@ -12,12 +12,14 @@ import { CAPTURE_MANIFEST_FILE } from "./manifest.ts";
  * @param runDir the run folder
  * @param outputDir the capture folder
  * @param overwrite whether an existing capture may be replaced
+ * @returns true when a capture is there and `overwrite` is off: the caller keeps it only if it
+ *   holds the same capture
  */
 export async function checkOutput(
   runDir: string,
   outputDir: string,
   overwrite: boolean,
-): Promise<void> {
+): Promise<boolean> {
   const run = await realPathOrSelf(runDir);
   const out = await realPathOrSelf(outputDir);
   if (isWithin(run, out)) {
@@ -32,7 +34,18 @@ export async function checkOutput(
       `capture folder ${outputDir} contains the run folder ${runDir}; writing it would replace the run, choose another folder`,
     );
   }
+  // a capture there without overwrite: the caller keeps it if it holds the same capture
+  if (!overwrite && await holdsManifest(outputDir)) return true;
   await checkReplaceable(outputDir, overwrite);
+  return false;
+}
+
+async function holdsManifest(dir: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(join(dir, CAPTURE_MANIFEST_FILE))).isFile;
+  } catch {
+    return false;
+  }
 }
 
 /**

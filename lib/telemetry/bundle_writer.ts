@@ -161,7 +161,7 @@ export async function writeTelemetryFolder(
       } finally {
         await writer.settle();
       }
-    }, { overwrite: options.overwrite, what });
+    }, { overwrite: options.overwrite, what, marker: CAPTURE_MANIFEST_FILE });
   } catch (err) {
     // a failed write leaves the file system as it found it, parents included
     for (const dir of missing) await Deno.remove(dir).catch(() => {});

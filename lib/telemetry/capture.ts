@@ -7,9 +7,12 @@ import { resolveTimestamp } from "../base/clock.ts";
 import { hashOf } from "../base/hash.ts";
 import { toJsonText } from "../base/json.ts";
 import { resolveInside } from "../base/paths.ts";
+import { listFiles } from "../base/tree.ts";
+import { MAX_DOCUMENT_BYTES, maxSeriesBytes, readFileInside } from "../base/safe_read.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import {
   encodeSeriesCsv,
+  MAX_SERIES_BINS,
   type ParsedSeries,
   parseSeriesCsvBytes,
 } from "../artifacts/series_csv.ts";
@@ -39,6 +42,7 @@ import type {
 // written a few at a time from pooled buffers, which keeps file-system latency from dominating.
 // A dry run yields to the event loop now and then instead.
 const WRITES_IN_FLIGHT = 8;
+const DECODER = new TextDecoder();
 const YIELD_EVERY_MS = 50;
 
 /** Progress of a capture, reported after each file. */
@@ -90,7 +94,9 @@ export function defaultCaptureDir(runId: string, base = "./data"): string {
 /**
  * Capture a run as a telemetry bundle (CONTRACTS section 6). Series are processed one at a
  * time, so memory stays flat however many nodes the run has. The folder is built in a temp
- * sibling and renamed into place: a failure or abort leaves no capture folder.
+ * sibling and renamed into place: a failure or abort leaves no capture folder. An existing
+ * capture folder is kept, and the result says `unchanged`, when it holds the same capture
+ * (captured at another time); any other difference needs `overwrite`.
  * @param options run folder, output, gaps, timestamps and callbacks
  * @returns the manifest written (or, for a dry run, the one that would be) and its hash
  * @throws FlowTimeError `run_not_found`, `bundle_invalid`, `hash_mismatch` (damaged run),
@@ -112,8 +118,17 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     if (template) base.templateId = template.templateId;
     if (options.gaps) base.gapsHash = options.gaps.hash;
 
-    const { bindings, skipped, nodes } = captureBindings(bundle);
     const bins = bundle.runJson.grid.bins;
+    if (bins > MAX_SERIES_BINS) {
+      throw new FlowTimeError(
+        "bundle_invalid",
+        `grid.bins is ${bins}; a run's series hold at most ${
+          MAX_SERIES_BINS.toLocaleString("en-US")
+        } bins, so the run folder is damaged`,
+        { file: join(bundle.dir, "run.json") },
+      );
+    }
+    const { bindings, skipped, nodes } = captureBindings(bundle);
     if (options.gaps) {
       checkGapConfig(options.gaps, {
         bins,
@@ -123,7 +138,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     }
     const outputDir = options.outputDir ??
       defaultCaptureDir(bundle.runId, options.dataDir);
-    await checkOutput(bundle.dir, outputDir, options.overwrite === true);
+    const existing = await checkOutput(bundle.dir, outputDir, options.overwrite === true);
 
     log("info", "capture.start", {
       outputDir,
@@ -135,9 +150,24 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     });
 
     let written;
+    let unchanged = false;
     const job: CaptureJob = { bundle, bindings, bins, options, capturedAtUtc, log };
     if (options.dryRun) written = await produceFiles(job);
-    else {
+    else if (existing) {
+      // A capture is there and may not be replaced: plan this one (writing nothing) and keep
+      // the folder if it already holds the same capture.
+      const planned = await produceFiles(job);
+      const kept = await sameCapture(outputDir, planned.manifest);
+      if (!kept) {
+        throw new FlowTimeError(
+          "output_exists",
+          `capture folder ${outputDir} already exists with different content`,
+          { fix: { option: "overwrite", effect: "replace it" } },
+        );
+      }
+      written = kept;
+      unchanged = true;
+    } else {
       const missing = await missingAncestors(outputDir);
       try {
         written = await writeFolderAtomically(
@@ -159,7 +189,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
               await writer.settle();
             }
           },
-          { overwrite: options.overwrite, what: "capture folder" },
+          { overwrite: options.overwrite, what: "capture folder", marker: CAPTURE_MANIFEST_FILE },
         );
       } catch (err) {
         // a failed capture leaves the file system as it found it, parents included
@@ -186,6 +216,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
       manifestHash,
       skipped,
       durationMs,
+      ...(unchanged ? { unchanged } : {}),
     };
   } catch (err) {
     log("error", "capture.error", {
@@ -194,6 +225,43 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     });
     throw err;
   }
+}
+
+// The capture already in a folder, when it is the one planned apart from its capture time:
+// the same manifest, and exactly the files it lists with the hashes it records. Reads only.
+async function sameCapture(
+  dir: string,
+  planned: TelemetryManifest,
+): Promise<{ manifest: TelemetryManifest; manifestHash: string } | undefined> {
+  const withoutTime = (m: TelemetryManifest) =>
+    JSON.stringify({ ...m, provenance: { ...m.provenance, capturedAtUtc: undefined } });
+  let bytes: Uint8Array;
+  let manifest: TelemetryManifest;
+  try {
+    bytes = await readFileInside(join(dir, CAPTURE_MANIFEST_FILE), {
+      root: dir,
+      maxBytes: MAX_DOCUMENT_BYTES,
+    });
+    manifest = JSON.parse(DECODER.decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (withoutTime(manifest) !== withoutTime(planned)) return undefined;
+  const files = await listFiles(dir);
+  const listed = [...planned.files.map((f) => f.path), CAPTURE_MANIFEST_FILE].sort();
+  if (files.length !== listed.length || files.some((f, i) => f !== listed[i])) return undefined;
+  for (const f of planned.files) {
+    try {
+      const data = await readFileInside(join(dir, f.path), {
+        root: dir,
+        maxBytes: maxSeriesBytes(planned.grid.bins),
+      });
+      if (hashOf(data) !== f.hash) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return { manifest, manifestHash: hashOf(bytes) };
 }
 
 /** Everything one capture works from. */
@@ -305,7 +373,7 @@ function readSourceSeries(
   );
   let bytes: Uint8Array;
   try {
-    bytes = reader.read(path);
+    bytes = reader.read(path, { root: bundle.dir, maxBytes: maxSeriesBytes(bins) });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError(

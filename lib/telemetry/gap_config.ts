@@ -11,7 +11,8 @@ import {
   readNumber,
   readString,
 } from "../base/issues.ts";
-import { type FieldPath, parseYamlLocated } from "../base/located_yaml.ts";
+import { type FieldPath, MAX_YAML_BYTES, parseYamlLocated } from "../base/located_yaml.ts";
+import { readUserText } from "../base/safe_read.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";
 import type { GapAction, GapConfig, GapConfigDocument, GapRule } from "./types.ts";
 
@@ -42,7 +43,7 @@ export function parseGapConfig(text: string, file = "gaps.yaml"): GapConfigDocum
 export async function loadGapConfig(path: string): Promise<GapConfigDocument> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readUserText(path, { maxBytes: MAX_YAML_BYTES, code: "gaps_invalid" });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError("gaps_invalid", `gap configuration ${path} does not exist`, {
@@ -95,6 +96,24 @@ export interface GapTargets {
 export function checkGapConfig(doc: GapConfigDocument, targets: GapTargets): void {
   const issues = new IssueList(doc.file, doc.lineOf);
   const nodes = new Set(targets.nodes);
+  const metricsOf = new Map<string, Map<string, number>>();
+  const allMetrics = new Map<string, number>();
+  for (const f of targets.files) {
+    const m = metricsOf.get(f.nodeId) ?? new Map<string, number>();
+    metricsOf.set(f.nodeId, m);
+    m.set(f.semantic, (m.get(f.semantic) ?? 0) + 1);
+    allMetrics.set(f.semantic, (allMetrics.get(f.semantic) ?? 0) + 1);
+  }
+  // Files a rule applies to, without scanning every file for every rule.
+  const filesMatching = (rule: GapRule): number => {
+    const counts = rule.node === "*" ? allMetrics : metricsOf.get(rule.node);
+    if (!counts) return 0;
+    if (rule.metric !== "*") return counts.get(rule.metric) ?? 0;
+    let n = 0;
+    for (const c of counts.values()) n += c;
+    return n;
+  };
+  let work = 0;
   doc.config.rules.forEach((rule, r) => {
     const path: FieldPath = ["rules", r];
     if (rule.node !== "*" && !nodes.has(rule.node)) {
@@ -106,11 +125,9 @@ export function checkGapConfig(doc: GapConfigDocument, targets: GapTargets): voi
       );
       return;
     }
-    const matches = targets.files.some((f) =>
-      (rule.node === "*" || f.nodeId === rule.node) &&
-      (rule.metric === "*" || f.semantic === rule.metric)
-    );
-    if (!matches) {
+    const matching = filesMatching(rule);
+    work += matching * binsChanged(rule, targets.bins);
+    if (matching === 0) {
       const series = rule.metric === "*" ? "captured series" : `${rule.metric} series`;
       issues.add(
         [...path, "metric"],
@@ -131,7 +148,33 @@ export function checkGapConfig(doc: GapConfigDocument, targets: GapTargets): voi
       }
     });
   });
+  if (work > MAX_GAP_WORK && issues.length === 0) {
+    issues.add(
+      ["rules"],
+      `the ${doc.config.rules.length} rules change ${
+        work.toLocaleString("en-US")
+      } bins over the files they match (rules x files x bins), more than the ${
+        MAX_GAP_WORK.toLocaleString("en-US")
+      } a capture may plan; use fewer rules, narrower bins or a smaller fraction`,
+    );
+  }
   issues.throwIfAny("gaps_invalid");
+}
+
+/**
+ * Bins a capture's rules may change in all, summed over every rule and every file it matches:
+ * planning costs this much, so it is checked before any file is read.
+ */
+export const MAX_GAP_WORK = 10_000_000;
+
+// Bins one rule changes in one file of `bins` bins.
+function binsChanged(rule: GapRule, bins: number): number {
+  if (rule.fraction !== undefined) return Math.min(bins, Math.round(rule.fraction * bins));
+  let n = 0;
+  for (const [first, last] of rule.ranges ?? []) {
+    if (first < bins) n += Math.min(last, bins - 1) - first + 1;
+  }
+  return n;
 }
 
 function readGapConfig(value: unknown, issues: IssueList): GapConfig {

@@ -82,13 +82,27 @@ export function randomBins(seed: number, series: GapSeries, fraction: number): n
   const k = Math.min(n, Math.round(fraction * n));
   if (k === 0) return [];
   const rng = pcg32FromText(`gaps:${seed}:${series.nodeId}:${series.semantic}`);
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
+  if (k * 8 > n) {
+    // Most of the grid: shuffle it in place.
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    for (let i = 0; i < k; i++) {
+      const j = i + rng.below(n - i);
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return Array.from(order.subarray(0, k)).sort((a, b) => a - b);
+  }
+  // A few bins: the same first k steps of the shuffle, with only the moved entries stored (k
+  // draws and k entries, however long the grid).
+  const moved = new Map<number, number>();
+  const picked = new Array<number>(k);
   for (let i = 0; i < k; i++) {
     const j = i + rng.below(n - i);
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
+    const atJ = moved.get(j) ?? j;
+    moved.set(j, moved.get(i) ?? i);
+    picked[i] = atJ;
   }
-  return Array.from(order.subarray(0, k)).sort((a, b) => a - b);
+  return picked.sort((a, b) => a - b);
 }

@@ -4,6 +4,7 @@
 import { relative, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { resolveInside } from "../base/paths.ts";
+import { maxSeriesBytes, readTextInside } from "../base/safe_read.ts";
 import { parseSeriesCsv } from "../artifacts/series_csv.ts";
 import type { ConstNode, Model } from "../model/types.ts";
 import { sourcePath } from "../model/sources.ts";
@@ -73,8 +74,15 @@ export async function loadTelemetrySources(
     try {
       const inMemory = options.files?.get(relative(resolve(modelDir), path));
       if (inMemory === undefined && options.filesOnly) throw new Deno.errors.NotFound(path);
-      text = inMemory ?? await Deno.readTextFile(path);
+      text = inMemory ?? await readTextInside(path, {
+        root: modelDir,
+        maxBytes: maxSeriesBytes(bins),
+        code: "telemetry_invalid",
+      });
     } catch (err) {
+      // A file refused unread (a link out of the folder, a device, too large) is an error in
+      // every mode; a missing or unreadable one is a gap in telemetry mode.
+      if (err instanceof FlowTimeError) throw err;
       if (!telemetry) throw fsError(err, `reading source of node '${node.id}':`, path);
       const reason = err instanceof Deno.errors.NotFound
         ? "file not found"

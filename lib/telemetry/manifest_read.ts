@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { hashOf } from "../base/hash.ts";
+import { MAX_DOCUMENT_BYTES, readFileInside } from "../base/safe_read.ts";
 import { isRawMap, type RawMap } from "../base/issues.ts";
 import { BIN_UNITS, type BinUnit } from "../model/types.ts";
 import { checkSchema } from "../schema/validator.ts";
@@ -115,7 +116,11 @@ export async function readTelemetryManifest(
   const path = join(captureDir, CAPTURE_MANIFEST_FILE);
   let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(path);
+    bytes = await readFileInside(path, {
+      root: captureDir,
+      maxBytes: MAX_DOCUMENT_BYTES,
+      code: "capture_invalid",
+    });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError(

@@ -9,7 +9,7 @@
  * ```ts
  * import { captureRun } from "@flowtime/toolkit/telemetry";
  *
- * const plan = await captureRun({ runDir: "fixtures/loop/order-system/run", dryRun: true });
+ * const plan = await captureRun({ runDir: "fixtures/loop/order-system/run_order-system_33f57b3c93dd62e1", dryRun: true });
  * for (const file of plan.manifest.files) {
  *   console.log(file.path, file.nodeId, file.metric, file.points);
  * }

@@ -220,6 +220,9 @@ export interface CaptureResult {
   skipped: SkippedBinding[];
   /** Wall time in milliseconds. */
   durationMs: number;
+  /** True when the capture folder already held this capture (the same files, captured at
+   * another time) and was kept as it was; `manifest` is then the kept one. */
+  unchanged?: boolean;
 }
 
 /** One structured log event of a capture (`capture.log` is these as JSON lines). */

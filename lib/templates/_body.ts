@@ -21,7 +21,8 @@ import {
   type TopologyNodeKind,
 } from "../model/types.ts";
 import { isSafeId } from "../base/paths.ts";
-import { ExprError, parseExpr, referencesOf } from "../expr/parse.ts";
+import { ExprError, parseExpr } from "../expr/parse.ts";
+import { referencesOf } from "../expr/walk.ts";
 import { splitPlaceholders, wholePlaceholder } from "./placeholders.ts";
 
 // FlowTime-Sim fields with no effect on the model: `dependencies` (checked against the

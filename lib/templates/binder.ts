@@ -16,6 +16,12 @@ export interface BoundParameters {
   issues: ParameterIssue[];
 }
 
+const MAX_UNDECLARED = 20;
+
+function clipName(name: string): string {
+  return name.length > 60 ? `${name.slice(0, 57)}...` : name;
+}
+
 /**
  * Merge caller values with defaults and check every value against its declaration.
  * A `null` value counts as not given.
@@ -30,14 +36,25 @@ export function bindParameters(
   const values: ParameterValues = {};
   const issues: ParameterIssue[] = [];
   const declared = new Map(declarations.map((d) => [d.name, d]));
-  for (const name of Object.keys(input)) {
-    if (!declared.has(name)) {
-      const names = declarations.map((d) => d.name).join(", ") || "none";
-      issues.push({
-        parameter: name,
-        message: `is not a parameter of this template (parameters: ${names})`,
-      });
-    }
+  // Each undeclared name is a problem, but the declared names are listed once and at most 20
+  // undeclared ones are named: an answer stays small however many names are sent.
+  const undeclared = Object.keys(input).filter((name) => !declared.has(name));
+  undeclared.slice(0, MAX_UNDECLARED).forEach((name, i) => {
+    const names = declarations.map((d) => d.name).join(", ") || "none";
+    issues.push({
+      parameter: clipName(name),
+      message: i === 0
+        ? `is not a parameter of this template (parameters: ${names})`
+        : "is not a parameter of this template either",
+    });
+  });
+  if (undeclared.length > MAX_UNDECLARED) {
+    issues.push({
+      parameter: "*",
+      message: `${
+        undeclared.length - MAX_UNDECLARED
+      } more names are not parameters of this template`,
+    });
   }
   for (const decl of declarations) {
     const given = Object.hasOwn(input, decl.name) ? input[decl.name] : undefined;

@@ -108,6 +108,7 @@ export function generateModel(template: Template, options: GenerateOptions = {})
       }, it was not given and it has no default`,
     });
   }
+  if (issues.length === 0) issues.push(...exprIssues(uses, bound.values));
   if (issues.length === 0) issues.push(...seriesLengthIssues(model, uses));
   throwParameterIssues(id, issues);
 
@@ -200,6 +201,31 @@ function nodeForMode(node: TemplateNode, mode: RunMode): RawMap {
   const sourceOnly = node.kind === "const" && node.values === undefined;
   if (!sourceOnly) delete copy.source;
   return copy;
+}
+
+// Only numbers go into an expression: a string parameter placed there could add references or
+// function calls the template does not have (arrays are CONV kernels, numbers all the same).
+function exprIssues(
+  uses: readonly PlaceholderUse[],
+  values: Readonly<Record<string, unknown>>,
+): ParameterIssue[] {
+  const issues: ParameterIssue[] = [];
+  const seen = new Set<string>();
+  for (const use of uses) {
+    if (use.path.at(-1) !== "expr" || seen.has(use.parameter)) continue;
+    const value = values[use.parameter];
+    const numeric = typeof value === "number" ||
+      (Array.isArray(value) && value.every((v) => typeof v === "number"));
+    if (numeric) continue;
+    seen.add(use.parameter);
+    issues.push({
+      parameter: use.parameter,
+      message: `is used in the expression ${
+        formatPath(use.path)
+      }, where only numbers may go, but it is a ${Array.isArray(value) ? "list" : typeof value}`,
+    });
+  }
+  return issues;
 }
 
 // Telemetry mode, once placeholders are substituted: a node whose source is given becomes

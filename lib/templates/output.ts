@@ -1,6 +1,9 @@
 // Writes a generated model and its provenance to files chosen by the caller, each replaced
-// atomically (temp file + rename) so a reader never sees half a file.
+// atomically (temp file + rename) so a reader never sees half a file. Missing folders above a
+// file are created (`--out data/model.yaml` in a fresh checkout).
+import { dirname } from "node:path";
 import { writeFileAtomically } from "../base/atomic.ts";
+import { fsError } from "../base/errors.ts";
 import { toJsonText } from "../base/json.ts";
 import type { GeneratedModel } from "./types.ts";
 
@@ -21,8 +24,20 @@ export async function writeGeneratedFiles(
   generated: GeneratedModel,
   files: GeneratedFiles,
 ): Promise<void> {
-  if (files.model) await writeFileAtomically(files.model, generated.model);
+  if (files.model) {
+    await makeParent(files.model);
+    await writeFileAtomically(files.model, generated.model);
+  }
   if (files.provenance) {
+    await makeParent(files.provenance);
     await writeFileAtomically(files.provenance, toJsonText(generated.provenance));
+  }
+}
+
+async function makeParent(path: string): Promise<void> {
+  try {
+    await Deno.mkdir(dirname(path), { recursive: true });
+  } catch (err) {
+    throw fsError(err, "creating the folder of", path);
   }
 }

@@ -1,7 +1,8 @@
 // Parameter values written as text (`--param k=v`, and defaults a FlowTime-Sim service returns
 // as strings), parsed by the declared type; and parameter files in JSON or YAML.
 import { FlowTimeError, fsError } from "../base/errors.ts";
-import { parseYamlLocated } from "../base/located_yaml.ts";
+import { MAX_YAML_BYTES, parseYamlLocated } from "../base/located_yaml.ts";
+import { readUserText } from "../base/safe_read.ts";
 import { asParameterInput } from "./binder.ts";
 import { expectedType } from "./_values.ts";
 import type { ArrayElementType, ParameterType, TemplateParameter } from "./types.ts";
@@ -111,15 +112,34 @@ export function parseParameterAssignments(
 export async function readParameterFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readUserText(path, { maxBytes: MAX_YAML_BYTES, code: "invalid_parameters" });
   } catch (err) {
     throw fsError(err, "reading parameter file", path);
   }
-  const located = parseYamlLocated(text, path, "invalid_parameters");
+  const value = /\.json$/i.test(path)
+    ? parseJsonFile(text, path)
+    : parseYamlLocated(text, path, "invalid_parameters").value;
   try {
-    return asParameterInput(located.value ?? {}, "the parameter file");
+    return asParameterInput(value ?? {}, "the parameter file");
   } catch (err) {
     throw new FlowTimeError("invalid_parameters", (err as Error).message, { file: path });
+  }
+}
+
+// A `.json` parameter file is JSON, so its mistakes are JSON's, at the line JSON puts them.
+function parseJsonFile(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = / in JSON at position \d+(?: \(line (\d+) column (\d+)\))?/.exec(message);
+    throw new FlowTimeError(
+      "invalid_parameters",
+      `not valid JSON: ${message.replace(at?.[0] ?? "", "")}${
+        at?.[2] ? ` at column ${at[2]}` : ""
+      }; fix the file, or write it as YAML (.yaml)`,
+      { file: path, line: at?.[1] ? Number(at[1]) : undefined },
+    );
   }
 }
 

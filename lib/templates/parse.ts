@@ -5,7 +5,8 @@
 // spellings are normalised, and FlowTime features the engine lacks are recorded so the
 // template lists and shows but refuses to generate, naming them.
 import { FlowTimeError, fsError } from "../base/errors.ts";
-import { type FieldPath, parseYamlLocated } from "../base/located_yaml.ts";
+import { type FieldPath, MAX_YAML_BYTES, parseYamlLocated } from "../base/located_yaml.ts";
+import { readUserText } from "../base/safe_read.ts";
 import {
   checkKeys,
   describeValue,
@@ -17,6 +18,7 @@ import {
 } from "../base/issues.ts";
 import { unsupportedFeatures } from "../model/features.ts";
 import { isSafeId } from "../base/paths.ts";
+import { isValidUtc } from "../base/clock.ts";
 import { BIN_UNITS, type BinUnit } from "../model/types.ts";
 import { checkSchema } from "../schema/validator.ts";
 import { readParameterDeclarations } from "./_declarations.ts";
@@ -137,7 +139,7 @@ export async function loadTemplateFile(
 ): Promise<Template> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readUserText(path, { maxBytes: MAX_YAML_BYTES, code: "template_invalid" });
   } catch (err) {
     throw fsError(err, "reading template", path);
   }
@@ -220,10 +222,10 @@ function checkWindow(raw: unknown, issues: IssueList): void {
 function checkUtc(value: unknown, path: FieldPath, issues: IssueList): void {
   if (typeof value === "string" && wholePlaceholder(value) !== undefined) return;
   const text = value instanceof Date ? value.toISOString() : value;
-  if (typeof text !== "string" || !ISO_UTC.test(text) || Number.isNaN(Date.parse(text))) {
+  if (typeof text !== "string" || !ISO_UTC.test(text) || !isValidUtc(text)) {
     issues.add(
       path,
-      `must be an ISO 8601 UTC timestamp ending in Z (e.g. 2025-10-07T00:00:00Z) or a placeholder, got ${
+      `must be an ISO 8601 UTC timestamp ending in Z of a real date and time (e.g. 2025-10-07T00:00:00Z) or a placeholder, got ${
         describeValue(value)
       }`,
     );

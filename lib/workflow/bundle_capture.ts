@@ -6,6 +6,7 @@ import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { hashOf } from "../base/hash.ts";
 import { isWithin, resolveInside } from "../base/paths.ts";
+import { maxSeriesBytes, readFileInside } from "../base/safe_read.ts";
 import { type ParsedModel, parseModel } from "../model/parse.ts";
 import { rewriteSources } from "../model/rewrite.ts";
 import { binMinutes } from "../model/types.ts";
@@ -138,7 +139,11 @@ export async function bundleTelemetryRun(req: BundleTelemetryRequest): Promise<W
     if (files.has(inRun)) continue;
     let bytes: Uint8Array;
     try {
-      bytes = await Deno.readFile(resolveInside(capture.dir, file.path, "capture file"));
+      bytes = await readFileInside(resolveInside(capture.dir, file.path, "capture file"), {
+        root: capture.dir,
+        maxBytes: maxSeriesBytes(model.grid.bins),
+        code: "capture_invalid",
+      });
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) continue; // replayed as unresolved, with a warning
       throw fsError(err, "reading", join(capture.dir, file.path));

@@ -1,7 +1,8 @@
 /**
  * The end-to-end steps composed: run a model file or a template, replay a capture through a
  * template in telemetry mode (binding the grid and `telemetryDir` from the capture), compare two
- * runs bin by bin (parity), and the whole loop (simulate, capture, replay, compare) in one call.
+ * runs bin by bin (parity), the whole loop (simulate, capture, replay, compare) in one call, and
+ * deleting a run (with its captures when asked).
  *
  * @example Bind a capture to a template and generate its telemetry-mode model (nothing written)
  * ```ts
@@ -34,3 +35,4 @@ export {
   type ParityReport,
 } from "./parity.ts";
 export { type LoopOptions, type LoopResult, runLoop } from "./loop.ts";
+export { type DeletedRun, deleteRun, type DeleteRunOptions } from "./delete_run.ts";

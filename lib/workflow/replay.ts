@@ -2,6 +2,7 @@
 // and telemetryDir parameters are bound from the capture manifest, the rest are checked
 // against the template's declarations (from the Sim client, local or remote), then the model
 // is generated in telemetry mode and bundled with the captured files.
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { FlowTimeError } from "../base/errors.ts";
 import type { WrittenRun } from "../artifacts/writer.ts";
 import { type BinUnit, MINUTES_PER_UNIT } from "../model/types.ts";
@@ -16,8 +17,10 @@ export interface ReplayRequest
   extends Omit<RunModelOptions, "template" | "capture" | "modelFiles"> {
   /** Template id. */
   templateId: string;
-  /** The capture folder, as the generated model and the provenance should name it (resolved in
-   * `sourceDir`). */
+  /** The capture folder, resolved in `sourceDir`. The generated model, the provenance and the
+   * input hash name it relative to `sourceDir` when it lies inside (`telemetry/<runId>` for a
+   * data folder), else by its absolute path: the same capture, however it is spelled, gives the
+   * same deterministic run id. */
   captureDir: string;
   /** Caller parameter values; `telemetryDir`, `bins`, `binSize` and `start` are filled from the
    * capture when not given.
@@ -32,6 +35,11 @@ export interface ReplayRequest
    * @default false
    */
   dryRun?: boolean;
+  /** Replay a capture whose manifest names another template than `templateId` (a capture of
+   * one template replayed through another gives a run that looks plausible and is wrong).
+   * @default false
+   */
+  allowTemplateMismatch?: boolean;
 }
 
 /** What {@link replayCapture} did. */
@@ -125,13 +133,16 @@ export async function replayCapture(
     parameters = {},
     sourceDir = ".",
     dryRun,
+    allowTemplateMismatch,
     ...runOptions
   } = request;
-  const capture = await readCaptureFolder(resolveFrom(sourceDir, captureDir));
+  const captureRef = canonicalCaptureRef(sourceDir, captureDir);
+  const capture = await readCaptureFolder(resolveFrom(sourceDir, captureRef));
+  if (!allowTemplateMismatch) checkCaptureTemplate(capture, templateId, captureDir);
   const bound = await bindCaptureParameters(sim, {
     templateId,
     capture,
-    captureRef: captureDir,
+    captureRef,
     parameters,
   });
   const generated = await sim.generate(templateId, {
@@ -141,7 +152,7 @@ export async function replayCapture(
   if (dryRun) return { ...bound, generated };
   const written = await bundleTelemetryRun({
     ...runOptions,
-    captureDir,
+    captureDir: captureRef,
     captureFolder: capture,
     modelText: generated.model,
     modelFile: `${templateId} (generated, telemetry)`,
@@ -149,6 +160,37 @@ export async function replayCapture(
     template: originOf(generated),
   });
   return { ...bound, generated, written };
+}
+
+/**
+ * How a replay names its capture folder (in the model, the provenance and the input hash):
+ * relative to the source folder when it lies inside it, with `/` separators and no `.`
+ * segments; else its absolute path.
+ * @param sourceDir the folder relative names resolve in (the data folder)
+ * @param captureDir the capture folder as given (relative to `sourceDir`, or absolute)
+ * @returns the canonical name
+ */
+export function canonicalCaptureRef(sourceDir: string, captureDir: string): string {
+  const base = resolve(sourceDir);
+  const abs = resolve(base, captureDir);
+  const rel = relative(base, abs);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return abs;
+  return rel.split(sep).join("/");
+}
+
+// A capture of one template replayed through another: both may share node names (the example
+// templates share OrderService and PaymentService), so the run would look plausible.
+function checkCaptureTemplate(capture: CaptureFolder, templateId: string, captureDir: string) {
+  const captured = capture.manifest.provenance?.templateId;
+  if (captured === undefined || captured === templateId) return;
+  throw new FlowTimeError(
+    "template_mismatch",
+    `capture ${captureDir} was made from a run of template '${captured}', not '${templateId}'; replay it through '${captured}'`,
+    {
+      fix: { option: "allowTemplateMismatch", effect: `replay it through '${templateId}' anyway` },
+      details: [{ captureTemplateId: captured, templateId }],
+    },
+  );
 }
 
 function resolveFrom(base: string, path: string): string {

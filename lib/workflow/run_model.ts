@@ -1,7 +1,7 @@
 // Running a model end to end: load telemetry sources, evaluate, write the bundle. The one path
 // used by `flowtime run`, the server and the library for every kind of run.
 import { dirname } from "node:path";
-import { evaluateModel } from "../engine/evaluate.ts";
+import { evaluateModelYielding } from "../engine/evaluate.ts";
 import { loadModel, type ParsedModel } from "../model/parse.ts";
 import { loadTelemetrySources } from "../telemetry/loader.ts";
 import {
@@ -55,7 +55,10 @@ export async function runParsedModel(
     modelDir: options.sourceDir ?? ".",
     ...(options.files ? { files: options.files, filesOnly: true } : {}),
   });
-  const evaluation = evaluateModel(parsed.model, { sources: loaded.sources, exprs: parsed.exprs });
+  const evaluation = await evaluateModelYielding(parsed.model, {
+    sources: loaded.sources,
+    exprs: parsed.exprs,
+  });
   return await writeRunBundle({
     runsDir: options.runsDir ?? "./data/runs",
     modelText: parsed.text,

@@ -36,8 +36,10 @@ export const loopGoldens: GoldenSet = {
       });
       const target = join(outDir, c.template);
       await Deno.mkdir(target, { recursive: true });
-      await Deno.rename(loop.replay.written.runDir, join(target, "run"));
-      const run = await loadStateRun(join(target, "run"));
+      // The folder is named by the run's id: a run is its folder.
+      const runDir = join(target, loop.replay.written.runId);
+      await Deno.rename(loop.replay.written.runDir, runDir);
+      const run = await loadStateRun(runDir);
       const bins = loop.replay.written.runJson.grid.bins;
       const window = queryState(run, {
         kind: "window",

@@ -3,7 +3,7 @@
 // places, and on arbitrary doubles); a whole series encodes to the UTF-8 of its text form; and
 // the byte reader gives exactly what the text reader gives, for any layout and any mutation.
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../_dev_deps.ts";
 import {
   encodeSeriesCsv,
   formatSeriesCsv,

@@ -1,7 +1,7 @@
 // parseSeriesCsv and the writers (made faster for captures) keep their contract: lenient about BOM, CRLF, the
 // `t,value` header, row order and empty cells; strict about garbage, with file and line.
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../_dev_deps.ts";
 import {
   encodeSeriesCsv,
   formatSeriesCsv,

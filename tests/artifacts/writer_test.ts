@@ -80,7 +80,7 @@ Deno.test("the library ignores SOURCE_DATE_EPOCH: without createdAt the run is s
   }
 });
 
-Deno.test("an existing run is never overwritten without overwrite", async () => {
+Deno.test("an existing run is never overwritten without overwrite; the same run again is unchanged", async () => {
   await using runsTmp = await tempDir("exists");
   const runs = runsTmp.path;
   const first = await runModelFile(MODEL, {
@@ -89,10 +89,25 @@ Deno.test("an existing run is never overwritten without overwrite", async () => 
     createdAt: FIXED_TIME,
   });
   const before = await readTree(first.runDir);
+  // The same model written again (at another time) keeps the run as it was.
+  const same = await runModelFile(MODEL, {
+    runsDir: runs,
+    deterministic: true,
+    createdAt: "2026-01-01T00:00:00Z",
+  });
+  assert.equal(same.unchanged, true);
+  assert.equal(same.runId, first.runId);
+  assert.equal(same.runJson.createdUtc, FIXED_TIME, "the kept run's documents");
+  assert.deepEqual(await readTree(first.runDir), before);
+  // Other content at the same id needs overwrite.
   await assertRejectsCode(
-    runModelFile(MODEL, { runsDir: runs, deterministic: true, createdAt: "2026-01-01T00:00:00Z" }),
+    runModelFile(join(ROOT, "fixtures/models/backlog-shift.yaml"), {
+      runsDir: runs,
+      runId: first.runId,
+      createdAt: FIXED_TIME,
+    }),
     "run_exists",
-    /already exists; set the overwrite option to replace it$/,
+    /already exists with different content; set the overwrite option to replace it$/,
   );
   assert.deepEqual(await readTree(first.runDir), before);
   const again = await runModelFile(MODEL, {

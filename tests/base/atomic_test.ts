@@ -1,5 +1,6 @@
-// Leftovers of killed writers: temp and trash folders older than 15 minutes are removed by the
-// next write to the same folder; younger ones (a writer may still be busy) are left alone.
+// Leftovers of killed writers: temp folders older than 15 minutes are removed by the next write
+// to the same folder, younger ones (a writer may still be busy) are left alone, and an old copy
+// moved aside by a replacement that never finished is put back.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { STALE_TEMP_MS, writeFolderAtomically } from "../../lib/base/atomic.ts";
@@ -9,7 +10,7 @@ function names(dir: string): string[] {
   return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
 }
 
-Deno.test("the next write removes temp and trash folders older than 15 minutes, and only those", async () => {
+Deno.test("the next write removes temp folders older than 15 minutes, only those, and puts back an orphaned old copy", async () => {
   await using dirTmp = await tempDir("atomic-stale");
   const dir = dirTmp.path;
   const old = new Date(Date.now() - STALE_TEMP_MS - 60_000);
@@ -23,5 +24,6 @@ Deno.test("the next write removes temp and trash folders older than 15 minutes, 
     await Deno.writeTextFile(join(tmp, "x.txt"), "x");
   });
   assert.equal(STALE_TEMP_MS, 15 * 60 * 1000);
-  assert.deepEqual(names(dir), [".tmp-b-000000000003", "c"]);
+  assert.deepEqual(names(dir), [".tmp-b-000000000003", "a", "c"]);
+  assert.deepEqual(names(join(dir, "a")), ["partial.csv"]);
 });

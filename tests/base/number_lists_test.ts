@@ -2,7 +2,7 @@
 // (property-tested over number spellings and surroundings), the same error lines, huge lists
 // read in bounded memory, and texts over the memory budget refused by name.
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../_dev_deps.ts";
 import { parseYamlLocated, YAML_MEMORY_BUDGET } from "../../lib/base/located_yaml.ts";
 import { findNumberLists } from "../../lib/base/_number_lists.ts";
 import { LineCounter, parse, parseDocument } from "../../lib/base/yaml.ts";

@@ -141,9 +141,18 @@ Deno.test("a run id with / or .. and an existing output folder are refused with 
   }
   assert.equal((await cli(["run", "--model", MODEL, "--out", out, "--run-id", "r1"])).code, 0);
   const before = await readTree(out);
-  const again = await cli(["run", "--model", MODEL, "--out", out, "--run-id", "r1"]);
+  // the same model again: kept as it was, and said so
+  const same = await cli(["run", "--model", MODEL, "--out", out, "--run-id", "r1"]);
+  assert.equal(same.code, 0, same.stderr);
+  assert.match(same.stdout, /^run r1 unchanged: .*r1 already holds this run/);
+  assert.deepEqual(await readTree(out), before);
+  const other = join(ROOT, "fixtures/models/backlog-shift.yaml");
+  const again = await cli(["run", "--model", other, "--out", out, "--run-id", "r1"]);
   assert.equal(again.code, 1);
-  assert.match(again.stderr, /run folder .*r1 already exists; pass --overwrite/);
+  assert.match(
+    again.stderr,
+    /run folder .*r1 already exists with different content; pass --overwrite/,
+  );
   assert.deepEqual(await readTree(out), before);
   assert.equal(
     (await cli(["run", "--model", MODEL, "--out", out, "--run-id", "r1", "--overwrite"])).code,

@@ -272,9 +272,26 @@ Deno.test("run --template in telemetry mode without a capture folder is a usage 
   const r = await cli(["run", "--template", "order-system", "--mode", "telemetry"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--mode telemetry needs --telemetry-dir <capture folder>/);
-  const stray = await cli(["run", "--template", "order-system", "--telemetry-dir", "x"]);
-  assert.equal(stray.code, 2);
-  assert.match(stray.stderr, /--telemetry-dir applies to --mode telemetry only/);
+  const simulation = await cli([
+    "run",
+    "--template",
+    "order-system",
+    "--mode",
+    "simulation",
+    "--telemetry-dir",
+    "x",
+  ]);
+  assert.equal(simulation.code, 2);
+  assert.match(simulation.stderr, /--telemetry-dir replays a capture, which is telemetry mode/);
+});
+
+Deno.test("--telemetry-dir alone means telemetry mode: the capture folder is looked for", async () => {
+  await using dataTmp = await tempDir("implied-telemetry");
+  const r = await cli(["run", "--template", "order-system", "--telemetry-dir", "nowhere"], {
+    env: { FLOWTIME_DATA_DIR: dataTmp.path },
+  });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^error: capture folder .*nowhere does not exist/);
 });
 
 Deno.test("run needs exactly one of --model and --template", async () => {

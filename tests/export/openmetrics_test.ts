@@ -9,8 +9,13 @@ import { createApp } from "../../server/app.ts";
 import { assertRejectsCode, cli, copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 import { backfill, PROMETHEUS_MISSING } from "../import/_prometheus.ts";
 
-const ORDER_RUN = join(ROOT, "fixtures/loop/order-system/run");
-const GAPPED_RUN = join(ROOT, "fixtures/loop/microservices/run");
+const LOOP_RUNS: Record<string, string> = {
+  "order-system": "run_order-system_33f57b3c93dd62e1",
+  microservices: "run_microservices_f173050d7ed39572",
+  "http-service": "run_http-service_19f519ac79f60324",
+};
+const ORDER_RUN = join(ROOT, "fixtures/loop/order-system/run_order-system_33f57b3c93dd62e1");
+const GAPPED_RUN = join(ROOT, "fixtures/loop/microservices/run_microservices_f173050d7ed39572");
 
 async function textOf(runDir: string, start?: string): Promise<string> {
   const exported = await openMetricsOfRun(runDir, { start });
@@ -101,7 +106,9 @@ Deno.test({
     const dir = tmp.path;
     for (const example of ["order-system", "microservices", "http-service"]) {
       const file = join(dir, `${example}.om`);
-      await writeOpenMetrics(join(ROOT, "fixtures/loop", example, "run"), { output: file });
+      await writeOpenMetrics(join(ROOT, "fixtures/loop", example, LOOP_RUNS[example]), {
+        output: file,
+      });
       await backfill(file, join(dir, "blocks", example));
       const blocks = await Array.fromAsync(Deno.readDir(join(dir, "blocks", example)));
       assert.ok(blocks.some((b) => b.isDirectory && /^[0-9A-Z]{26}$/.test(b.name)), example);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type Expr, ExprError, parseExpr, referencesOf } from "../../lib/expr/parse.ts";
+import { type Expr, ExprError, parseExpr } from "../../lib/expr/parse.ts";
+import { referencesOf } from "../../lib/expr/walk.ts";
 
 function shape(e: Expr): unknown {
   switch (e.type) {

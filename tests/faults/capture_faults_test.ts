@@ -65,7 +65,7 @@ Deno.test("a capture killed with SIGKILL while writing leaves no capture folder;
   assert.equal(manifest.files.length, 335);
   assert.equal(entries(join(telemetry, "big")).length, 336);
 
-  const gc = await cli(["gc", "--data-dir", data, "--json"]);
+  const gc = await cli(["gc", "--data-dir", data, "--min-age", "0", "--json"]);
   assert.equal(gc.code, 0, gc.stderr);
   assert.deepEqual(JSON.parse(gc.stdout).removed, [`telemetry/${left[0]}`]);
   assert.deepEqual(entries(telemetry), ["big"]);

@@ -44,7 +44,7 @@ Deno.test("a run killed with SIGKILL while writing leaves only a hidden temp fol
   assert.equal(again.code, 0, again.stderr);
   await assertValidRunBundle(join(runs, "victim"));
 
-  const gc = await cli(["gc", "--data-dir", dir, "--json"]);
+  const gc = await cli(["gc", "--data-dir", dir, "--min-age", "0", "--json"]);
   assert.equal(gc.code, 0, gc.stderr);
   assert.deepEqual(JSON.parse(gc.stdout).removed, [`runs/${left[0]}`]);
   assert.deepEqual(entries(runs), ["victim"]);

@@ -162,7 +162,7 @@ Deno.test("a capture turned into a long export (as from ADX) imports back to the
   await using tmp = await tempDir("csv-roundtrip");
   const dir = tmp.path;
   const capture = await captureRun({
-    runDir: join(ROOT, "fixtures/loop/order-system/run"),
+    runDir: join(ROOT, "fixtures/loop/order-system/run_order-system_33f57b3c93dd62e1"),
     outputDir: join(dir, "capture"),
     capturedAt: FIXED_TIME,
   });

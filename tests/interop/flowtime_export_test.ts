@@ -20,7 +20,7 @@ import { FLOWTIME_RUNS, FLOWTIME_SIM_RUN } from "./_flowtime.ts";
 
 const QUEUE_BUFFER = join(ROOT, "fixtures/runs/run_deterministic_e673448a");
 const BACKLOG = join(ROOT, "fixtures/runs/run_deterministic_9c941bf5");
-const LOOP_TELEMETRY = join(ROOT, "fixtures/loop/microservices/run");
+const LOOP_TELEMETRY = join(ROOT, "fixtures/loop/microservices/run_microservices_f173050d7ed39572");
 
 // An export into a fresh temp folder, removed when the caller's `await using` ends.
 async function exported(runDir: string, prefix: string) {

@@ -1,7 +1,7 @@
 // Shared settings for property tests: a few hundred cases in the normal run, many more under
 // `deno task fuzz` (FLOWTIME_FUZZ_RUNS), and a check that a failure is one of ours.
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../_dev_deps.ts";
 import { FlowTimeError } from "../../lib/base/errors.ts";
 
 /**

@@ -2,7 +2,7 @@
 // throws and keeps only values that fit their declarations; text written from a typed value
 // parses back to the same value; any `--param` text is a value or a FlowTimeError naming it.
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../_dev_deps.ts";
 import { bindParameters } from "../../lib/templates/binder.ts";
 import { parseParameterAssignments, parseParameterText } from "../../lib/templates/param_text.ts";
 import type { TemplateParameter } from "../../lib/templates/types.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../_dev_deps.ts";
 import { type Expr, ExprError, parseExpr } from "../../lib/expr/parse.ts";
 import { fuzzRuns, recordCases } from "./_fuzz.ts";
 

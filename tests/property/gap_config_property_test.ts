@@ -3,7 +3,7 @@
 // JSON or an inline value reads back the same, with the same hash; checked rules plan exactly
 // the bins they name.
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../_dev_deps.ts";
 import { stringify } from "../../lib/base/yaml.ts";
 import {
   checkGapConfig,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../_dev_deps.ts";
 import { stringify } from "../../lib/base/yaml.ts";
 import { parseModel } from "../../lib/model/parse.ts";
 import { evaluateModel } from "../../lib/engine/evaluate.ts";

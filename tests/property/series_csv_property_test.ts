@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../_dev_deps.ts";
 import { formatSeriesCsv, parseSeriesCsv } from "../../lib/artifacts/series_csv.ts";
 import { assertOwnError, fuzzRuns, recordCases } from "./_fuzz.ts";
 

@@ -2,7 +2,7 @@
 // are a bin on the grid or a FlowTimeError naming the parameter; over HTTP any query string gets
 // 200 or a 4xx JSON error, never a 5xx.
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../_dev_deps.ts";
 import {
   MAX_WINDOW_BINS,
   parseBinIndex,

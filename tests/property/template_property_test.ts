@@ -2,7 +2,7 @@
 // FlowTimeError naming the file (and line); generating a model and parsing it back keeps the
 // template's structure and the parameter values.
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import { fc } from "../_dev_deps.ts";
 import { parse as parseYaml, stringify } from "../../lib/base/yaml.ts";
 import { parseTemplate } from "../../lib/templates/parse.ts";
 import { generateModel } from "../../lib/templates/generate.ts";

@@ -142,7 +142,7 @@ Deno.test("an existing non-empty capture folder is refused without overwrite and
     run,
     {},
     "output_exists",
-    /capture folder .* already exists and is not empty; set the overwrite option to replace it$/,
+    /capture folder .* already exists with different content; set the overwrite option to replace it$/,
   );
   assert.equal(await Deno.readTextFile(join(out, "manifest.json")), "{}\n");
 });

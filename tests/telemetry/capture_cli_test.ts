@@ -162,7 +162,18 @@ Deno.test("cli: usage mistakes exit 2 and write nothing", async () => {
       ["telemetry", "capture"],
       /^error: missing --run-dir \(see 'flowtime telemetry capture --help'\)$/m,
     ],
-    [["capture", "--run-dir", run.runDir, "--frobnicate"], /Unknown option '--frobnicate'/],
+    [
+      ["capture", "--run-dir", run.runDir, "--frobnicate"],
+      /^error: unknown flag '--frobnicate' for 'flowtime capture' \(see 'flowtime capture --help'\)$/m,
+    ],
+    [
+      ["capture", "--run-dir", run.runDir, "--dry-rn"],
+      /unknown flag '--dry-rn' for 'flowtime capture'; did you mean --dry-run\?/,
+    ],
+    [
+      ["capture", "--run-dir", run.runDir, "--run-dir", run.runDir],
+      /^error: --run-dir is given 2 times/m,
+    ],
     [
       ["capture", "--run-dir", run.runDir, "--dry-run", "--log", join(run.dataDir, "c.log")],
       /--log cannot be combined with --dry-run/,
@@ -220,7 +231,7 @@ Deno.test("cli: bad runs, bad gaps and bad output folders exit 1 with a clear me
     ],
     [
       ["capture", "--run-dir", run.runDir, "--output", existing],
-      /^error: capture folder .*existing already exists and is not empty; pass --overwrite/m,
+      /^error: capture folder .*existing already exists with different content; pass --overwrite/m,
     ],
     [
       ["capture", "--run-dir", run.runDir, "--output", join(run.runDir, "capture")],

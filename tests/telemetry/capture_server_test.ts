@@ -132,11 +132,17 @@ Deno.test("server: bad requests get 400/404/409/413 JSON errors without server p
   assert.deepEqual(await listing(run.dataDir), before);
 });
 
-Deno.test("server: an existing capture is 409 unless overwrite is true", async () => {
+Deno.test("server: the same capture again is 200 (kept); another one is 409 unless overwrite is true", async () => {
   await using run = await copyRun(QUEUE_BUFFER_RUN);
   const app = createApp({ dataDir: run.dataDir, logger: false });
-  assert.equal((await post(app, { runId: QUEUE_BUFFER_RUN })).status, 201);
-  const again = await post(app, { runId: QUEUE_BUFFER_RUN });
+  const first = await post(app, { runId: QUEUE_BUFFER_RUN, capturedAt: "2025-10-07T00:00:00Z" });
+  assert.equal(first.status, 201);
+  const kept = await first.json();
+  const same = await post(app, { runId: QUEUE_BUFFER_RUN, capturedAt: "2026-01-01T00:00:00Z" });
+  assert.equal(same.status, 200, "unchanged");
+  assert.deepEqual(await same.json(), kept, "the kept manifest, captured at the first time");
+  const gaps = { seed: 1, rules: [{ node: "*", metric: "served", bins: [1], action: "nan" }] };
+  const again = await post(app, { runId: QUEUE_BUFFER_RUN, gaps });
   assert.equal(again.status, 409);
   const body = await again.json();
   assert.equal(body.code, "output_exists");
@@ -144,7 +150,7 @@ Deno.test("server: an existing capture is 409 unless overwrite is true", async (
     body.error,
     /capture folder <data>\/telemetry\/run_deterministic_e673448a already exists/,
   );
-  assert.equal((await post(app, { runId: QUEUE_BUFFER_RUN, overwrite: true })).status, 201);
+  assert.equal((await post(app, { runId: QUEUE_BUFFER_RUN, gaps, overwrite: true })).status, 201);
 });
 
 Deno.test("server: a body over 1 MiB is refused with 413", async () => {

@@ -1,7 +1,7 @@
 // Headless Chromium for the viewer's browser tests and benchmark: Debian's `chromium` started as a
 // child process with a throwaway profile under .tmp, driven over CDP by puppeteer-core.
 import { join } from "node:path";
-import type { Browser, ConsoleMessage, Page } from "puppeteer-core";
+import type { Browser, ConsoleMessage, Page } from "../_dev_deps.ts";
 import { ROOT } from "../_helpers.ts";
 
 /** The Chromium binary (Debian's `chromium` package). */
@@ -51,7 +51,7 @@ export async function browserUnavailable(): Promise<string | undefined> {
     throw err;
   }
   try {
-    await import("puppeteer-core");
+    await import("npm:puppeteer-core@25.16.0");
   } catch (err) {
     return `puppeteer-core cannot be loaded (${
       err instanceof Error ? err.message : err
@@ -65,7 +65,7 @@ export async function browserUnavailable(): Promise<string | undefined> {
  * @returns the browser; call `close()` in a `finally`
  */
 export async function launchChromium(): Promise<HeadlessChromium> {
-  const { default: puppeteer } = await import("puppeteer-core");
+  const { default: puppeteer } = await import("npm:puppeteer-core@25.16.0");
   await Deno.mkdir(join(ROOT, ".tmp"), { recursive: true });
   const profile = await Deno.makeTempDir({ dir: join(ROOT, ".tmp"), prefix: "chromium-" });
   const child = new Deno.Command(CHROMIUM, {

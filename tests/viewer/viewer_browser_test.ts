@@ -3,7 +3,7 @@
 // runs list, each checked against /state, with no console error or failed request allowed.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Page } from "puppeteer-core";
+import type { Page } from "../_dev_deps.ts";
 import { ROOT } from "../_helpers.ts";
 import { type ServerProcess, spawnServer } from "../_server_process.ts";
 import {

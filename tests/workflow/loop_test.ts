@@ -196,8 +196,10 @@ function replayIn(
   c: { data: string; captureRel: string },
   template = "http-service",
   params: Record<string, unknown> = {},
+  options: { allowTemplateMismatch?: boolean } = {},
 ) {
   return replayCapture(sim, {
+    ...options,
     runsDir: join(c.data, "runs"),
     sourceDir: c.data,
     deterministic: true,
@@ -294,10 +296,19 @@ Deno.test("a capture whose grid disagrees with the caller's bins is refused", as
   assert.equal(ok.written!.runJson.grid.bins, 96);
 });
 
-Deno.test("replaying through a different template is refused: its files are not in the capture", async () => {
+Deno.test("replaying through a different template is refused with both names; forced, its files are not in the capture", async () => {
   await using c = await captured("http-service");
-  await assertRejectsCode(
+  const err = await assertRejectsCode(
     replayIn(c, "order-system"),
+    "template_mismatch",
+    /capture telemetry\/run_http-service_\w+ was made from a run of template 'http-service', not 'order-system'; replay it through 'http-service'; set the allowTemplateMismatch option to replay it through 'order-system' anyway$/,
+  );
+  assert.deepEqual(err.details, [{
+    captureTemplateId: "http-service",
+    templateId: "order-system",
+  }]);
+  await assertRejectsCode(
+    replayIn(c, "order-system", {}, { allowTemplateMismatch: true }),
     "capture_invalid",
     /(does not list|differs from the model)/,
   );

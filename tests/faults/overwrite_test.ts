@@ -1,0 +1,264 @@
+// Replacing a bundle never loses both copies and never answers "not found": a writer killed
+// with SIGKILL after each step of the replacement leaves the old or the new run readable (a
+// reader finishes or undoes the abandoned replacement), and gc keeps it; writers of one name
+// take turns, so concurrent overwrites all succeed while readers keep reading; a folder that is
+// not a run is never replaced; Ctrl-C and SIGTERM remove the temp folder of a write in
+// progress; gc leaves young temp folders alone and reports a folder it may not read.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { type AtomicStep, writeFolderAtomically } from "../../lib/base/atomic.ts";
+import { openRun } from "../../lib/artifacts/reader.ts";
+import { listRuns } from "../../lib/artifacts/listing.ts";
+import { runModelFile } from "../../lib/workflow/run_model.ts";
+import { createApp } from "../../server/app.ts";
+import { syntheticModel } from "../../scripts/synthetic_model.ts";
+import {
+  assertSameTree,
+  CLI_TEST_PERMISSIONS,
+  copyTree,
+  FIXED_TIME,
+  ROOT,
+  runCli,
+  tempDir,
+} from "../_helpers.ts";
+import { entries, spawnCli, waitFor } from "./_process.ts";
+
+const OLD = join(ROOT, "fixtures/runs/run_deterministic_e673448a");
+const NEW = join(ROOT, "fixtures/runs/run_deterministic_9c941bf5");
+// What each step leaves readable: killed before the old copy moved, the old one; after it, the
+// new one (complete, so an abandoned replacement goes forward).
+const STEPS: Array<[AtomicStep, string]> = [
+  ["built", OLD],
+  ["locked", OLD],
+  ["moved-old", NEW],
+  ["moved-new", NEW],
+  ["unlocked", NEW],
+];
+
+async function sameTree(a: string, b: string): Promise<boolean> {
+  try {
+    await assertSameTree(a, b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+for (const [step, expected] of STEPS) {
+  Deno.test(`an overwrite killed after '${step}' leaves a whole run that readers and gc keep`, async () => {
+    const data = (await tempDir(`overwrite-${step}`)).path;
+    const runs = join(data, "runs");
+    try {
+      await copyTree(OLD, join(runs, "victim"));
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--quiet",
+          ...CLI_TEST_PERMISSIONS,
+          "--allow-run",
+          join(ROOT, "tests/faults/_overwrite_victim.ts"),
+          runs,
+          "victim",
+          NEW,
+          step,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(out.signal, "SIGKILL", new TextDecoder().decode(out.stderr));
+      // Right after the kill one of the copies is whole somewhere in the folder.
+      const left = entries(runs);
+      const whole = [];
+      for (const name of left) {
+        if (await sameTree(join(runs, name), OLD) || await sameTree(join(runs, name), NEW)) {
+          whole.push(name);
+        }
+      }
+      assert.ok(whole.length > 0, `no whole copy among ${left}`);
+      // A reader finds the run: the old or new copy, never "not found".
+      const bundle = await openRun(runs, "victim");
+      assert.equal(bundle.runId, "victim");
+      assert.ok(await sameTree(join(runs, "victim"), expected), `${step}: ${entries(runs)}`);
+      // gc (removing every temp folder, young or not) keeps it.
+      const gc = await runCli(["gc", "--data-dir", data, "--min-age", "0", "--json"]);
+      assert.equal(gc.code, 0, gc.stderr);
+      // A lock of a writer killed while holding it goes stale within seconds: gc leaves it,
+      // the next writer takes it over.
+      assert.deepEqual(entries(runs).filter((n) => !n.startsWith(".lock-")), ["victim"]);
+      assert.ok(await sameTree(join(runs, "victim"), expected));
+      await writeFolderAtomically(join(runs, "victim"), (tmp) => copyTree(OLD, tmp), {
+        overwrite: true,
+        marker: "run.json",
+      });
+      assert.deepEqual(entries(runs), ["victim"]);
+      assert.ok(await sameTree(join(runs, "victim"), OLD));
+    } finally {
+      await Deno.remove(data, { recursive: true });
+    }
+  });
+}
+
+Deno.test("gc alone recovers an overwrite killed between its renames", async () => {
+  const data = (await tempDir("overwrite-gc")).path;
+  const runs = join(data, "runs");
+  try {
+    await copyTree(OLD, join(runs, "victim"));
+    await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        ...CLI_TEST_PERMISSIONS,
+        "--allow-run",
+        join(ROOT, "tests/faults/_overwrite_victim.ts"),
+        runs,
+        "victim",
+        NEW,
+        "moved-old",
+      ],
+    }).output();
+    assert.ok(!entries(runs).includes("victim"), "killed between the renames");
+    // The lock left behind is fresh for a few seconds: gc waits for it, then recovers.
+    const gc = await runCli(["gc", "--data-dir", data, "--json"]);
+    assert.equal(gc.code, 0, gc.stderr);
+    assert.deepEqual(JSON.parse(gc.stdout).recovered, ["runs/victim (the new copy)"]);
+    assert.deepEqual(entries(runs), ["victim"]);
+    assert.ok(await sameTree(join(runs, "victim"), NEW));
+  } finally {
+    await Deno.remove(data, { recursive: true });
+  }
+});
+
+Deno.test("concurrent overwrites of one run all succeed while readers never see it missing", async () => {
+  const dir = (await tempDir("overwrite-race")).path;
+  try {
+    const runs = join(dir, "runs");
+    const models = [];
+    for (let i = 0; i < 6; i++) {
+      const path = join(dir, `m${i}.yaml`);
+      await Deno.writeTextFile(path, syntheticModel(3 + i, 48));
+      models.push(path);
+    }
+    await runModelFile(models[0], { runsDir: runs, runId: "shared", createdAt: FIXED_TIME });
+    let reading = true;
+    let reads = 0;
+    const failures: string[] = [];
+    const reader = (async () => {
+      while (reading) {
+        try {
+          await openRun(runs, "shared");
+          reads++;
+        } catch (err) {
+          failures.push(String(err));
+        }
+      }
+    })();
+    const results = await Promise.allSettled(
+      models.map((m) =>
+        runModelFile(m, { runsDir: runs, runId: "shared", overwrite: true, createdAt: FIXED_TIME })
+      ),
+    );
+    reading = false;
+    await reader;
+    assert.deepEqual(
+      results.filter((r) => r.status === "rejected"),
+      [],
+      "every overwrite succeeded",
+    );
+    assert.deepEqual(failures, [], `${failures.length} reads failed`);
+    assert.ok(reads > 0);
+    assert.deepEqual(entries(runs), ["shared"]);
+    assert.equal((await listRuns(runs)).length, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--overwrite never replaces a folder that is not a run (CLI and HTTP)", async () => {
+  const dir = (await tempDir("overwrite-notes")).path;
+  try {
+    await Deno.mkdir(join(dir, "notes"));
+    await Deno.writeTextFile(join(dir, "notes", "mine.txt"), "my notes");
+    const r = await runCli([
+      "run",
+      "--model",
+      join(ROOT, "fixtures/models/queue-buffer.yaml"),
+      "--out",
+      dir,
+      "--run-id",
+      "notes",
+      "--overwrite",
+    ]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /^error: .*notes exists and is not a run folder \(it has no run\.json\); nothing was changed/,
+    );
+    assert.deepEqual(entries(join(dir, "notes")), ["mine.txt"]);
+    assert.deepEqual(entries(dir), ["notes"]);
+    // Over HTTP: a folder where the deterministic run goes that is not a run stays as it is.
+    const app = createApp({ dataDir: join(dir, "data"), logger: false });
+    const post = () =>
+      app.request("/v1/runs", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          templateId: "http-service",
+          options: { deterministicRunId: true, overwrite: true, createdAt: FIXED_TIME },
+        }),
+      });
+    const first = await post();
+    assert.equal(first.status, 201);
+    const runDir = join(dir, "data", "runs", (await first.json()).runId);
+    await Deno.remove(runDir, { recursive: true });
+    await Deno.mkdir(runDir);
+    await Deno.writeTextFile(join(runDir, "mine.txt"), "my notes");
+    const second = await post();
+    assert.equal(second.status, 409);
+    assert.match((await second.json()).error, /is not a run folder \(it has no run\.json\)/);
+    assert.deepEqual(entries(runDir), ["mine.txt"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`${signal} during a run exits ${code} and removes its temp folder`, async () => {
+    const dir = (await tempDir(`signal-${code}`)).path;
+    try {
+      const model = join(dir, "big.yaml");
+      await Deno.writeTextFile(model, syntheticModel(400, 8640));
+      const runs = join(dir, "runs");
+      const child = spawnCli(["run", "--model", model, "--out", runs, "--run-id", "cut"]);
+      const started = await waitFor(() => {
+        const temp = entries(runs).find((n) => n.startsWith(".tmp-cut-"));
+        return temp !== undefined && entries(join(runs, temp, "series")).length > 5;
+      }, 60_000);
+      child.kill(signal);
+      const out = await child.output();
+      assert.ok(started, "the writer started");
+      assert.equal(out.code, code);
+      assert.equal(new TextDecoder().decode(out.stderr).trim(), "interrupted");
+      assert.deepEqual(entries(runs), [], "no run folder and no temp folder");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+Deno.test("gc leaves young temp folders alone by default and says so when it may not read", async () => {
+  const data = (await tempDir("gc-young")).path;
+  try {
+    await Deno.mkdir(join(data, "runs", ".tmp-busy-0123456789ab"), { recursive: true });
+    const young = await runCli(["gc", "--data-dir", data, "--json"]);
+    assert.equal(young.code, 0, young.stderr);
+    assert.deepEqual(JSON.parse(young.stdout).removed, []);
+    assert.deepEqual(entries(join(data, "runs")), [".tmp-busy-0123456789ab"]);
+    const denied = await runCli(["gc", "--data-dir", data], {
+      permissions: [`--allow-read=${join(ROOT, "cli.ts")}`, "--allow-env"],
+    });
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /^error: reading .*runs: not permitted/);
+  } finally {
+    await Deno.remove(data, { recursive: true });
+  }
+});
