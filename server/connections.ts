@@ -4,6 +4,7 @@
 // process. At a cap the connection that has waited longest on its client is closed to make
 // room; only when every connection is busy in the app is a newcomer refused with 503.
 import type { Logger } from "./logger.ts";
+import { bodyOf } from "./raw_body.ts";
 import {
   ChunkedDecoder,
   errorResponseBytes,
@@ -85,6 +86,8 @@ export interface ConnectionServer {
 }
 
 /** Descriptors kept free for the app's file reads once the process has run out of them. */
+const CRLF = new TextEncoder().encode("\r\n");
+const LAST_CHUNK = new TextEncoder().encode("0\r\n\r\n");
 const FD_HEADROOM = 32;
 /** Refused connections drained (so the 503 is not lost to a reset) at most this many at once. */
 const MAX_DRAINING = 16;
@@ -451,7 +454,15 @@ class Connection {
         { status: 500, headers: { "content-type": "application/json" } },
       );
     }
-    const bytes = response.body ? new Uint8Array(await response.arrayBuffer()) : new Uint8Array();
+    const prepared = bodyOf(response);
+    if (prepared === "stream" && response.body && head.minor === 1 && head.method !== "HEAD") {
+      return await this.#sendStreamed(head, response, complete);
+    }
+    const bytes = prepared instanceof Uint8Array
+      ? prepared
+      : response.body
+      ? new Uint8Array(await response.arrayBuffer())
+      : new Uint8Array();
     this.pool.release(this);
     const close = !head.keepAlive || !complete || this.pool.closing ||
       response.headers.get("connection")?.toLowerCase() === "close";
@@ -582,6 +593,33 @@ class Connection {
     const n = await this.conn.read(this.#buf.subarray(this.#end));
     if (n !== null) this.#end += n;
     return n;
+  }
+
+  // A body sent as it is produced, in HTTP/1.1 chunks: memory does not grow with its length.
+  async #sendStreamed(head: RequestHead, response: Response, complete: boolean): Promise<boolean> {
+    this.pool.release(this);
+    const close = !head.keepAlive || !complete || this.pool.closing ||
+      response.headers.get("connection")?.toLowerCase() === "close";
+    const limits = this.pool.limits;
+    const first = responseHead(response, {
+      contentLength: 0,
+      chunked: true,
+      close,
+      keepAliveSeconds: Math.floor(limits.idleTimeoutMs / 1000),
+    });
+    this.#enter("write", limits.writeTimeoutMs);
+    await this.#write(first);
+    const encoder = new TextEncoder();
+    for await (const chunk of response.body!) {
+      if (chunk.length === 0) continue;
+      // each chunk has the write deadline to itself
+      this.#enter("write", limits.writeTimeoutMs);
+      await this.#write(encoder.encode(`${chunk.length.toString(16)}\r\n`));
+      await this.#write(chunk);
+      await this.#write(CRLF);
+    }
+    await this.#write(LAST_CHUNK);
+    return close;
   }
 
   async #write(bytes: Uint8Array): Promise<void> {

@@ -316,6 +316,8 @@ const HOP_BY_HOP = new Set([
 export interface ResponseHeadOptions {
   /** Value of Content-Length (omitted for 1xx, 204 and 304). */
   contentLength: number;
+  /** Send the body chunked (Transfer-Encoding) instead of with a Content-Length. */
+  chunked?: boolean;
   /** Close the connection after this response. */
   close: boolean;
   /** Idle keep-alive timeout to announce, in seconds. */
@@ -338,7 +340,9 @@ export function responseHead(
     if (!HOP_BY_HOP.has(name)) head += `${name}: ${value}\r\n`;
   }
   if (!(status < 200 || status === 204 || status === 304)) {
-    head += `content-length: ${options.contentLength}\r\n`;
+    head += options.chunked
+      ? "transfer-encoding: chunked\r\n"
+      : `content-length: ${options.contentLength}\r\n`;
   }
   if (options.close) head += "connection: close\r\n";
   else if (options.keepAliveSeconds) head += `keep-alive: timeout=${options.keepAliveSeconds}\r\n`;

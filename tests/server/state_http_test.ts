@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { createApp } from "../../server/app.ts";
+import { startServer } from "../../server/listen.ts";
 import { createLogger } from "../../server/logger.ts";
 import { chooseCoding } from "../../server/state_http.ts";
 import { loadStateRun } from "../../lib/state/load.ts";
@@ -186,4 +187,45 @@ Deno.test("a window over the streaming threshold is streamed with the same bytes
   const tooWide = await app.request(`/v1/runs/r1/state_window?startBin=0&endBin=${bins - 1}`);
   assert.equal(tooWide.status, 413);
   assert.match((await tooWide.json()).error, /at most 2097 per query/);
+});
+
+Deno.test("over a socket: cached answers sent as kept, wide windows chunked, the same bytes", async () => {
+  const bins = 2100;
+  const { dir, runsDir } = await setup({ services: 32, bins });
+  await using _ = dir;
+  await using server = startServer({
+    port: 0,
+    dataDir: dir.path,
+    templatesDir: dir.path,
+    logger: false,
+    maxWindowBins: bins,
+  });
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  const run = await loadStateRun(join(runsDir, "r1"));
+  const snapshot = stateResponseText(queryState(run, { kind: "snapshot", binIndex: 7 }));
+  for (let i = 0; i < 2; i++) {
+    const res = await fetch(`${base}/v1/runs/r1/state?binIndex=7`, {
+      headers: { "accept-encoding": "identity" },
+    });
+    assert.equal(
+      res.headers.get("content-length"),
+      String(new TextEncoder().encode(snapshot).length),
+    );
+    assert.equal(await res.text(), snapshot);
+    // fetch asks for br or gzip by default, and decodes it
+    const compressed = await fetch(`${base}/v1/runs/r1/state?binIndex=7`);
+    assert.equal(compressed.headers.get("content-encoding"), "br");
+    assert.equal(await compressed.text(), snapshot);
+  }
+  const wide = await fetch(`${base}/v1/runs/r1/state_window?startBin=0&endBin=${bins - 1}`, {
+    headers: { "accept-encoding": "identity" },
+  });
+  assert.equal(wide.headers.get("transfer-encoding"), "chunked");
+  assert.equal(
+    await wide.text(),
+    stateResponseText(queryState(run, { kind: "window", startBin: 0, endBin: bins - 1 })),
+  );
+  const health = await fetch(`${base}/healthz`);
+  assert.equal(health.status, 200);
+  await health.body?.cancel();
 });
