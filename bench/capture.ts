@@ -232,7 +232,9 @@ async function week(work: string): Promise<void> {
 async function scale(work: string): Promise<void> {
   const nodes = 1000, bins = 8640;
   const model = join(work, "scale.yaml");
-  await Deno.writeTextFile(model, benchModel(nodes, bins, false));
+  // arrivals as values lists: the expression-only model is over the 200,000,000 evaluation
+  // steps a run may take at this size
+  await Deno.writeTextFile(model, benchModel(nodes, bins, true));
   const runsDir = join(work, "runs");
   console.log(
     `scale ${nodes} nodes x ${bins} bins x 5 metrics: running the engine once to make the run...`,
