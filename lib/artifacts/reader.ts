@@ -279,19 +279,26 @@ function needsModelFacts(
  * @returns the bundle
  */
 export async function openRun(runsDir: string, runId: string): Promise<RunBundle> {
-  const dir = await runFolder(runsDir, runId);
-  const before = await identityOf(join(dir, RUN_FILES.run));
-  try {
-    return await readRunBundle(dir);
-  } catch (err) {
-    // Replaced while being read (a replacement in progress, or its run.json another file than
-    // when reading began): read the new copy once it is in place.
-    const replaced = isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found") &&
-      ((await waitForReplacement(dir)) || (await identityOf(join(dir, RUN_FILES.run))) !== before);
-    if (!replaced) throw err;
-    return await readRunBundle(await runFolder(runsDir, runId));
+  // Replaced while being read (a replacement in progress, or its run.json another file than
+  // when reading began): read the new copy once it is in place. Writers of one name take turns,
+  // so a reader can meet several replacements in a row; it tries again a bounded number of times.
+  for (let attempt = 1;; attempt++) {
+    const dir = await runFolder(runsDir, runId);
+    const before = await identityOf(join(dir, RUN_FILES.run));
+    try {
+      return await readRunBundle(dir);
+    } catch (err) {
+      const replaced = attempt < MAX_READ_ATTEMPTS &&
+        isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found") &&
+        ((await waitForReplacement(dir)) ||
+          (await identityOf(join(dir, RUN_FILES.run))) !== before);
+      if (!replaced) throw err;
+    }
   }
 }
+
+// How many times a reader looks again at a run being replaced before giving up.
+const MAX_READ_ATTEMPTS = 20;
 
 // Which file is at a path (inode and modification time), or "" when none.
 async function identityOf(path: string): Promise<string> {
