@@ -25,7 +25,7 @@ import type {
   SeriesIndex,
   SeriesIndexEntry,
 } from "./types.ts";
-import { readFileInside } from "../base/safe_read.ts";
+import { MAX_DOCUMENT_BYTES, readFileInside } from "../base/safe_read.ts";
 import { RUN_FILES, seriesPath } from "./layout.ts";
 
 /** Where a model came from when it was generated from a template. */
@@ -440,7 +440,11 @@ function runContentKey(path: string, bytes: Uint8Array): string | undefined {
 async function readWrittenDocuments(runDir: string, fresh: WrittenRun): Promise<WrittenRun> {
   const read = async <T>(rel: string, fallback: T): Promise<T> => {
     try {
-      return JSON.parse(await Deno.readTextFile(join(runDir, rel))) as T;
+      const bytes = await readFileInside(join(runDir, rel), {
+        root: runDir,
+        maxBytes: MAX_DOCUMENT_BYTES,
+      });
+      return JSON.parse(new TextDecoder().decode(bytes)) as T;
     } catch {
       return fallback;
     }
