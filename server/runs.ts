@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { maxSeriesBytes, readFileInside } from "../lib/base/safe_read.ts";
 import { MAX_YAML_BYTES } from "../lib/base/located_yaml.ts";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
-import { readRunBundle } from "../lib/artifacts/reader.ts";
+import { type RunBundle, withRun } from "../lib/artifacts/reader.ts";
 import { listRuns } from "../lib/artifacts/listing.ts";
 import { deleteRun } from "../lib/workflow/delete_run.ts";
 import { printable, resolveInside } from "../lib/base/paths.ts";
@@ -30,22 +30,24 @@ export function runRoutes(
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { state, responder } = parts;
-  const openBundle = async (c: Context<AppEnv>) => {
+  // Open the run and use it; a run replaced meanwhile (by an overwrite) is read again from the
+  // new copy, so a reader never sees a missing or mixed run while a writer replaces it.
+  const useBundle = async <T>(c: Context<AppEnv>, use: (bundle: RunBundle) => T | Promise<T>) => {
     const runId = c.req.param("runId") ?? "";
     c.get("logFields").runId = runId;
-    return await readRunBundle(await state.runDir(runId));
+    return await withRun(state.runsDir, runId, use);
   };
 
   app.get("/", async (c) => c.json({ runs: await listRuns(state.runsDir) }));
 
-  app.get("/:runId", async (c) => {
-    const bundle = await openBundle(c);
-    return c.json({
-      run: bundle.runJson,
-      ...(bundle.metadata ? { metadata: bundle.metadata } : {}),
-      ...(bundle.manifest ? { manifest: bundle.manifest } : {}),
-    });
-  });
+  app.get("/:runId", async (c) =>
+    c.json(
+      await useBundle(c, (bundle) => ({
+        run: bundle.runJson,
+        ...(bundle.metadata ? { metadata: bundle.metadata } : {}),
+        ...(bundle.manifest ? { manifest: bundle.manifest } : {}),
+      })),
+    ));
 
   // DELETE /v1/runs/{runId}[?captures=true]: the run folder, and its captures only when asked.
   app.delete("/:runId", async (c) => {
@@ -98,7 +100,7 @@ export function runRoutes(
     return await responder.respond(c, run, query);
   });
 
-  app.get("/:runId/index", async (c) => c.json((await openBundle(c)).index));
+  app.get("/:runId/index", async (c) => c.json(await useBundle(c, (bundle) => bundle.index)));
 
   app.get("/:runId/series/:seriesId", async (c) => {
     const ref = c.req.param("seriesId");
@@ -110,36 +112,38 @@ export function runRoutes(
         }' is not allowed: give a series id like order_served@ORDER_SERVED@DEFAULT or a node id`,
       );
     }
-    const bundle = await openBundle(c);
-    // A series id, a node id, or (FlowTime bundles) a node reading a file beside the model.
-    const entry = bundle.seriesEntry(ref);
-    if (!entry) {
-      throw new FlowTimeError(
-        "not_found",
-        `run ${bundle.runId} has no series '${ref}' (GET /v1/runs/${bundle.runId}/index lists them)`,
+    const bytes = await useBundle(c, async (bundle) => {
+      // A series id, a node id, or (FlowTime bundles) a node reading a file beside the model.
+      const entry = bundle.seriesEntry(ref);
+      if (!entry) {
+        throw new FlowTimeError(
+          "not_found",
+          `run ${bundle.runId} has no series '${ref}' (GET /v1/runs/${bundle.runId}/index lists them)`,
+        );
+      }
+      const path = resolveInside(bundle.dir, entry.path, `series path of ${entry.id}`);
+      return await readRunFile(
+        path,
+        entry.path,
+        bundle.dir,
+        maxSeriesBytes(bundle.runJson.grid.bins),
       );
-    }
-    const path = resolveInside(bundle.dir, entry.path, `series path of ${entry.id}`);
-    const bytes = await readRunFile(
-      path,
-      entry.path,
-      bundle.dir,
-      maxSeriesBytes(bundle.runJson.grid.bins),
-    );
+    });
     return c.body(bytes, 200, { "content-type": "text/csv; charset=utf-8" });
   });
 
   app.get("/:runId/model", async (c) => {
-    const bundle = await openBundle(c);
-    if (!bundle.modelPath) {
-      throw new FlowTimeError("bundle_invalid", `run ${bundle.runId} has no model/model.yaml`);
-    }
-    const bytes = await readRunFile(
-      join(bundle.dir, bundle.modelPath),
-      bundle.modelPath,
-      bundle.dir,
-      MAX_YAML_BYTES,
-    );
+    const bytes = await useBundle(c, async (bundle) => {
+      if (!bundle.modelPath) {
+        throw new FlowTimeError("bundle_invalid", `run ${bundle.runId} has no model/model.yaml`);
+      }
+      return await readRunFile(
+        join(bundle.dir, bundle.modelPath),
+        bundle.modelPath,
+        bundle.dir,
+        MAX_YAML_BYTES,
+      );
+    });
     return c.body(bytes, 200, { "content-type": "text/yaml; charset=utf-8" });
   });
   return app;

@@ -279,6 +279,25 @@ function needsModelFacts(
  * @returns the bundle
  */
 export async function openRun(runsDir: string, runId: string): Promise<RunBundle> {
+  return await withRun(runsDir, runId, (bundle) => bundle);
+}
+
+/**
+ * Open a run by id and use it, again from the start when the run was replaced meanwhile: a
+ * file the use reads after the bundle was opened (a series, the model) may belong to the next
+ * copy, or be missing in the gap between the two renames of a replacement.
+ * @param runsDir the runs folder
+ * @param runId the run id
+ * @param use what to do with the opened bundle; its `run_not_found`, `bundle_invalid` and
+ *   `not_found` errors (and a file not found) make it start over when the run was replaced
+ * @returns what `use` returned
+ * @throws FlowTimeError as {@link openRun}, and whatever `use` throws
+ */
+export async function withRun<T>(
+  runsDir: string,
+  runId: string,
+  use: (bundle: RunBundle) => T | Promise<T>,
+): Promise<T> {
   // Replaced while being read (a replacement in progress, or its run.json another file than
   // when reading began): read the new copy once it is in place. Writers of one name take turns,
   // so a reader can meet several replacements in a row; it tries again a bounded number of times.
@@ -286,13 +305,17 @@ export async function openRun(runsDir: string, runId: string): Promise<RunBundle
     const dir = await runFolder(runsDir, runId);
     const before = await identityOf(join(dir, RUN_FILES.run));
     try {
-      return await readRunBundle(dir);
+      return await use(await readRunBundle(dir));
     } catch (err) {
       const replaced = attempt < MAX_READ_ATTEMPTS &&
-        isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found") &&
+        (err instanceof Deno.errors.NotFound ||
+          isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found")) &&
         ((await waitForReplacement(dir)) ||
           (await identityOf(join(dir, RUN_FILES.run))) !== before);
-      if (!replaced) throw err;
+      if (!replaced) {
+        // the folder gone in the middle of the read: no run (never a raw file-system error)
+        throw err instanceof Deno.errors.NotFound ? runNotFound(runId) : err;
+      }
     }
   }
 }

@@ -171,25 +171,41 @@ function checkReplaceable(
 }
 
 // What is at `path`: a folder with entries is a "bundle" when it holds the marker file (or no
-// marker is asked for), "other" when it does not.
+// marker is asked for), "other" when it does not. Another writer may swap the folder while it
+// is looked at (its marker then seems missing): the answer counts only when the same folder is
+// still there afterwards, else it is looked at again.
 async function folderState(path: string, marker?: string): Promise<FolderState> {
-  try {
-    const info = await Deno.stat(path);
-    if (!info.isDirectory) return "file";
-    for await (const _ of Deno.readDir(path)) {
-      if (!marker) return "bundle";
-      try {
-        await Deno.stat(join(path, marker));
-        return "bundle";
-      } catch (err) {
-        if (err instanceof Deno.errors.NotFound) return "other";
-        throw err;
-      }
+  for (let attempt = 1;; attempt++) {
+    let before: Deno.FileInfo;
+    try {
+      before = await Deno.stat(path);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return "absent";
+      throw fsError(err, "reading", path);
     }
-    return "empty";
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return "absent";
-    throw fsError(err, "reading", path);
+    if (!before.isDirectory) return "file";
+    let state: FolderState = "empty";
+    try {
+      for await (const _ of Deno.readDir(path)) {
+        state = "bundle";
+        if (marker) {
+          try {
+            await Deno.stat(join(path, marker));
+          } catch (err) {
+            if (!(err instanceof Deno.errors.NotFound)) throw err;
+            state = "other";
+          }
+        }
+        break;
+      }
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw fsError(err, "reading", path);
+      state = "absent"; // moved away while read: look again
+    }
+    const after = await Deno.stat(path).catch(() => undefined);
+    const same = after !== undefined && after.ino === before.ino && after.dev === before.dev;
+    if (same && state !== "absent") return state;
+    if (attempt >= 20) return after === undefined ? "absent" : state;
   }
 }
 

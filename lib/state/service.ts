@@ -108,34 +108,58 @@ export class StateQueryService {
    *   for unknown runs, and whatever {@link loadStateRun} throws
    */
   async openRun(runId: string): Promise<StateRun> {
-    try {
-      return await this.#open(runId);
-    } catch (err) {
-      // A run replaced while it was being read: open the new copy.
-      const replaced = isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found") &&
-        ((await waitForReplacement(join(this.runsDir, runId))) || (await this.#changed(runId)));
-      if (!replaced) throw err;
-      return await this.#open(runId);
+    // A run replaced while it was being read (files of two copies, or none in the gap between
+    // the renames) is opened again from the new copy; writers of one name take turns, so a
+    // reader may meet several replacements in a row.
+    for (let attempt = 1;; attempt++) {
+      const used: { stamp?: string } = {};
+      try {
+        return await this.#open(runId, used);
+      } catch (err) {
+        const vanished = err instanceof Deno.errors.NotFound;
+        // what a read of two copies (or of none) fails with
+        const retryable = vanished ||
+          isFlowTimeError(
+            err,
+            "run_not_found",
+            "bundle_invalid",
+            "not_found",
+            "provenance_mismatch",
+          );
+        if (!retryable || attempt >= 20) throw this.#vanished(err, runId);
+        const replaced = (await waitForReplacement(join(this.runsDir, runId))) ||
+          (await this.#stampNow(runId)) !== used.stamp;
+        if (!replaced) throw this.#vanished(err, runId);
+      }
     }
   }
 
-  // Whether the run's folder is another one than the one cached.
-  async #changed(runId: string): Promise<boolean> {
-    const cached = this.#cache.get(runId);
-    if (!cached) return false;
+  // A folder gone in the middle of a read is a run not found (never a raw file-system error).
+  #vanished(err: unknown, runId: string): unknown {
+    return err instanceof Deno.errors.NotFound
+      ? new FlowTimeError("run_not_found", `run '${runId}' was removed while it was being read`)
+      : err;
+  }
+
+  // The identity of the run's folder now (undefined when there is none).
+  async #stampNow(runId: string): Promise<string | undefined> {
     try {
-      const dir = join(this.runsDir, runId);
-      return (quickStamp(this.runsDir, runId) ?? await runStamp(dir, runId)) !== cached.stamp;
+      return quickStamp(this.runsDir, runId) ??
+        await runStamp(join(this.runsDir, runId), runId);
     } catch {
-      return false;
+      return undefined;
     }
   }
 
-  async #open(runId: string): Promise<StateRun> {
+  async #open(runId: string, used: { stamp?: string } = {}): Promise<StateRun> {
     const cached = this.#unchanged(runId);
-    if (cached) return cached.value ?? await cached.run;
+    if (cached) {
+      used.stamp = cached.stamp;
+      return cached.value ?? await cached.run;
+    }
     const dir = await this.runDir(runId);
     const stamp = quickStamp(this.runsDir, runId) ?? await runStamp(dir, runId);
+    used.stamp = stamp;
     // requests that arrive together share one load
     const loading = this.#cache.get(runId);
     if (loading && loading.stamp === stamp) return await loading.run;

@@ -173,6 +173,66 @@ Deno.test("concurrent overwrites of one run all succeed while readers never see 
   }
 });
 
+Deno.test("over HTTP: rounds of concurrent overwrites all succeed while readers of the run always get 200", async () => {
+  const dir = (await tempDir("overwrite-http-race")).path;
+  try {
+    const app = createApp({ dataDir: dir, templatesDir: join(ROOT, "templates"), logger: false });
+    const post = (createdAt: string, overwrite: boolean) =>
+      app.request("/v1/runs", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          templateId: "http-service",
+          options: { deterministicRunId: true, overwrite, createdAt },
+        }),
+      });
+    const first = await post(FIXED_TIME, false);
+    assert.equal(first.status, 201);
+    const runId = (await first.json()).runId;
+    let reading = true;
+    const statuses = new Map<string, number>();
+    const failures: string[] = [];
+    const paths = [
+      "/state?binIndex=3",
+      "/state_window?startBin=0&endBin=5",
+      "",
+      "/model",
+      "/index",
+      "/series/http_arrivals",
+    ];
+    const readers = [0, 1, 2].map(async (k) => {
+      for (let n = k; reading; n++) {
+        const res = await app.request(`/v1/runs/${runId}${paths[n % paths.length]}`);
+        const text = await res.text();
+        statuses.set(String(res.status), (statuses.get(String(res.status)) ?? 0) + 1);
+        if (res.status !== 200) failures.push(`GET ${res.status}: ${text.slice(0, 200)}`);
+        // a cached answer comes without a macrotask: let the writers' file operations run
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    });
+    for (let round = 0; round < 10; round++) {
+      const answers = await Promise.all(
+        [0, 1, 2, 3, 4, 5].map((i) =>
+          post(`2025-01-${String(round + 2).padStart(2, "0")}T00:0${i}:00Z`, true)
+        ),
+      );
+      for (const res of answers) {
+        const text = await res.text();
+        if (res.status !== 201 && res.status !== 200) {
+          failures.push(`POST ${res.status}: ${text.slice(0, 200)}`);
+        }
+      }
+    }
+    reading = false;
+    await Promise.all(readers);
+    assert.deepEqual(failures, [], JSON.stringify(Object.fromEntries(statuses)));
+    assert.ok((statuses.get("200") ?? 0) > 0);
+    assert.deepEqual(entries(join(dir, "runs")), [runId]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("--overwrite never replaces a folder that is not a run (CLI and HTTP)", async () => {
   const dir = (await tempDir("overwrite-notes")).path;
   try {
