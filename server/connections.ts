@@ -91,8 +91,9 @@ const LAST_CHUNK = new TextEncoder().encode("0\r\n\r\n");
 const FD_HEADROOM = 32;
 /** Refused connections drained (so the 503 is not lost to a reset) at most this many at once. */
 const MAX_DRAINING = 16;
-/** Evicted connections given their 503 with a lingering close at most this many at once (the
- * rest are closed at once); each holds its descriptor a second at most. */
+/** Connections given their last answer with a lingering close at most this many at once, and
+ * at most a quarter of the cap (the rest are closed at once): each holds its descriptor a
+ * second at most, out of the half of the descriptors the cap leaves to the app. */
 const MAX_LINGERING = 128;
 const READ_BUFFER = 8192;
 const LOG_EVERY_MS = 10_000;
@@ -704,7 +705,8 @@ class Connection {
       new Promise((r) => timer = setTimeout(r, ERROR_WRITE_MS)),
     ]);
     clearTimeout(timer);
-    if (linger && !this.#closed && this.pool.lingering < MAX_LINGERING) {
+    const lingerSlots = Math.min(MAX_LINGERING, Math.max(4, Math.floor(this.pool.cap / 4)));
+    if (linger && !this.#closed && this.pool.lingering < lingerSlots) {
       this.pool.lingering++;
       try {
         await (this.conn as Deno.TcpConn).closeWrite();
