@@ -259,6 +259,36 @@ Deno.test({
         },
       );
 
+      await t.step("keyboard alone reaches every node card, and zoomed in shows it", async () => {
+        await page.goto(`${base}/?run=${ms.replay}&bin=5`, { waitUntil: "load" });
+        await shownBin(page, 5);
+        const cards = await page.$$eval("[data-node-id]", (els) => els.length);
+        // From the top of the page, Tab alone gets to the first card.
+        let presses = 0;
+        while (!(await page.evaluate(`!!document.activeElement?.matches(".node")`))) {
+          assert.ok(++presses <= 60, "Tab never reached a node card");
+          await page.keyboard.press("Tab");
+        }
+        for (let i = 0; i < 4; i++) await page.keyboard.press("+");
+        const seen = new Set<string>();
+        for (let i = 0; i < cards; i++) {
+          if (i > 0) await page.keyboard.press("Tab");
+          const where = await page.evaluate(`(() => {
+            const card = document.activeElement;
+            if (!card || !card.matches(".node")) return undefined;
+            const c = card.getBoundingClientRect();
+            const p = document.querySelector("#topology").getBoundingClientRect();
+            return { id: card.getAttribute("data-node-id"),
+              inside: c.left >= p.left && c.right <= p.right && c.top >= p.top && c.bottom <= p.bottom };
+          })()`) as { id: string; inside: boolean } | undefined;
+          assert.ok(where, `Tab ${i} left the node cards`);
+          assert.ok(where.inside, `${where.id} is focused but outside the topology panel`);
+          seen.add(where.id);
+        }
+        assert.equal(seen.size, cards);
+        await page.keyboard.press("0");
+      });
+
       await t.step("the runs list shows every run and filters as you type", async () => {
         await page.goto(`${base}/`, { waitUntil: "load" });
         await page.waitForSelector("#runs-table tbody tr", WAIT);
