@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
 import { bundleTelemetryRun, readCaptureFolder } from "../lib/workflow/bundle_capture.ts";
 import { canonicalCaptureRef } from "../lib/workflow/replay.ts";
-import { originFromModel } from "../lib/artifacts/writer.ts";
+import { originFromModel } from "../lib/artifacts/origin.ts";
 import { parseModel } from "../lib/model/parse.ts";
 import { type Command, requireFlag, stringFlag } from "./command.ts";
 import { printWrittenRun, RUN_WRITE_FLAGS, runWriteOptions } from "./_run_output.ts";

@@ -10,6 +10,7 @@ import { resolveInside } from "../base/paths.ts";
 import { listFiles } from "../base/tree.ts";
 import { MAX_DOCUMENT_BYTES, maxSeriesBytes, readFileInside } from "../base/safe_read.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
+import { RUN_FILES } from "../artifacts/layout.ts";
 import {
   encodeSeriesCsv,
   MAX_SERIES_BINS,
@@ -125,7 +126,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
         `grid.bins is ${bins}; a run's series hold at most ${
           MAX_SERIES_BINS.toLocaleString("en-US")
         } bins, so the run folder is damaged`,
-        { file: join(bundle.dir, "run.json") },
+        { file: join(bundle.dir, RUN_FILES.run) },
       );
     }
     const { bindings, skipped, nodes } = captureBindings(bundle);
