@@ -7,7 +7,6 @@ import { readTelemetryManifest } from "../../lib/telemetry/manifest_read.ts";
 import { captureRun } from "../../lib/telemetry/capture.ts";
 import { parseSeriesCsv } from "../../lib/artifacts/series_csv.ts";
 import { readRunBundle } from "../../lib/artifacts/reader.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { InProcessSimClient } from "../../lib/sim/in_process.ts";
 import { replayCapture } from "../../lib/workflow/replay.ts";
 import { bundleTelemetryRun } from "../../lib/workflow/bundle_capture.ts";
@@ -16,7 +15,9 @@ import { loadStateRun } from "../../lib/state/load.ts";
 import { windowOf } from "../../lib/state/window.ts";
 import {
   assertMatchesSchema,
+  assertRejectsCode,
   assertSameTree,
+  assertThrowsCode,
   FIXED_TIME,
   readJsonFile,
   ROOT,
@@ -69,12 +70,10 @@ Deno.test("FlowTime's capture manifests read: v1 without checksum, bare hex, v2 
 });
 
 Deno.test("a v2 capture with per-class files is refused, naming the classes", async () => {
-  await assert.rejects(
+  await assertRejectsCode(
     readTelemetryManifest(join(FLOWTIME_CAPTURES, "order-system-v2-classes")),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "capture_invalid" &&
-      /classes Priority, Standard\): classes are not supported; the toolkit reads captures of class totals only/
-        .test(e.message),
+    "capture_invalid",
+    /classes Priority, Standard\): classes are not supported; the toolkit reads captures of class totals only/,
   );
 });
 
@@ -83,11 +82,10 @@ Deno.test("FlowTime's class-column CSV: DEFAULT rows are read, other classes ref
     bins: 2,
   });
   assert.deepEqual([...read.values], [10, 11.5]);
-  assert.throws(
+  assertThrowsCode(
     () => parseSeriesCsv("bin_index,classId,value\n0,Priority,4\n", { file: "x.csv", bins: 1 }),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "telemetry_invalid" &&
-      /^x\.csv:2: per-class rows \(class 'Priority'\) are not supported/.test(e.message),
+    "telemetry_invalid",
+    /^x\.csv:2: per-class rows \(class 'Priority'\) are not supported/,
   );
 });
 
@@ -352,16 +350,15 @@ Deno.test("a capture file whose hash is not a sha256 is replayed unverified, wit
   // A real hash that does not match is refused.
   manifest.files[0].hash = "0".repeat(64);
   await Deno.writeTextFile(join(dir, "manifest.json"), JSON.stringify(manifest));
-  await assert.rejects(
+  await assertRejectsCode(
     replayCapture(sim, {
       runsDir: join(data, "runs"),
       sourceDir: data,
       templateId: "transportation-basic",
       captureDir: "telemetry/transportation-basic",
     }),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "hash_mismatch" &&
-      /demand\.csv changed/.test(e.message),
+    "hash_mismatch",
+    /demand\.csv changed/,
   );
 });
 

@@ -7,10 +7,9 @@ import { join } from "node:path";
 import { loadStateRun } from "../../lib/state/load.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { windowOf } from "../../lib/state/window.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { listRuns } from "../../lib/artifacts/listing.ts";
 import { readRunBundle } from "../../lib/artifacts/reader.ts";
-import { assertMatchesSchema, runCli } from "../_helpers.ts";
+import { assertMatchesSchema, assertThrowsCode, runCli } from "../_helpers.ts";
 import { testApp } from "../server/_app.ts";
 import {
   assertFlowTimeSnapshot,
@@ -113,11 +112,10 @@ Deno.test("run_state_warning: NaN served in bin 0 is null there, the other bins 
 Deno.test("run_state_sim_invalid: a simulation run with NaN served is 422 mode_validation_failed", async () => {
   const run = await loadStateRun(fixture("run_state_sim_invalid"));
   assert.equal(run.mode, "simulation");
-  assert.throws(
+  assertThrowsCode(
     () => snapshotOf(run, 0),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "mode_validation_failed" &&
-      /'OrderService' served .* is not a number in bins? 0/.test(e.message),
+    "mode_validation_failed",
+    /'OrderService' served .* is not a number in bins? 0/,
   );
   await using dataTmp = await flowTimeData("ft-state-422");
   const data = dataTmp.path;

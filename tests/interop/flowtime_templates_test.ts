@@ -12,7 +12,14 @@ import { parseTemplate } from "../../lib/templates/parse.ts";
 import { generateModel } from "../../lib/templates/generate.ts";
 import { parseModel } from "../../lib/model/parse.ts";
 import { FlowTimeError } from "../../lib/base/errors.ts";
-import { assertMatchesSchema, FIXED_TIME, ROOT, runCli, tempDir } from "../_helpers.ts";
+import {
+  assertMatchesSchema,
+  assertThrowsCode,
+  FIXED_TIME,
+  ROOT,
+  runCli,
+  tempDir,
+} from "../_helpers.ts";
 import { FLOWTIME_FIXTURES } from "./_flowtime.ts";
 
 const OURS = {
@@ -169,9 +176,10 @@ Deno.test("unknown template fields are warnings: listed by the detail, recorded 
   // The generated model carries no ignored field.
   assert.deepEqual(parseModel(generated.model).warnings, []);
   // Root and grid stay strict, as FlowTime HEAD's template schema is.
-  assert.throws(
+  assertThrowsCode(
     () => parseTemplate(text.replace("grid:\n", "owner: x\ngrid:\n")),
-    (e) => e instanceof FlowTimeError && /owner: unknown field 'owner'/.test(e.message),
+    "template_invalid",
+    /owner: unknown field 'owner'/,
   );
 });
 
