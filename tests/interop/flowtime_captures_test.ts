@@ -18,10 +18,10 @@ import {
   assertRejectsCode,
   assertSameTree,
   assertThrowsCode,
+  cli,
   FIXED_TIME,
   readJsonFile,
   ROOT,
-  runCli,
   tempDir,
 } from "../_helpers.ts";
 import {
@@ -366,7 +366,7 @@ Deno.test("the CLI replays a FlowTime capture through a FlowTime template and pr
   await using dataTmp = await flowTimeData("ft-cli-replay");
   const data = dataTmp.path;
   const env = { FLOWTIME_DATA_DIR: data, FLOWTIME_TEMPLATES_DIR: M0302 };
-  const run = await runCli([
+  const run = await cli([
     "run",
     "--template",
     "transportation-basic",
@@ -379,7 +379,7 @@ Deno.test("the CLI replays a FlowTime capture through a FlowTime template and pr
   ], { env });
   assert.equal(run.code, 0, run.stderr);
   const { runDir } = JSON.parse(run.stdout);
-  const state = await runCli(["state", "--run-dir", runDir, "--window", "0:5"], { env });
+  const state = await cli(["state", "--run-dir", runDir, "--window", "0:5"], { env });
   assert.equal(state.code, 0, state.stderr);
   const body = JSON.parse(state.stdout);
   assert.deepEqual(body.nodes[0].series.served, [10, 15, 20, 25, 18, 12]);
@@ -455,7 +455,7 @@ Deno.test("capturing FlowTime's runs over HTTP and from the CLI", async () => {
       ["PaymentService_errors.csv", "file://telemetry/PaymentService_errors.csv"],
     ],
   );
-  const cli = await runCli([
+  const captured = await cli([
     "telemetry",
     "capture",
     "--run-dir",
@@ -465,6 +465,6 @@ Deno.test("capturing FlowTime's runs over HTTP and from the CLI", async () => {
     "--captured-at",
     FIXED_TIME,
   ]);
-  assert.equal(cli.code, 0, cli.stderr);
-  assert.match(cli.stdout, /8 file\(s\), 0 warning\(s\)/);
+  assert.equal(captured.code, 0, captured.stderr);
+  assert.match(captured.stdout, /8 file\(s\), 0 warning\(s\)/);
 });

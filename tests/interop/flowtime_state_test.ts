@@ -9,7 +9,7 @@ import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { windowOf } from "../../lib/state/window.ts";
 import { listRuns } from "../../lib/artifacts/listing.ts";
 import { readRunBundle } from "../../lib/artifacts/reader.ts";
-import { assertMatchesSchema, assertThrowsCode, runCli } from "../_helpers.ts";
+import { assertMatchesSchema, assertThrowsCode, cli } from "../_helpers.ts";
 import { testApp } from "../server/_app.ts";
 import {
   assertFlowTimeSnapshot,
@@ -84,10 +84,10 @@ Deno.test("FlowTime's state fixture over HTTP: the same numbers as the goldens",
 });
 
 Deno.test("FlowTime's state fixture from the CLI: flowtime state prints the goldens' numbers", async () => {
-  const bin = await runCli(["state", "--run-dir", fixture("run_state_fixture"), "--bin", "1"]);
+  const bin = await cli(["state", "--run-dir", fixture("run_state_fixture"), "--bin", "1"]);
   assert.equal(bin.code, 0, bin.stderr);
   assertFlowTimeSnapshot(JSON.parse(bin.stdout), STATE_GOLDEN_BIN_1);
-  const win = await runCli(["state", "--run-dir", fixture("run_state_fixture"), "--window", "0:3"]);
+  const win = await cli(["state", "--run-dir", fixture("run_state_fixture"), "--window", "0:3"]);
   assert.equal(win.code, 0, win.stderr);
   assertFlowTimeWindow(JSON.parse(win.stdout), STATE_WINDOW_GOLDEN_0_3);
 });

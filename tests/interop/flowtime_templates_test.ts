@@ -15,9 +15,9 @@ import { FlowTimeError } from "../../lib/base/errors.ts";
 import {
   assertMatchesSchema,
   assertThrowsCode,
+  cli,
   FIXED_TIME,
   ROOT,
-  runCli,
   tempDir,
 } from "../_helpers.ts";
 import { FLOWTIME_FIXTURES } from "./_flowtime.ts";
@@ -185,14 +185,14 @@ Deno.test("unknown template fields are warnings: listed by the detail, recorded 
 
 Deno.test("flowtime templates show lists unsupported features and read-past fields; generate names the feature", async () => {
   const env = { FLOWTIME_TEMPLATES_DIR: OURS.head };
-  const show = await runCli(["templates", "show", "warehouse-picker-waves"], { env });
+  const show = await cli(["templates", "show", "warehouse-picker-waves"], { env });
   assert.equal(show.code, 0, show.stderr);
   assert.match(show.stdout, /Not supported by the engine \(generation refuses this template\):/);
   assert.match(
     show.stdout,
     /topology\.nodes\[0\]\.dispatchSchedule: topology node 'Intake': dispatch schedules \(dispatchSchedule\) are not supported/,
   );
-  const gen = await runCli(["templates", "generate", "dependency-constraints-minimal"], { env });
+  const gen = await cli(["templates", "generate", "dependency-constraints-minimal"], { env });
   assert.equal(gen.code, 1);
   assert.match(
     gen.stderr,
