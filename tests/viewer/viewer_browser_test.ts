@@ -14,8 +14,10 @@ import {
 } from "./_chromium.ts";
 import { demoRuns, longRun } from "./_runs.ts";
 
-/** Screenshots for people to look at; the one thing these tests leave behind. */
-const SHOTS = join(ROOT, ".tmp", "viewer-screenshots");
+/** Screenshots for people to look at, kept only when FLOWTIME_TEST_VERBOSE is set; otherwise
+ * taken into the test's data folder and removed with it, so the suite leaves .tmp as it was. */
+const KEPT_SHOTS = join(ROOT, ".tmp", "viewer-screenshots");
+const KEEP_SHOTS = Boolean(Deno.env.get("FLOWTIME_TEST_VERBOSE"));
 const WAIT = { timeout: 60_000 };
 const unavailable = await browserUnavailable();
 if (unavailable) console.warn(`viewer browser tests skipped: ${unavailable}`);
@@ -57,8 +59,9 @@ Deno.test({
       page.on("request", (req) => {
         if (/\/state(_window)?\?/.test(req.url())) stateRequests.push(req.url());
       });
-      await Deno.mkdir(SHOTS, { recursive: true });
-      const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+      const shots = KEEP_SHOTS ? KEPT_SHOTS : join(dataDir, ".screenshots");
+      await Deno.mkdir(shots, { recursive: true });
+      const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
       const state = async (runId: string, bin: number) =>
         (await (await fetch(`${base}/v1/runs/${runId}/state?binIndex=${bin}`)).json()) as {
           nodes: SnapshotNode[];
