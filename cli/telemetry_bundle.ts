@@ -2,6 +2,8 @@
 // lower-level form of `flowtime run --mode telemetry`).
 import { dirname, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
+import { MAX_DOCUMENT_BYTES, readUserText } from "../lib/base/safe_read.ts";
+import { MAX_YAML_BYTES } from "../lib/base/located_yaml.ts";
 import { bundleTelemetryRun, readCaptureFolder } from "../lib/workflow/bundle_capture.ts";
 import { canonicalCaptureRef } from "../lib/workflow/replay.ts";
 import { originFromModel } from "../lib/artifacts/origin.ts";
@@ -55,8 +57,10 @@ telemetry_sources_unresolved warning that /state shows on the node.
     const modelPath = requireFlag(ctx, "model", "telemetry bundle");
     let modelText: string;
     try {
-      modelText = await Deno.readTextFile(modelPath);
+      // a regular file of strict UTF-8, like every model file a user names
+      modelText = await readUserText(modelPath, { maxBytes: MAX_YAML_BYTES, code: "yaml_syntax" });
     } catch (err) {
+      if (err instanceof FlowTimeError) throw err;
       throw fsError(err, "reading model", modelPath);
     }
     const provenancePath = stringFlag(ctx, "provenance");
@@ -64,8 +68,11 @@ telemetry_sources_unresolved warning that /state shows on the node.
     if (provenancePath !== undefined) {
       let provenance: Record<string, unknown>;
       try {
-        provenance = JSON.parse(await Deno.readTextFile(provenancePath));
+        provenance = JSON.parse(
+          await readUserText(provenancePath, { maxBytes: MAX_DOCUMENT_BYTES, code: "usage" }),
+        );
       } catch (err) {
+        if (err instanceof FlowTimeError) throw err;
         if (err instanceof SyntaxError) {
           throw new FlowTimeError("usage", `${provenancePath} is not valid JSON: ${err.message}`);
         }

@@ -9,7 +9,8 @@ import { DEFAULT_STATE_CACHE_BYTES, StateResponder } from "./state_http.ts";
 import { stateFastPath } from "./state_fast.ts";
 import { createSimClient } from "../lib/sim/select.ts";
 import type { SimClient } from "../lib/sim/client.ts";
-import { errorResponse, isServerFault } from "./errors.ts";
+import { errorResponse, isServerFault, statusFor } from "./errors.ts";
+import { FlowTimeError } from "../lib/base/errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { runRoutes } from "./runs.ts";
 import { runCreateRoutes } from "./run_create.ts";
@@ -186,6 +187,25 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     } else {
       const code = (err as { code?: unknown }).code;
       if (typeof code === "string") c.get("logFields").errorCode = code;
+      // Every other 5xx (a Sim or Prometheus that failed, descriptors exhausted) also leaves its
+      // error in the log, at warn: not the server's fault, but an operator's to look at. The
+      // stack of resources_exhausted is never formatted: formatting a stack while the process
+      // has no descriptor left can end Deno itself.
+      const status = err instanceof FlowTimeError ? statusFor(err.code) : 500;
+      if (status >= 500 && err instanceof FlowTimeError) {
+        const cause = err.cause instanceof Error ? err.cause.message : undefined;
+        logger.log({
+          event: "error",
+          level: "warn",
+          method: c.req.method,
+          path: new URL(c.req.url).pathname,
+          status,
+          code: err.code,
+          message: err.message,
+          ...(cause ? { cause } : {}),
+          ...(err.code !== "resources_exhausted" && err.stack ? { stack: err.stack } : {}),
+        });
+      }
     }
     return errorResponse(c, err, hidePaths);
   });

@@ -91,6 +91,9 @@ const LAST_CHUNK = new TextEncoder().encode("0\r\n\r\n");
 const FD_HEADROOM = 32;
 /** Refused connections drained (so the 503 is not lost to a reset) at most this many at once. */
 const MAX_DRAINING = 16;
+/** Evicted connections given their 503 with a lingering close at most this many at once (the
+ * rest are closed at once); each holds its descriptor a second at most. */
+const MAX_LINGERING = 128;
 const READ_BUFFER = 8192;
 const LOG_EVERY_MS = 10_000;
 const ERROR_WRITE_MS = 1000;
@@ -159,6 +162,7 @@ class Pool {
   cap: number;
   bodyBytes = 0;
   draining = 0;
+  lingering = 0;
   readonly counts = { accepted: 0, refused: 0, evicted: 0, timedOut: 0, acceptErrors: 0 };
   #logged = { ...this.counts };
   #lastLog = -Infinity;
@@ -382,6 +386,8 @@ class Connection {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #headBytes = 0;
   #closed = false;
+  /** Settled when the read loop has ended. */
+  readonly #ended = Promise.withResolvers<void>();
 
   constructor(readonly conn: Deno.Conn, readonly pool: Pool) {
     try {
@@ -410,6 +416,7 @@ class Connection {
       }
       // anything else: the client went away, or a deadline or eviction closed the connection
     } finally {
+      this.#ended.resolve();
       this.close();
     }
   }
@@ -417,6 +424,7 @@ class Connection {
   /** One request and its response; true when the connection must close afterwards. */
   async #exchange(head: RequestHead): Promise<boolean> {
     const { body, complete } = await this.#readBody(head);
+    if (this.phase === "closed") throw new ClientGone();
     this.#enter("busy", 0);
     const headers = new Headers(head.headers);
     const init: RequestInit = { method: head.method, headers };
@@ -543,6 +551,7 @@ class Connection {
       this.#start += got;
       while (got < body.length) {
         const n = await this.conn.read(body.subarray(got));
+        if (this.phase === "closed") return await this.#dropped();
         if (n === null) throw new ClientGone();
         got += n;
       }
@@ -591,6 +600,8 @@ class Connection {
       }
     }
     const n = await this.conn.read(this.#buf.subarray(this.#end));
+    // answered and closing (evicted, timed out): the request is dropped, never handled
+    if (this.phase === "closed") return await this.#dropped();
     if (n !== null) this.#end += n;
     return n;
   }
@@ -640,35 +651,50 @@ class Connection {
     if (this.phase !== phase) return;
     this.pool.counts.timedOut++;
     this.pool.report(false);
-    if (phase === "body" || (phase === "head" && this.#headBytes > 0)) {
+    // A head not begun is answered too: under load a request can sit unread in the socket,
+    // and its client then learns it may send it again (an idle keep-alive closes silently).
+    if (phase === "body" || phase === "head") {
       void this.#sendAndClose(
         errorResponseBytes(
           408,
           "request_timeout",
           `the request ${phase} did not arrive in time`,
         ),
+        true,
       );
     } else {
       this.close();
     }
   }
 
-  /** Closed to make room for other connections. */
+  /**
+   * Closed to make room for other connections. A connection waiting for its request (head or
+   * body) is answered 503 with `Retry-After` first, also when none of its bytes has been read
+   * yet: under load the request may be in the socket unread, and a client that asked deserves
+   * an answer rather than a silent close. Only an idle keep-alive is closed without a word.
+   */
   evict(): void {
-    const waiting = this.phase === "body" || (this.phase === "head" && this.#headBytes > 0);
+    const waiting = this.phase === "body" || this.phase === "head";
     this.pool.release(this);
     if (waiting) {
       void this.#sendAndClose(
         errorResponseBytes(503, "server_busy", "closed to make room for other connections", {
           "retry-after": "1",
         }),
+        true,
       );
     } else {
       this.close();
     }
   }
 
-  async #sendAndClose(bytes: Uint8Array): Promise<void> {
+  /**
+   * Write a last answer and close. With `linger`, the write side is shut first and what the
+   * client still sends is read and dropped for a second at most (a bounded number of
+   * connections at once): closing with unread bytes would reset the connection, and the client
+   * would lose the answer.
+   */
+  async #sendAndClose(bytes: Uint8Array, linger = false): Promise<void> {
     if (this.phase === "closed") return;
     this.phase = "closed";
     clearTimeout(this.#timer);
@@ -678,7 +704,31 @@ class Connection {
       new Promise((r) => timer = setTimeout(r, ERROR_WRITE_MS)),
     ]);
     clearTimeout(timer);
+    if (linger && !this.#closed && this.pool.lingering < MAX_LINGERING) {
+      this.pool.lingering++;
+      try {
+        await (this.conn as Deno.TcpConn).closeWrite();
+        // the read in progress drains the client's bytes (#dropped) until it closes its side
+        await Promise.race([
+          this.#ended.promise,
+          new Promise((r) => timer = setTimeout(r, ERROR_WRITE_MS)),
+        ]);
+      } catch {
+        // the connection is gone already
+      } finally {
+        clearTimeout(timer);
+        this.pool.lingering--;
+      }
+    }
     this.close();
+  }
+
+  /** After a last answer: read and drop what the client still sends until it closes. */
+  async #dropped(): Promise<never> {
+    const scratch = new Uint8Array(READ_BUFFER);
+    for (;;) {
+      if (this.#closed || (await this.conn.read(scratch)) === null) throw new ClientGone();
+    }
   }
 
   close(): void {

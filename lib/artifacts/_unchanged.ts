@@ -2,7 +2,7 @@
 // with the run folder already there, so identical bytes (but for when they were written) keep
 // the folder as it is and say "unchanged".
 import { join } from "node:path";
-import { readFileInside } from "../base/safe_read.ts";
+import { MAX_DOCUMENT_BYTES, readFileInside } from "../base/safe_read.ts";
 import { listFiles, sameBytes } from "../base/tree.ts";
 import { RUN_FILES } from "./layout.ts";
 import type { WrittenRun } from "./writer.ts";
@@ -93,7 +93,11 @@ function runContentKey(path: string, bytes: Uint8Array): string | undefined {
 export async function readWrittenDocuments(runDir: string, fresh: WrittenRun): Promise<WrittenRun> {
   const read = async <T>(rel: string, fallback: T): Promise<T> => {
     try {
-      return JSON.parse(await Deno.readTextFile(join(runDir, rel))) as T;
+      const bytes = await readFileInside(join(runDir, rel), {
+        root: runDir,
+        maxBytes: MAX_DOCUMENT_BYTES,
+      });
+      return JSON.parse(new TextDecoder().decode(bytes)) as T;
     } catch {
       return fallback;
     }

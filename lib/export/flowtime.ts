@@ -5,7 +5,12 @@
 // to the series (`queue` and `queueDepth` both, `startTimeUtc` and `start` both), metadata.json
 // and manifest.json as RunArtifactWriter writes them, and output aliases FlowTime's capture can
 // bind. The copy is for time travel and capture: it holds no computation nodes to re-run.
-import { MAX_DOCUMENT_BYTES, maxSeriesBytes, readFileInside } from "../base/safe_read.ts";
+import {
+  decodeUtf8,
+  MAX_DOCUMENT_BYTES,
+  maxSeriesBytes,
+  readFileInside,
+} from "../base/safe_read.ts";
 import { basename, join, normalize } from "node:path";
 import { stringify } from "../base/yaml.ts";
 import { FlowTimeError, fsError } from "../base/errors.ts";
@@ -162,21 +167,25 @@ export async function exportForFlowTime(
     const runSeries: Array<{ id: string; path: string; unit: string }> = [];
     for (const [rel, from] of copies) {
       // FlowTime's /state reads only the header `bin_index,value` (its own runs write `t,value`).
-      const values = parseSeriesCsv(new TextDecoder().decode(await readRunFile(bundle, from)), {
+      const bytes = await readRunFile(bundle, from, maxSeriesBytes(bins));
+      const values = parseSeriesCsv(decodeUtf8(bytes, join(bundle.dir, from)), {
         file: join(bundle.dir, from),
         bins,
         allowExtraRows: true,
       }).values;
-      const bytes = new TextEncoder().encode(formatSeriesCsv(values));
-      await write(rel, bytes);
+      const written = new TextEncoder().encode(formatSeriesCsv(values));
+      await write(rel, written);
       const id = basename(rel).replace(/\.csv$/i, "");
-      seriesHashes[id] = hashOf(bytes);
+      seriesHashes[id] = hashOf(written);
       runSeries.push({ id, path: rel, unit: "entities/bin" });
     }
     for (const [rel, text] of unsetFiles) await write(rel, text);
     await copyTelemetry(bundle, write);
     if (bundle.provenance) {
-      await write(RUN_FILES.provenance, await readRunFile(bundle, RUN_FILES.provenance));
+      await write(
+        RUN_FILES.provenance,
+        await readRunFile(bundle, RUN_FILES.provenance, MAX_DOCUMENT_BYTES),
+      );
     }
     await write(RUN_FILES.metadata, toJsonText(metadataOf(bundle, modelHash, templateId)));
     await write(
@@ -283,17 +292,16 @@ async function copyTelemetry(
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (!e.isFile) continue;
     const rel = `${RUN_FILES.telemetryDir}/${e.name}`;
-    await write(rel, await readRunFile(bundle, rel));
+    // telemetry files are series of the run's grid
+    await write(rel, await readRunFile(bundle, rel, maxSeriesBytes(bundle.runJson.grid.bins)));
   }
 }
 
-async function readRunFile(bundle: RunBundle, rel: string): Promise<Uint8Array> {
+// A file of the run, read safely and no larger than its kind allows (a series: its grid's bound).
+async function readRunFile(bundle: RunBundle, rel: string, maxBytes: number): Promise<Uint8Array> {
   const path = resolveInside(bundle.dir, rel, "run file");
   try {
-    return await readFileInside(path, {
-      root: bundle.dir,
-      maxBytes: Math.max(MAX_DOCUMENT_BYTES, maxSeriesBytes(bundle.runJson.grid.bins)),
-    });
+    return await readFileInside(path, { root: bundle.dir, maxBytes });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new FlowTimeError("bundle_invalid", `${rel} is missing from run ${bundle.runId}`, {

@@ -69,6 +69,10 @@ export async function openMetricsOfRun(
   const startMs = parseUtc(startText, "start").getTime();
   const binMs = grid.binSize * MINUTES_PER_UNIT[grid.binUnit] * 60_000;
   const { bindings } = captureBindings(bundle);
+  // Every series is read once before the first byte (and again, one at a time, while the text
+  // is produced), so a file that is refused (a link out, a device, a pipe, too large, not a
+  // series) is an error with its status, not a 200 cut off half-way.
+  for (const binding of bindings) await bundle.readSeries(binding.sourceSeries);
   const families = SEMANTIC_METRICS.filter((m) => bindings.some((b) => b.semantic === m));
   const summary: OpenMetricsSummary = {
     runId: bundle.runId,

@@ -2,7 +2,8 @@
 // node names, and prepares the metadata envelope and warnings once, so queries are pure slicing.
 import { join } from "node:path";
 import { FlowTimeError } from "../base/errors.ts";
-import { hashFile, hashOf } from "../base/hash.ts";
+import { hashOf } from "../base/hash.ts";
+import { MAX_DOCUMENT_BYTES, readFileInside } from "../base/safe_read.ts";
 import { canonicalJson } from "../base/json.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import type { RunMode, SemanticMetric, TopologyEdge, TopologyNodeKind } from "../model/types.ts";
@@ -209,7 +210,14 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
     templateVersion: bundle.metadata?.templateVersion ?? "0.0.0",
     mode: runJson.mode,
     ...(bundle.provenance
-      ? { provenanceHash: await hashFile(join(bundle.dir, RUN_FILES.provenance)) }
+      ? {
+        provenanceHash: hashOf(
+          await readFileInside(join(bundle.dir, RUN_FILES.provenance), {
+            root: bundle.dir,
+            maxBytes: MAX_DOCUMENT_BYTES,
+          }),
+        ),
+      }
       : {}),
     telemetrySourcesResolved: !unresolved && !noSources,
     schema: stateSchemaInfo(),

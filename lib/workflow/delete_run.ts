@@ -8,6 +8,7 @@ import { randomHexId, TEMP_PREFIX } from "../base/atomic.ts";
 import { assertSafeId } from "../base/paths.ts";
 import { RUN_FILES } from "../artifacts/layout.ts";
 import { CAPTURE_MANIFEST_FILE } from "../telemetry/manifest.ts";
+import { MAX_DOCUMENT_BYTES, readTextInside } from "../base/safe_read.ts";
 
 /** What {@link deleteRun} deletes, and how. */
 export interface DeleteRunOptions {
@@ -66,7 +67,7 @@ export async function deleteRun(dataDir: string, options: DeleteRunOptions): Pro
       }, not a run folder; nothing was deleted (remove it by hand if it should go)`,
     );
   }
-  if (!await isJsonObject(join(runDir, RUN_FILES.run))) {
+  if (!await isJsonObject(runDir, RUN_FILES.run)) {
     throw new FlowTimeError(
       "bundle_invalid",
       `${runDir} is not a run folder (it has no readable ${RUN_FILES.run}); nothing was deleted`,
@@ -98,20 +99,27 @@ async function capturesOf(telemetryDir: string, runId: string): Promise<string[]
   for (const e of entries) {
     if (!e.isDirectory || e.isSymlink || e.name.startsWith(".")) continue;
     try {
+      const dir = join(telemetryDir, e.name);
       const manifest = JSON.parse(
-        await Deno.readTextFile(join(telemetryDir, e.name, CAPTURE_MANIFEST_FILE)),
+        await readTextInside(join(dir, CAPTURE_MANIFEST_FILE), {
+          root: dir,
+          maxBytes: MAX_DOCUMENT_BYTES,
+        }),
       );
       if (manifest?.provenance?.runId === runId) found.push(`telemetry/${e.name}`);
     } catch {
-      // not a capture: never ours to delete
+      // not a capture (or a manifest that is a link out, a device, a pipe): never ours to delete
     }
   }
   return found.sort();
 }
 
-async function isJsonObject(path: string): Promise<boolean> {
+// Read like every file of a run folder: a link out, a device or a pipe is not a run.json.
+async function isJsonObject(dir: string, name: string): Promise<boolean> {
   try {
-    const value = JSON.parse(await Deno.readTextFile(path));
+    const value = JSON.parse(
+      await readTextInside(join(dir, name), { root: dir, maxBytes: MAX_DOCUMENT_BYTES }),
+    );
     return typeof value === "object" && value !== null && !Array.isArray(value);
   } catch {
     return false;

@@ -5,7 +5,7 @@
 // the pipe is never opened (the request would hang), /dev/zero is never read.
 import { MAX_YAML_BYTES } from "../../lib/base/located_yaml.ts";
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { createApp } from "../../server/app.ts";
 import { startServer } from "../../server/listen.ts";
 import { hashOf } from "../../lib/base/hash.ts";
@@ -55,8 +55,8 @@ async function answered(res: Promise<Response>, what: string): Promise<Response>
   }
 }
 
-// The HTTP read paths of a run folder: [label, file replaced, request].
-const RUN_PATHS: Array<[string, string, string, number, string?]> = [
+// The HTTP read paths of a run folder: [label, file replaced, request, size, body, method].
+const RUN_PATHS: Array<[string, string, string, number, string?, string?]> = [
   ["GET /v1/runs/{id}", "run.json", `/v1/runs/${RUN}`, 16 * 1024 * 1024 + 1],
   ["GET /v1/runs/{id}/model", "model/model.yaml", `/v1/runs/${RUN}/model`, MAX_YAML_BYTES + 1],
   [
@@ -66,7 +66,28 @@ const RUN_PATHS: Array<[string, string, string, number, string?]> = [
     64 * 1024 + 12 * 128 + 1,
   ],
   ["GET /v1/runs/{id}/state", SERIES, `/v1/runs/${RUN}/state?binIndex=3`, 64 * 1024 + 12 * 128 + 1],
+  [
+    "GET /v1/runs/{id}/state_window",
+    SERIES,
+    `/v1/runs/${RUN}/state_window?startBin=0&endBin=3`,
+    64 * 1024 + 12 * 128 + 1,
+  ],
+  ["GET /v1/runs/{id}/graph", "model/model.yaml", `/v1/runs/${RUN}/graph`, MAX_YAML_BYTES + 1],
+  [
+    "GET /v1/runs/{id}/openmetrics",
+    SERIES,
+    `/v1/runs/${RUN}/openmetrics`,
+    64 * 1024 + 12 * 128 + 1,
+  ],
   ["GET /v1/runs/{id}/index", "series/index.json", `/v1/runs/${RUN}/index`, 16 * 1024 * 1024 + 1],
+  [
+    "DELETE /v1/runs/{id}",
+    "run.json",
+    `/v1/runs/${RUN}`,
+    16 * 1024 * 1024 + 1,
+    undefined,
+    "DELETE",
+  ],
   [
     "POST /v1/telemetry/captures",
     SERIES,
@@ -78,7 +99,7 @@ const RUN_PATHS: Array<[string, string, string, number, string?]> = [
 
 for (const variant of VARIANTS) {
   Deno.test(`HTTP: a run file that is ${variant === "oversize" ? "oversized" : `a ${variant}`} is refused on every read path`, async () => {
-    for (const [label, file, target, size, body] of RUN_PATHS) {
+    for (const [label, file, target, size, body, method] of RUN_PATHS) {
       const l = await layout();
       try {
         await plant(join(l.run, file), variant, l.secret, size);
@@ -87,7 +108,9 @@ for (const variant of VARIANTS) {
           Promise.resolve(
             app.request(
               target,
-              body ? { method: "POST", headers: { "content-type": "application/json" }, body } : {},
+              body
+                ? { method: "POST", headers: { "content-type": "application/json" }, body }
+                : { method: method ?? "GET" },
             ),
           ),
           `${label} (${variant})`,
@@ -97,6 +120,8 @@ for (const variant of VARIANTS) {
         assert.equal(JSON.parse(text).code, "bundle_invalid", label);
         assert.ok(text.includes(file), `${label} (${variant}) names ${file}: ${text}`);
         assert.ok(!text.includes(SECRET), `${label} (${variant}) leaked the secret`);
+        // Nothing was deleted, and the planted file is still what it was.
+        if (method === "DELETE") assert.ok((await Deno.lstat(join(l.run, file))) !== undefined);
         // The listing leaves a run out whose run.json cannot be read safely.
         if (file === "run.json") {
           const list = await (await answered(Promise.resolve(app.request("/v1/runs")), "list"))
@@ -216,6 +241,156 @@ Deno.test("CLI: state and capture refuse a linked, piped or oversized series wit
   }
 });
 
+Deno.test("CLI: every other command reading a run refuses a linked, piped or oversized file with exit 1 naming it", async () => {
+  for (const variant of VARIANTS) {
+    const l = await layout();
+    try {
+      // run.json: runs delete refuses (nothing deleted), runs list leaves the run out.
+      const runJson = join(l.run, "run.json");
+      await plant(runJson, variant, l.secret, 16 * 1024 * 1024 + 1);
+      const env = { FLOWTIME_DATA_DIR: l.data };
+      const del = await runCli(["runs", "delete", RUN], { env });
+      assert.equal(del.code, 1, `runs delete (${variant}): ${del.stderr}`);
+      assert.match(del.stderr, /^error: .*run\.json/);
+      assert.ok((await Deno.lstat(runJson)) !== undefined, "nothing deleted");
+      const list = await runCli(["runs", "list", "--json"], { env });
+      assert.equal(list.code, 0, `runs list (${variant}): ${list.stderr}`);
+      assert.deepEqual(JSON.parse(list.stdout).runs, []);
+      assert.ok(!del.stderr.includes(SECRET) && !list.stdout.includes(SECRET));
+    } finally {
+      await Deno.remove(l.base, { recursive: true });
+    }
+    const m = await layout();
+    try {
+      await plant(join(m.run, SERIES), variant, m.secret, 64 * 1024 + 12 * 128 + 1);
+      const env = { FLOWTIME_DATA_DIR: m.data };
+      for (
+        const args of [
+          ["state", "--run-dir", m.run, "--window", "0:3"],
+          ["telemetry", "parity", "--run", m.run, "--run", m.run],
+          ["export", "openmetrics", "--run-dir", m.run],
+          ["export", "flowtime", "--run-dir", m.run, "--out", join(m.base, "export", RUN)],
+        ]
+      ) {
+        const r = await runCli(args, { env });
+        const what = `${args.slice(0, 2).join(" ")} (${variant})`;
+        assert.equal(r.code, 1, `${what}: ${r.stderr}`);
+        assert.match(
+          r.stderr,
+          /^error: .*order_arrivals@ORDER_ARRIVALS@DEFAULT\.csv (is a link|is a device|is a named pipe|is more than)/,
+          what,
+        );
+        assert.ok(!r.stderr.includes(SECRET) && !r.stdout.includes(SECRET), what);
+      }
+    } finally {
+      await Deno.remove(m.base, { recursive: true });
+    }
+  }
+});
+
+Deno.test("replay (HTTP and CLI) refuses a captured CSV or manifest that is a link, /dev/zero, a pipe or oversized", async () => {
+  const l = await layout();
+  try {
+    const env = { FLOWTIME_DATA_DIR: l.data, FLOWTIME_TEMPLATES_DIR: join(ROOT, "templates") };
+    const made = await runCli(
+      ["run", "--template", "http-service", "--created-at", FIXED_TIME, "--json"],
+      { env },
+    );
+    assert.equal(made.code, 0, made.stderr);
+    const runId = JSON.parse(made.stdout).runId;
+    const capture = join(l.data, "telemetry", runId);
+    const cap = await runCli(["capture", "--run-dir", runId, "--captured-at", FIXED_TIME], { env });
+    assert.equal(cap.code, 0, cap.stderr);
+    const manifestPath = join(capture, "manifest.json");
+    const pristine = await Deno.readTextFile(manifestPath);
+    const file = JSON.parse(pristine).files[0].path as string;
+    const model = join(l.base, "telemetry-model.yaml");
+    const gen = await runCli([
+      "templates",
+      "generate",
+      "http-service",
+      "--mode",
+      "telemetry",
+      "--param",
+      `telemetryDir=${relative(ROOT, capture)}`,
+      "--out",
+      model,
+    ], { env });
+    assert.equal(gen.code, 0, gen.stderr);
+    const app = createApp({
+      dataDir: l.data,
+      templatesDir: join(ROOT, "templates"),
+      logger: false,
+    });
+    for (
+      const [target, size] of [[file, 64 * 1024 + 96 * 128 + 1], [
+        "manifest.json",
+        16 * 1024 * 1024 + 1,
+      ]] as const
+    ) {
+      for (const variant of VARIANTS) {
+        // start from the intact capture every time
+        await Deno.remove(capture, { recursive: true });
+        const again = await runCli(
+          ["capture", "--run-dir", runId, "--captured-at", FIXED_TIME],
+          { env },
+        );
+        assert.equal(again.code, 0, again.stderr);
+        await plant(join(capture, target), variant, l.secret, size);
+        const what = `${target} (${variant})`;
+        const res = await answered(
+          Promise.resolve(app.request("/v1/runs", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              templateId: "http-service",
+              telemetry: { captureDirectory: `telemetry/${runId}` },
+              options: { createdAt: FIXED_TIME, overwrite: true },
+            }),
+          })),
+          what,
+        );
+        const text = await res.text();
+        assert.equal(res.status, 422, `HTTP ${what}: ${text}`);
+        assert.equal(JSON.parse(text).code, "capture_invalid", what);
+        assert.ok(text.includes(target), `HTTP ${what} names the file: ${text}`);
+        assert.ok(!text.includes(SECRET), what);
+        for (
+          const args of [
+            [
+              "run",
+              "--template",
+              "http-service",
+              "--mode",
+              "telemetry",
+              "--telemetry-dir",
+              capture,
+            ],
+            [
+              "telemetry",
+              "bundle",
+              "--capture-dir",
+              capture,
+              "--model",
+              model,
+              "--out",
+              join(l.base, "bundled"),
+            ],
+          ]
+        ) {
+          const r = await runCli(args, { env });
+          const cli = `${args.slice(0, 2).join(" ")} ${what}`;
+          assert.equal(r.code, 1, `${cli}: ${r.stderr}`);
+          assert.ok(r.stderr.includes(target), `${cli} names the file: ${r.stderr}`);
+          assert.ok(!r.stderr.includes(SECRET) && !r.stdout.includes(SECRET), cli);
+        }
+      }
+    }
+  } finally {
+    await Deno.remove(l.base, { recursive: true });
+  }
+});
+
 Deno.test("CLI: a model file that is not UTF-8 is refused naming the byte, not silently replaced", async () => {
   const dir = (await tempDir("utf8")).path;
   try {
@@ -228,6 +403,17 @@ Deno.test("CLI: a model file that is not UTF-8 is refused naming the byte, not s
       r.stderr,
       /bad\.yaml is not UTF-8 text \(byte 40 is not part of a UTF-8 character\)/,
     );
+    // `telemetry bundle` reads its model the same way.
+    const bundled = await runCli([
+      "telemetry",
+      "bundle",
+      "--capture-dir",
+      dir,
+      "--model",
+      join(dir, "bad.yaml"),
+    ]);
+    assert.equal(bundled.code, 1);
+    assert.match(bundled.stderr, /bad\.yaml is not UTF-8 text \(byte 40 /);
     // A named pipe given as the model is refused at once, not waited on.
     await sh("mkfifo", join(dir, "pipe.yaml"));
     const pipe = await runCli(["validate", "--model", join(dir, "pipe.yaml")]);

@@ -1,5 +1,5 @@
 // Faults in captures: a capture killed with SIGKILL part-way leaves no capture folder where
-// readers look and the next capture succeeds; two captures racing to the same folder leave one
+// readers look and the next capture succeeds; SIGINT and SIGTERM remove its temp folder; two captures racing to the same folder leave one
 // winner, one clean failure, and exactly the bytes a single capture writes. The killed capture
 // and the racers are real processes (spawnCli: a signal, two writers in separate processes);
 // follow-up captures, gc and the unwritable-folder test run the CLI in-process.
@@ -19,6 +19,33 @@ const big = await runModelFile(join(work, "big.yaml"), {
   runId: "big",
   createdAt: FIXED_TIME,
 });
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`${signal} during a capture exits ${code} and removes its temp folder`, async () => {
+    await using dataTmp = await tempDir(`capture-${code}`);
+    const telemetry = join(dataTmp.path, "telemetry");
+    const child = spawnCli([
+      "telemetry",
+      "capture",
+      "--run-dir",
+      big.runDir,
+      "--output",
+      join(telemetry, "big"),
+      "--captured-at",
+      FIXED_TIME,
+    ]);
+    const started = await waitFor(() => {
+      const temp = entries(telemetry).find((n) => n.startsWith(".tmp-big-"));
+      return temp !== undefined && entries(join(telemetry, temp)).length > 20;
+    }, 60_000);
+    child.kill(signal);
+    const out = await child.output();
+    assert.ok(started, "the capture started writing files");
+    assert.equal(out.code, code);
+    assert.equal(new TextDecoder().decode(out.stderr).trim(), "interrupted");
+    assert.deepEqual(entries(telemetry), [], "no capture folder and no temp folder");
+  });
+}
 
 Deno.test("a capture killed with SIGKILL while writing leaves no capture folder; the next capture and gc work", async () => {
   await using dataTmp = await tempDir("capture-kill");

@@ -180,8 +180,11 @@ Deno.test("deadlines: silent, dripping and stalled clients are closed; a slow ha
     if (new URL(req.url).pathname === "/slow") await new Promise((r) => setTimeout(r, 1000));
     return await echo(req);
   }, SHORT);
-  // A connection that never sends a byte is closed without an answer.
+  // A connection that never sends a byte is answered 408 and closed (under load a request can
+  // sit unread in the socket: its client learns it may send it again).
   const silent = await s.connect();
+  const r0 = await silent.response();
+  assert.equal(r0?.status, 408);
   assert.equal(await silent.closedByServer(), "");
   // Half a head: 408.
   const half = await s.connect();
@@ -245,16 +248,36 @@ Deno.test("cap: waiting connections make room for newcomers; when all are busy a
     return new Response("ok");
   }, { maxConnections: 3, evictAfterMs: 0 });
   await using _open = { [Symbol.asyncDispose]: () => Promise.resolve(gate.resolve()) };
-  // Three idle connections fill the cap; a fourth is still served, the oldest idle one closed.
-  const idle = [await s.connect(), await s.connect(), await s.connect()];
+  // Two idle keep-alives (answered once) and one connection that has sent nothing fill the
+  // cap; a fourth is still served, and the longest idle keep-alive is closed without a word.
+  const idle = [await s.connect(), await s.connect()];
+  for (const c of idle) {
+    await c.send(GET());
+    assert.equal((await c.response())?.status, 200);
+  }
+  const silent = await s.connect();
   await waitUntil(() => s.server.stats().open === 3);
   const fresh = await s.connect();
   await fresh.send(GET());
   assert.equal((await fresh.response())?.status, 200);
-  assert.equal(await idle[0].closedByServer(), "", "the longest waiting connection was closed");
+  assert.equal(await idle[0].closedByServer(), "", "the longest idle keep-alive was closed");
   assert.ok(s.server.stats().evicted >= 1);
   fresh.close();
-  for (const c of idle) c.close();
+  idle[1].close();
+  await waitUntil(() => s.server.stats().open === 1);
+  // Connections waiting for their request are evicted with a 503 and Retry-After, also when
+  // none of their bytes has been read (under load a request may sit unread in the socket).
+  const waitingOnes = [silent, await s.connect(), await s.connect()];
+  await waitUntil(() => s.server.stats().open === 3);
+  const next = await s.connect();
+  await next.send(GET());
+  assert.equal((await next.response())?.status, 200);
+  const evicted = await silent.response();
+  assert.equal(evicted?.status, 503, "the longest waiting connection was answered");
+  assert.equal(JSON.parse(evicted!.body).code, "server_busy");
+  assert.equal(evicted?.headers.get("retry-after"), "1");
+  next.close();
+  for (const c of waitingOnes) c.close();
   await waitUntil(() => s.server.stats().open === 0);
   // Three connections busy in the handler: the fourth is refused politely.
   const busy = [await s.connect(), await s.connect(), await s.connect()];
@@ -276,16 +299,27 @@ Deno.test("cap: waiting connections make room for newcomers; when all are busy a
 });
 
 Deno.test("body budget: a stalled body is closed to make room for a complete one; the budget returns to 0", async () => {
-  await using s = serve(echo, { bodyBudgetBytes: 1000, maxBodyBytes: 600, evictAfterMs: 0 });
+  const handled: string[] = [];
+  await using s = serve(async (req) => {
+    const res = await echo(req);
+    handled.push(await res.clone().text());
+    return res;
+  }, { bodyBudgetBytes: 1000, maxBodyBytes: 600, evictAfterMs: 0 });
   const stalled = await s.connect();
   await stalled.send(head("POST / HTTP/1.1", "Host: t", "Content-Length: 600") + "x".repeat(10));
   await waitUntil(() => s.server.stats().bodyBytes === 600);
   const whole = await s.connect();
   await whole.send(head("POST / HTTP/1.1", "Host: t", "Content-Length: 600") + "y".repeat(600));
   assert.equal((await whole.response())?.status, 200);
+  // The rest of the evicted request, arriving after its eviction, is read and dropped, never
+  // handled; the client still reads its 503.
+  await stalled.send("x".repeat(590));
+  await new Promise((r) => setTimeout(r, 100));
   const r = await stalled.response();
   assert.equal(r?.status, 503);
   assert.equal(JSON.parse(r!.body).code, "server_busy");
+  assert.equal(await stalled.closedByServer(), "");
+  assert.deepEqual(handled.map((h) => h.slice(0, 10)), ["POST / 600"]);
   await waitUntil(() => s.server.stats().bodyBytes === 0);
   // Declared larger than the limit: the handler sees the declared length and an empty body,
   // and the connection closes after the answer since the body was never read.

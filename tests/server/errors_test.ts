@@ -1,5 +1,6 @@
-// One error path for every route: a FlowTimeError becomes its 4xx/502 JSON answer with its code
-// in the request's log line; anything else is a 500 whose error and stack reach the log.
+// One error path for every route: a FlowTimeError becomes its 4xx/5xx JSON answer with its code
+// in the request's log line (a 5xx also logs its error); anything else is a 500 whose error and
+// stack reach the log.
 import assert from "node:assert/strict";
 import { createApp } from "../../server/app.ts";
 import { createLogger } from "../../server/logger.ts";
@@ -45,15 +46,44 @@ Deno.test("a fault is a 500 that says little and logs the error with its stack",
   assert.equal(request?.status, 500);
 });
 
-Deno.test("an expected failure is its 4xx/502 answer, logged by code on the request line only", async () => {
+Deno.test("an expected 4xx is logged by code on the request line only", async () => {
   const { app, logs } = appWith(
-    failingSim(new FlowTimeError("sim_unavailable", "cannot reach Sim service http://x")),
+    failingSim(new FlowTimeError("template_not_found", "no template 'nope'")),
+  );
+  const res = await app.request("/v1/runs", post({ templateId: "nope" }));
+  assert.equal(res.status, 404);
+  assert.equal(logs.filter((l) => l.event === "error").length, 0);
+  assert.equal(logs.find((l) => l.event === "request")?.errorCode, "template_not_found");
+});
+
+Deno.test("every other 5xx (a 502 from the Sim, a 503 out of descriptors) logs its error at warn", async () => {
+  const { app, logs } = appWith(
+    failingSim(
+      new FlowTimeError("sim_unavailable", "cannot reach Sim service http://x", {
+        cause: new TypeError("connection refused"),
+      }),
+    ),
   );
   const res = await app.request("/v1/runs", post({ templateId: "order-system" }));
   assert.equal(res.status, 502);
   assert.equal((await res.json()).code, "sim_unavailable");
-  assert.equal(logs.filter((l) => l.event === "error").length, 0);
+  const error = logs.find((l) => l.event === "error");
+  assert.ok(error, JSON.stringify(logs));
+  assert.equal(error.level, "warn");
+  assert.equal(error.status, 502);
+  assert.equal(error.code, "sim_unavailable");
+  assert.equal(error.message, "cannot reach Sim service http://x");
+  assert.equal(error.cause, "connection refused");
+  assert.match(String(error.stack), /sim_unavailable|cannot reach Sim service/);
   assert.equal(logs.find((l) => l.event === "request")?.errorCode, "sim_unavailable");
+
+  const out = appWith(failingSim(new FlowTimeError("resources_exhausted", "out of descriptors")));
+  const busy = await out.app.request("/v1/runs", post({ templateId: "order-system" }));
+  assert.equal(busy.status, 503);
+  await busy.body?.cancel();
+  const warned = out.logs.find((l) => l.event === "error");
+  assert.equal(warned?.message, "out of descriptors");
+  assert.equal(warned?.stack, undefined, "no stack is formatted when out of descriptors");
 });
 
 Deno.test("a fix is phrased as the request field that sets it, never as a CLI flag", async () => {
