@@ -72,11 +72,11 @@ link. Every id is checked before anything is deleted; an unknown id (exit 1) del
     const data = ctx.env.dataDir;
     // check all first, so a typo in the third id does not leave two runs deleted
     const ids = [...new Set(ctx.positionals)];
-    for (const id of ids) await deleteRun(data, id, { withCaptures, dryRun: true });
+    for (const id of ids) await deleteRun(data, { runId: id, withCaptures, dryRun: true });
     const dryRun = ctx.flags["dry-run"] === true;
     const results = [];
     for (const id of ids) {
-      results.push(await deleteRun(data, id, { withCaptures, dryRun }));
+      results.push(await deleteRun(data, { runId: id, withCaptures, dryRun }));
     }
     if (ctx.flags.json) {
       printJson(ctx, { deleted: results });

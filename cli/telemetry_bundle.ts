@@ -6,7 +6,7 @@ import { MAX_DOCUMENT_BYTES, readUserText } from "../lib/base/safe_read.ts";
 import { MAX_YAML_BYTES } from "../lib/base/located_yaml.ts";
 import { bundleTelemetryRun, readCaptureFolder } from "../lib/workflow/bundle_capture.ts";
 import { canonicalCaptureRef } from "../lib/workflow/replay.ts";
-import { originFromModel } from "../lib/artifacts/writer.ts";
+import { originFromModel } from "../lib/artifacts/origin.ts";
 import { parseModel } from "../lib/model/parse.ts";
 import { type Command, requireFlag, stringFlag } from "./command.ts";
 import { printWrittenRun, RUN_WRITE_FLAGS, runWriteOptions } from "./_run_output.ts";

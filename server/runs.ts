@@ -60,7 +60,8 @@ export function runRoutes(
         `captures must be true or false, got '${printable(captures)}'`,
       );
     }
-    const result = await deleteRun(settings.dataDir, runId, {
+    const result = await deleteRun(settings.dataDir, {
+      runId,
       withCaptures: captures === "true",
     });
     return c.json({

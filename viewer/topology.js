@@ -12,7 +12,7 @@ import { deltaText, metricText, num, statusOf, svg } from "./format.js";
  * @typedef {{nodes: Map<string, Point>, edges: Array<{id: string, points: Point[],
  *   weight?: number}>, width: number, height: number}} Layout
  * @typedef {{g: SVGGElement, stripe: Element, shape: Element, word: Element, line1: Element,
- *   line2: Element, delta: Element, kind: string, shown: string}} Card
+ *   line2: Element, delta: Element, kind: string, shown: string, at: Point}} Card
  */
 
 const W = 216;
@@ -131,8 +131,11 @@ export class TopologyView {
       const at = layout.nodes.get(n.id);
       if (!at) continue;
       const card = nodeCard(n.id, n.kind);
-      card.g.setAttribute("transform", `translate(${at.x - W / 2},${at.y - H / 2})`);
+      card.at = { x: at.x - W / 2, y: at.y - H / 2 };
+      card.g.setAttribute("transform", `translate(${card.at.x},${card.at.y})`);
       card.g.addEventListener("click", () => this.onSelect(n.id));
+      // Tabbing to a card off the panel (zoomed in, or a large graph) moves the view to it.
+      card.g.addEventListener("focus", () => this.#reveal(card.at));
       card.g.addEventListener("keydown", (e) => {
         if (e.key === "Enter" || e.key === " ") {
           e.preventDefault();
@@ -206,6 +209,25 @@ export class TopologyView {
    */
   focus(nodeId) {
     this.cards.get(nodeId)?.g.focus();
+  }
+
+  /**
+   * Move the view the least that shows a card whole (centred when it is larger than the panel).
+   * @param {Point} at the card's top-left corner in drawing coordinates
+   */
+  #reveal(at) {
+    // Focus may have scrolled the clipped panel itself; the view is moved by transform only.
+    this.host.scrollTop = 0;
+    this.host.scrollLeft = 0;
+    const { width: cw, height: ch } = this.box;
+    if (cw === 0 || ch === 0) return;
+    const { k } = this.view;
+    const x = shift(this.view.x, at.x * k, W * k, cw);
+    const y = shift(this.view.y, at.y * k, H * k, ch);
+    if (x === this.view.x && y === this.view.y) return;
+    this.view = { k, x, y };
+    this.userMoved = true;
+    this.#apply();
   }
 
   /** Scale and centre the drawing to fit the panel. */
@@ -317,7 +339,23 @@ function nodeCard(id, kind) {
     delta,
     svg("title", {}, [id]),
   ]));
-  return { g, stripe, shape, word, line1, line2, delta, kind, shown: "" };
+  return { g, stripe, shape, word, line1, line2, delta, kind, shown: "", at: { x: 0, y: 0 } };
+}
+
+/**
+ * The offset nearest `offset` that shows a span whole inside a room with PAD margins (the span
+ * centred when it cannot fit).
+ * @param {number} offset the view's offset now
+ * @param {number} start the span's start, scaled
+ * @param {number} size the span's size, scaled
+ * @param {number} room the panel's size
+ * @returns {number} the offset
+ */
+function shift(offset, start, size, room) {
+  const most = PAD - start;
+  const least = room - PAD - start - size;
+  if (least > most) return (room - size) / 2 - start;
+  return Math.min(most, Math.max(least, offset));
 }
 
 /** @param {string} s @param {number} max @returns {string} */

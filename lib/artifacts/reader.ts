@@ -201,61 +201,64 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     modelFileHash,
     resolveSeriesId: (idOrNode: string) => entryOf(idOrNode)?.id,
     seriesEntry: entryOf,
-    async readSeries(idOrNode: string): Promise<Float64Array> {
-      const entry = entryOf(idOrNode);
-      if (!entry) {
-        throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
-      }
-      const path = resolveInside(dir, entry.path, `series path of ${entry.id}`);
-      let text = "";
-      let plain: ParsedSeries | undefined;
-      try {
-        // The checks of a safe read are eight file-system calls per file: synchronously they
-        // cost a fraction of what they cost through the event loop (a state open reads
-        // hundreds of series files, a few KB each).
-        const bytes = readFileInsideSync(path, {
-          root: dir,
-          maxBytes: maxSeriesBytes(runJson.grid.bins),
-          name: join(dir, entry.path),
-        }, scratch);
-        // the toolkit's own layout is read from the bytes; anything else as strict UTF-8 text
-        plain = readPlainSeries(bytes, runJson.grid.bins);
-        if (plain === undefined) text = decodeUtf8(bytes, join(dir, entry.path));
-      } catch (err) {
-        if (err instanceof Deno.errors.NotFound) {
-          throw entry.source
-            ? new FlowTimeError(
-              "not_found",
-              `${entry.path}, which the model reads as ${entry.source}, is missing from the run folder`,
-              { file: join(dir, entry.path) },
-            )
-            : new FlowTimeError(
-              "bundle_invalid",
-              `series file ${entry.path} listed in series/index.json is missing`,
-              { file: join(dir, entry.path) },
-            );
-        }
-        throw fsError(err, "reading", path);
-      }
-      if (plain !== undefined) return plain.values;
-      try {
-        return parseSeriesCsv(text, {
-          file: join(dir, entry.path),
-          bins: runJson.grid.bins,
-          allowExtraRows: true,
-        }).values;
-      } catch (err) {
-        if (err instanceof FlowTimeError) {
-          throw new FlowTimeError("bundle_invalid", err.message, {
-            cause: err,
-            details: err.details,
-          });
-        }
-        throw err;
-      }
-    },
+    // Read synchronously (see below); a failure is still a rejection.
+    readSeries: (idOrNode: string): Promise<Float64Array> =>
+      new Promise((resolve) => resolve(readSeriesNow(idOrNode))),
     parsedModel,
   };
+  function readSeriesNow(idOrNode: string): Float64Array {
+    const entry = entryOf(idOrNode);
+    if (!entry) {
+      throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
+    }
+    const path = resolveInside(dir, entry.path, `series path of ${entry.id}`);
+    let text = "";
+    let plain: ParsedSeries | undefined;
+    try {
+      // The checks of a safe read are eight file-system calls per file: synchronously they
+      // cost a fraction of what they cost through the event loop (a state open reads
+      // hundreds of series files, a few KB each).
+      const bytes = readFileInsideSync(path, {
+        root: dir,
+        maxBytes: maxSeriesBytes(runJson.grid.bins),
+        name: join(dir, entry.path),
+      }, scratch);
+      // the toolkit's own layout is read from the bytes; anything else as strict UTF-8 text
+      plain = readPlainSeries(bytes, runJson.grid.bins);
+      if (plain === undefined) text = decodeUtf8(bytes, join(dir, entry.path));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) {
+        throw entry.source
+          ? new FlowTimeError(
+            "not_found",
+            `${entry.path}, which the model reads as ${entry.source}, is missing from the run folder`,
+            { file: join(dir, entry.path) },
+          )
+          : new FlowTimeError(
+            "bundle_invalid",
+            `series file ${entry.path} listed in series/index.json is missing`,
+            { file: join(dir, entry.path) },
+          );
+      }
+      throw fsError(err, "reading", path);
+    }
+    if (plain !== undefined) return plain.values;
+    try {
+      return parseSeriesCsv(text, {
+        file: join(dir, entry.path),
+        bins: runJson.grid.bins,
+        allowExtraRows: true,
+      }).values;
+    } catch (err) {
+      if (err instanceof FlowTimeError) {
+        throw new FlowTimeError("bundle_invalid", err.message, {
+          cause: err,
+          details: err.details,
+        });
+      }
+      throw err;
+    }
+  }
 }
 
 // Parsing the model only for its mode and start costs as much as a capture: do it only when

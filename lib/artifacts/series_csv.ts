@@ -106,9 +106,14 @@ export interface ParsedSeries {
 export interface ParseSeriesOptions {
   /** File name for messages. */
   file?: string;
-  /** Expected number of bins; rows at or past it are an error unless `allowExtraRows`. */
+  /** Expected number of bins; rows at or past it are an error unless `allowExtraRows`.
+   * Without it the series is as long as its highest bin index + 1.
+   * @default undefined
+   */
   bins?: number;
-  /** Keep going when rows go past `bins` (they are ignored and counted). */
+  /** Keep going when rows go past `bins` (they are ignored and counted).
+   * @default false
+   */
   allowExtraRows?: boolean;
 }
 

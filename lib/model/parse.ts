@@ -16,7 +16,7 @@ import {
 } from "../base/issues.ts";
 import type { Expr } from "../expr/parse.ts";
 import { type Model, type OutputSpec, RUN_MODES, type RunMode } from "./types.ts";
-import { validateModelSemantics } from "./validate.ts";
+import { semanticIssues, validateModelSemantics } from "./validate.ts";
 import { readGrid, startOfModel } from "./_grid.ts";
 import { describeUnsupported, unsupportedFeatures } from "./features.ts";
 import { NODE_ID_PATTERN, readNodes } from "./_nodes.ts";
@@ -95,6 +95,16 @@ export function parseModel(text: string, options: ParseModelOptions = {}): Parse
   const issues = new IssueList(file, located.lineOf);
   const nodePaths = new Map<string, FieldPath>();
   const model = readModel(located.value, issues, nodePaths);
+  if (issues.length > 0 && model) {
+    // every problem at once: the expressions and references of the nodes that were read too
+    issues.items.push(
+      ...semanticIssues(
+        model,
+        { file, lineOf: located.lineOf, nodePaths },
+        declaredIds(located.value),
+      ),
+    );
+  }
   issues.throwIfAny("model_invalid");
   const exprs = validateModelSemantics(model!, {
     file,
@@ -111,6 +121,17 @@ export function parseModel(text: string, options: ParseModelOptions = {}): Parse
     nodePaths,
     warnings: issues.warnings,
   };
+}
+
+// Every node id the file declares, read or not (a node refused for its own problem is still no
+// unknown reference).
+function declaredIds(raw: unknown): Set<string> {
+  const ids = new Set<string>();
+  const nodes = isRawMap(raw) ? raw.nodes : undefined;
+  if (Array.isArray(nodes)) {
+    for (const n of nodes) if (isRawMap(n) && typeof n.id === "string") ids.add(n.id);
+  }
+  return ids;
 }
 
 /** What a run reader needs from a model without validating it all. */

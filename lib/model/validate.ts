@@ -5,7 +5,7 @@ import { type Expr, ExprError, parseExpr } from "../expr/parse.ts";
 import { exprCost, referencePositions, referencesOf } from "../expr/walk.ts";
 import { CycleError, evaluationOrder } from "./graph.ts";
 import type { FieldPath } from "../base/located_yaml.ts";
-import { IssueList, type ParseWarning } from "../base/issues.ts";
+import { type Issue, IssueList, type ParseWarning } from "../base/issues.ts";
 import type { Model, ModelNode } from "./types.ts";
 import { SEMANTIC_METRICS } from "./types.ts";
 
@@ -26,115 +26,20 @@ export interface SemanticContext {
  * @param model a structurally valid model
  * @param ctx file and positions for messages
  * @returns parsed expressions by node id
- * @throws FlowTimeError `expr_invalid`, `model_invalid` or `cycle`
+ * @throws FlowTimeError `expr_invalid` (with every expression and reference problem in its
+ *   details), `model_invalid` or `cycle`
  */
 export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<string, Expr> {
   const pathOf = (id: string): FieldPath => ctx.nodePaths?.get(id) ?? ["nodes"];
+  const { exprIssues, exprs } = checkExpressions(model, ctx, new Set());
+  if (exprIssues.length === 0) checkEvaluationWork(model, exprs, ctx, pathOf);
+  const issues = checkReferences(model, ctx, new Set());
+  if (exprIssues.length > 0) {
+    exprIssues.items.push(...issues.items);
+    exprIssues.throwIfAny("expr_invalid");
+  }
   const ids = new Set(model.nodes.map((n) => n.id));
   const suggest = suggester(ids);
-  const exprs = new Map<string, Expr>();
-
-  const exprIssues = new IssueList(ctx.file, ctx.lineOf);
-  for (const node of model.nodes) {
-    if (node.kind !== "expr") continue;
-    const path = [...pathOf(node.id), "expr"];
-    let ast: Expr;
-    try {
-      ast = parseExpr(node.expr);
-    } catch (err) {
-      if (err instanceof ExprError) {
-        exprIssues.add(path, `${err.message} (at column ${err.pos + 1} of '${clip(node.expr)}')`);
-        continue;
-      }
-      throw err;
-    }
-    let positions: Map<string, number> | undefined;
-    for (const [name, lag] of referencesOf(ast)) {
-      if (name !== node.id && ids.has(name)) continue;
-      positions ??= referencePositions(ast);
-      const col = (positions.get(name) ?? 0) + 1;
-      if (name === node.id) {
-        if (lag < 1) {
-          exprIssues.add(
-            path,
-            `node '${node.id}' refers to itself outside SHIFT(${node.id}, k) with k >= 1 (at column ${col}); that is a cycle: ${node.id} -> ${node.id}`,
-          );
-        }
-      } else {
-        exprIssues.add(path, `unknown reference '${name}' at column ${col}${suggest(name)}`);
-      }
-    }
-    exprs.set(node.id, ast);
-  }
-  exprIssues.throwIfAny("expr_invalid");
-  checkEvaluationWork(model, exprs, ctx, pathOf);
-
-  const issues = new IssueList(ctx.file, ctx.lineOf);
-  checkFileNames(model, issues, pathOf);
-  for (const node of model.nodes) {
-    if (node.kind !== "pmf") continue;
-    // Each number is finite, but sums of them need not be: 1e308 + 1e308 is Infinity, and the
-    // normalised probabilities and the expected value would be NaN.
-    // The expected value is computed here exactly as the engine computes it.
-    const { values, probabilities } = node.pmf;
-    const total = probabilities.reduce((a, b) => a + b, 0);
-    const scale = Math.abs(total - 1) > PMF_TOLERANCE ? 1 / total : 1;
-    let expected = 0;
-    for (let i = 0; i < values.length; i++) expected += values[i] * probabilities[i] * scale;
-    if (!Number.isFinite(total) || !Number.isFinite(scale)) {
-      issues.add(
-        [...pathOf(node.id), "pmf", "probabilities"],
-        `probabilities sum to ${total}, which cannot be normalised; give shares that sum to 1`,
-      );
-    } else if (!Number.isFinite(expected)) {
-      issues.add(
-        [...pathOf(node.id), "pmf", "values"],
-        "the expected value of these values is past the largest number; use smaller values",
-      );
-    }
-  }
-  for (const node of model.nodes) {
-    if (node.kind !== "serviceWithBuffer") continue;
-    for (const key of ["inflow", "outflow", "loss"] as const) {
-      const ref = node[key];
-      if (ref === undefined) continue;
-      if (ref === node.id) {
-        issues.add([...pathOf(node.id), key], `a queue cannot use itself as its ${key}`);
-      } else if (!ids.has(ref)) {
-        issues.add([...pathOf(node.id), key], `unknown reference '${ref}'${suggest(ref)}`);
-      }
-    }
-  }
-  const topoIds = new Set(model.topology?.nodes.map((n) => n.id) ?? []);
-  const suggestTopo = suggester(topoIds);
-  model.topology?.nodes.forEach((tn, i) => {
-    for (const metric of SEMANTIC_METRICS) {
-      const ref = tn.semantics[metric];
-      if (typeof ref === "string" && !ids.has(ref)) {
-        issues.add(
-          ["topology", "nodes", i, "semantics", metric],
-          `unknown reference '${ref}'${suggest(ref)}`,
-        );
-      }
-    }
-    if (tn.semantics.slaMin !== undefined && tn.kind !== "queue" && tn.kind !== "dlq") {
-      issues.add(
-        ["topology", "nodes", i, "semantics", "slaMin"],
-        "slaMin applies to queues only; set kind: queue or remove it",
-      );
-    }
-  });
-  model.topology?.edges.forEach((e, i) => {
-    for (const [key, endpoint] of [["from", e.from], ["to", e.to]] as const) {
-      const nodeId = endpoint.split(":")[0];
-      if (!topoIds.has(nodeId)) {
-        issues.add(
-          ["topology", "edges", i, key],
-          `edge endpoint '${endpoint}' names no topology node${suggestTopo(nodeId)}`,
-        );
-      }
-    }
-  });
   // FlowTime's engine writes the outputs it finds and skips the others: a warning, not a refusal.
   const notes = new IssueList(ctx.file, ctx.lineOf);
   model.outputs?.forEach((o, i) => {
@@ -170,6 +75,151 @@ export function validateModelSemantics(model: Model, ctx: SemanticContext): Map<
     throw err;
   }
   return exprs;
+}
+
+/**
+ * The expression and reference problems of a model whose structure has problems too, without
+ * throwing, so that a refused model lists them all at once (`flowtime validate`). Only the
+ * nodes that were read are checked; a name in `declared` (a node declared but not read because
+ * of its own problem) is not an unknown reference.
+ * @param model the nodes and topology that were read
+ * @param ctx file and positions for messages
+ * @param declared every node id the file declares
+ * @returns the problems, in file order within each kind
+ */
+export function semanticIssues(
+  model: Model,
+  ctx: SemanticContext,
+  declared: ReadonlySet<string>,
+): Issue[] {
+  const { exprIssues } = checkExpressions(model, ctx, declared);
+  return [...exprIssues.items, ...checkReferences(model, ctx, declared).items];
+}
+
+// Every expression parses and names nodes that exist (itself only under SHIFT).
+function checkExpressions(
+  model: Model,
+  ctx: SemanticContext,
+  declared: ReadonlySet<string>,
+): { exprIssues: IssueList; exprs: Map<string, Expr> } {
+  const pathOf = (id: string): FieldPath => ctx.nodePaths?.get(id) ?? ["nodes"];
+  const ids = new Set(model.nodes.map((n) => n.id));
+  const known = new Set([...ids, ...declared]);
+  const suggest = suggester(ids);
+  const exprs = new Map<string, Expr>();
+  const exprIssues = new IssueList(ctx.file, ctx.lineOf);
+  for (const node of model.nodes) {
+    if (node.kind !== "expr") continue;
+    const path = [...pathOf(node.id), "expr"];
+    let ast: Expr;
+    try {
+      ast = parseExpr(node.expr);
+    } catch (err) {
+      if (err instanceof ExprError) {
+        exprIssues.add(path, `${err.message} (at column ${err.pos + 1} of '${clip(node.expr)}')`);
+        continue;
+      }
+      throw err;
+    }
+    let positions: Map<string, number> | undefined;
+    for (const [name, lag] of referencesOf(ast)) {
+      if (name !== node.id && known.has(name)) continue;
+      positions ??= referencePositions(ast);
+      const col = (positions.get(name) ?? 0) + 1;
+      if (name === node.id) {
+        if (lag < 1) {
+          exprIssues.add(
+            path,
+            `node '${node.id}' refers to itself outside SHIFT(${node.id}, k) with k >= 1 (at column ${col}); that is a cycle: ${node.id} -> ${node.id}`,
+          );
+        }
+      } else {
+        exprIssues.add(path, `unknown reference '${name}' at column ${col}${suggest(name)}`);
+      }
+    }
+    exprs.set(node.id, ast);
+  }
+  return { exprIssues, exprs };
+}
+
+// Node ids fit file names, pmfs can be normalised, queues, topology semantics and edges name
+// nodes that exist.
+function checkReferences(
+  model: Model,
+  ctx: SemanticContext,
+  declared: ReadonlySet<string>,
+): IssueList {
+  const pathOf = (id: string): FieldPath => ctx.nodePaths?.get(id) ?? ["nodes"];
+  const ids = new Set(model.nodes.map((n) => n.id));
+  const known = new Set([...ids, ...declared]);
+  const suggest = suggester(ids);
+  const issues = new IssueList(ctx.file, ctx.lineOf);
+  checkFileNames(model, issues, pathOf);
+  for (const node of model.nodes) {
+    if (node.kind !== "pmf") continue;
+    // Each number is finite, but sums of them need not be: 1e308 + 1e308 is Infinity, and the
+    // normalised probabilities and the expected value would be NaN.
+    // The expected value is computed here exactly as the engine computes it.
+    const { values, probabilities } = node.pmf;
+    const total = probabilities.reduce((a, b) => a + b, 0);
+    const scale = Math.abs(total - 1) > PMF_TOLERANCE ? 1 / total : 1;
+    let expected = 0;
+    for (let i = 0; i < values.length; i++) expected += values[i] * probabilities[i] * scale;
+    if (!Number.isFinite(total) || !Number.isFinite(scale)) {
+      issues.add(
+        [...pathOf(node.id), "pmf", "probabilities"],
+        `probabilities sum to ${total}, which cannot be normalised; give shares that sum to 1`,
+      );
+    } else if (!Number.isFinite(expected)) {
+      issues.add(
+        [...pathOf(node.id), "pmf", "values"],
+        "the expected value of these values is past the largest number; use smaller values",
+      );
+    }
+  }
+  for (const node of model.nodes) {
+    if (node.kind !== "serviceWithBuffer") continue;
+    for (const key of ["inflow", "outflow", "loss"] as const) {
+      const ref = node[key];
+      if (ref === undefined) continue;
+      if (ref === node.id) {
+        issues.add([...pathOf(node.id), key], `a queue cannot use itself as its ${key}`);
+      } else if (!known.has(ref)) {
+        issues.add([...pathOf(node.id), key], `unknown reference '${ref}'${suggest(ref)}`);
+      }
+    }
+  }
+  const topoIds = new Set(model.topology?.nodes.map((n) => n.id) ?? []);
+  const suggestTopo = suggester(topoIds);
+  model.topology?.nodes.forEach((tn, i) => {
+    for (const metric of SEMANTIC_METRICS) {
+      const ref = tn.semantics[metric];
+      if (typeof ref === "string" && !known.has(ref)) {
+        issues.add(
+          ["topology", "nodes", i, "semantics", metric],
+          `unknown reference '${ref}'${suggest(ref)}`,
+        );
+      }
+    }
+    if (tn.semantics.slaMin !== undefined && tn.kind !== "queue" && tn.kind !== "dlq") {
+      issues.add(
+        ["topology", "nodes", i, "semantics", "slaMin"],
+        "slaMin applies to queues only; set kind: queue or remove it",
+      );
+    }
+  });
+  model.topology?.edges.forEach((e, i) => {
+    for (const [key, endpoint] of [["from", e.from], ["to", e.to]] as const) {
+      const nodeId = endpoint.split(":")[0];
+      if (!topoIds.has(nodeId)) {
+        issues.add(
+          ["topology", "edges", i, key],
+          `edge endpoint '${endpoint}' names no topology node${suggestTopo(nodeId)}`,
+        );
+      }
+    }
+  });
+  return issues;
 }
 
 /** A pmf whose probabilities sum this close to 1 is used as it is, else normalised. */

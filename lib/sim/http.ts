@@ -12,7 +12,9 @@ export const DEFAULT_SIM_TIMEOUT_MS = 30_000;
 
 /** Options for {@link HttpSimClient}. */
 export interface HttpSimOptions {
-  /** Time allowed for one request (connect, send, read the answer); default 30 s. */
+  /** Time allowed for one request (connect, send, read the answer), in milliseconds.
+   * @default 30000
+   */
   timeoutMs?: number;
 }
 

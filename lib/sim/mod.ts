@@ -17,7 +17,22 @@
  *
  * @module
  */
-export * from "../templates/mod.ts";
+export type {
+  ArrayElementType,
+  GeneratedModel,
+  GeneratedModelMetadata,
+  ModelProvenance,
+  ParameterIssue,
+  ParameterType,
+  ParameterValue,
+  ParameterValues,
+  TemplateDetail,
+  TemplateDetailParameter,
+  TemplateList,
+  TemplateParameter,
+  TemplateProblem,
+  TemplateSummary,
+} from "../templates/mod.ts";
 export type { GenerateRequest, SimClient } from "./client.ts";
 export { InProcessSimClient, type InProcessSimOptions } from "./in_process.ts";
 export { HttpSimClient, type HttpSimOptions } from "./http.ts";

@@ -56,7 +56,7 @@ export async function readCaptureFacts(
       problems: [{
         code: "capture_manifest_missing",
         message:
-          `model/metadata.json links capture ${link.runId} but ${rel} is missing; capture warnings cannot be shown`,
+          `${RUN_FILES.metadata} links capture ${link.runId} but ${rel} is missing; capture warnings cannot be shown`,
         severity: "warning",
         source: "state",
       }],
@@ -70,7 +70,7 @@ export async function readCaptureFacts(
     problems.push({
       code: "capture_manifest_mismatch",
       message:
-        `${rel} hashes to ${actual} but model/metadata.json records ${link.manifestHash}; the copied manifest was changed`,
+        `${rel} hashes to ${actual} but ${RUN_FILES.metadata} records ${link.manifestHash}; the copied manifest was changed`,
       severity: "warning",
       source: "state",
     });

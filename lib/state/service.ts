@@ -36,7 +36,9 @@ export function stateResponseText(response: StateResponse): string {
 export interface StateQueryServiceOptions {
   /** The runs folder (`<dataDir>/runs`). */
   runsDir: string;
-  /** How many opened runs to keep (default 16; 0 keeps none). */
+  /** How many opened runs to keep (0 keeps none).
+   * @default 16
+   */
   cacheSize?: number;
   /** A kept run is served without looking at its folder again for this many milliseconds
    * after the last look (a server answering thousands of queries a second spends a third of

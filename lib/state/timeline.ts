@@ -4,6 +4,7 @@ import { FlowTimeError } from "../base/errors.ts";
 import { formatUtc, isValidUtc } from "../base/clock.ts";
 import { type BinUnit, MINUTES_PER_UNIT } from "../model/types.ts";
 import type { StateBin } from "./types.ts";
+import { RUN_FILES } from "../artifacts/layout.ts";
 
 /** The grid facts timestamps need. */
 export interface Timeline {
@@ -26,7 +27,7 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]00:00
  */
 export function timelineOf(
   grid: { bins: number; binSize: number; binUnit: string; start?: string },
-  file = "run.json",
+  file: string = RUN_FILES.run,
 ): Timeline {
   const perUnit = MINUTES_PER_UNIT[grid.binUnit as BinUnit];
   if (perUnit === undefined) {

@@ -1,9 +1,14 @@
 // Where a capture may be written: never overlapping the run, never over something that is not
-// a capture, and, when it fails, leaving no folder it created behind.
+// a capture, and, when it fails, leaving no folder it created behind; and whether a folder
+// already holds the capture planned.
 import { basename, dirname, join, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../base/errors.ts";
+import { hashOf } from "../base/hash.ts";
 import { isWithin } from "../base/paths.ts";
+import { MAX_DOCUMENT_BYTES, maxSeriesBytes, readFileInside } from "../base/safe_read.ts";
+import { listFiles } from "../base/tree.ts";
 import { CAPTURE_MANIFEST_FILE } from "./manifest.ts";
+import type { TelemetryManifest } from "./types.ts";
 
 /**
  * Check a capture folder before writing. It must not overlap the run folder (writing inside
@@ -127,4 +132,46 @@ async function realPathOrSelf(path: string): Promise<string> {
       probe = parent;
     }
   }
+}
+
+/**
+ * The capture already in a folder, when it is the one planned apart from its capture time:
+ * the same manifest, and exactly the files it lists with the hashes it records. Reads only.
+ * @param dir the capture folder
+ * @param planned the manifest the capture would write
+ * @returns the kept manifest and its hash, or undefined when the folder holds something else
+ */
+export async function sameCapture(
+  dir: string,
+  planned: TelemetryManifest,
+): Promise<{ manifest: TelemetryManifest; manifestHash: string } | undefined> {
+  const withoutTime = (m: TelemetryManifest) =>
+    JSON.stringify({ ...m, provenance: { ...m.provenance, capturedAtUtc: undefined } });
+  let bytes: Uint8Array;
+  let manifest: TelemetryManifest;
+  try {
+    bytes = await readFileInside(join(dir, CAPTURE_MANIFEST_FILE), {
+      root: dir,
+      maxBytes: MAX_DOCUMENT_BYTES,
+    });
+    manifest = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (withoutTime(manifest) !== withoutTime(planned)) return undefined;
+  const files = await listFiles(dir);
+  const listed = [...planned.files.map((f) => f.path), CAPTURE_MANIFEST_FILE].sort();
+  if (files.length !== listed.length || files.some((f, i) => f !== listed[i])) return undefined;
+  for (const f of planned.files) {
+    try {
+      const data = await readFileInside(join(dir, f.path), {
+        root: dir,
+        maxBytes: maxSeriesBytes(planned.grid.bins),
+      });
+      if (hashOf(data) !== f.hash) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return { manifest, manifestHash: hashOf(bytes) };
 }

@@ -7,9 +7,9 @@ import { resolveTimestamp } from "../base/clock.ts";
 import { hashOf } from "../base/hash.ts";
 import { toJsonText } from "../base/json.ts";
 import { resolveInside } from "../base/paths.ts";
-import { listFiles } from "../base/tree.ts";
-import { MAX_DOCUMENT_BYTES, maxSeriesBytes, readFileInside } from "../base/safe_read.ts";
+import { maxSeriesBytes } from "../base/safe_read.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
+import { RUN_FILES } from "../artifacts/layout.ts";
 import {
   encodeSeriesCsv,
   MAX_SERIES_BINS,
@@ -21,7 +21,7 @@ import { captureSeries } from "./capture_series.ts";
 import { checkGapConfig } from "./gap_config.ts";
 import { encodeText, PooledWriter, ReusingReader } from "./_file_io.ts";
 import { gapPlanFor } from "./gaps.ts";
-import { checkOutput, missingAncestors } from "./_output_folder.ts";
+import { checkOutput, missingAncestors, sameCapture } from "./_output_folder.ts";
 import {
   buildTelemetryManifest,
   CAPTURE_MANIFEST_FILE,
@@ -42,7 +42,6 @@ import type {
 // written a few at a time from pooled buffers, which keeps file-system latency from dominating.
 // A dry run yields to the event loop now and then instead.
 const WRITES_IN_FLIGHT = 8;
-const DECODER = new TextDecoder();
 const YIELD_EVERY_MS = 50;
 
 /** Progress of a capture, reported after each file. */
@@ -67,11 +66,15 @@ export interface CaptureOptions {
   dataDir?: string;
   /** Gap configuration (see `parseGapConfig`, `loadGapConfig`, `gapConfigFromValue`). */
   gaps?: GapConfigDocument;
-  /** Plan only: read and check everything, compute every hash, write nothing at all. */
+  /** Plan only: read and check everything, compute every hash, write nothing at all.
+   * @default false
+   */
   dryRun?: boolean;
   /** Capture time (ISO UTC); default now. */
   capturedAt?: string;
-  /** Replace an existing capture folder (only one holding a manifest.json). */
+  /** Replace an existing capture folder (only one holding a manifest.json).
+   * @default false
+   */
   overwrite?: boolean;
   /** Receives the structured log events (start, file, warning, finish, error). */
   onLog?: (event: CaptureLogEvent) => void;
@@ -125,7 +128,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
         `grid.bins is ${bins}; a run's series hold at most ${
           MAX_SERIES_BINS.toLocaleString("en-US")
         } bins, so the run folder is damaged`,
-        { file: join(bundle.dir, "run.json") },
+        { file: join(bundle.dir, RUN_FILES.run) },
       );
     }
     const { bindings, skipped, nodes } = captureBindings(bundle);
@@ -225,43 +228,6 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     });
     throw err;
   }
-}
-
-// The capture already in a folder, when it is the one planned apart from its capture time:
-// the same manifest, and exactly the files it lists with the hashes it records. Reads only.
-async function sameCapture(
-  dir: string,
-  planned: TelemetryManifest,
-): Promise<{ manifest: TelemetryManifest; manifestHash: string } | undefined> {
-  const withoutTime = (m: TelemetryManifest) =>
-    JSON.stringify({ ...m, provenance: { ...m.provenance, capturedAtUtc: undefined } });
-  let bytes: Uint8Array;
-  let manifest: TelemetryManifest;
-  try {
-    bytes = await readFileInside(join(dir, CAPTURE_MANIFEST_FILE), {
-      root: dir,
-      maxBytes: MAX_DOCUMENT_BYTES,
-    });
-    manifest = JSON.parse(DECODER.decode(bytes));
-  } catch {
-    return undefined;
-  }
-  if (withoutTime(manifest) !== withoutTime(planned)) return undefined;
-  const files = await listFiles(dir);
-  const listed = [...planned.files.map((f) => f.path), CAPTURE_MANIFEST_FILE].sort();
-  if (files.length !== listed.length || files.some((f, i) => f !== listed[i])) return undefined;
-  for (const f of planned.files) {
-    try {
-      const data = await readFileInside(join(dir, f.path), {
-        root: dir,
-        maxBytes: maxSeriesBytes(planned.grid.bins),
-      });
-      if (hashOf(data) !== f.hash) return undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return { manifest, manifestHash: hashOf(bytes) };
 }
 
 /** Everything one capture works from. */

@@ -12,7 +12,8 @@ import { rewriteSources } from "../model/rewrite.ts";
 import { binMinutes } from "../model/types.ts";
 import { sourcePath } from "../telemetry/loader.ts";
 import { runParsedModel } from "./run_model.ts";
-import type { RunNaming, TemplateOrigin, WrittenRun } from "../artifacts/writer.ts";
+import type { RunNaming, WrittenRun } from "../artifacts/writer.ts";
+import type { TemplateOrigin } from "../artifacts/origin.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
 import { CAPTURE_MANIFEST_FILE } from "../telemetry/manifest.ts";
 import {

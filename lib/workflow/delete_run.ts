@@ -10,8 +10,10 @@ import { RUN_FILES } from "../artifacts/layout.ts";
 import { CAPTURE_MANIFEST_FILE } from "../telemetry/manifest.ts";
 import { MAX_DOCUMENT_BYTES, readTextInside } from "../base/safe_read.ts";
 
-/** Options for {@link deleteRun}. */
+/** What {@link deleteRun} deletes, and how. */
 export interface DeleteRunOptions {
+  /** The run id: one safe name, the folder `<dataDir>/runs/<runId>`. */
+  runId: string;
   /** Also delete the captures of the run: the folders of `<data>/telemetry` whose manifest
    * names the run as its source.
    * @default false
@@ -38,18 +40,14 @@ export interface DeletedRun {
 /**
  * Delete a run of a data folder (`<dataDir>/runs/<runId>`), and its captures when asked.
  * @param dataDir the data folder
- * @param runId the run id
- * @param options captures, dry run
+ * @param options the run id; captures, dry run
  * @returns the folders deleted and the captures kept
  * @throws FlowTimeError `invalid_id` for an id that is not one safe name, `run_not_found` when
  *   there is no such folder, `bundle_invalid` when the folder is not a run (no run.json, or a
  *   link); nothing is deleted then
  */
-export async function deleteRun(
-  dataDir: string,
-  runId: string,
-  options: DeleteRunOptions = {},
-): Promise<DeletedRun> {
+export async function deleteRun(dataDir: string, options: DeleteRunOptions): Promise<DeletedRun> {
+  const { runId } = options;
   assertSafeId(runId, "run id");
   const runDir = join(dataDir, "runs", runId);
   let info: Deno.FileInfo;

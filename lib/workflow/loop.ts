@@ -23,7 +23,9 @@ export interface LoopOptions {
   gaps?: GapConfigDocument;
   /** Fixed creation and capture time (default the clock). */
   at?: string;
-  /** Replace runs and captures left by an earlier loop. */
+  /** Replace runs and captures left by an earlier loop.
+   * @default false
+   */
   overwrite?: boolean;
 }
 

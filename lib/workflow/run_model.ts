@@ -4,12 +4,8 @@ import { dirname } from "node:path";
 import { evaluateModelYielding } from "../engine/evaluate.ts";
 import { loadModel, type ParsedModel } from "../model/parse.ts";
 import { loadTelemetrySources } from "../telemetry/loader.ts";
-import {
-  type RunNaming,
-  type TemplateOrigin,
-  writeRunBundle,
-  type WrittenRun,
-} from "../artifacts/writer.ts";
+import { type RunNaming, writeRunBundle, type WrittenRun } from "../artifacts/writer.ts";
+import type { TemplateOrigin } from "../artifacts/origin.ts";
 import type { MetadataCaptureLink } from "../artifacts/types.ts";
 import type { RunWarning } from "../base/warnings.ts";
 

@@ -1,7 +1,8 @@
 // Generate then run: a template and parameters go through a Sim client (in-process or HTTP),
 // and the generated model is evaluated and written as a run that records its template origin.
 import { FlowTimeError } from "../base/errors.ts";
-import { type TemplateOrigin, templateOrigin, type WrittenRun } from "../artifacts/writer.ts";
+import type { WrittenRun } from "../artifacts/writer.ts";
+import { type TemplateOrigin, templateOrigin } from "../artifacts/origin.ts";
 import { parseModel } from "../model/parse.ts";
 import type { RunMode } from "../model/types.ts";
 import type { SimClient } from "../sim/client.ts";

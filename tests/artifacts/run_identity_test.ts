@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { listRuns } from "../../lib/artifacts/listing.ts";
 import { openRun } from "../../lib/artifacts/reader.ts";
 import { createApp } from "../../server/app.ts";
-import { copyTree, FIXED_TIME, ROOT, runCli, tempDir } from "../_helpers.ts";
+import { cli, copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 
 const RUN = "run_deterministic_e673448a";
 
@@ -34,7 +34,7 @@ Deno.test("a run folder copied under another name is its own run everywhere", as
     assert.equal((await capture({})).status, 201);
     assert.deepEqual([...Deno.readDirSync(join(data, "telemetry"))].map((e) => e.name), ["copy"]);
     // The CLI names the capture of a copy after the copy too.
-    const cli = await runCli([
+    const captured = await cli([
       "telemetry",
       "capture",
       "--run-dir",
@@ -43,7 +43,7 @@ Deno.test("a run folder copied under another name is its own run everywhere", as
     ], {
       env: { FLOWTIME_DATA_DIR: data },
     });
-    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(captured.code, 0, captured.stderr);
     assert.deepEqual(
       [...Deno.readDirSync(join(data, "telemetry"))].map((e) => e.name).sort(),
       [RUN, "copy"].sort(),
@@ -57,7 +57,7 @@ Deno.test("ids starting with '.' (temp, trash and lock folders) are refused in t
   const data = (await tempDir("reserved")).path;
   try {
     for (const id of [".tmp-x", ".trash-x-0123456789ab", ".lock-x", ".hidden"]) {
-      const r = await runCli([
+      const r = await cli([
         "run",
         "--model",
         join(ROOT, "fixtures/models/queue-buffer.yaml"),

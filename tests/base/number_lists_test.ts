@@ -6,8 +6,8 @@ import { fc } from "../_dev_deps.ts";
 import { parseYamlLocated, YAML_MEMORY_BUDGET } from "../../lib/base/located_yaml.ts";
 import { findNumberLists } from "../../lib/base/_number_lists.ts";
 import { LineCounter, parse, parseDocument } from "../../lib/base/yaml.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { parseModel } from "../../lib/model/parse.ts";
+import { assertThrowsCode } from "../_helpers.ts";
 
 const RUNS = Number(Deno.env.get("FLOWTIME_FUZZ_RUNS") ?? "300");
 
@@ -116,11 +116,8 @@ Deno.test("lists read by the fast path equal the yaml package's values, errors t
     fc.property(documentOf, (text) => {
       const line = packageLine(text);
       if (line !== undefined) {
-        assert.throws(() => parseYamlLocated(text, "f.yaml"), (err: unknown) => {
-          assert.ok(err instanceof FlowTimeError);
-          assert.equal(err.line, line, `${err.message}\n${text}`);
-          return true;
-        });
+        const err = assertThrowsCode(() => parseYamlLocated(text, "f.yaml"), "yaml_syntax");
+        assert.equal(err.line, line, `${err.message}\n${text}`);
         return;
       }
       const expected = parse(text, { uniqueKeys: true, strict: true, logLevel: "error" });
@@ -153,23 +150,22 @@ nodes:
     kind: const
     values: [${good.replace("17, ", "1.7.0, ")}]
 `;
-  assert.throws(() => parseModel(text, { file: "m.yaml" }), (err: unknown) => {
-    assert.ok(err instanceof FlowTimeError);
-    assert.equal(err.code, "model_invalid");
-    assert.equal(err.line, 7);
-    assert.match(err.message, /values\[17\]: must be a finite number, got "1\.7\.0"/);
-    return true;
-  });
+  const bad = assertThrowsCode(
+    () => parseModel(text, { file: "m.yaml" }),
+    "model_invalid",
+    /values\[17\]: must be a finite number, got "1\.7\.0"/,
+  );
+  assert.equal(bad.line, 7);
   const short = text.replace(
     `values: [${good}]`,
     `values: [${good.split(", ").slice(1).join(", ")}]`,
   );
-  assert.throws(() => parseModel(short, { file: "m.yaml" }), (err: unknown) => {
-    assert.ok(err instanceof FlowTimeError);
-    assert.equal(err.line, 4);
-    assert.match(err.message, /has 299 values but grid.bins is 300/);
-    return true;
-  });
+  const shortErr = assertThrowsCode(
+    () => parseModel(short, { file: "m.yaml" }),
+    "model_invalid",
+    /has 299 values but grid.bins is 300/,
+  );
+  assert.equal(shortErr.line, 4);
 });
 
 Deno.test("a list of a million numbers is read exactly and without the yaml package's tree", () => {
@@ -190,10 +186,9 @@ Deno.test("a list of a million numbers is read exactly and without the yaml pack
 
 Deno.test("YAML over the memory budget is refused with the file and the budget", () => {
   const text = "a: 1\nb: " + "x".repeat(Math.ceil(YAML_MEMORY_BUDGET / 300) + 10) + "\n";
-  assert.throws(() => parseYamlLocated(text, "huge.yaml"), (err: unknown) => {
-    assert.ok(err instanceof FlowTimeError);
-    assert.equal(err.code, "yaml_syntax");
-    assert.match(err.message, /^huge\.yaml: too large to read: .* over the budget of 1024 MB/);
-    return true;
-  });
+  assertThrowsCode(
+    () => parseYamlLocated(text, "huge.yaml"),
+    "yaml_syntax",
+    /^huge\.yaml: too large to read: .* over the budget of 1024 MB/,
+  );
 });

@@ -2,14 +2,13 @@
 // holds for files that grow, and strict UTF-8 names the first bad byte.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import {
   decodeUtf8,
   readFileInside,
   readFileInsideSync,
   readTextInside,
 } from "../../lib/base/safe_read.ts";
-import { tempDir } from "../_helpers.ts";
+import { assertRejectsCode, assertThrowsCode, tempDir } from "../_helpers.ts";
 
 async function ln(target: string, link: string): Promise<void> {
   const out = await new Deno.Command("ln", { args: ["-s", target, link] }).output();
@@ -29,17 +28,19 @@ Deno.test("a link that stays inside the folder is read; the folder itself may be
       new TextDecoder().decode(readFileInsideSync(join(dir, "alias", "sub", "a.txt"), options)),
       "hello",
     );
-    await assert.rejects(
+    await assertRejectsCode(
       () => readFileInside(join(dir, "alias", "b.txt"), { ...options, maxBytes: 4 }),
-      (e) => e instanceof FlowTimeError && /more than 4 bytes|is 5 bytes/.test(e.message),
+      "bundle_invalid",
+      /more than 4 bytes|is 5 bytes/,
     );
     await assert.rejects(
       () => readFileInside(join(dir, "alias", "none"), options),
       Deno.errors.NotFound,
     );
-    await assert.rejects(
+    await assertRejectsCode(
       () => readFileInside(join(dir, "real", "sub"), { root: join(dir, "real"), maxBytes: 10 }),
-      (e) => e instanceof FlowTimeError && /is a folder, not a regular file/.test(e.message),
+      "bundle_invalid",
+      /is a folder, not a regular file/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -56,11 +57,10 @@ Deno.test("strict UTF-8: the first byte that is not part of a character is named
       0x80,
     ], 0]] as const
   ) {
-    assert.throws(() => decodeUtf8(new Uint8Array(bytes), "f", "yaml_syntax"), (e) => {
-      assert.ok(e instanceof FlowTimeError);
-      assert.equal(e.code, "yaml_syntax");
-      assert.match(e.message, new RegExp(`^f is not UTF-8 text \\(byte ${at} `));
-      return true;
-    });
+    assertThrowsCode(
+      () => decodeUtf8(new Uint8Array(bytes), "f", "yaml_syntax"),
+      "yaml_syntax",
+      new RegExp(`^f is not UTF-8 text \\(byte ${at} `),
+    );
   }
 });

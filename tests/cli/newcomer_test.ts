@@ -270,20 +270,22 @@ Deno.test("validate lists every problem, one line each, and --json lists them to
   const model = join(tmp.path, "model.yaml");
   await Deno.writeTextFile(
     model,
-    "grid: { bins: 3, binSize: 1 }\nnodes:\n  - { id: a, kind: magic }\n  - { id: b, kind: const, values: [1] }\n  - { id: c, kind: const, values: [1, 2] }\n",
+    "grid: { bins: 3, binSize: 1 }\nnodes:\n  - { id: a, kind: magic }\n  - { id: b, kind: const, values: [1] }\n  - { id: c, kind: const, values: [1, 2] }\n  - { id: d, kind: expr, expr: 'a + b + zz' }\n",
   );
   const r = await cli(["validate", "--model", model]);
   assert.equal(r.code, 1);
   const lines = r.stderr.trim().split("\n");
-  assert.equal(lines.length, 4, r.stderr);
+  assert.equal(lines.length, 5, r.stderr);
   assert.match(lines[0], /model\.yaml:3: nodes\[0\]\.kind: unknown node kind "magic"/);
   assert.match(lines[1], /model\.yaml:4: nodes\[1\]\.values: has 1 values but grid\.bins is 3/);
   assert.match(lines[2], /model\.yaml:5: nodes\[2\]\.values: has 2 values/);
-  assert.match(lines[3], /model\.yaml: 3 problems$/);
+  // the expression's problem too, though the structure has problems (a and b are declared)
+  assert.match(lines[3], /model\.yaml:6: nodes\[3\]\.expr: unknown reference 'zz' at column 9/);
+  assert.match(lines[4], /model\.yaml: 4 problems$/);
   assert.doesNotMatch(r.stderr, /more problem/);
   const json = JSON.parse((await cli(["validate", "--model", model, "--json"])).stdout);
   assert.equal(json.valid, false);
-  assert.deepEqual(json.problems.map((p: { line: number }) => p.line), [3, 4, 5]);
+  assert.deepEqual(json.problems.map((p: { line: number }) => p.line), [3, 4, 5, 6]);
 });
 
 Deno.test("state --format table and csv; a bad format is a usage error", async () => {

@@ -4,7 +4,6 @@
 // little however many names are misspelt, and the yielding evaluator gives the event loop
 // turns without changing any value.
 import assert from "node:assert/strict";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { ExprError, parseExpr } from "../../lib/expr/parse.ts";
 import { parseModel } from "../../lib/model/parse.ts";
 import { MAX_EVALUATION_STEPS } from "../../lib/model/validate.ts";
@@ -12,7 +11,7 @@ import { evaluateModel, evaluateModelYielding } from "../../lib/engine/evaluate.
 import { syntheticModel } from "../../scripts/synthetic_model.ts";
 import { main } from "../../cli/main.ts";
 import { join } from "node:path";
-import { tempDir } from "../_helpers.ts";
+import { assertThrowsCode, tempDir } from "../_helpers.ts";
 
 const INPUTS = [1.5, -2.25, 3, 0.1, 1e-3, 7];
 
@@ -76,12 +75,11 @@ Deno.test("a 100,000-term sum and nesting past the limit are refused with a posi
     () => parseExpr(long),
     (e) => e instanceof ExprError && /longer than/.test(e.message),
   );
-  assert.throws(() => parseModel(model(long)), (e) => {
-    assert.ok(e instanceof FlowTimeError, String(e));
-    assert.equal(e.code, "expr_invalid");
-    assert.match(e.message, /^model\.yaml:\d+: nodes\[6\]\.expr: expression is longer than/);
-    return true;
-  });
+  assertThrowsCode(
+    () => parseModel(model(long)),
+    "expr_invalid",
+    /^model\.yaml:\d+: nodes\[6\]\.expr: expression is longer than/,
+  );
   for (const deep of ["(".repeat(5000) + "a0" + ")".repeat(5000), "-".repeat(5000) + "a0"]) {
     assert.throws(
       () => parseExpr(deep),
@@ -109,13 +107,12 @@ Deno.test("the CLI evaluates a model with an 8,000-term sum (no internal error)"
 Deno.test("a model that would take too long to evaluate is refused before evaluation, naming its largest node", () => {
   // 10,000 bins x (6 inputs + about 40,000 nodes of one expression) > 200,000,000 steps.
   const text = model(chain(20_000, ["+"]).text, 10_000);
-  assert.throws(() => parseModel(text), (e) => {
-    assert.ok(e instanceof FlowTimeError, String(e));
-    assert.equal(e.code, "model_invalid");
-    assert.match(e.message, /nodes\[6\]\.expr: evaluating this model takes [\d,]+ steps/);
-    assert.match(e.message, /the largest is node 'out'/);
-    return true;
-  });
+  const err = assertThrowsCode(
+    () => parseModel(text),
+    "model_invalid",
+    /nodes\[6\]\.expr: evaluating this model takes [\d,]+ steps/,
+  );
+  assert.match(err.message, /the largest is node 'out'/);
   // A grid of 4,000 bins is within the limit.
   assert.ok(40_005 * 4_000 < MAX_EVALUATION_STEPS);
   parseModel(model(chain(20_000, ["+"]).text, 4_000));
@@ -127,15 +124,12 @@ Deno.test("thousands of misspelt references are all reported, and only the first
   const expr = names.map((n) => n.replace("queue", "qeueu")).join("+");
   const text =
     `grid: { bins: 1, binSize: 1, binUnit: minutes }\nnodes:\n${consts}\n  - id: out\n    kind: expr\n    expr: "${expr}"\n`;
-  assert.throws(() => parseModel(text), (e) => {
-    assert.ok(e instanceof FlowTimeError);
-    assert.equal(e.code, "expr_invalid");
-    const details = e.details as Array<{ message: string }>;
-    assert.equal(details.length, 3000);
-    assert.match(details[0].message, /unknown reference 'qeueu_0' .*did you mean 'queue_0'/);
-    assert.equal(details.filter((d) => /did you mean/.test(d.message)).length, 20);
-    return true;
-  });
+  const details = assertThrowsCode(() => parseModel(text), "expr_invalid").details as Array<
+    { message: string }
+  >;
+  assert.equal(details.length, 3000);
+  assert.match(details[0].message, /unknown reference 'qeueu_0' .*did you mean 'queue_0'/);
+  assert.equal(details.filter((d) => /did you mean/.test(d.message)).length, 20);
 });
 
 Deno.test("the yielding evaluator gives the event loop turns and computes the same values", async () => {

@@ -183,6 +183,65 @@ Deno.test({
     });
 
     await t.step(
+      "the real limit: 11,000 points answered, more refused; a 10,000-bin grid whole or split, aligned",
+      async () => {
+        const bins = 10_000; // the grid's cap
+        const grid = { start: "2025-10-07T00:00:00Z", bins, binSize: 1, binUnit: "minutes" };
+        const t0 = Date.parse(grid.start) / 1000;
+        // The real server answers 11,000 points (the importer's default per request) and
+        // refuses a range of more than 11,000 steps.
+        const ask = (points: number) => {
+          const url = new URL("/api/v1/query_range", prom.url);
+          url.search = new URLSearchParams({
+            query: "time()",
+            start: String(t0 + 60),
+            end: String(t0 + points * 60),
+            step: "60",
+          }).toString();
+          return fetch(url);
+        };
+        const answered = await ask(11_000);
+        assert.equal(answered.status, 200);
+        const [series] = (await answered.json()).data.result;
+        assert.equal(series.values.length, 11_000);
+        const refused = await ask(11_002);
+        assert.equal(refused.status, 400);
+        assert.match(await refused.text(), /exceeded maximum resolution of 11,000 points/);
+        // time() is each bin's end: one request at the default limit, three at 4,000 points,
+        // the same bytes either way.
+        const mapping = prometheusMappingFromValue({
+          queries: [{ node: "Clock", metric: "arrivals", query: "time()" }],
+        });
+        const one = join(fx.data, "telemetry", "long");
+        const three = join(fx.data, "telemetry", "long-split");
+        const long = (outputDir: string, over: Partial<PrometheusImportOptions> = {}) =>
+          importPrometheus(base({
+            grid: grid as PrometheusImportOptions["grid"],
+            mapping,
+            outputDir,
+            ...over,
+          }));
+        const single = await long(one);
+        assert.equal(single.requests, 1);
+        const split = await long(three, { maxPointsPerRequest: 4_000 });
+        assert.equal(split.requests, 3);
+        assert.deepEqual(split.manifest.warnings, []);
+        const { values } = parseSeriesCsv(
+          await Deno.readTextFile(join(three, "Clock_arrivals.csv")),
+          { file: "Clock_arrivals.csv" },
+        );
+        assert.equal(values.length, bins);
+        for (let i = 0; i < bins; i++) {
+          if (values[i] !== t0 + (i + 1) * 60) {
+            assert.fail(`bin ${i}: ${values[i]}, expected its end ${t0 + (i + 1) * 60}`);
+          }
+        }
+        assert.deepEqual(csvFiles(await readTree(three)), csvFiles(await readTree(one)));
+        assert.equal(split.manifest.checksum, single.manifest.checksum);
+      },
+    );
+
+    await t.step(
       "missing samples are data_gap, NaN nan_fill, +Inf written as it is",
       async () => {
         const out = join(fx.data, "telemetry", "specials");

@@ -7,7 +7,6 @@ import { readTelemetryManifest } from "../../lib/telemetry/manifest_read.ts";
 import { captureRun } from "../../lib/telemetry/capture.ts";
 import { parseSeriesCsv } from "../../lib/artifacts/series_csv.ts";
 import { readRunBundle } from "../../lib/artifacts/reader.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { InProcessSimClient } from "../../lib/sim/in_process.ts";
 import { replayCapture } from "../../lib/workflow/replay.ts";
 import { bundleTelemetryRun } from "../../lib/workflow/bundle_capture.ts";
@@ -16,11 +15,13 @@ import { loadStateRun } from "../../lib/state/load.ts";
 import { windowOf } from "../../lib/state/window.ts";
 import {
   assertMatchesSchema,
+  assertRejectsCode,
   assertSameTree,
+  assertThrowsCode,
+  cli,
   FIXED_TIME,
   readJsonFile,
   ROOT,
-  runCli,
   tempDir,
 } from "../_helpers.ts";
 import {
@@ -69,12 +70,10 @@ Deno.test("FlowTime's capture manifests read: v1 without checksum, bare hex, v2 
 });
 
 Deno.test("a v2 capture with per-class files is refused, naming the classes", async () => {
-  await assert.rejects(
+  await assertRejectsCode(
     readTelemetryManifest(join(FLOWTIME_CAPTURES, "order-system-v2-classes")),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "capture_invalid" &&
-      /classes Priority, Standard\): classes are not supported; the toolkit reads captures of class totals only/
-        .test(e.message),
+    "capture_invalid",
+    /classes Priority, Standard\): classes are not supported; the toolkit reads captures of class totals only/,
   );
 });
 
@@ -83,11 +82,10 @@ Deno.test("FlowTime's class-column CSV: DEFAULT rows are read, other classes ref
     bins: 2,
   });
   assert.deepEqual([...read.values], [10, 11.5]);
-  assert.throws(
+  assertThrowsCode(
     () => parseSeriesCsv("bin_index,classId,value\n0,Priority,4\n", { file: "x.csv", bins: 1 }),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "telemetry_invalid" &&
-      /^x\.csv:2: per-class rows \(class 'Priority'\) are not supported/.test(e.message),
+    "telemetry_invalid",
+    /^x\.csv:2: per-class rows \(class 'Priority'\) are not supported/,
   );
 });
 
@@ -352,16 +350,15 @@ Deno.test("a capture file whose hash is not a sha256 is replayed unverified, wit
   // A real hash that does not match is refused.
   manifest.files[0].hash = "0".repeat(64);
   await Deno.writeTextFile(join(dir, "manifest.json"), JSON.stringify(manifest));
-  await assert.rejects(
+  await assertRejectsCode(
     replayCapture(sim, {
       runsDir: join(data, "runs"),
       sourceDir: data,
       templateId: "transportation-basic",
       captureDir: "telemetry/transportation-basic",
     }),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "hash_mismatch" &&
-      /demand\.csv changed/.test(e.message),
+    "hash_mismatch",
+    /demand\.csv changed/,
   );
 });
 
@@ -369,7 +366,7 @@ Deno.test("the CLI replays a FlowTime capture through a FlowTime template and pr
   await using dataTmp = await flowTimeData("ft-cli-replay");
   const data = dataTmp.path;
   const env = { FLOWTIME_DATA_DIR: data, FLOWTIME_TEMPLATES_DIR: M0302 };
-  const run = await runCli([
+  const run = await cli([
     "run",
     "--template",
     "transportation-basic",
@@ -382,7 +379,7 @@ Deno.test("the CLI replays a FlowTime capture through a FlowTime template and pr
   ], { env });
   assert.equal(run.code, 0, run.stderr);
   const { runDir } = JSON.parse(run.stdout);
-  const state = await runCli(["state", "--run-dir", runDir, "--window", "0:5"], { env });
+  const state = await cli(["state", "--run-dir", runDir, "--window", "0:5"], { env });
   assert.equal(state.code, 0, state.stderr);
   const body = JSON.parse(state.stdout);
   assert.deepEqual(body.nodes[0].series.served, [10, 15, 20, 25, 18, 12]);
@@ -458,7 +455,7 @@ Deno.test("capturing FlowTime's runs over HTTP and from the CLI", async () => {
       ["PaymentService_errors.csv", "file://telemetry/PaymentService_errors.csv"],
     ],
   );
-  const cli = await runCli([
+  const captured = await cli([
     "telemetry",
     "capture",
     "--run-dir",
@@ -468,6 +465,6 @@ Deno.test("capturing FlowTime's runs over HTTP and from the CLI", async () => {
     "--captured-at",
     FIXED_TIME,
   ]);
-  assert.equal(cli.code, 0, cli.stderr);
-  assert.match(cli.stdout, /8 file\(s\), 0 warning\(s\)/);
+  assert.equal(captured.code, 0, captured.stderr);
+  assert.match(captured.stdout, /8 file\(s\), 0 warning\(s\)/);
 });

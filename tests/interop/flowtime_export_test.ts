@@ -9,7 +9,7 @@ import { runModelFile } from "../../lib/workflow/run_model.ts";
 import { loadStateRun } from "../../lib/state/load.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { windowOf } from "../../lib/state/window.ts";
-import { FIXED_TIME, ROOT, runCli, tempDir } from "../_helpers.ts";
+import { cli, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 import {
   assertOldManifest,
   flowTimeOldDerived,
@@ -160,7 +160,7 @@ topology:
     - { id: Web, semantics: { arrivals: a, served: s } }
 `,
   );
-  const run = await runCli([
+  const run = await cli([
     "run",
     "--model",
     join(dir, "model.yaml"),
@@ -170,7 +170,7 @@ topology:
     "r1",
   ]);
   assert.equal(run.code, 0, run.stderr);
-  const r = await runCli([
+  const r = await cli([
     "export",
     "flowtime",
     "--run-dir",
@@ -184,7 +184,7 @@ topology:
   const old = await loadAsFlowTimeOld(join(dir, "export", "r1"));
   assert.deepEqual([...old.nodes[0].series.errors].map(String), ["NaN", "NaN", "NaN"]);
   // Exporting again needs --overwrite.
-  const again = await runCli([
+  const again = await cli([
     "export",
     "flowtime",
     "--run-dir",

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parseModel } from "../../lib/model/parse.ts";
 import { evaluateModel } from "../../lib/engine/evaluate.ts";
 import { FlowTimeError } from "../../lib/base/errors.ts";
-import { runCli, tempDir } from "../_helpers.ts";
+import { cli, tempDir } from "../_helpers.ts";
 import { FLOWTIME_RUNS, FLOWTIME_SIM_RUN } from "./_flowtime.ts";
 
 function refusal(text: string): FlowTimeError {
@@ -270,7 +270,7 @@ Deno.test("flowtime validate lists the fields it read past; flowtime run records
     path,
     `schemaVersion: 1\ngenerator: flowtime-sim\nowner: ops\ngrid: { bins: 2, binSize: 5 }\nnodes:\n  - { id: a, kind: const, values: [1, 2], colour: blue }\n`,
   );
-  const r = await runCli(["validate", "--model", path]);
+  const r = await cli(["validate", "--model", path]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^ok: /);
   assert.match(r.stderr, /warning: .*model\.yaml:3: owner: unknown field 'owner' ignored/);
@@ -278,12 +278,12 @@ Deno.test("flowtime validate lists the fields it read past; flowtime run records
     r.stderr,
     /warning: .*model\.yaml:6: nodes\[0\]\.colour: unknown field 'colour' ignored/,
   );
-  const json = await runCli(["validate", "--model", path, "--json"]);
+  const json = await cli(["validate", "--model", path, "--json"]);
   assert.deepEqual(JSON.parse(json.stdout).warnings.map((w: { path: string }) => w.path), [
     "owner",
     "nodes[0].colour",
   ]);
-  const run = await runCli(["run", "--model", path, "--out", join(dir, "runs"), "--json"]);
+  const run = await cli(["run", "--model", path, "--out", join(dir, "runs"), "--json"]);
   assert.equal(run.code, 0, run.stderr);
   const warnings = JSON.parse(run.stdout).warnings;
   assert.deepEqual(warnings.map((w: { code: string; severity: string }) => [w.code, w.severity]), [

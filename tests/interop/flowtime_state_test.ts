@@ -7,10 +7,9 @@ import { join } from "node:path";
 import { loadStateRun } from "../../lib/state/load.ts";
 import { snapshotOf } from "../../lib/state/snapshot.ts";
 import { windowOf } from "../../lib/state/window.ts";
-import { FlowTimeError } from "../../lib/base/errors.ts";
 import { listRuns } from "../../lib/artifacts/listing.ts";
 import { readRunBundle } from "../../lib/artifacts/reader.ts";
-import { assertMatchesSchema, runCli } from "../_helpers.ts";
+import { assertMatchesSchema, assertThrowsCode, cli } from "../_helpers.ts";
 import { testApp } from "../server/_app.ts";
 import {
   assertFlowTimeSnapshot,
@@ -85,10 +84,10 @@ Deno.test("FlowTime's state fixture over HTTP: the same numbers as the goldens",
 });
 
 Deno.test("FlowTime's state fixture from the CLI: flowtime state prints the goldens' numbers", async () => {
-  const bin = await runCli(["state", "--run-dir", fixture("run_state_fixture"), "--bin", "1"]);
+  const bin = await cli(["state", "--run-dir", fixture("run_state_fixture"), "--bin", "1"]);
   assert.equal(bin.code, 0, bin.stderr);
   assertFlowTimeSnapshot(JSON.parse(bin.stdout), STATE_GOLDEN_BIN_1);
-  const win = await runCli(["state", "--run-dir", fixture("run_state_fixture"), "--window", "0:3"]);
+  const win = await cli(["state", "--run-dir", fixture("run_state_fixture"), "--window", "0:3"]);
   assert.equal(win.code, 0, win.stderr);
   assertFlowTimeWindow(JSON.parse(win.stdout), STATE_WINDOW_GOLDEN_0_3);
 });
@@ -113,11 +112,10 @@ Deno.test("run_state_warning: NaN served in bin 0 is null there, the other bins 
 Deno.test("run_state_sim_invalid: a simulation run with NaN served is 422 mode_validation_failed", async () => {
   const run = await loadStateRun(fixture("run_state_sim_invalid"));
   assert.equal(run.mode, "simulation");
-  assert.throws(
+  assertThrowsCode(
     () => snapshotOf(run, 0),
-    (e) =>
-      e instanceof FlowTimeError && e.code === "mode_validation_failed" &&
-      /'OrderService' served .* is not a number in bins? 0/.test(e.message),
+    "mode_validation_failed",
+    /'OrderService' served .* is not a number in bins? 0/,
   );
   await using dataTmp = await flowTimeData("ft-state-422");
   const data = dataTmp.path;

@@ -12,7 +12,14 @@ import { parseTemplate } from "../../lib/templates/parse.ts";
 import { generateModel } from "../../lib/templates/generate.ts";
 import { parseModel } from "../../lib/model/parse.ts";
 import { FlowTimeError } from "../../lib/base/errors.ts";
-import { assertMatchesSchema, FIXED_TIME, ROOT, runCli, tempDir } from "../_helpers.ts";
+import {
+  assertMatchesSchema,
+  assertThrowsCode,
+  cli,
+  FIXED_TIME,
+  ROOT,
+  tempDir,
+} from "../_helpers.ts";
 import { FLOWTIME_FIXTURES } from "./_flowtime.ts";
 
 const OURS = {
@@ -169,22 +176,23 @@ Deno.test("unknown template fields are warnings: listed by the detail, recorded 
   // The generated model carries no ignored field.
   assert.deepEqual(parseModel(generated.model).warnings, []);
   // Root and grid stay strict, as FlowTime HEAD's template schema is.
-  assert.throws(
+  assertThrowsCode(
     () => parseTemplate(text.replace("grid:\n", "owner: x\ngrid:\n")),
-    (e) => e instanceof FlowTimeError && /owner: unknown field 'owner'/.test(e.message),
+    "template_invalid",
+    /owner: unknown field 'owner'/,
   );
 });
 
 Deno.test("flowtime templates show lists unsupported features and read-past fields; generate names the feature", async () => {
   const env = { FLOWTIME_TEMPLATES_DIR: OURS.head };
-  const show = await runCli(["templates", "show", "warehouse-picker-waves"], { env });
+  const show = await cli(["templates", "show", "warehouse-picker-waves"], { env });
   assert.equal(show.code, 0, show.stderr);
   assert.match(show.stdout, /Not supported by the engine \(generation refuses this template\):/);
   assert.match(
     show.stdout,
     /topology\.nodes\[0\]\.dispatchSchedule: topology node 'Intake': dispatch schedules \(dispatchSchedule\) are not supported/,
   );
-  const gen = await runCli(["templates", "generate", "dependency-constraints-minimal"], { env });
+  const gen = await cli(["templates", "generate", "dependency-constraints-minimal"], { env });
   assert.equal(gen.code, 1);
   assert.match(
     gen.stderr,

@@ -1,17 +1,12 @@
 // Models the engine could not evaluate or write are refused with the field named: pmf numbers
 // whose sums overflow, node ids too long for a file name or differing only by case, a grid
 // start that is not a real date.
-import assert from "node:assert/strict";
-import { FlowTimeError } from "../../lib/base/errors.ts";
+import type { FlowTimeErrorCode } from "../../lib/base/errors.ts";
 import { parseModel } from "../../lib/model/parse.ts";
+import { assertThrowsCode } from "../_helpers.ts";
 
-function refused(text: string, pattern: RegExp, code = "model_invalid"): void {
-  assert.throws(() => parseModel(text), (e) => {
-    assert.ok(e instanceof FlowTimeError, String(e));
-    assert.equal(e.code, code);
-    assert.match(e.message, pattern);
-    return true;
-  });
+function refused(text: string, pattern: RegExp, code: FlowTimeErrorCode = "model_invalid"): void {
+  assertThrowsCode(() => parseModel(text), code, pattern);
 }
 
 const GRID = "grid: { bins: 2, binSize: 5, binUnit: minutes }\n";

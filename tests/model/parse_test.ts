@@ -312,3 +312,36 @@ Deno.test("grid start: an offset is converted to UTC (as FlowTime reads it); oth
     /grid\.start: must be an ISO 8601 UTC timestamp/,
   );
 });
+
+Deno.test("every problem at once: structure, expressions and references together, none invented", () => {
+  const text = [
+    "grid: { bins: 3, binSize: 5, binUnit: minutes }",
+    "nodes:",
+    "  - { id: a, kind: const, values: [1, 2] }", // 3: too few values (a is not read)
+    "  - { id: b, kind: expr, expr: 'a + zz' }", // 4: zz is unknown; a is declared, so no problem
+    "  - { id: c, kind: bogus }", // 5: unknown kind
+    "  - { id: d, kind: expr, expr: 'b +' }", // 6: does not parse
+    "  - { id: q, kind: serviceWithBuffer, inflow: nope, outflow: c }", // 7: nope is unknown
+  ].join("\n") + "\n";
+  const err = assertThrowsCode(() => parseModel(text, { file: "m.yaml" }), "model_invalid");
+  const problems = err.details as Array<{ line: number; path: string; message: string }>;
+  assert.deepEqual(problems.map((p) => [p.line, p.path]), [
+    [3, "nodes[0].values"],
+    [5, "nodes[2].kind"],
+    [4, "nodes[1].expr"],
+    [6, "nodes[3].expr"],
+    [7, "nodes[4].inflow"],
+  ]);
+  assert.match(problems[2].message, /unknown reference 'zz'/);
+  assert.match(err.message, /^m\.yaml:3: nodes\[0\]\.values: .*\(and 4 more problems\)$/);
+  // with the structure right, the expression and reference problems still come together
+  const structured = text.replace("[1, 2]", "[1, 2, 3]").replace("kind: bogus", "kind: const");
+  const semantic = assertThrowsCode(
+    () => parseModel(structured.replace("{ id: c, kind: const }", "{ id: c, values: [1, 1, 1] }")),
+    "expr_invalid",
+  );
+  assert.deepEqual(
+    (semantic.details as Array<{ path: string }>).map((p) => p.path),
+    ["nodes[1].expr", "nodes[3].expr", "nodes[4].inflow"],
+  );
+});

@@ -34,3 +34,45 @@ Deno.test("an upward import, the cycle it closes and a private import are report
     assert.ok(reasons.some((r) => /^server\/app\.ts: imports a file private/.test(r)));
   }
 });
+
+Deno.test("no file in lib/ is much over 400 lines (one concern per file)", async () => {
+  const long: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(join(ROOT, dir))) {
+      const rel = `${dir}/${e.name}`;
+      if (e.isDirectory) await walk(rel);
+      else if (e.name.endsWith(".ts")) {
+        const lines = (await Deno.readTextFile(join(ROOT, rel))).split("\n").length - 1;
+        if (lines > 400) long.push(`${rel}: ${lines} lines`);
+      }
+    }
+  };
+  await walk("lib");
+  assert.deepEqual(long, [], "split these by concern");
+});
+
+Deno.test("lib/ speaks no CLI: no flag in its text (Deno's --allow-* aside), no environment, no printing, no exit", async () => {
+  const rules: Array<[RegExp, string]> = [
+    [/(?<![\w-])--(?!allow-)[a-z][a-z-]*/, "names a CLI flag: use a fix {option, effect}"],
+    [/\bDeno\.(env|args|exit)\b/, "reads the environment, the arguments or exits"],
+    [/\bconsole\.[a-z]+\(/, "prints"],
+  ];
+  const found: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(join(ROOT, dir))) {
+      const rel = `${dir}/${e.name}`;
+      if (e.isDirectory) await walk(rel);
+      else if (e.name.endsWith(".ts")) {
+        const lines = (await Deno.readTextFile(join(ROOT, rel))).split("\n");
+        lines.forEach((line, i) => {
+          if (/^\s*(\/\/|\*|\/\*)/.test(line)) return; // comments and doc examples
+          for (const [pattern, why] of rules) {
+            if (pattern.test(line)) found.push(`${rel}:${i + 1}: ${why}: ${line.trim()}`);
+          }
+        });
+      }
+    }
+  };
+  await walk("lib");
+  assert.deepEqual(found, []);
+});

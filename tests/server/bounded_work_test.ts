@@ -11,17 +11,20 @@ import { StateQueryService } from "../../lib/state/service.ts";
 import { MAX_GAP_WORK } from "../../lib/telemetry/gap_config.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
 import { syntheticModel } from "../../scripts/synthetic_model.ts";
-import { FIXED_TIME, tempDir } from "../_helpers.ts";
+import { FIXED_TIME, tempFixture } from "../_helpers.ts";
 
+// A data folder holding one run; removed here when making it fails, else by the test.
 async function dataWithRun(modelText: string, runId: string): Promise<string> {
-  const data = (await tempDir("bounded")).path;
-  await Deno.writeTextFile(join(data, "model.yaml"), modelText);
-  await runModelFile(join(data, "model.yaml"), {
-    runsDir: join(data, "runs"),
-    runId,
-    createdAt: FIXED_TIME,
+  const made = await tempFixture("bounded", async (data) => {
+    await Deno.writeTextFile(join(data, "model.yaml"), modelText);
+    await runModelFile(join(data, "model.yaml"), {
+      runsDir: join(data, "runs"),
+      runId,
+      createdAt: FIXED_TIME,
+    });
+    return {};
   });
-  return data;
+  return made.path;
 }
 
 function appOver(data: string) {

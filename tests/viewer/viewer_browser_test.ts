@@ -14,8 +14,10 @@ import {
 } from "./_chromium.ts";
 import { demoRuns, longRun } from "./_runs.ts";
 
-/** Screenshots for people to look at; the one thing these tests leave behind. */
-const SHOTS = join(ROOT, ".tmp", "viewer-screenshots");
+/** Screenshots for people to look at, kept only when FLOWTIME_TEST_VERBOSE is set; otherwise
+ * taken into the test's data folder and removed with it, so the suite leaves .tmp as it was. */
+const KEPT_SHOTS = join(ROOT, ".tmp", "viewer-screenshots");
+const KEEP_SHOTS = Boolean(Deno.env.get("FLOWTIME_TEST_VERBOSE"));
 const WAIT = { timeout: 60_000 };
 const unavailable = await browserUnavailable();
 if (unavailable) console.warn(`viewer browser tests skipped: ${unavailable}`);
@@ -57,8 +59,9 @@ Deno.test({
       page.on("request", (req) => {
         if (/\/state(_window)?\?/.test(req.url())) stateRequests.push(req.url());
       });
-      await Deno.mkdir(SHOTS, { recursive: true });
-      const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+      const shots = KEEP_SHOTS ? KEPT_SHOTS : join(dataDir, ".screenshots");
+      await Deno.mkdir(shots, { recursive: true });
+      const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
       const state = async (runId: string, bin: number) =>
         (await (await fetch(`${base}/v1/runs/${runId}/state?binIndex=${bin}`)).json()) as {
           nodes: SnapshotNode[];
@@ -258,6 +261,36 @@ Deno.test({
           await shot("deep-link");
         },
       );
+
+      await t.step("keyboard alone reaches every node card, and zoomed in shows it", async () => {
+        await page.goto(`${base}/?run=${ms.replay}&bin=5`, { waitUntil: "load" });
+        await shownBin(page, 5);
+        const cards = await page.$$eval("[data-node-id]", (els) => els.length);
+        // From the top of the page, Tab alone gets to the first card.
+        let presses = 0;
+        while (!(await page.evaluate(`!!document.activeElement?.matches(".node")`))) {
+          assert.ok(++presses <= 60, "Tab never reached a node card");
+          await page.keyboard.press("Tab");
+        }
+        for (let i = 0; i < 4; i++) await page.keyboard.press("+");
+        const seen = new Set<string>();
+        for (let i = 0; i < cards; i++) {
+          if (i > 0) await page.keyboard.press("Tab");
+          const where = await page.evaluate(`(() => {
+            const card = document.activeElement;
+            if (!card || !card.matches(".node")) return undefined;
+            const c = card.getBoundingClientRect();
+            const p = document.querySelector("#topology").getBoundingClientRect();
+            return { id: card.getAttribute("data-node-id"),
+              inside: c.left >= p.left && c.right <= p.right && c.top >= p.top && c.bottom <= p.bottom };
+          })()`) as { id: string; inside: boolean } | undefined;
+          assert.ok(where, `Tab ${i} left the node cards`);
+          assert.ok(where.inside, `${where.id} is focused but outside the topology panel`);
+          seen.add(where.id);
+        }
+        assert.equal(seen.size, cards);
+        await page.keyboard.press("0");
+      });
 
       await t.step("the runs list shows every run and filters as you type", async () => {
         await page.goto(`${base}/`, { waitUntil: "load" });
