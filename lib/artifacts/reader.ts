@@ -8,7 +8,7 @@ import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
 import { hashOf } from "../base/hash.ts";
 import { waitForReplacement } from "../base/tidy.ts";
-import { decodeUtf8, maxSeriesBytes, readFileInsideSync } from "../base/safe_read.ts";
+import { decodeUtf8, FolderReader, maxSeriesBytes } from "../base/safe_read.ts";
 import { MAX_YAML_BYTES } from "../base/located_yaml.ts";
 import { type ParsedSeries, parseSeriesCsv } from "./series_csv.ts";
 import { readPlainSeries } from "./_series_bytes.ts";
@@ -164,6 +164,8 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     const files = fileEntries();
     return files.get(idOrNode) ?? [...files.values()].find((e) => e.id === idOrNode);
   };
+  // Series are read with the safe reader's checks, the folders' real paths resolved once.
+  const files = new FolderReader(dir);
   let parsed: ParsedModel | undefined;
   const parsedModel = (): ParsedModel => {
     if (parsed) return parsed;
@@ -210,11 +212,10 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
       let text = "";
       let plain: ParsedSeries | undefined;
       try {
-        // The checks of a safe read are eight file-system calls per file: synchronously they
+        // The checks of a safe read are file-system calls for every file: synchronously they
         // cost a fraction of what they cost through the event loop (a state open reads
         // hundreds of series files, a few KB each).
-        const bytes = readFileInsideSync(path, {
-          root: dir,
+        const bytes = files.read(path, {
           maxBytes: maxSeriesBytes(runJson.grid.bins),
           name: join(dir, entry.path),
         }, scratch);

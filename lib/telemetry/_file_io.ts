@@ -2,7 +2,7 @@
 // buffer, and a few pooled write buffers with their writes overlapped (file creation latency,
 // not bandwidth, dominates when writing many small files).
 import { hashOf } from "../base/hash.ts";
-import { readFileInsideSync, type SafeReadOptions } from "../base/safe_read.ts";
+import { FolderReader, type SafeReadOptions } from "../base/safe_read.ts";
 
 const ENCODER = new TextEncoder();
 
@@ -12,6 +12,7 @@ const ENCODER = new TextEncoder();
  */
 export class ReusingReader {
   #buffer = new Uint8Array(64 * 1024);
+  #folders: FolderReader | undefined;
 
   /**
    * Read a file of a folder safely (a regular file inside `root`, at most `maxBytes`). The
@@ -21,7 +22,9 @@ export class ReusingReader {
    * @returns a view of the file's bytes
    */
   read(path: string, options: SafeReadOptions): Uint8Array {
-    const bytes = readFileInsideSync(path, options, this.#buffer);
+    // the folders' real paths resolved once for the whole capture (one root per capture)
+    if (this.#folders?.root !== options.root) this.#folders = new FolderReader(options.root);
+    const bytes = this.#folders.read(path, options, this.#buffer);
     if (bytes.buffer !== this.#buffer.buffer) {
       this.#buffer = new Uint8Array(bytes.buffer as ArrayBuffer);
     }
