@@ -8,7 +8,16 @@ import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
 import { hashOf } from "../base/hash.ts";
 import { waitForReplacement } from "../base/tidy.ts";
-import { decodeUtf8, FolderReader, maxSeriesBytes } from "../base/safe_read.ts";
+import {
+  decodeUtf8,
+  FolderReader,
+  maxSeriesBytes,
+  readChunksInsideSync,
+  readFileInsideSync,
+  type SafeReadOptions,
+} from "../base/safe_read.ts";
+import { createHash } from "node:crypto";
+import { isUtf8 } from "node:buffer";
 import { MAX_YAML_BYTES } from "../base/located_yaml.ts";
 import { type ParsedSeries, parseSeriesCsv } from "./series_csv.ts";
 import { readPlainSeries } from "./_series_bytes.ts";
@@ -27,7 +36,6 @@ import {
   normaliseIndex,
   normaliseRunJson,
   readJson,
-  readTextIfExists,
 } from "./_documents.ts";
 
 // Series files are read into this buffer and parsed before anything else runs (read and parse
@@ -62,8 +70,10 @@ export interface RunBundle {
   metadata?: ModelMetadataJson;
   /** model/provenance.json, if present. */
   provenance?: Record<string, unknown>;
-  /** Text of model/model.yaml (or spec.yaml), if present. */
-  modelText?: string;
+  /** Text of model/model.yaml (or spec.yaml), if present. A model larger than 1 MiB is not
+   * kept: reading this reads the file again (and checks it is the file the run was opened
+   * with); {@link RunBundle.modelLines} goes through it without holding it whole. */
+  readonly modelText?: string;
   /** Relative path the model text was read from. */
   modelPath?: string;
   /** `sha256:` of the model file's bytes as stored (a BOM included), if it has one. */
@@ -77,7 +87,27 @@ export interface RunBundle {
   readSeries(idOrNode: string): Promise<Float64Array>;
   /** Parse the model (errors become `bundle_invalid`). */
   parsedModel(): ParsedModel;
+  /**
+   * Each line of the model text in order, as `modelText.split("\n")` gives them, read in pieces
+   * (a large model is never whole in memory, and a line is decoded only when its text is asked
+   * for). `visit` returning false stops.
+   * @param visit receives each line, valid while it runs
+   * @returns false when the run has no model
+   */
+  modelLines(visit: (line: ModelLine) => boolean | void): boolean;
 }
+
+/** A line of a run's model text, as {@link RunBundle.modelLines} hands it over. */
+export interface ModelLine {
+  /** Whether the line starts with this ASCII text (a quick look, nothing decoded). */
+  startsWith(prefix: string): boolean;
+  /** The line's text (without its `\n`). */
+  text(): string;
+}
+
+// Model texts up to this size are kept with the bundle; larger ones are read again on demand.
+const KEEP_MODEL_TEXT_BYTES = 1024 * 1024;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 /**
  * Open a run folder.
@@ -105,23 +135,17 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   const provenance = (await readJson(dir, RUN_FILES.provenance, false)) as
     | Record<string, unknown>
     | undefined;
-  let modelText: string | undefined;
-  let modelPath: string | undefined;
-  let modelFileHash: string | undefined;
+  let model: ModelFile | undefined;
   for (const rel of [RUN_FILES.model, RUN_FILES.spec]) {
-    const text = await readTextIfExists(join(dir, rel), MAX_YAML_BYTES);
-    if (text !== undefined) {
-      // FlowTime's modelHash covers the bytes as written, BOM included.
-      modelFileHash = hashOf(new TextEncoder().encode(text));
-      modelText = text.replace(BOM, "");
-      modelPath = rel;
-      break;
-    }
+    model = openModelFile(dir, rel);
+    if (model !== undefined) break;
   }
+  const modelPath = model?.rel;
+  const modelFileHash = model?.hash;
   // FlowTime's run.json has neither mode nor start: its readers take the mode from
   // metadata.json, else the model; the start from the model's grid.
-  const facts = modelText !== undefined && needsModelFacts(rawRun, metadata, modelText)
-    ? modelFacts(modelText)
+  const facts = model !== undefined && needsModelFacts(rawRun, metadata, model)
+    ? modelFacts(model.text())
     : {};
   const runJson = normaliseRunJson(rawRun as Record<string, unknown>, folderName, {
     mode: modeOf(metadata?.mode) ?? facts.mode,
@@ -169,7 +193,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   let parsed: ParsedModel | undefined;
   const parsedModel = (): ParsedModel => {
     if (parsed) return parsed;
-    if (modelText === undefined) {
+    if (model === undefined) {
       throw new FlowTimeError(
         "bundle_invalid",
         `run ${runJson.runId} has no model/model.yaml or spec.yaml`,
@@ -177,7 +201,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
       );
     }
     try {
-      parsed = parseModel(modelText, { file: join(dir, modelPath!) });
+      parsed = parseModel(model.text(), { file: join(dir, model.rel) });
     } catch (err) {
       if (err instanceof FlowTimeError && err.code !== "unsupported_feature") {
         throw new FlowTimeError(
@@ -190,6 +214,58 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     }
     return parsed;
   };
+  const readSeries = (idOrNode: string): Float64Array => {
+    const entry = entryOf(idOrNode);
+    if (!entry) {
+      throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
+    }
+    const path = resolveInside(dir, entry.path, `series path of ${entry.id}`);
+    let text = "";
+    let plain: ParsedSeries | undefined;
+    try {
+      // The checks of a safe read are file-system calls for every file: synchronously they
+      // cost a fraction of what they cost through the event loop (a state open reads
+      // hundreds of series files, a few KB each).
+      const bytes = files.read(path, {
+        maxBytes: maxSeriesBytes(runJson.grid.bins),
+        name: join(dir, entry.path),
+      }, scratch);
+      // the toolkit's own layout is read from the bytes; anything else as strict UTF-8 text
+      plain = readPlainSeries(bytes, runJson.grid.bins);
+      if (plain === undefined) text = decodeUtf8(bytes, join(dir, entry.path));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) {
+        throw entry.source
+          ? new FlowTimeError(
+            "not_found",
+            `${entry.path}, which the model reads as ${entry.source}, is missing from the run folder`,
+            { file: join(dir, entry.path) },
+          )
+          : new FlowTimeError(
+            "bundle_invalid",
+            `series file ${entry.path} listed in series/index.json is missing`,
+            { file: join(dir, entry.path) },
+          );
+      }
+      throw fsError(err, "reading", path);
+    }
+    if (plain !== undefined) return plain.values;
+    try {
+      return parseSeriesCsv(text, {
+        file: join(dir, entry.path),
+        bins: runJson.grid.bins,
+        allowExtraRows: true,
+      }).values;
+    } catch (err) {
+      if (err instanceof FlowTimeError) {
+        throw new FlowTimeError("bundle_invalid", err.message, {
+          cause: err,
+          details: err.details,
+        });
+      }
+      throw err;
+    }
+  };
   return {
     dir,
     runId: runJson.runId,
@@ -198,65 +274,228 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     manifest,
     metadata,
     provenance,
-    modelText,
+    get modelText() {
+      return model?.text();
+    },
     modelPath,
     modelFileHash,
     resolveSeriesId: (idOrNode: string) => entryOf(idOrNode)?.id,
     seriesEntry: entryOf,
-    async readSeries(idOrNode: string): Promise<Float64Array> {
-      const entry = entryOf(idOrNode);
-      if (!entry) {
-        throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
-      }
-      const path = resolveInside(dir, entry.path, `series path of ${entry.id}`);
-      let text = "";
-      let plain: ParsedSeries | undefined;
+    readSeries(idOrNode: string): Promise<Float64Array> {
       try {
-        // The checks of a safe read are file-system calls for every file: synchronously they
-        // cost a fraction of what they cost through the event loop (a state open reads
-        // hundreds of series files, a few KB each).
-        const bytes = files.read(path, {
-          maxBytes: maxSeriesBytes(runJson.grid.bins),
-          name: join(dir, entry.path),
-        }, scratch);
-        // the toolkit's own layout is read from the bytes; anything else as strict UTF-8 text
-        plain = readPlainSeries(bytes, runJson.grid.bins);
-        if (plain === undefined) text = decodeUtf8(bytes, join(dir, entry.path));
+        return Promise.resolve(readSeries(idOrNode));
       } catch (err) {
-        if (err instanceof Deno.errors.NotFound) {
-          throw entry.source
-            ? new FlowTimeError(
-              "not_found",
-              `${entry.path}, which the model reads as ${entry.source}, is missing from the run folder`,
-              { file: join(dir, entry.path) },
-            )
-            : new FlowTimeError(
-              "bundle_invalid",
-              `series file ${entry.path} listed in series/index.json is missing`,
-              { file: join(dir, entry.path) },
-            );
-        }
-        throw fsError(err, "reading", path);
-      }
-      if (plain !== undefined) return plain.values;
-      try {
-        return parseSeriesCsv(text, {
-          file: join(dir, entry.path),
-          bins: runJson.grid.bins,
-          allowExtraRows: true,
-        }).values;
-      } catch (err) {
-        if (err instanceof FlowTimeError) {
-          throw new FlowTimeError("bundle_invalid", err.message, {
-            cause: err,
-            details: err.details,
-          });
-        }
-        throw err;
+        return Promise.reject(err);
       }
     },
     parsedModel,
+    modelLines: (visit) => model !== undefined && (model.lines(visit), true),
   };
+}
+
+/** The model file of a run, opened: its hash, and its text kept or read again on demand. */
+interface ModelFile {
+  /** Path relative to the run folder. */
+  rel: string;
+  /** `sha256:` of its bytes (a leading BOM left out, as the text leaves it out). */
+  hash: string;
+  /** The text (a BOM removed). */
+  text(): string;
+  /** Its lines, in pieces. */
+  lines(visit: (line: ModelLine) => boolean | void): void;
+}
+
+// Read a run's model file once in pieces (strict UTF-8 checked, hashed), keeping its text when
+// it is small; undefined when there is none.
+function openModelFile(dir: string, rel: string): ModelFile | undefined {
+  const path = join(dir, rel);
+  const options = { root: dirname(path), maxBytes: MAX_YAML_BYTES };
+  const hash = createHash("sha256");
+  // a small text is decoded as it comes; a large one only checked (no text at all)
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const pieces: string[] = [];
+  const utf8 = new Utf8Check();
+  let keep = true;
+  let first = true;
+  try {
+    readChunksInsideSync(path, options, (chunk, size) => {
+      if (first) keep = size <= KEEP_MODEL_TEXT_BYTES;
+      hash.update(first && startsWithBom(chunk) ? chunk.subarray(3) : chunk);
+      first = false;
+      if (keep) pieces.push(decoder.decode(chunk, { stream: true }));
+      else if (!utf8.next(chunk)) throw new TypeError("not UTF-8");
+    });
+    if (keep) pieces.push(decoder.decode());
+    else if (!utf8.end()) throw new TypeError("not UTF-8");
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    if (err instanceof TypeError) {
+      // not UTF-8: the whole file's strict decoding names the first bad byte
+      decodeUtf8(readFileInsideSync(path, options), path);
+    }
+    throw fsError(err, "reading", path);
+  }
+  const fileHash = `sha256:${hash.digest("hex")}`;
+  const kept = keep ? pieces.join("").replace(BOM, "") : undefined;
+  // a large text is read again each time it is asked for, and not kept
+  const text = (): string =>
+    kept ?? decodeUtf8(readSame(path, options, fileHash), path).replace(BOM, "");
+  const lines = (visit: (line: ModelLine) => boolean | void): void => {
+    if (kept === undefined) return modelFileLines(path, options, fileHash, visit);
+    for (const line of kept.split("\n")) {
+      if (visit({ startsWith: (prefix) => line.startsWith(prefix), text: () => line }) === false) {
+        return;
+      }
+    }
+  };
+  return { rel, hash: fileHash, text, lines };
+}
+
+// Strict UTF-8 over pieces of bytes: a character cut by the end of a piece is checked with
+// the start of the next.
+class Utf8Check {
+  #carry = new Uint8Array(0);
+
+  next(chunk: Uint8Array): boolean {
+    let start = 0;
+    if (this.#carry.length > 0) {
+      const take = sequenceLength(this.#carry[0]) - this.#carry.length;
+      const joined = new Uint8Array(this.#carry.length + Math.min(take, chunk.length));
+      joined.set(this.#carry);
+      joined.set(chunk.subarray(0, take), this.#carry.length);
+      if (chunk.length < take) {
+        this.#carry = joined;
+        return true;
+      }
+      this.#carry = new Uint8Array(0);
+      if (!isUtf8(joined)) return false;
+      start = take;
+    }
+    let end = chunk.length;
+    for (let k = 1; k <= 3 && end - k >= start; k++) {
+      const b = chunk[end - k];
+      if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+      if (sequenceLength(b) > k) {
+        this.#carry = chunk.slice(end - k);
+        end -= k;
+      }
+      break;
+    }
+    return isUtf8(chunk.subarray(start, end));
+  }
+
+  end(): boolean {
+    return this.#carry.length === 0;
+  }
+}
+
+// Bytes of the UTF-8 sequence a lead byte starts (0 for a byte that starts none).
+function sequenceLength(b: number): number {
+  return b < 0x80
+    ? 1
+    : b >= 0xc2 && b < 0xe0
+    ? 2
+    : b >= 0xe0 && b < 0xf0
+    ? 3
+    : b >= 0xf0 && b < 0xf5
+    ? 4
+    : 0;
+}
+
+function startsWithBom(bytes: Uint8Array): boolean {
+  return bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2];
+}
+
+
+// The model file read again, refused when it is not the file the run was opened with.
+function readSame(path: string, options: SafeReadOptions, fileHash: string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileInsideSync(path, options);
+  } catch (err) {
+    throw fsError(err, "reading", path);
+  }
+  if (hashOf(startsWithBom(bytes) ? bytes.subarray(3) : bytes) !== fileHash) {
+    throw modelChanged(path);
+  }
+  return bytes;
+}
+
+function modelChanged(path: string): FlowTimeError {
+  return new FlowTimeError(
+    "bundle_invalid",
+    `${path} changed after the run was opened; open the run again`,
+    { file: path },
+  );
+}
+
+// The lines of a model file read in pieces: a line is decoded only when asked for (a line never
+// ends inside a character), and the whole file is hashed and checked against the hash it was
+// opened with once every line was visited.
+function modelFileLines(
+  path: string,
+  options: SafeReadOptions,
+  fileHash: string,
+  visit: (line: ModelLine) => boolean | void,
+): void {
+  // every line decoded as it is (a line that starts with U+FEFF keeps it), apart from the
+  // first, whose BOMs go as the text's do
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const hash = createHash("sha256");
+  let line = new Uint8Array(64 * 1024);
+  let from = 0;
+  let length = 0;
+  let first = true;
+  const stop = {};
+  const current: ModelLine = {
+    startsWith(prefix: string): boolean {
+      if (length - from < prefix.length) return false;
+      for (let k = 0; k < prefix.length; k++) {
+        if (line[from + k] !== prefix.charCodeAt(k)) return false;
+      }
+      return true;
+    },
+    text(): string {
+      const text = decoder.decode(line.subarray(from, length));
+      return first ? text.replace(BOM, "") : text;
+    },
+  };
+  const emit = (): void => {
+    from = first && startsWithBom(line.subarray(0, length)) ? 3 : 0;
+    const go = visit(current);
+    first = false;
+    length = 0;
+    if (go === false) throw stop;
+  };
+  const append = (bytes: Uint8Array): void => {
+    if (length + bytes.length > line.length) {
+      const grown = new Uint8Array(Math.max(line.length * 2, length + bytes.length));
+      grown.set(line.subarray(0, length));
+      line = grown;
+    }
+    line.set(bytes, length);
+    length += bytes.length;
+  };
+  let hashedFirst = false;
+  try {
+    readChunksInsideSync(path, options, (chunk) => {
+      hash.update(!hashedFirst && startsWithBom(chunk) ? chunk.subarray(3) : chunk);
+      hashedFirst = true;
+      let at = 0;
+      for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, at)) {
+        append(chunk.subarray(at, nl));
+        emit();
+        at = nl + 1;
+      }
+      append(chunk.subarray(at));
+    });
+    emit();
+  } catch (err) {
+    if (err === stop) return;
+    if (err instanceof TypeError) throw modelChanged(path); // it was UTF-8 when opened
+    throw fsError(err, "reading", path);
+  }
+  if (`sha256:${hash.digest("hex")}` !== fileHash) throw modelChanged(path);
 }
 
 // Parsing the model only for its mode and start costs as much as a capture: do it only when
@@ -264,13 +503,13 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
 function needsModelFacts(
   rawRun: unknown,
   metadata: ModelMetadataJson | undefined,
-  modelText: string,
+  model: ModelFile,
 ): boolean {
   const run = rawRun as { mode?: unknown; grid?: { start?: unknown; startTimeUtc?: unknown } };
   const needMode = modeOf(run.mode) === undefined && modeOf(metadata?.mode) === undefined;
-  const needStart = run.grid?.start === undefined && run.grid?.startTimeUtc === undefined &&
-    /\bstart(TimeUtc)?[ \t]*:/.test(modelText);
-  return needMode || needStart;
+  if (needMode) return true;
+  if (run.grid?.start !== undefined || run.grid?.startTimeUtc !== undefined) return false;
+  return /\bstart(TimeUtc)?[ \t]*:/.test(model.text());
 }
 
 /**

@@ -86,8 +86,8 @@ export function readFileInsideSync(
 
 /**
  * {@link readFileInsideSync} in pieces: the file is read into one buffer of `chunkBytes`, each
- * piece handed to `onChunk` (valid until it returns), so a large file is never whole in memory.
- * Every piece but the last fills the buffer.
+ * piece handed to `onChunk` (valid until it returns) with the file's size when it was opened,
+ * so a large file is never whole in memory. Every piece but the last fills the buffer.
  * @param path the file
  * @param options the folder, the size limit, its name and the error code
  * @param onChunk receives each piece in order
@@ -97,7 +97,7 @@ export function readFileInsideSync(
 export function readChunksInsideSync(
   path: string,
   options: SafeReadOptions,
-  onChunk: (chunk: Uint8Array) => void,
+  onChunk: (chunk: Uint8Array, size: number) => void,
   chunkBytes = 1024 * 1024,
 ): number {
   using opened = openInsideSync(path, options);
@@ -112,7 +112,7 @@ export function readChunksInsideSync(
       if (total > options.maxBytes) throw tooLarge(path, total, options);
       if (filled < buffer.length) continue;
     }
-    if (filled > 0) onChunk(buffer.subarray(0, filled));
+    if (filled > 0) onChunk(buffer.subarray(0, filled), opened.size);
     filled = 0;
     if (n === null) return total;
   }
