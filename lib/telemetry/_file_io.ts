@@ -5,6 +5,9 @@ import { hashOf } from "../base/hash.ts";
 import { FolderReader, type SafeReadOptions } from "../base/safe_read.ts";
 
 const ENCODER = new TextEncoder();
+// Files up to this size are written synchronously.
+const SYNC_WRITE_BYTES = 128 * 1024;
+const TURN_EVERY_MS = 50;
 
 /**
  * Reads whole files into one buffer that is reused from call to call, so reading thousands of
@@ -56,6 +59,7 @@ export class PooledWriter {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #describe: (err: unknown, path: string) => unknown;
   #failure: { error: unknown } | undefined;
+  #lastTurn = performance.now();
 
   /**
    * Create a writer.
@@ -80,6 +84,23 @@ export class PooledWriter {
     this.#throwIfFailed();
     const bytes = encode(this.#free.pop() ?? new Uint8Array(64 * 1024));
     const hash = hashOf(bytes);
+    if (bytes.length <= SYNC_WRITE_BYTES) {
+      // A small file is written at once: creating it is most of the cost, and through the IO
+      // threads it costs several times more (250 files of 4 KB: 35-100 ms against 115-175 ms).
+      // The event loop gets a turn every 50 ms.
+      try {
+        Deno.writeFileSync(path, bytes);
+      } catch (err) {
+        this.#failure ??= { error: this.#describe(err, path) };
+      }
+      this.#free.push(new Uint8Array(bytes.buffer as ArrayBuffer));
+      if (performance.now() - this.#lastTurn > TURN_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        this.#lastTurn = performance.now();
+      }
+      this.#throwIfFailed();
+      return hash;
+    }
     const running: Promise<void> = Deno.writeFile(path, bytes)
       .catch((err) => {
         this.#failure ??= { error: this.#describe(err, path) };

@@ -2,6 +2,7 @@
 // `topology:` block alone when that is unambiguous, because composing a model's large const
 // arrays costs more than the whole capture; anything unusual takes the full model parse.
 import { parse } from "../base/yaml.ts";
+import { readFlowBlock } from "./_flow_block.ts";
 import type { RunBundle } from "../artifacts/reader.ts";
 import { isRawMap } from "../base/issues.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";
@@ -107,6 +108,9 @@ const FLOW_ITEM = /^( +)- (\{[^&*!]*\})[ \t]*\r?$/;
 // list, so the yaml package's tree is never built for all of them at once (some 300 bytes per
 // character); anything else parses as one text.
 function parseBlock(block: string[]): unknown {
+  // the plainest form without the yaml package at all
+  const plain = readFlowBlock(block);
+  if (plain !== undefined) return plain;
   const at = block.findIndex((line) => NODES_LINE.test(line));
   const indent = at < 0 ? "" : NODES_LINE.exec(block[at])![1];
   let end = at + 1;
