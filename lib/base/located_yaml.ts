@@ -12,9 +12,14 @@ import {
   Scalar,
   visit,
 } from "./yaml.ts";
-import { shrinkNumberSequences } from "./_flow_numbers.ts";
+
 import { FlowTimeError, type FlowTimeErrorCode } from "./errors.ts";
-import { blankNumberLists, findNumberLists, type NumberList } from "./_number_lists.ts";
+import {
+  blankNumberLists,
+  findNumberLists,
+  type NumberList,
+  shrinkNumberSequences,
+} from "./_number_lists.ts";
 
 /** A field path inside a document, e.g. `["nodes", 3, "expr"]`. */
 export type FieldPath = ReadonlyArray<string | number>;
@@ -72,7 +77,7 @@ export function parseYamlLocated(
     throw new FlowTimeError(code, `file is larger than ${MAX_YAML_BYTES} bytes`, { file });
   }
   // One-line lists of plain numbers are read here and emptied in the text; failing that, the
-  // scanner of _flow_numbers.ts (lists over several lines too) shrinks them; failing that, the
+  // multi-line way of _number_lists.ts (lists over several lines too) shrinks them; failing that, the
   // yaml package reads the whole text, within the memory budget.
   const lists = findNumberLists(text);
   let parsed = lists.length > 0 ? parseReduced(text, lists, { file, code }) : undefined;
@@ -160,7 +165,7 @@ function finish(
   return { doc, lineCounter, value };
 }
 
-// The shrunk text of _flow_numbers.ts parsed, its sequences put back into the document where the
+// The shrunk text of _number_lists.ts (its multi-line way) parsed, its sequences put back into the document where the
 // parser confirms them; undefined (parse the text as it is) when there is nothing to shrink or
 // anything is unexpected.
 function parseShrunk(
