@@ -14,6 +14,7 @@ import {
   parseRequestHead,
   type RequestHead,
   responseHead,
+  responseHeadText,
 } from "./http1.ts";
 
 /** Limits of the connection layer. */
@@ -86,8 +87,10 @@ export interface ConnectionServer {
 }
 
 /** Descriptors kept free for the app's file reads once the process has run out of them. */
-const CRLF = new TextEncoder().encode("\r\n");
-const LAST_CHUNK = new TextEncoder().encode("0\r\n\r\n");
+const ENCODER = new TextEncoder();
+const CRLF = ENCODER.encode("\r\n");
+const LAST_CHUNK = ENCODER.encode("0\r\n\r\n");
+const CONTINUE = ENCODER.encode("HTTP/1.1 100 Continue\r\n\r\n");
 const FD_HEADROOM = 32;
 /** Refused connections drained (so the 503 is not lost to a reset) at most this many at once. */
 const MAX_DRAINING = 16;
@@ -382,6 +385,7 @@ class Connection {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #headBytes = 0;
   #closed = false;
+  #out: Uint8Array | undefined;
 
   constructor(readonly conn: Deno.Conn, readonly pool: Pool) {
     try {
@@ -470,23 +474,36 @@ class Connection {
     const length = head.method === "HEAD" && bytes.length === 0 && Number.isSafeInteger(declared)
       ? declared
       : bytes.length;
-    const first = responseHead(response, {
+    const first = responseHeadText(response, {
       contentLength: length,
       close,
       keepAliveSeconds: Math.floor(this.pool.limits.idleTimeoutMs / 1000),
     });
     this.#enter("write", this.pool.limits.writeTimeoutMs);
     const sendBody = head.method !== "HEAD" && bytes.length > 0;
+    // Head and a small body go out in one write from this connection's own buffer (no buffer
+    // per response for the garbage collector).
+    const out = this.#output(
+      first.length * 3 + (sendBody && bytes.length <= 65536 ? bytes.length : 0),
+    );
+    const { read, written } = ENCODER.encodeInto(first, out);
+    if (read !== first.length) throw new Error("response head did not fit its buffer");
     if (sendBody && bytes.length <= 65536) {
-      const both = new Uint8Array(first.length + bytes.length);
-      both.set(first);
-      both.set(bytes, first.length);
-      await this.#write(both);
+      out.set(bytes, written);
+      await this.#write(out.subarray(0, written + bytes.length));
     } else {
-      await this.#write(first);
+      await this.#write(out.subarray(0, written));
       if (sendBody) await this.#write(bytes);
     }
     return close;
+  }
+
+  // This connection's write buffer, at least `size` bytes (kept while at most 128 KB).
+  #output(size: number): Uint8Array {
+    if (this.#out !== undefined && this.#out.length >= size) return this.#out;
+    const out = new Uint8Array(Math.max(size, 4096));
+    if (out.length <= 128 * 1024) this.#out = out;
+    return out;
   }
 
   async #readHead(): Promise<RequestHead | null> {
@@ -534,7 +551,7 @@ class Connection {
     this.pool.reserve(this, capacity);
     this.#enter("body", limits.bodyTimeoutMs);
     if (head.expectContinue) {
-      await this.#write(new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n"));
+      await this.#write(CONTINUE);
     }
     if (framing.kind === "length") {
       const body = new Uint8Array(framing.length);
@@ -609,12 +626,11 @@ class Connection {
     });
     this.#enter("write", limits.writeTimeoutMs);
     await this.#write(first);
-    const encoder = new TextEncoder();
     for await (const chunk of response.body!) {
       if (chunk.length === 0) continue;
       // each chunk has the write deadline to itself
       this.#enter("write", limits.writeTimeoutMs);
-      await this.#write(encoder.encode(`${chunk.length.toString(16)}\r\n`));
+      await this.#write(ENCODER.encode(`${chunk.length.toString(16)}\r\n`));
       await this.#write(chunk);
       await this.#write(CRLF);
     }
