@@ -38,5 +38,11 @@ export {
   type WriteRunRequest,
   type WrittenRun,
 } from "./writer.ts";
-export { openRun, readRunBundle, type RunBundle, type RunSeriesEntry } from "./reader.ts";
+export {
+  type ModelLine,
+  openRun,
+  readRunBundle,
+  type RunBundle,
+  type RunSeriesEntry,
+} from "./reader.ts";
 export { listRuns, type RunSummary } from "./listing.ts";

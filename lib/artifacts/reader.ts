@@ -406,7 +406,6 @@ function startsWithBom(bytes: Uint8Array): boolean {
   return bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2];
 }
 
-
 // The model file read again, refused when it is not the file the run was opened with.
 function readSame(path: string, options: SafeReadOptions, fileHash: string): Uint8Array {
   let bytes: Uint8Array;

@@ -13,7 +13,6 @@ import { hashOf } from "../base/hash.ts";
 import { chooseRunId, seriesIdOf } from "./ids.ts";
 import { toJsonText } from "../base/json.ts";
 import { resolveInside } from "../base/paths.ts";
-import { listFiles, sameBytes } from "../base/tree.ts";
 import { encodeSeriesCsv } from "./series_csv.ts";
 import type {
   ManifestProvenance,
@@ -25,30 +24,11 @@ import type {
   SeriesIndex,
   SeriesIndexEntry,
 } from "./types.ts";
-import { readFileInside } from "../base/safe_read.ts";
 import { RUN_FILES, seriesPath } from "./layout.ts";
+import { originFromModel, type TemplateOrigin } from "./origin.ts";
+import { holdsFiles, readWrittenDocuments, RunComparison } from "./_run_comparison.ts";
 
-/** Where a model came from when it was generated from a template. */
-export interface TemplateOrigin {
-  /** Template id. */
-  templateId: string;
-  /** Template title. */
-  templateTitle?: string;
-  /** Template version. */
-  templateVersion: string;
-  /** Generator, e.g. `flowtime-sim/0.1.0`. */
-  generator?: string;
-  /** sha256 hex of the substituted template. */
-  modelId?: string;
-  /** When the model was generated. */
-  generatedAtUtc?: string;
-  /** Template input hash. */
-  inputHash?: string;
-  /** Parameters as merged. */
-  parameters?: Record<string, unknown>;
-  /** The full provenance document, written as `model/provenance.json`. */
-  provenance?: Record<string, unknown>;
-}
+export { originFromModel, type TemplateOrigin, templateOrigin } from "./origin.ts";
 
 /** How a run is named and stamped; shared by every entry point that writes a run. */
 export interface RunNaming {
@@ -358,152 +338,6 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
 
 /** Stores one file of a run, by its path relative to the run folder. */
 type FileSink = (rel: string, data: Uint8Array | string) => Promise<void>;
-
-async function holdsFiles(dir: string): Promise<boolean> {
-  try {
-    if (!(await Deno.stat(dir)).isDirectory) return false;
-    for await (const _ of Deno.readDir(dir)) return true;
-    return false;
-  } catch {
-    return false;
-  }
-}
-
-// Compares the files of a run, as they are produced, with a run folder already there.
-class RunComparison {
-  readonly #dir: string;
-  readonly #seen = new Set<string>();
-  #differs = false;
-
-  constructor(dir: string) {
-    this.#dir = dir;
-  }
-
-  async file(rel: string, data: Uint8Array | string): Promise<void> {
-    this.#seen.add(rel);
-    if (this.#differs) return;
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    let existing: Uint8Array;
-    try {
-      // Read only what may be this file: a link out, a device or a larger file differs.
-      existing = await readFileInside(join(this.#dir, rel), {
-        root: this.#dir,
-        maxBytes: bytes.length + 4096,
-      });
-    } catch {
-      this.#differs = true;
-      return;
-    }
-    const key = runContentKey(rel, bytes);
-    this.#differs = key !== undefined
-      ? key !== runContentKey(rel, existing)
-      : !sameBytes(bytes, existing);
-  }
-
-  async same(): Promise<boolean> {
-    if (this.#differs) return false;
-    const files = await listFiles(this.#dir);
-    return files.length === this.#seen.size && files.every((f) => this.#seen.has(f));
-  }
-}
-
-// What counts when comparing two writes of a run: everything but when it was written.
-const STAMPS: Record<string, readonly string[]> = {
-  [RUN_FILES.run]: ["createdUtc", "modelHash", "scenarioHash"],
-  [RUN_FILES.manifest]: ["createdUtc", "modelHash", "scenarioHash"],
-  [RUN_FILES.metadata]: ["generatedAtUtc", "modelHash"],
-  [RUN_FILES.provenance]: ["generatedAt"],
-};
-
-function runContentKey(path: string, bytes: Uint8Array): string | undefined {
-  const stamps = STAMPS[path];
-  if (stamps) {
-    try {
-      const doc = JSON.parse(new TextDecoder().decode(bytes));
-      for (const key of stamps) delete doc[key];
-      return JSON.stringify(doc);
-    } catch {
-      return undefined;
-    }
-  }
-  if (path === RUN_FILES.model || path === RUN_FILES.spec) {
-    // a generated model's last root key is its provenance, whose generatedAt is a timestamp
-    const text = new TextDecoder().decode(bytes);
-    const at = text.search(/^provenance:/m);
-    return at < 0 ? undefined : text.slice(0, at) +
-      text.slice(at).replace(/^(\s+generatedAt:).*$/m, "$1");
-  }
-  return undefined;
-}
-
-// The documents of a run kept as it was.
-async function readWrittenDocuments(runDir: string, fresh: WrittenRun): Promise<WrittenRun> {
-  const read = async <T>(rel: string, fallback: T): Promise<T> => {
-    try {
-      return JSON.parse(await Deno.readTextFile(join(runDir, rel))) as T;
-    } catch {
-      return fallback;
-    }
-  };
-  return {
-    runId: fresh.runId,
-    runDir,
-    runJson: await read(RUN_FILES.run, fresh.runJson),
-    manifest: await read(RUN_FILES.manifest, fresh.manifest),
-    metadata: await read(RUN_FILES.metadata, fresh.metadata),
-    index: await read(RUN_FILES.seriesIndex, fresh.index),
-  };
-}
-
-/**
- * Template origin recorded inside a generated model (its `metadata` and `provenance` blocks),
- * so a generated model run on its own still links to its template.
- * @param model the model
- * @returns the origin, or undefined for a hand-written model
- */
-export function originFromModel(model: Model): TemplateOrigin | undefined {
-  const prov = model.provenance;
-  const meta = model.metadata;
-  const templateId = str(prov?.templateId) ?? str(meta?.id);
-  if (!templateId || !prov) return undefined;
-  return templateOrigin(prov, {
-    templateId,
-    templateTitle: str(meta?.title),
-    templateVersion: str(prov.templateVersion) ?? str(meta?.version),
-  });
-}
-
-/**
- * The template origin of a provenance document (CONTRACTS 5.4): the one builder for runs of
- * generated models. The template's id, title and version come from the caller (who knows
- * them from the generation metadata or the model's metadata block).
- * @param provenance the provenance as generated
- * @param template id, title and version
- * @returns the origin for the run writer
- */
-export function templateOrigin(
-  provenance: Record<string, unknown>,
-  template: { templateId: string; templateTitle?: string; templateVersion?: string },
-): TemplateOrigin {
-  const parameters = provenance.parameters;
-  return {
-    templateId: template.templateId,
-    templateTitle: template.templateTitle ?? template.templateId,
-    templateVersion: template.templateVersion ?? "0.0.0",
-    ...optional("generator", str(provenance.generator)),
-    ...optional("modelId", str(provenance.modelId)),
-    ...optional("generatedAtUtc", str(provenance.generatedAt)),
-    ...optional("inputHash", str(provenance.inputHash)),
-    parameters: parameters && typeof parameters === "object" && !Array.isArray(parameters)
-      ? { ...parameters as Record<string, unknown> }
-      : {},
-    provenance,
-  };
-}
-
-function optional<K extends string>(key: K, value: string | undefined): { [k in K]?: string } {
-  return (value === undefined ? {} : { [key]: value }) as { [k in K]?: string };
-}
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
