@@ -75,9 +75,18 @@ export function encodeSeriesCsv(
   const drop = options.dropBins;
   const empty = options.emptyBins;
   const nanAsEmpty = options.nanAsEmpty === true;
+  // The bin index as digits, counted up in place from row to row (an index is written again
+  // from scratch only after dropped rows).
+  const index = new Uint8Array(10);
+  let indexLength = 0;
+  let previous = -2;
   for (let i = 0; i < values.length; i++) {
     if (drop !== undefined && drop.has(i)) continue;
-    pos = writeSmallInteger(out, pos, i);
+    if (i === previous + 1) indexLength = countUp(index, indexLength);
+    else indexLength = writeSmallInteger(index, 0, i);
+    previous = i;
+    for (let k = 0; k < indexLength; k++) out[pos + k] = index[k];
+    pos += indexLength;
     out[pos++] = 44; // ,
     const v = values[i];
     if (!((nanAsEmpty && v !== v) || (empty !== undefined && empty.has(i)))) {
@@ -86,6 +95,20 @@ export function encodeSeriesCsv(
     out[pos++] = 10; // \n
   }
   return out.subarray(0, pos);
+}
+
+// Add one to the decimal digits in `digits[0..length)`; returns the new length.
+function countUp(digits: Uint8Array, length: number): number {
+  for (let k = length - 1; k >= 0; k--) {
+    if (digits[k] !== 57) { // 9
+      digits[k]++;
+      return length;
+    }
+    digits[k] = 48; // 0
+  }
+  digits.copyWithin(1, 0, length);
+  digits[0] = 49; // 1
+  return length + 1;
 }
 
 /** A series read from CSV. */

@@ -66,6 +66,29 @@ Deno.test("a series encodes to the UTF-8 of its text", () => {
   );
 });
 
+Deno.test("a long series, with rows dropped anywhere, encodes to the UTF-8 of its text", () => {
+  // bin indexes cross 9 -> 10, 99 -> 100, 999 -> 1000 and 9999 -> 10000, with and without the
+  // rows around them dropped
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 12_000 }),
+      fc.array(fc.integer({ min: 0, max: 12_000 }), { maxLength: 30 }),
+      fc.boolean(),
+      (length, dropped, edges) => {
+        const values = Array.from({ length }, (_, i) => (i % 7 === 0 ? i / 8 : i));
+        const drop = new Set(dropped);
+        if (edges) { for (const e of [9, 10, 99, 100, 999, 1000, 9999, 10000]) drop.add(e); }
+        const bytes = encodeSeriesCsv(values, { dropBins: drop });
+        assert.equal(
+          new TextDecoder().decode(bytes),
+          formatSeriesCsv(values, { dropBins: drop }),
+        );
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
 Deno.test("series bytes read as their text reads, whatever the layout", () => {
   const enc = new TextEncoder();
   const same = (bytes: Uint8Array, bins: number) => {
