@@ -165,10 +165,13 @@ function readOpenedSync(
   let length = 0;
   for (;;) {
     if (length === out.length) out = grow(out, path, options);
+    const asked = out.length - length;
     const n = file.readSync(out.subarray(length));
     if (n === null) break;
     length += n;
     if (length > options.maxBytes) throw tooLarge(path, length, options);
+    // A regular file read short once all of it is in has ended there: no read to be told so.
+    if (n < asked && length >= size) break;
   }
   return out.subarray(0, length);
 }
