@@ -57,7 +57,13 @@ export function findNumberLists(text: string): NumberList[] {
 // 10^0 .. 10^22, all exact doubles
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
-function readList(text: string, start: number): NumberList | undefined {
+/**
+ * The one-line flow sequence of at least {@link MIN_FAST_LIST} plain numbers at `start`.
+ * @param text the YAML text
+ * @param start offset of its `[`
+ * @returns the list, or undefined
+ */
+export function readList(text: string, start: number): NumberList | undefined {
   // sized once from the commas up to the first `]` (no growing array, no garbage from it)
   let count = 1;
   for (let k = start + 1;; k++) {
