@@ -85,42 +85,13 @@ export function readFileInsideSync(
 }
 
 /**
- * {@link readFileInsideSync} in pieces: the file is read into one buffer of `chunkBytes`, each
- * piece handed to `onChunk` (valid until it returns) with the file's size when it was opened,
- * so a large file is never whole in memory. Every piece but the last fills the buffer.
+ * The checked file of a safe read, opened: a regular file inside the folder, the one its path
+ * names (checked, opened, and checked again; a file replaced meanwhile is looked at again).
  * @param path the file
  * @param options the folder, the size limit, its name and the error code
- * @param onChunk receives each piece in order
- * @param chunkBytes size of the pieces
- * @returns the file's length
+ * @returns the open file (closed on dispose) and its size
  */
-export function readChunksInsideSync(
-  path: string,
-  options: SafeReadOptions,
-  onChunk: (chunk: Uint8Array, size: number) => void,
-  chunkBytes = 1024 * 1024,
-): number {
-  using opened = openInsideSync(path, options);
-  const buffer = new Uint8Array(Math.max(4096, Math.min(chunkBytes, opened.size + 1)));
-  let total = 0;
-  let filled = 0;
-  for (;;) {
-    const n = opened.file.readSync(buffer.subarray(filled));
-    if (n !== null) {
-      filled += n;
-      total += n;
-      if (total > options.maxBytes) throw tooLarge(path, total, options);
-      if (filled < buffer.length) continue;
-    }
-    if (filled > 0) onChunk(buffer.subarray(0, filled), opened.size);
-    filled = 0;
-    if (n === null) return total;
-  }
-}
-
-// The checked file of a safe read, opened: a regular file inside the folder, the one its path
-// names (checked, opened, and checked again; a file replaced meanwhile is looked at again).
-function openInsideSync(
+export function openInsideSync(
   path: string,
   options: SafeReadOptions,
 ): { file: Deno.FsFile; size: number; [Symbol.dispose](): void } {
@@ -153,8 +124,16 @@ function openInsideSync(
   }
 }
 
-// The rest of an opened file, into `buffer` when it is large enough, never past the limit.
-function readOpenedSync(
+/**
+ * The rest of an opened file, into `buffer` when it is large enough, never past the limit.
+ * @param file the open file
+ * @param size its size when it was checked
+ * @param path its path, for messages
+ * @param options the size limit, its name and the error code
+ * @param buffer a buffer to read into when large enough
+ * @returns a view of the bytes
+ */
+export function readOpenedSync(
   file: Deno.FsFile,
   size: number,
   path: string,
@@ -174,89 +153,6 @@ function readOpenedSync(
     if (n < asked && length >= size) break;
   }
   return out.subarray(0, length);
-}
-
-/**
- * Safe reads of many files of one folder at a lower cost: the real path of each folder the
- * files lie in is resolved once, and a file that is not a link is then checked with `lstat`,
- * opened, and checked again on the open file (same file, still regular): five file-system calls
- * instead of nine. A link (which may lead anywhere) takes {@link readFileInsideSync}'s full
- * checks, so what is read and what is refused are the same as there.
- */
-export class FolderReader {
-  readonly #root: string;
-  readonly #folders = new Map<string, boolean>();
-  #realRoot: string | undefined;
-
-  /**
-   * A reader of the files of `root`.
-   * @param root the folder every file must lie in
-   */
-  constructor(root: string) {
-    this.#root = root;
-  }
-
-  /** The folder every file must lie in. */
-  get root(): string {
-    return this.#root;
-  }
-
-  /**
-   * Read a file as {@link readFileInsideSync} does (`options.root` is this reader's folder).
-   * @param path the file
-   * @param options the size limit, its name and the error code
-   * @param buffer a buffer to read into when large enough
-   * @returns a view of the bytes (in `buffer` when it was large enough)
-   */
-  read(path: string, options: Omit<SafeReadOptions, "root">, buffer?: Uint8Array): Uint8Array {
-    const full = { ...options, root: this.#root };
-    return this.#readPlain(path, full, buffer) ?? readFileInsideSync(path, full, buffer);
-  }
-
-  // The quick read of a file that is not a link, in a folder already known to lie inside the
-  // root; undefined to take the full checks (a link, a folder outside, a file replaced).
-  #readPlain(
-    path: string,
-    options: SafeReadOptions,
-    buffer: Uint8Array | undefined,
-  ): Uint8Array | undefined {
-    const slash = path.lastIndexOf("/");
-    if (slash <= 0 || !this.#folderInside(path.slice(0, slash))) return undefined;
-    let info: Deno.FileInfo;
-    let file: Deno.FsFile;
-    try {
-      info = Deno.lstatSync(path);
-      if (info.isSymlink) return undefined;
-      // not a regular file, or too large: refused exactly as the full checks refuse it
-      regularFile(path, info, options);
-      file = Deno.openSync(path, { read: true });
-    } catch (err) {
-      if (err instanceof FlowTimeError) throw err;
-      // missing, or anything unusual: the full checks say what it is
-      return undefined;
-    }
-    try {
-      const now = file.statSync();
-      if (!now.isFile || now.ino !== info.ino || now.dev !== info.dev) return undefined;
-      return readOpenedSync(file, now.size, path, options, buffer);
-    } finally {
-      file.close();
-    }
-  }
-
-  #folderInside(folder: string): boolean {
-    let inside = this.#folders.get(folder);
-    if (inside === undefined) {
-      try {
-        this.#realRoot ??= Deno.realPathSync(this.#root);
-        inside = isWithin(this.#realRoot, Deno.realPathSync(folder));
-      } catch {
-        inside = false;
-      }
-      this.#folders.set(folder, inside);
-    }
-    return inside;
-  }
 }
 
 // A bigger buffer for a file that grew while read, never past the limit plus one byte.
@@ -411,8 +307,13 @@ function verdict(
   return { real, size: info.size };
 }
 
-// Refuse what is not a regular file, or is larger than the limit.
-function regularFile(path: string, info: Deno.FileInfo, options: SafeReadOptions): void {
+/**
+ * Refuse what is not a regular file, or is larger than the limit.
+ * @param path the file
+ * @param info what `stat` or `lstat` says of it
+ * @param options the size limit, its name and the error code
+ */
+export function regularFile(path: string, info: Deno.FileInfo, options: SafeReadOptions): void {
   const name = options.name ?? path;
   const code = options.code ?? "bundle_invalid";
   if (!info.isFile) {
@@ -455,7 +356,14 @@ function changed(path: string, options: SafeReadOptions): FlowTimeError {
   );
 }
 
-function tooLarge(path: string, size: number, options: SafeReadOptions): FlowTimeError {
+/**
+ * The error for a file over the size limit.
+ * @param path the file
+ * @param size its size (or how much of it was read)
+ * @param options the size limit, its name and the error code
+ * @returns the error
+ */
+export function tooLarge(path: string, size: number, options: SafeReadOptions): FlowTimeError {
   return new FlowTimeError(
     options.code ?? "bundle_invalid",
     `${options.name ?? path} is ${

@@ -2,7 +2,8 @@
 // buffer, and a few pooled write buffers with their writes overlapped (file creation latency,
 // not bandwidth, dominates when writing many small files).
 import { hashOf } from "../base/hash.ts";
-import { FolderReader, type SafeReadOptions } from "../base/safe_read.ts";
+import type { SafeReadOptions } from "../base/safe_read.ts";
+import { FolderReader } from "../base/folder_read.ts";
 
 const ENCODER = new TextEncoder();
 // Files up to this size are written synchronously.

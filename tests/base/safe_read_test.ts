@@ -5,12 +5,11 @@ import { join } from "node:path";
 import { FlowTimeError } from "../../lib/base/errors.ts";
 import {
   decodeUtf8,
-  FolderReader,
-  readChunksInsideSync,
   readFileInside,
   readFileInsideSync,
   readTextInside,
 } from "../../lib/base/safe_read.ts";
+import { FolderReader, readChunksInsideSync } from "../../lib/base/folder_read.ts";
 import { tempDir } from "../_helpers.ts";
 
 async function ln(target: string, link: string): Promise<void> {
