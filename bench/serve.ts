@@ -18,6 +18,10 @@ const SERVICES = 50;
 const BINS = 288;
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? "3");
 const ROUNDS = 5;
+// The V8 flags the `serve` task runs the server with (its young generation kept small).
+const SERVE_V8_FLAGS =
+  (JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json"))).tasks.serve as string)
+    .split(/\s+/).filter((arg) => arg.startsWith("--v8-flags="));
 
 function freePort(): number {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -99,6 +103,7 @@ async function streamedWindow(work: string): Promise<void> {
       Deno.execPath(),
       "run",
       "--quiet",
+      ...SERVE_V8_FLAGS,
       `--allow-read=${dataDir}`,
       "--allow-net=127.0.0.1",
       "--allow-env",
@@ -163,13 +168,15 @@ try {
   });
   const runId = written.runId;
 
-  // The real server, with the serve task's permissions (its own data folder), logging to a file.
+  // The real server, with the serve task's permissions (its own data folder) and V8 flags,
+  // logging to a file.
   const port = freePort();
   const server = spawnLogged(
     [
       Deno.execPath(),
       "run",
       "--quiet",
+      ...SERVE_V8_FLAGS,
       `--allow-read=${dataDir},${join(ROOT, "templates")}`,
       `--allow-write=${dataDir}`,
       "--allow-net=127.0.0.1",

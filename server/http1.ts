@@ -334,6 +334,20 @@ export function responseHead(
   response: { status: number; headers: Headers },
   options: ResponseHeadOptions,
 ): Uint8Array {
+  return ENCODER.encode(responseHeadText(response, options));
+}
+
+/**
+ * {@link responseHead} as text (latin-1 in practice: header values are checked bytes), for a
+ * caller that encodes it into a buffer of its own.
+ * @param response status and headers (hop-by-hop headers are dropped)
+ * @param options framing and connection handling
+ * @returns the head, ending with the empty line
+ */
+export function responseHeadText(
+  response: { status: number; headers: Headers },
+  options: ResponseHeadOptions,
+): string {
   const status = response.status;
   let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Status"}\r\ndate: ${httpDate()}\r\n`;
   for (const [name, value] of response.headers) {
@@ -346,8 +360,10 @@ export function responseHead(
   }
   if (options.close) head += "connection: close\r\n";
   else if (options.keepAliveSeconds) head += `keep-alive: timeout=${options.keepAliveSeconds}\r\n`;
-  return new TextEncoder().encode(head + "\r\n");
+  return head + "\r\n";
 }
+
+const ENCODER = new TextEncoder();
 
 /**
  * A complete JSON error response of the connection layer (`{error, code}`), closing.
@@ -363,7 +379,7 @@ export function errorResponseBytes(
   message: string,
   extra: Record<string, string> = {},
 ): Uint8Array {
-  const body = new TextEncoder().encode(JSON.stringify({ error: message, code }));
+  const body = ENCODER.encode(JSON.stringify({ error: message, code }));
   const headers = new Headers({ "content-type": "application/json", ...extra });
   const head = responseHead({ status, headers }, { contentLength: body.length, close: true });
   const out = new Uint8Array(head.length + body.length);

@@ -1,7 +1,7 @@
 // The JSON documents of a run folder read leniently, as this toolkit or FlowTime writes them
 // (BOM, string warnings, missing optional fields), and normalised to the toolkit's shapes.
 import { dirname, join } from "node:path";
-import { MAX_DOCUMENT_BYTES, readTextInside } from "../base/safe_read.ts";
+import { decodeUtf8, MAX_DOCUMENT_BYTES, readFileInsideSync } from "../base/safe_read.ts";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import type { BinUnit, RunMode } from "../model/types.ts";
 import { isSafeId } from "../base/paths.ts";
@@ -15,15 +15,19 @@ export const BOM = /^\uFEFF/;
 
 /** A file's text, or undefined when it does not exist: read safely (a regular file inside its
  * folder, at most `maxBytes`, UTF-8). */
-export async function readTextIfExists(
+export function readTextIfExists(
   path: string,
   maxBytes = MAX_DOCUMENT_BYTES,
 ): Promise<string | undefined> {
   try {
-    return await readTextInside(path, { root: dirname(path), maxBytes });
+    // read synchronously: a few small documents, whose checks cost far less than through the
+    // event loop
+    return Promise.resolve(
+      decodeUtf8(readFileInsideSync(path, { root: dirname(path), maxBytes }), path),
+    );
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw fsError(err, "reading", path);
+    if (err instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
+    return Promise.reject(fsError(err, "reading", path));
   }
 }
 

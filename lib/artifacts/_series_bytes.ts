@@ -70,6 +70,24 @@ export function writeSmallInteger(out: Uint8Array, pos: number, value: number): 
     out[pos] = 48 + value;
     return pos + 1;
   }
+  if (value < 10000) {
+    // the digits of 0..9999 from a table
+    const length = DIGITS_LENGTH[value];
+    const from = value * 4 + 4 - length;
+    for (let k = 0; k < length; k++) out[pos + k] = DIGITS[from + k];
+    return pos + length;
+  }
+  if (value < 100000000) {
+    // the high digits from the table, then the low four with their zeros
+    const high = (value / 10000) | 0;
+    pos = writeSmallInteger(out, pos, high);
+    const from = (value - high * 10000) * 4;
+    out[pos] = DIGITS[from];
+    out[pos + 1] = DIGITS[from + 1];
+    out[pos + 2] = DIGITS[from + 2];
+    out[pos + 3] = DIGITS[from + 3];
+    return pos + 4;
+  }
   if (value >= 0x7fffffff) return writeInteger(out, pos, value);
   let digits = 1;
   for (let v = value; v >= 10; v = (v / 10) | 0) digits++;
@@ -79,6 +97,14 @@ export function writeSmallInteger(out: Uint8Array, pos: number, value: number): 
     value = q;
   }
   return pos + digits;
+}
+
+// 0..9999 as four ASCII digits each (with leading zeros), and how many of them the number has.
+const DIGITS = new Uint8Array(40000);
+const DIGITS_LENGTH = new Uint8Array(10000);
+for (let n = 0; n < 10000; n++) {
+  for (let k = 0, v = n; k < 4; k++, v = (v / 10) | 0) DIGITS[n * 4 + 3 - k] = 48 + (v % 10);
+  DIGITS_LENGTH[n] = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : 4;
 }
 
 // Decimal digits of a safe integer, as String() writes them (no sign for -0).

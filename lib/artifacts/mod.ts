@@ -33,5 +33,11 @@ export { seriesIdOf } from "./ids.ts";
 export { type ParsedSeries, parseSeriesCsv, type ParseSeriesOptions } from "./series_csv.ts";
 export { type RunNaming, writeRunBundle, type WriteRunRequest, type WrittenRun } from "./writer.ts";
 export type { TemplateOrigin } from "./origin.ts";
-export { openRun, readRunBundle, type RunBundle, type RunSeriesEntry } from "./reader.ts";
+export {
+  type ModelLine,
+  openRun,
+  readRunBundle,
+  type RunBundle,
+  type RunSeriesEntry,
+} from "./reader.ts";
 export { listRuns, type RunSummary } from "./listing.ts";

@@ -6,10 +6,10 @@ import { modelFacts, type ParsedModel, parseModel } from "../model/parse.ts";
 import { sourcePath } from "../model/sources.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
-import { hashOf } from "../base/hash.ts";
 import { waitForReplacement } from "../base/tidy.ts";
-import { decodeUtf8, maxSeriesBytes, readFileInsideSync } from "../base/safe_read.ts";
-import { MAX_YAML_BYTES } from "../base/located_yaml.ts";
+import { decodeUtf8, maxSeriesBytes } from "../base/safe_read.ts";
+import { FolderReader } from "../base/folder_read.ts";
+import { type ModelFile, openModelFile } from "./_model_file.ts";
 import { type ParsedSeries, parseSeriesCsv } from "./series_csv.ts";
 import { readPlainSeries } from "./_series_bytes.ts";
 import type {
@@ -20,15 +20,7 @@ import type {
   SeriesIndexEntry,
 } from "./types.ts";
 import { RUN_FILES } from "./layout.ts";
-import {
-  BOM,
-  indexFromRun,
-  modeOf,
-  normaliseIndex,
-  normaliseRunJson,
-  readJson,
-  readTextIfExists,
-} from "./_documents.ts";
+import { indexFromRun, modeOf, normaliseIndex, normaliseRunJson, readJson } from "./_documents.ts";
 
 // Series files are read into this buffer and parsed before anything else runs (read and parse
 // are synchronous), so one buffer serves every read; larger files get their own.
@@ -62,8 +54,10 @@ export interface RunBundle {
   metadata?: ModelMetadataJson;
   /** model/provenance.json, if present. */
   provenance?: Record<string, unknown>;
-  /** Text of model/model.yaml (or spec.yaml), if present. */
-  modelText?: string;
+  /** Text of model/model.yaml (or spec.yaml), if present. A model larger than 1 MiB is not
+   * kept: reading this reads the file again (and checks it is the file the run was opened
+   * with); {@link RunBundle.modelLines} goes through it without holding it whole. */
+  readonly modelText?: string;
   /** Relative path the model text was read from. */
   modelPath?: string;
   /** `sha256:` of the model file's bytes as stored (a BOM included), if it has one. */
@@ -77,6 +71,22 @@ export interface RunBundle {
   readSeries(idOrNode: string): Promise<Float64Array>;
   /** Parse the model (errors become `bundle_invalid`). */
   parsedModel(): ParsedModel;
+  /**
+   * Each line of the model text in order, as `modelText.split("\n")` gives them, read in pieces
+   * (a large model is never whole in memory, and a line is decoded only when its text is asked
+   * for). `visit` returning false stops.
+   * @param visit receives each line, valid while it runs
+   * @returns false when the run has no model
+   */
+  modelLines(visit: (line: ModelLine) => boolean | void): boolean;
+}
+
+/** A line of a run's model text, as {@link RunBundle.modelLines} hands it over. */
+export interface ModelLine {
+  /** Whether the line starts with this ASCII text (a quick look, nothing decoded). */
+  startsWith(prefix: string): boolean;
+  /** The line's text (without its `\n`). */
+  text(): string;
 }
 
 /**
@@ -105,23 +115,17 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   const provenance = (await readJson(dir, RUN_FILES.provenance, false)) as
     | Record<string, unknown>
     | undefined;
-  let modelText: string | undefined;
-  let modelPath: string | undefined;
-  let modelFileHash: string | undefined;
+  let model: ModelFile | undefined;
   for (const rel of [RUN_FILES.model, RUN_FILES.spec]) {
-    const text = await readTextIfExists(join(dir, rel), MAX_YAML_BYTES);
-    if (text !== undefined) {
-      // FlowTime's modelHash covers the bytes as written, BOM included.
-      modelFileHash = hashOf(new TextEncoder().encode(text));
-      modelText = text.replace(BOM, "");
-      modelPath = rel;
-      break;
-    }
+    model = openModelFile(dir, rel);
+    if (model !== undefined) break;
   }
+  const modelPath = model?.rel;
+  const modelFileHash = model?.hash;
   // FlowTime's run.json has neither mode nor start: its readers take the mode from
   // metadata.json, else the model; the start from the model's grid.
-  const facts = modelText !== undefined && needsModelFacts(rawRun, metadata, modelText)
-    ? modelFacts(modelText)
+  const facts = model !== undefined && needsModelFacts(rawRun, metadata, model)
+    ? modelFacts(model.text())
     : {};
   const runJson = normaliseRunJson(rawRun as Record<string, unknown>, folderName, {
     mode: modeOf(metadata?.mode) ?? facts.mode,
@@ -164,10 +168,12 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     const files = fileEntries();
     return files.get(idOrNode) ?? [...files.values()].find((e) => e.id === idOrNode);
   };
+  // Series are read with the safe reader's checks, the folders' real paths resolved once.
+  const files = new FolderReader(dir);
   let parsed: ParsedModel | undefined;
   const parsedModel = (): ParsedModel => {
     if (parsed) return parsed;
-    if (modelText === undefined) {
+    if (model === undefined) {
       throw new FlowTimeError(
         "bundle_invalid",
         `run ${runJson.runId} has no model/model.yaml or spec.yaml`,
@@ -175,7 +181,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
       );
     }
     try {
-      parsed = parseModel(modelText, { file: join(dir, modelPath!) });
+      parsed = parseModel(model.text(), { file: join(dir, model.rel) });
     } catch (err) {
       if (err instanceof FlowTimeError && err.code !== "unsupported_feature") {
         throw new FlowTimeError(
@@ -188,25 +194,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     }
     return parsed;
   };
-  return {
-    dir,
-    runId: runJson.runId,
-    runJson,
-    index,
-    manifest,
-    metadata,
-    provenance,
-    modelText,
-    modelPath,
-    modelFileHash,
-    resolveSeriesId: (idOrNode: string) => entryOf(idOrNode)?.id,
-    seriesEntry: entryOf,
-    // Read synchronously (see below); a failure is still a rejection.
-    readSeries: (idOrNode: string): Promise<Float64Array> =>
-      new Promise((resolve) => resolve(readSeriesNow(idOrNode))),
-    parsedModel,
-  };
-  function readSeriesNow(idOrNode: string): Float64Array {
+  const readSeries = (idOrNode: string): Float64Array => {
     const entry = entryOf(idOrNode);
     if (!entry) {
       throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
@@ -215,11 +203,10 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     let text = "";
     let plain: ParsedSeries | undefined;
     try {
-      // The checks of a safe read are eight file-system calls per file: synchronously they
+      // The checks of a safe read are file-system calls for every file: synchronously they
       // cost a fraction of what they cost through the event loop (a state open reads
       // hundreds of series files, a few KB each).
-      const bytes = readFileInsideSync(path, {
-        root: dir,
+      const bytes = files.read(path, {
         maxBytes: maxSeriesBytes(runJson.grid.bins),
         name: join(dir, entry.path),
       }, scratch);
@@ -258,7 +245,32 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
       }
       throw err;
     }
-  }
+  };
+  return {
+    dir,
+    runId: runJson.runId,
+    runJson,
+    index,
+    manifest,
+    metadata,
+    provenance,
+    get modelText() {
+      return model?.text();
+    },
+    modelPath,
+    modelFileHash,
+    resolveSeriesId: (idOrNode: string) => entryOf(idOrNode)?.id,
+    seriesEntry: entryOf,
+    readSeries(idOrNode: string): Promise<Float64Array> {
+      try {
+        return Promise.resolve(readSeries(idOrNode));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    parsedModel,
+    modelLines: (visit) => model !== undefined && (model.lines(visit), true),
+  };
 }
 
 // Parsing the model only for its mode and start costs as much as a capture: do it only when
@@ -266,13 +278,13 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
 function needsModelFacts(
   rawRun: unknown,
   metadata: ModelMetadataJson | undefined,
-  modelText: string,
+  model: ModelFile,
 ): boolean {
   const run = rawRun as { mode?: unknown; grid?: { start?: unknown; startTimeUtc?: unknown } };
   const needMode = modeOf(run.mode) === undefined && modeOf(metadata?.mode) === undefined;
-  const needStart = run.grid?.start === undefined && run.grid?.startTimeUtc === undefined &&
-    /\bstart(TimeUtc)?[ \t]*:/.test(modelText);
-  return needMode || needStart;
+  if (needMode) return true;
+  if (run.grid?.start !== undefined || run.grid?.startTimeUtc !== undefined) return false;
+  return /\bstart(TimeUtc)?[ \t]*:/.test(model.text());
 }
 
 /**

@@ -1,7 +1,16 @@
 // The one series CSV module. Writers are strict (header `bin_index,value`, LF, shortest
 // round-trip numbers); readers are lenient (BOM, CRLF, `t,value` header, empty cell = NaN).
-import { type ErrorPlace, FlowTimeError } from "../base/errors.ts";
+import { FlowTimeError } from "../base/errors.ts";
 import { readPlainSeries, writeNumber, writeSmallInteger } from "./_series_bytes.ts";
+import {
+  blank,
+  classCell,
+  commaBefore,
+  digitsValue,
+  plainNumber,
+  stripCr,
+  trimmed,
+} from "./_series_cells.ts";
 
 export { writeNumber };
 
@@ -75,9 +84,18 @@ export function encodeSeriesCsv(
   const drop = options.dropBins;
   const empty = options.emptyBins;
   const nanAsEmpty = options.nanAsEmpty === true;
+  // The bin index as digits, counted up in place from row to row (an index is written again
+  // from scratch only after dropped rows).
+  const index = new Uint8Array(10);
+  let indexLength = 0;
+  let previous = -2;
   for (let i = 0; i < values.length; i++) {
     if (drop !== undefined && drop.has(i)) continue;
-    pos = writeSmallInteger(out, pos, i);
+    if (i === previous + 1) indexLength = countUp(index, indexLength);
+    else indexLength = writeSmallInteger(index, 0, i);
+    previous = i;
+    for (let k = 0; k < indexLength; k++) out[pos + k] = index[k];
+    pos += indexLength;
     out[pos++] = 44; // ,
     const v = values[i];
     if (!((nanAsEmpty && v !== v) || (empty !== undefined && empty.has(i)))) {
@@ -86,6 +104,20 @@ export function encodeSeriesCsv(
     out[pos++] = 10; // \n
   }
   return out.subarray(0, pos);
+}
+
+// Add one to the decimal digits in `digits[0..length)`; returns the new length.
+function countUp(digits: Uint8Array, length: number): number {
+  for (let k = length - 1; k >= 0; k--) {
+    if (digits[k] !== 57) { // 9
+      digits[k]++;
+      return length;
+    }
+    digits[k] = 48; // 0
+  }
+  digits.copyWithin(1, 0, length);
+  digits[0] = 49; // 1
+  return length + 1;
 }
 
 /** A series read from CSV. */
@@ -293,89 +325,4 @@ export function parseSeriesCsvBytes(
 ): ParsedSeries {
   const plain = options.bins === undefined ? undefined : readPlainSeries(bytes, options.bins);
   return plain ?? parseSeriesCsv(DECODER.decode(bytes), options);
-}
-
-// Characters String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator).
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 5760 ||
-    (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 ||
-    c === 12288 || c === 65279;
-}
-
-// The class cell of a `bin_index,classId,value` row: only the totals (DEFAULT) are read.
-// Returns where the value cell starts.
-function classCell(text: string, from: number, to: number, place: ErrorPlace): number {
-  const comma = text.indexOf(",", from);
-  if (comma < 0 || comma >= to) {
-    throw new FlowTimeError(
-      "telemetry_invalid",
-      `row '${
-        text.slice(from, Math.min(to, from + 60))
-      }' must have three cells: bin_index,classId,value`,
-      place,
-    );
-  }
-  const [cs, ce] = trimmed(text, from, comma);
-  const classId = text.slice(cs, ce);
-  if (classId.toUpperCase() !== "DEFAULT") {
-    throw new FlowTimeError(
-      "telemetry_invalid",
-      `per-class rows (class '${
-        classId.slice(0, 40)
-      }') are not supported: classes are not supported; the toolkit reads class totals (classId DEFAULT)`,
-      place,
-    );
-  }
-  return comma + 1;
-}
-
-function blank(text: string, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) if (!isSpace(text.charCodeAt(k))) return false;
-  return true;
-}
-
-function commaBefore(text: string, from: number, to: number): boolean {
-  const c = text.indexOf(",", from);
-  return c >= 0 && c < to;
-}
-
-// Bounds of text[from, to) without leading and trailing whitespace.
-function trimmed(text: string, from: number, to: number): [number, number] {
-  while (from < to && isSpace(text.charCodeAt(from))) from++;
-  while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
-  return [from, to];
-}
-
-// The value of text[from, to) when it is ASCII digits only, else -1 (same as testing /^\d+$/
-// on the cell, then Number()).
-function digitsValue(text: string, from: number, to: number): number {
-  if (to === from) return -1;
-  let n = 0;
-  for (let k = from; k < to; k++) {
-    const c = text.charCodeAt(k) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
-}
-
-// Fast path for the common cell. For trimmed text, Number() gives a finite value only for the
-// decimal form the NUMBER pattern describes or for 0x/0o/0b literals, which are excluded here;
-// anything else (NaN, Infinity, empty, garbage) returns undefined and goes through
-// parseValueCell.
-function plainNumber(cell: string): number | undefined {
-  if (cell.length === 0) return undefined;
-  const value = Number(cell);
-  if (!Number.isFinite(value)) return undefined;
-  if (cell.length > 1 && cell.charCodeAt(0) === 48 && RADIX_PREFIX.has(cell.charCodeAt(1))) {
-    return undefined;
-  }
-  return value;
-}
-
-// x X o O b B
-const RADIX_PREFIX = new Set([120, 88, 111, 79, 98, 66]);
-
-function stripCr(line: string): string {
-  return line.endsWith("\r") ? line.slice(0, -1) : line;
 }

@@ -11,10 +11,13 @@ import {
   parseDocument,
   Scalar,
   visit,
+  type YAMLMap,
+  type YAMLSeq,
 } from "./yaml.ts";
-import { shrinkNumberSequences } from "./_flow_numbers.ts";
+
 import { FlowTimeError, type FlowTimeErrorCode } from "./errors.ts";
-import { blankNumberLists, findNumberLists, type NumberList } from "./_number_lists.ts";
+import { findNumberLists, shrinkNumberSequences } from "./_number_lists.ts";
+import { blankFlowItems, findFlowItems, type FlowItem } from "./_flow_maps.ts";
 
 /** A field path inside a document, e.g. `["nodes", 3, "expr"]`. */
 export type FieldPath = ReadonlyArray<string | number>;
@@ -72,10 +75,26 @@ export function parseYamlLocated(
     throw new FlowTimeError(code, `file is larger than ${MAX_YAML_BYTES} bytes`, { file });
   }
   // One-line lists of plain numbers are read here and emptied in the text; failing that, the
-  // scanner of _flow_numbers.ts (lists over several lines too) shrinks them; failing that, the
-  // yaml package reads the whole text, within the memory budget.
-  const lists = findNumberLists(text);
-  let parsed = lists.length > 0 ? parseReduced(text, lists, { file, code }) : undefined;
+  // multi-line way of _number_lists.ts (lists over several lines too) shrinks them; failing
+  // that, the yaml package reads the whole text, within the memory budget.
+  // First, when the whole text is within the memory budget, one-line flow mappings too
+  // (_flow_maps.ts); anything unexpected there and the number lists alone are tried, as before.
+  let parsed: Parsed | undefined;
+  if (text.length * TREE_BYTES_PER_CHAR <= YAML_MEMORY_BUDGET) {
+    const items = findFlowItems(text);
+    if (items.some((item) => item.kind === "map")) {
+      parsed = parseReduced(text, items, { file, code });
+    }
+  }
+  if (parsed === undefined) {
+    const lists: FlowItem[] = findNumberLists(text).map((l) => ({
+      start: l.start,
+      end: l.end,
+      kind: "seq",
+      value: l.values,
+    }));
+    parsed = lists.length > 0 ? parseReduced(text, lists, { file, code }) : undefined;
+  }
   parsed ??= parseShrunk(text, { file, code });
   if (parsed === undefined) {
     if (text.length * TREE_BYTES_PER_CHAR > YAML_MEMORY_BUDGET) {
@@ -160,7 +179,7 @@ function finish(
   return { doc, lineCounter, value };
 }
 
-// The shrunk text of _flow_numbers.ts parsed, its sequences put back into the document where the
+// The shrunk text of _number_lists.ts (its multi-line way) parsed, its sequences put back into the document where the
 // parser confirms them; undefined (parse the text as it is) when there is nothing to shrink or
 // anything is unexpected.
 function parseShrunk(
@@ -204,11 +223,11 @@ function restoreSequences(doc: Document.Parsed, sequences: Map<number, number[]>
 // shortcut that does not hold is the budget error.
 function parseReduced(
   text: string,
-  lists: NumberList[],
+  lists: FlowItem[],
   where: { file: string; code: FlowTimeErrorCode },
 ): Parsed | undefined {
   const starts: number[] = [];
-  const reduced = blankNumberLists(text, lists, starts);
+  const reduced = blankFlowItems(text, lists, starts);
   const blanked = text.length - reduced.length;
   if (reduced.length * TREE_BYTES_PER_CHAR > YAML_MEMORY_BUDGET) {
     throw overBudget(text, where, blanked);
@@ -222,22 +241,37 @@ function parseReduced(
     throw err;
   }
   const byStart = new Map(lists.map((l, k) => [starts[k], l]));
-  const places: Array<{ path: Array<string | number>; list: NumberList }> = [];
+  const places: Array<{ path: Array<string | number>; list: FlowItem }> = [];
   let exact = true;
+  // an emptied item found in the document: a flow collection of its kind, empty, with no
+  // anchor or tag, where a plain value has a path
+  const place = (
+    kind: FlowItem["kind"],
+    node: YAMLMap | YAMLSeq,
+    ancestors: readonly unknown[],
+  ) => {
+    const list = node.range ? byStart.get(node.range[0]) : undefined;
+    if (list === undefined) return undefined;
+    const path = valuePath(ancestors, node);
+    if (
+      list.kind !== kind || !node.flow || node.items.length > 0 || node.anchor || node.tag || !path
+    ) {
+      exact = false;
+      return visit.BREAK;
+    }
+    places.push({ path, list });
+    return undefined;
+  };
   visit(parsed.doc, {
     Alias() {
       exact = false;
       return visit.BREAK;
     },
     Seq(_key, node, ancestors) {
-      const list = node.range ? byStart.get(node.range[0]) : undefined;
-      if (list === undefined) return;
-      const path = valuePath(ancestors, node);
-      if (!node.flow || node.items.length > 0 || node.anchor || node.tag || !path) {
-        exact = false;
-        return visit.BREAK;
-      }
-      places.push({ path, list });
+      return place("seq", node, ancestors);
+    },
+    Map(_key, node, ancestors) {
+      return place("map", node, ancestors);
     },
   });
   if (!exact || places.length !== lists.length) {
@@ -249,7 +283,7 @@ function parseReduced(
       (at, key) => (at as Record<string | number, unknown>)[key],
       parsed.value,
     ) as Record<string | number, unknown>;
-    parent[path[path.length - 1]] = list.values;
+    parent[path[path.length - 1]] = list.value;
   }
   return parsed;
 }
@@ -265,8 +299,11 @@ function valuePath(
     const at = ancestors[k];
     const child = k + 1 < ancestors.length ? ancestors[k + 1] : node;
     if (isPair(at)) {
-      if (at.value !== child || !isScalar(at.key)) return undefined;
-      path.push(String(at.key.value));
+      // a key the plain value spells otherwise (null, a number, a boolean): no path
+      if (at.value !== child || !isScalar(at.key) || typeof at.key.value !== "string") {
+        return undefined;
+      }
+      path.push(at.key.value);
     } else if (isSeq(at)) path.push(at.items.indexOf(child as never));
   }
   return path;

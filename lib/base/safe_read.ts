@@ -80,32 +80,79 @@ export function readFileInsideSync(
   options: SafeReadOptions,
   buffer?: Uint8Array,
 ): Uint8Array {
+  using opened = openInsideSync(path, options);
+  return readOpenedSync(opened.file, opened.size, path, options, buffer);
+}
+
+/**
+ * The checked file of a safe read, opened: a regular file inside the folder, the one its path
+ * names (checked, opened, and checked again; a file replaced meanwhile is looked at again).
+ * @param path the file
+ * @param options the folder, the size limit, its name and the error code
+ * @returns the open file (closed on dispose) and its size
+ */
+export function openInsideSync(
+  path: string,
+  options: SafeReadOptions,
+): { file: Deno.FsFile; size: number; [Symbol.dispose](): void } {
   for (let attempt = 1;; attempt++) {
     const { real } = checkSync(path, options);
-    using file = openSync(real, path);
-    const info = file.statSync();
+    const file = openSync(real, path);
+    let info: Deno.FileInfo;
     let now: Deno.FileInfo | undefined;
     try {
-      now = Deno.statSync(real);
-    } catch {
-      now = undefined;
+      info = file.statSync();
+      try {
+        now = Deno.statSync(real);
+      } catch {
+        now = undefined;
+      }
+    } catch (err) {
+      file.close();
+      throw err;
     }
     if (!info.isFile || !now || info.ino !== now.ino || info.dev !== now.dev) {
+      file.close();
       if (attempt < 3) continue;
       throw changed(path, options);
     }
-    if (info.size > options.maxBytes) throw tooLarge(path, info.size, options);
-    let out = buffer && buffer.length > info.size ? buffer : new Uint8Array(info.size + 1);
-    let length = 0;
-    for (;;) {
-      if (length === out.length) out = grow(out, path, options);
-      const n = file.readSync(out.subarray(length));
-      if (n === null) break;
-      length += n;
-      if (length > options.maxBytes) throw tooLarge(path, length, options);
+    if (info.size > options.maxBytes) {
+      file.close();
+      throw tooLarge(path, info.size, options);
     }
-    return out.subarray(0, length);
+    return { file, size: info.size, [Symbol.dispose]: () => file.close() };
   }
+}
+
+/**
+ * The rest of an opened file, into `buffer` when it is large enough, never past the limit.
+ * @param file the open file
+ * @param size its size when it was checked
+ * @param path its path, for messages
+ * @param options the size limit, its name and the error code
+ * @param buffer a buffer to read into when large enough
+ * @returns a view of the bytes
+ */
+export function readOpenedSync(
+  file: Deno.FsFile,
+  size: number,
+  path: string,
+  options: SafeReadOptions,
+  buffer?: Uint8Array,
+): Uint8Array {
+  let out = buffer && buffer.length > size ? buffer : new Uint8Array(size + 1);
+  let length = 0;
+  for (;;) {
+    if (length === out.length) out = grow(out, path, options);
+    const asked = out.length - length;
+    const n = file.readSync(out.subarray(length));
+    if (n === null) break;
+    length += n;
+    if (length > options.maxBytes) throw tooLarge(path, length, options);
+    // A regular file read short once all of it is in has ended there: no read to be told so.
+    if (n < asked && length >= size) break;
+  }
+  return out.subarray(0, length);
 }
 
 // A bigger buffer for a file that grew while read, never past the limit plus one byte.
@@ -255,9 +302,20 @@ function verdict(
   info: Deno.FileInfo,
   options: SafeReadOptions,
 ): { real: string; size: number } {
+  if (!isWithin(root, real)) throw outside(path, options);
+  regularFile(path, info, options);
+  return { real, size: info.size };
+}
+
+/**
+ * Refuse what is not a regular file, or is larger than the limit.
+ * @param path the file
+ * @param info what `stat` or `lstat` says of it
+ * @param options the size limit, its name and the error code
+ */
+export function regularFile(path: string, info: Deno.FileInfo, options: SafeReadOptions): void {
   const name = options.name ?? path;
   const code = options.code ?? "bundle_invalid";
-  if (!isWithin(root, real)) throw outside(path, options);
   if (!info.isFile) {
     const kind = info.isDirectory
       ? "folder"
@@ -271,7 +329,6 @@ function verdict(
     throw new FlowTimeError(code, `${name} is a ${kind}, not a regular file; it is not read`);
   }
   if (info.size > options.maxBytes) throw tooLarge(path, info.size, options);
-  return { real, size: info.size };
 }
 
 async function open(real: string, path: string): Promise<Deno.FsFile> {
@@ -299,7 +356,14 @@ function changed(path: string, options: SafeReadOptions): FlowTimeError {
   );
 }
 
-function tooLarge(path: string, size: number, options: SafeReadOptions): FlowTimeError {
+/**
+ * The error for a file over the size limit.
+ * @param path the file
+ * @param size its size (or how much of it was read)
+ * @param options the size limit, its name and the error code
+ * @returns the error
+ */
+export function tooLarge(path: string, size: number, options: SafeReadOptions): FlowTimeError {
   return new FlowTimeError(
     options.code ?? "bundle_invalid",
     `${options.name ?? path} is ${

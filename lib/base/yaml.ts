@@ -24,6 +24,8 @@ export {
   Scalar,
   stringify,
   visit,
+  type YAMLMap,
+  type YAMLSeq,
 } from "yaml";
 
 /**

@@ -2,9 +2,13 @@
 // buffer, and a few pooled write buffers with their writes overlapped (file creation latency,
 // not bandwidth, dominates when writing many small files).
 import { hashOf } from "../base/hash.ts";
-import { readFileInsideSync, type SafeReadOptions } from "../base/safe_read.ts";
+import type { SafeReadOptions } from "../base/safe_read.ts";
+import { FolderReader } from "../base/folder_read.ts";
 
 const ENCODER = new TextEncoder();
+// Files up to this size are written synchronously.
+const SYNC_WRITE_BYTES = 128 * 1024;
+const TURN_EVERY_MS = 50;
 
 /**
  * Reads whole files into one buffer that is reused from call to call, so reading thousands of
@@ -12,6 +16,7 @@ const ENCODER = new TextEncoder();
  */
 export class ReusingReader {
   #buffer = new Uint8Array(64 * 1024);
+  #folders: FolderReader | undefined;
 
   /**
    * Read a file of a folder safely (a regular file inside `root`, at most `maxBytes`). The
@@ -21,7 +26,9 @@ export class ReusingReader {
    * @returns a view of the file's bytes
    */
   read(path: string, options: SafeReadOptions): Uint8Array {
-    const bytes = readFileInsideSync(path, options, this.#buffer);
+    // the folders' real paths resolved once for the whole capture (one root per capture)
+    if (this.#folders?.root !== options.root) this.#folders = new FolderReader(options.root);
+    const bytes = this.#folders.read(path, options, this.#buffer);
     if (bytes.buffer !== this.#buffer.buffer) {
       this.#buffer = new Uint8Array(bytes.buffer as ArrayBuffer);
     }
@@ -53,6 +60,7 @@ export class PooledWriter {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #describe: (err: unknown, path: string) => unknown;
   #failure: { error: unknown } | undefined;
+  #lastTurn = performance.now();
 
   /**
    * Create a writer.
@@ -77,6 +85,23 @@ export class PooledWriter {
     this.#throwIfFailed();
     const bytes = encode(this.#free.pop() ?? new Uint8Array(64 * 1024));
     const hash = hashOf(bytes);
+    if (bytes.length <= SYNC_WRITE_BYTES) {
+      // A small file is written at once: creating it is most of the cost, and through the IO
+      // threads it costs several times more (250 files of 4 KB: 35-100 ms against 115-175 ms).
+      // The event loop gets a turn every 50 ms.
+      try {
+        Deno.writeFileSync(path, bytes);
+      } catch (err) {
+        this.#failure ??= { error: this.#describe(err, path) };
+      }
+      this.#free.push(new Uint8Array(bytes.buffer as ArrayBuffer));
+      if (performance.now() - this.#lastTurn > TURN_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        this.#lastTurn = performance.now();
+      }
+      this.#throwIfFailed();
+      return hash;
+    }
     const running: Promise<void> = Deno.writeFile(path, bytes)
       .catch((err) => {
         this.#failure ??= { error: this.#describe(err, path) };

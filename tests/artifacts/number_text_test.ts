@@ -56,6 +56,27 @@ Deno.test("numbers are written exactly as String() writes them", () => {
   );
 });
 
+Deno.test("integers are written as String() writes them: every one below 1,100,000, and any size", () => {
+  for (let v = 0; v < 1_100_000; v++) {
+    if (text(v) !== String(v)) assert.equal(text(v), String(v));
+  }
+  for (const v of [99_999_999, 100_000_000, 2 ** 31 - 1, 2 ** 31, 2 ** 53 - 1, -(2 ** 53 - 1)]) {
+    assert.equal(text(v), String(v));
+  }
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 15 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.boolean(),
+      (digits, f, negative) => {
+        const v = Math.floor(f * 10 ** digits) * (negative ? -1 : 1);
+        return text(v) === String(v);
+      },
+    ),
+    { numRuns: RUNS },
+  );
+});
+
 Deno.test("a series encodes to the UTF-8 of its text", () => {
   fc.assert(
     fc.property(fc.array(fc.oneof(decimal, fc.double()), { maxLength: 50 }), (values) => {
@@ -63,6 +84,29 @@ Deno.test("a series encodes to the UTF-8 of its text", () => {
       assert.equal(new TextDecoder().decode(bytes), formatSeriesCsv(values));
     }),
     { numRuns: 300 },
+  );
+});
+
+Deno.test("a long series, with rows dropped anywhere, encodes to the UTF-8 of its text", () => {
+  // bin indexes cross 9 -> 10, 99 -> 100, 999 -> 1000 and 9999 -> 10000, with and without the
+  // rows around them dropped
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 12_000 }),
+      fc.array(fc.integer({ min: 0, max: 12_000 }), { maxLength: 30 }),
+      fc.boolean(),
+      (length, dropped, edges) => {
+        const values = Array.from({ length }, (_, i) => (i % 7 === 0 ? i / 8 : i));
+        const drop = new Set(dropped);
+        if (edges) { for (const e of [9, 10, 99, 100, 999, 1000, 9999, 10000]) drop.add(e); }
+        const bytes = encodeSeriesCsv(values, { dropBins: drop });
+        assert.equal(
+          new TextDecoder().decode(bytes),
+          formatSeriesCsv(values, { dropBins: drop }),
+        );
+      },
+    ),
+    { numRuns: 60 },
   );
 });
 

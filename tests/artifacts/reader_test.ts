@@ -3,6 +3,10 @@ import { join } from "node:path";
 import { openRun, readRunBundle } from "../../lib/artifacts/reader.ts";
 import { listRuns } from "../../lib/artifacts/listing.ts";
 import { assertRejectsCode, ROOT, tempDir } from "../_helpers.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
+import { hashOf } from "../../lib/base/hash.ts";
+import { decodeUtf8 } from "../../lib/base/safe_read.ts";
+import { runModelFile } from "../../lib/workflow/run_model.ts";
 
 const FLOWTIME_RUN = join(ROOT, "fixtures/flowtime-bundles/run_20251007T000000Z_a1b2c3d4");
 
@@ -63,4 +67,58 @@ Deno.test("openRun treats a symlink in the runs folder pointing outside it as no
   assert.ok(ln.success);
   const err = await assertRejectsCode(() => openRun(join(dir, "runs"), "out"), "run_not_found");
   assert.equal(err.message, "no run 'out' in the runs folder");
+});
+
+Deno.test("a model over 1 MiB is not kept: its text, hash and lines are those of the file, and a changed file is refused", async () => {
+  const dir = (await tempDir("reader-large-model")).path;
+  try {
+    const values = Array.from({ length: 2000 }, (_, t) => t % 97).join(", ");
+    const lines = ["grid: { bins: 2000, binSize: 5, binUnit: minutes }", "nodes:"];
+    for (let i = 0; i < 300; i++) lines.push(`  - { id: n${i}, kind: const, values: [${values}] }`);
+    // a BOM, characters of several bytes (some across the 1 MiB pieces), CRLF on the last lines
+    const text = "\uFEFF# modèle ✓ 🚀\n" + lines.join("\n") + "\n# fin é\r\n# ✓\r\n";
+    assert.ok(new TextEncoder().encode(text).length > 1024 * 1024);
+    const modelPath = join(dir, "model.yaml");
+    await Deno.writeTextFile(modelPath, text);
+    const run = await runModelFile(modelPath, { runsDir: join(dir, "runs"), runId: "big" });
+    const bundle = await readRunBundle(run.runDir);
+    const stored = await Deno.readFile(join(run.runDir, "model/model.yaml"));
+    const withoutBom = stored[0] === 0xef ? stored.subarray(3) : stored;
+    assert.equal(bundle.modelFileHash, hashOf(withoutBom));
+    assert.equal(bundle.modelText, new TextDecoder().decode(stored).replace(/^\uFEFF/, ""));
+    const seen: string[] = [];
+    assert.ok(bundle.modelLines((line) => {
+      seen.push(line.text());
+      assert.equal(line.startsWith("  - {"), line.text().startsWith("  - {"));
+    }));
+    assert.deepEqual(seen, bundle.modelText!.split("\n"));
+    assert.equal(bundle.parsedModel().model.nodes.length, 300);
+    // the file changed after the run was opened
+    await Deno.writeTextFile(join(run.runDir, "model/model.yaml"), text.replace("fin", "FIN"));
+    assert.throws(
+      () => bundle.modelText,
+      (e) => e instanceof FlowTimeError && e.code === "bundle_invalid",
+    );
+    assert.throws(
+      () => bundle.modelLines(() => {}),
+      (e) => e instanceof FlowTimeError && e.code === "bundle_invalid",
+    );
+    // not UTF-8: the same message as reading it whole
+    const bad = new Uint8Array(stored);
+    bad[1024 * 1024 + 10] = 0xff;
+    await Deno.writeFile(join(run.runDir, "model/model.yaml"), bad);
+    const expected = (() => {
+      try {
+        decodeUtf8(bad, join(run.runDir, "model/model.yaml"));
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    await assert.rejects(
+      () => readRunBundle(run.runDir),
+      (e) => e instanceof FlowTimeError && e.message === expected,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

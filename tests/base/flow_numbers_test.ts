@@ -1,10 +1,10 @@
-// The fast path for long number sequences in YAML (lib/base/_flow_numbers.ts): whatever the
+// The fast path for long number sequences in YAML (lib/base/_number_lists.ts, its multi-line way): whatever the
 // context of a `[`, the parsed value, the line of every field and every error are exactly what
 // the yaml package alone gives.
 import assert from "node:assert/strict";
 import { isNode, LineCounter, parse, parseDocument } from "../../lib/base/yaml.ts";
 import { parseYamlLocated } from "../../lib/base/located_yaml.ts";
-import { shrinkNumberSequences } from "../../lib/base/_flow_numbers.ts";
+import { shrinkNumberSequences } from "../../lib/base/_number_lists.ts";
 import { FlowTimeError } from "../../lib/base/errors.ts";
 
 const nums = (n: number, f = (i: number) => i) => Array.from({ length: n }, (_, i) => f(i));

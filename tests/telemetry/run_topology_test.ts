@@ -94,3 +94,64 @@ for (
     assert.deepEqual(runTopology(bundle), fromFullParse(bundle));
   });
 }
+
+// A model of `services` services whose topology nodes are one-line flow mappings (the shape of
+// generated models); `pad` long values lists make it larger than the 1 MiB a bundle keeps.
+function servicesText(
+  services: number,
+  options: { pad?: boolean; nodesAt?: string; itemsAt?: string; between?: string } = {},
+): string {
+  const bins = options.pad ? 2000 : 2;
+  const lines = [
+    "schemaVersion: 1",
+    `grid: { bins: ${bins}, binSize: 5, binUnit: minutes }`,
+    "nodes:",
+  ];
+  for (let i = 0; i < services; i++) {
+    const values = Array.from({ length: bins }, (_, t) => 100 + ((i + t) % 7)).join(", ");
+    lines.push(`  - { id: a${i}, kind: const, values: [${values}] }`);
+    lines.push(`  - { id: s${i}, kind: expr, expr: "a${i} * 0.5" }`);
+  }
+  const nodesAt = options.nodesAt ?? "  ";
+  const itemsAt = options.itemsAt ?? "    ";
+  lines.push("topology:", `${nodesAt}nodes:`);
+  for (let i = 0; i < services; i++) {
+    if (i === 7 && options.between !== undefined) lines.push(options.between);
+    lines.push(
+      `${itemsAt}- { id: "Service #${i}", kind: service, semantics: { arrivals: a${i}, served: s${i}${
+        i % 3 === 0 ? ", errors: null" : ""
+      } } }   # service ${i}`,
+    );
+  }
+  lines.push(`${nodesAt}edges: []`, "");
+  return lines.join("\n");
+}
+
+for (
+  const [name, text] of [
+    ["40 one-line services", servicesText(40)],
+    ["40 one-line services, items at the indent of nodes:", servicesText(40, { itemsAt: "  " })],
+    [
+      "40 one-line services with a comment line among them",
+      servicesText(40, { between: "    # x" }),
+    ],
+    ["40 one-line services with a blank line among them", servicesText(40, { between: "" })],
+    [
+      "40 one-line services with a block item among them",
+      servicesText(40, {
+        between: "    - id: Extra\n      semantics: { arrivals: a1 }",
+      }),
+    ],
+    ["40 one-line services, CRLF line ends", servicesText(40).replaceAll("\n", "\r\n")],
+    ["40 one-line services after a BOM", "\uFEFF" + servicesText(40)],
+    ["300 one-line services, over 1 MiB (read in pieces)", servicesText(300, { pad: true })],
+  ] as const
+) {
+  Deno.test(`topology of ${name} reads the same as the full parse`, async () => {
+    await using run = await runText(text);
+    const bundle = await readRunBundle(run.runDir);
+    const quick = runTopology(bundle);
+    assert.ok(quick.length >= 40);
+    assert.deepEqual(quick, fromFullParse(bundle));
+  });
+}

@@ -1,0 +1,275 @@
+// The fast path for one-line flow mappings in YAML (lib/base/_flow_maps.ts): whatever the
+// mapping holds and wherever it sits (a sequence item, a string, a comment, an anchor, a
+// complex key...), the parsed value, the line of every field and every error are exactly what
+// the yaml package alone gives.
+import assert from "node:assert/strict";
+import { fc } from "../_dev_deps.ts";
+import { type FieldPath, parseYamlLocated } from "../../lib/base/located_yaml.ts";
+import { findFlowItems } from "../../lib/base/_flow_maps.ts";
+import { isMap, isNode, isSeq, LineCounter, parse, parseDocument } from "../../lib/base/yaml.ts";
+import { FlowTimeError } from "../../lib/base/errors.ts";
+
+const RUNS = Number(Deno.env.get("FLOWTIME_FUZZ_RUNS") ?? "300") * 10;
+const OPTIONS = { uniqueKeys: true, strict: true, logLevel: "error" } as const;
+
+const word = fc.constantFrom(
+  "a",
+  "id",
+  "kind",
+  "expr",
+  "n0_in",
+  "bench-state",
+  "x.y",
+  "_u",
+  "yes",
+  "no",
+  "on",
+  "null",
+  "Null",
+  "NULL",
+  "true",
+  "False",
+  "TRUE",
+  "nULL",
+  "e5",
+  "Infinity",
+  "NaN",
+  "__proto__",
+  "a b",
+);
+const number = fc.oneof(
+  fc.integer({ min: -1e6, max: 1e6 }).map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+  fc.constantFrom(
+    "-0",
+    "0",
+    "1e3",
+    "1E-3",
+    "1e+5",
+    "2.50",
+    "123456789012345",
+    "1234567890123456789",
+    "+1",
+    "1.",
+    ".5",
+    "0x1F",
+    "0o17",
+    "007",
+    "1_000",
+    "1e400",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "1.0.0",
+    "-x",
+    "-",
+    "5m",
+  ),
+);
+const quoted = fc.constantFrom(
+  '"MIN(a, b)"',
+  '"a # b"',
+  '"x: y"',
+  '"{ }"',
+  '"[1, 2]"',
+  '""',
+  '"tab\there"',
+  '"back\\\\slash"',
+  '"esc\\"q"',
+  '"é ✓"',
+  "'single'",
+  "'it''s'",
+  "''",
+  "'a # b'",
+  "'{x}'",
+  '"unterminated',
+);
+const scalar = fc.oneof(word, number, quoted, fc.constantFrom("~", "", "&a x", "*a", "!!str x"));
+
+const flowValue: fc.Arbitrary<string> = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    scalar,
+    tie("map") as fc.Arbitrary<string>,
+    tie("seq") as fc.Arbitrary<string>,
+  ),
+  map: fc.tuple(
+    fc.array(fc.tuple(fc.oneof(word, fc.constantFrom('"q"', "1", "a:b")), tie("value")), {
+      maxLength: 4,
+    }),
+    fc.constantFrom(", ", ",", " , ", ",  "),
+    fc.constantFrom(": ", ":", " : ", ":  "),
+    fc.constantFrom("", " ", "  "),
+    fc.constantFrom("", "", "", ",", ", ,"),
+  ).map(([pairs, sep, colon, pad, trail]) =>
+    `{${pad}${pairs.map(([k, v]) => `${k}${colon}${v}`).join(sep)}${trail}${pad}}`
+  ),
+  seq: fc.tuple(fc.array(tie("value"), { maxLength: 5 }), fc.constantFrom(", ", ",", " , "))
+    .map(([items, sep]) => `[${items.join(sep)}]`),
+})).map as fc.Arbitrary<string>;
+// mostly well-formed mappings, so that the fast path is taken often
+const plainMap = fc.array(
+  fc.tuple(
+    fc.constantFrom("id", "kind", "expr", "values", "semantics", "slaMin"),
+    fc.oneof(
+      fc.constantFrom("a0", "const", "null", "true", '"MIN(a, b)"', "'x'", "[]", "{}"),
+      number,
+      fc.array(number, { maxLength: 20 }).map((xs) => `[${xs.join(", ")}]`),
+      fc.constantFrom(
+        "{ arrivals: a0, served: s0, errors: null }",
+        "{ values: [1, 2], p: [0.5, 0.5] }",
+      ),
+    ),
+  ),
+  { maxLength: 5 },
+).map((pairs) => {
+  const seen = new Set<string>();
+  const unique = pairs.filter(([k]) => !seen.has(k) && seen.add(k));
+  return `{ ${unique.map(([k, v]) => `${k}: ${v}`).join(", ")} }`;
+});
+const mapping = fc.oneof(plainMap, plainMap, flowValue.filter((v) => v.startsWith("{")));
+
+// Places a mapping can sit in a document, some of them not a value at all.
+const documentOf = fc.tuple(mapping, mapping, fc.nat(13)).map(([a, b, where]) => {
+  switch (where) {
+    case 0:
+      return `nodes:\n  - ${a}\n  - ${b}   # a comment\n  - id: c\n    semantics: ${a}\n`;
+    case 1:
+      return `grid: ${a}\nlists:\n  - [${a}, ${b}]\n`;
+    case 2:
+      return `text: "${a}"\nvalues: ${b}\n`;
+    case 3:
+      return `# values: ${a}\nvalues: ${b} # ${a}\n`;
+    case 4:
+      return `block: |\n  values: ${a}\nvalues: ${b}\n`;
+    case 5:
+      return `base: &b ${a}\ncopy: *b\nother: ${b}\n`;
+    case 6:
+      return `? ${a}\n: 1\nv: ${b}\n`;
+    case 7:
+      return `tagged: !!map ${a}\nv: ${b}\n`;
+    case 8:
+      return `v: ${a}\nv: ${b}\n`;
+    case 9:
+      return `v: ${a} x\nw: ${b}\n`;
+    case 10:
+      return `title: words ${a}\nw: ${b}\n`;
+    case 11:
+      return `- ${a}\n- ${b}\n`;
+    case 12:
+      return `v: ${a}\r\nw: ${b}\r\n`;
+    default:
+      return `values: ${a}\n  bad: indentation\n`;
+  }
+});
+
+function sameValue(actual: unknown, expected: unknown): boolean {
+  if (typeof expected === "number") return Object.is(actual, expected);
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length &&
+      expected.every((e, i) => sameValue(actual[i], e));
+  }
+  if (expected !== null && typeof expected === "object") {
+    if (actual === null || typeof actual !== "object" || Array.isArray(actual)) return false;
+    if (Object.getPrototypeOf(actual) !== Object.getPrototypeOf(expected)) return false;
+    const keys = Object.keys(expected);
+    return keys.length === Object.keys(actual).length &&
+      keys.every((k, i) =>
+        Object.keys(actual)[i] === k &&
+        sameValue((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k])
+      );
+  }
+  return Object.is(actual, expected);
+}
+
+// The line of a path as the yaml package's own document of the whole text gives it (the
+// algorithm of parseYamlLocated's lineOf).
+function packageLineOf(text: string): (path: FieldPath) => number | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, ...OPTIONS });
+  return (path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n) as unknown[], true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+      if (n > 0) {
+        const parent = doc.getIn(path.slice(0, n - 1) as unknown[], true);
+        if (isMap(parent)) {
+          const pair = parent.items.find((p) =>
+            isNode(p.key) && (p.key as { value?: unknown }).value === path[n - 1]
+          );
+          if (pair && isNode(pair.key) && pair.key.range) {
+            return lineCounter.linePos(pair.key.range[0]).line;
+          }
+        } else if (isSeq(parent) && typeof path[n - 1] === "number") continue;
+      }
+    }
+    return undefined;
+  };
+}
+
+function pathsOf(value: unknown, at: Array<string | number> = []): FieldPath[] {
+  const out: FieldPath[] = [at];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...at, i])));
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...at, k]));
+  }
+  return out;
+}
+
+function packageError(text: string): number | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, ...OPTIONS });
+  const e = doc.errors[0];
+  return e === undefined ? undefined : lineCounter.linePos(e.pos[0]).line;
+}
+
+Deno.test("flow mappings read by the fast path equal the yaml package's values, lines and errors", () => {
+  let taken = 0;
+  fc.assert(
+    fc.property(documentOf, (text) => {
+      if (findFlowItems(text).some((item) => item.kind === "map")) taken++;
+      const line = packageError(text);
+      if (line !== undefined) {
+        assert.throws(() => parseYamlLocated(text, "f.yaml"), (err: unknown) => {
+          assert.ok(err instanceof FlowTimeError);
+          assert.equal(err.line, line, `${err.message}\n${text}`);
+          return true;
+        });
+        return;
+      }
+      let expected: unknown;
+      try {
+        expected = parse(text, OPTIONS);
+      } catch (err) {
+        // an error only toJS finds (an alias count): the fast path must fail the same way
+        assert.throws(() => parseYamlLocated(text, "f.yaml"), FlowTimeError, String(err));
+        return;
+      }
+      const located = parseYamlLocated(text, "f.yaml");
+      assert.ok(sameValue(located.value, expected), text);
+      const lineOf = packageLineOf(text);
+      for (const path of pathsOf(expected)) {
+        assert.equal(located.lineOf(path), lineOf(path), `${JSON.stringify(path)}\n${text}`);
+      }
+    }),
+    { numRuns: RUNS },
+  );
+  assert.ok(taken > RUNS / 4, `the fast path was taken in ${taken} of ${RUNS} documents`);
+});
+
+Deno.test("the forms of model files are read by the fast path", () => {
+  const text = [
+    'grid: { bins: 3, binSize: 5, binUnit: minutes, start: "2025-10-07T00:00:00Z" }',
+    "nodes:",
+    "  - { id: a, kind: const, values: [1, 2.5, -0] }",
+    '  - { id: s, kind: expr, expr: "MIN(a, 2)" }',
+    "  - { id: p, kind: pmf, pmf: { values: [80, 100], probabilities: [0.25, 0.75] } }",
+    "topology:",
+    "  nodes:",
+    "    - id: S",
+    "      semantics: { arrivals: a, served: s, errors: null }",
+    "",
+  ].join("\n");
+  assert.equal(findFlowItems(text).filter((i) => i.kind === "map").length, 5);
+  assert.ok(sameValue(parseYamlLocated(text, "m.yaml").value, parse(text, OPTIONS)));
+});
