@@ -22,15 +22,3 @@ export function sha256Hex(data: Uint8Array | string): string {
 export function hashOf(data: Uint8Array | string): string {
   return `sha256:${sha256Hex(data)}`;
 }
-
-/**
- * Hash a file by streaming it, without holding it in memory.
- * @param path file to hash
- * @returns the prefixed hash of its bytes
- */
-export async function hashFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  using file = await Deno.open(path, { read: true });
-  for await (const chunk of file.readable) hash.update(chunk);
-  return `sha256:${hash.digest("hex")}`;
-}
