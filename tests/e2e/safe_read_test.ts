@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 import { createApp } from "../../server/app.ts";
 import { startServer } from "../../server/listen.ts";
 import { hashOf } from "../../lib/base/hash.ts";
-import { FIXED_TIME, ROOT, runCli, tempDir } from "../_helpers.ts";
+import { cli, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
 import { copyTree } from "../_helpers.ts";
 
 const RUN = "run_deterministic_e673448a";
@@ -227,7 +227,7 @@ Deno.test("CLI: state and capture refuse a linked, piped or oversized series wit
           "--dry-run",
         ]]
       ) {
-        const r = await runCli(args, { env: { FLOWTIME_DATA_DIR: l.data } });
+        const r = await cli(args, { env: { FLOWTIME_DATA_DIR: l.data } });
         assert.equal(r.code, 1, `${args[0]} (${variant}): ${r.stderr}`);
         assert.match(
           r.stderr,
@@ -249,11 +249,11 @@ Deno.test("CLI: every other command reading a run refuses a linked, piped or ove
       const runJson = join(l.run, "run.json");
       await plant(runJson, variant, l.secret, 16 * 1024 * 1024 + 1);
       const env = { FLOWTIME_DATA_DIR: l.data };
-      const del = await runCli(["runs", "delete", RUN], { env });
+      const del = await cli(["runs", "delete", RUN], { env });
       assert.equal(del.code, 1, `runs delete (${variant}): ${del.stderr}`);
       assert.match(del.stderr, /^error: .*run\.json/);
       assert.ok((await Deno.lstat(runJson)) !== undefined, "nothing deleted");
-      const list = await runCli(["runs", "list", "--json"], { env });
+      const list = await cli(["runs", "list", "--json"], { env });
       assert.equal(list.code, 0, `runs list (${variant}): ${list.stderr}`);
       assert.deepEqual(JSON.parse(list.stdout).runs, []);
       assert.ok(!del.stderr.includes(SECRET) && !list.stdout.includes(SECRET));
@@ -272,7 +272,7 @@ Deno.test("CLI: every other command reading a run refuses a linked, piped or ove
           ["export", "flowtime", "--run-dir", m.run, "--out", join(m.base, "export", RUN)],
         ]
       ) {
-        const r = await runCli(args, { env });
+        const r = await cli(args, { env });
         const what = `${args.slice(0, 2).join(" ")} (${variant})`;
         assert.equal(r.code, 1, `${what}: ${r.stderr}`);
         assert.match(
@@ -292,20 +292,20 @@ Deno.test("replay (HTTP and CLI) refuses a captured CSV or manifest that is a li
   const l = await layout();
   try {
     const env = { FLOWTIME_DATA_DIR: l.data, FLOWTIME_TEMPLATES_DIR: join(ROOT, "templates") };
-    const made = await runCli(
+    const made = await cli(
       ["run", "--template", "http-service", "--created-at", FIXED_TIME, "--json"],
       { env },
     );
     assert.equal(made.code, 0, made.stderr);
     const runId = JSON.parse(made.stdout).runId;
     const capture = join(l.data, "telemetry", runId);
-    const cap = await runCli(["capture", "--run-dir", runId, "--captured-at", FIXED_TIME], { env });
+    const cap = await cli(["capture", "--run-dir", runId, "--captured-at", FIXED_TIME], { env });
     assert.equal(cap.code, 0, cap.stderr);
     const manifestPath = join(capture, "manifest.json");
     const pristine = await Deno.readTextFile(manifestPath);
     const file = JSON.parse(pristine).files[0].path as string;
     const model = join(l.base, "telemetry-model.yaml");
-    const gen = await runCli([
+    const gen = await cli([
       "templates",
       "generate",
       "http-service",
@@ -331,7 +331,7 @@ Deno.test("replay (HTTP and CLI) refuses a captured CSV or manifest that is a li
       for (const variant of VARIANTS) {
         // start from the intact capture every time
         await Deno.remove(capture, { recursive: true });
-        const again = await runCli(
+        const again = await cli(
           ["capture", "--run-dir", runId, "--captured-at", FIXED_TIME],
           { env },
         );
@@ -378,11 +378,11 @@ Deno.test("replay (HTTP and CLI) refuses a captured CSV or manifest that is a li
             ],
           ]
         ) {
-          const r = await runCli(args, { env });
-          const cli = `${args.slice(0, 2).join(" ")} ${what}`;
-          assert.equal(r.code, 1, `${cli}: ${r.stderr}`);
-          assert.ok(r.stderr.includes(target), `${cli} names the file: ${r.stderr}`);
-          assert.ok(!r.stderr.includes(SECRET) && !r.stdout.includes(SECRET), cli);
+          const r = await cli(args, { env });
+          const command = `${args.slice(0, 2).join(" ")} ${what}`;
+          assert.equal(r.code, 1, `${command}: ${r.stderr}`);
+          assert.ok(r.stderr.includes(target), `${command} names the file: ${r.stderr}`);
+          assert.ok(!r.stderr.includes(SECRET) && !r.stdout.includes(SECRET), command);
         }
       }
     }
@@ -397,14 +397,14 @@ Deno.test("CLI: a model file that is not UTF-8 is refused naming the byte, not s
     const text = await Deno.readFile(join(ROOT, "fixtures/models/queue-buffer.yaml"));
     const bad = new Uint8Array([...text.subarray(0, 40), 0xff, 0xfe, ...text.subarray(40)]);
     await Deno.writeFile(join(dir, "bad.yaml"), bad);
-    const r = await runCli(["validate", "--model", join(dir, "bad.yaml")]);
+    const r = await cli(["validate", "--model", join(dir, "bad.yaml")]);
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
       /bad\.yaml is not UTF-8 text \(byte 40 is not part of a UTF-8 character\)/,
     );
     // `telemetry bundle` reads its model the same way.
-    const bundled = await runCli([
+    const bundled = await cli([
       "telemetry",
       "bundle",
       "--capture-dir",
@@ -416,7 +416,7 @@ Deno.test("CLI: a model file that is not UTF-8 is refused naming the byte, not s
     assert.match(bundled.stderr, /bad\.yaml is not UTF-8 text \(byte 40 /);
     // A named pipe given as the model is refused at once, not waited on.
     await sh("mkfifo", join(dir, "pipe.yaml"));
-    const pipe = await runCli(["validate", "--model", join(dir, "pipe.yaml")]);
+    const pipe = await cli(["validate", "--model", join(dir, "pipe.yaml")]);
     assert.equal(pipe.code, 1);
     assert.match(pipe.stderr, /pipe\.yaml is a named pipe, not a regular file/);
   } finally {
