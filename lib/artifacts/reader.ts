@@ -365,19 +365,27 @@ export async function runFolder(runsDir: string, runId: string): Promise<string>
   let realRoot: string;
   try {
     realRoot = await Deno.realPath(runsDir);
-    real = await Deno.realPath(dir).catch(async (err) => {
-      // Not there while a replacement is in progress: look again once it is in place.
-      if (err instanceof Deno.errors.NotFound && await waitForReplacement(dir)) {
-        return await Deno.realPath(dir);
-      }
-      throw err;
-    });
+    real = await realPathOf(dir);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) throw runNotFound(runId);
     throw fsError(err, "opening", dir);
   }
   if (!isWithin(realRoot, real) || real === realRoot) throw runNotFound(runId);
   return dir;
+}
+
+// The real path of a run folder. Not there while a replacement is in progress: look again once
+// it is in place (writers of one name take turns, so a reader may meet several in a row).
+async function realPathOf(dir: string): Promise<string> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await Deno.realPath(dir);
+    } catch (err) {
+      const again = err instanceof Deno.errors.NotFound && attempt < MAX_READ_ATTEMPTS &&
+        await waitForReplacement(dir);
+      if (!again) throw err;
+    }
+  }
 }
 
 function runNotFound(runId: string): FlowTimeError {
