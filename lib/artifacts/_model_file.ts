@@ -7,7 +7,12 @@ import { dirname, join } from "node:path";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { hashOf } from "../base/hash.ts";
 import { MAX_YAML_BYTES } from "../base/located_yaml.ts";
-import { decodeUtf8, readFileInsideSync, type SafeReadOptions } from "../base/safe_read.ts";
+import {
+  decodeUtf8,
+  readFileInsideSync,
+  type SafeReadOptions,
+  utf8SequenceLength,
+} from "../base/safe_read.ts";
 import { readChunksInsideSync } from "../base/folder_read.ts";
 import { BOM } from "./_documents.ts";
 import type { ModelLine } from "./reader.ts";
@@ -82,7 +87,7 @@ class Utf8Check {
   next(chunk: Uint8Array): boolean {
     let start = 0;
     if (this.#carry.length > 0) {
-      const take = sequenceLength(this.#carry[0]) - this.#carry.length;
+      const take = utf8SequenceLength(this.#carry[0]) - this.#carry.length;
       const joined = new Uint8Array(this.#carry.length + Math.min(take, chunk.length));
       joined.set(this.#carry);
       joined.set(chunk.subarray(0, take), this.#carry.length);
@@ -98,7 +103,7 @@ class Utf8Check {
     for (let k = 1; k <= 3 && end - k >= start; k++) {
       const b = chunk[end - k];
       if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
-      if (sequenceLength(b) > k) {
+      if (utf8SequenceLength(b) > k) {
         this.#carry = chunk.slice(end - k);
         end -= k;
       }
@@ -110,19 +115,6 @@ class Utf8Check {
   end(): boolean {
     return this.#carry.length === 0;
   }
-}
-
-// Bytes of the UTF-8 sequence a lead byte starts (0 for a byte that starts none).
-function sequenceLength(b: number): number {
-  return b < 0x80
-    ? 1
-    : b >= 0xc2 && b < 0xe0
-    ? 2
-    : b >= 0xe0 && b < 0xf0
-    ? 3
-    : b >= 0xf0 && b < 0xf5
-    ? 4
-    : 0;
 }
 
 function startsWithBom(bytes: Uint8Array): boolean {

@@ -225,19 +225,27 @@ export function decodeUtf8(
 
 const STRICT = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * Bytes of the UTF-8 sequence a lead byte starts (0 for a byte that starts none).
+ * @param b the lead byte
+ * @returns 1 to 4, or 0
+ */
+export function utf8SequenceLength(b: number): number {
+  return b < 0x80
+    ? 1
+    : b >= 0xc2 && b < 0xe0
+    ? 2
+    : b >= 0xe0 && b < 0xf0
+    ? 3
+    : b >= 0xf0 && b < 0xf5
+    ? 4
+    : 0;
+}
+
 // Offset of the first byte that is not part of a well-formed UTF-8 sequence.
 function invalidAt(bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length;) {
-    const b = bytes[i];
-    const n = b < 0x80
-      ? 1
-      : b >= 0xc2 && b < 0xe0
-      ? 2
-      : b >= 0xe0 && b < 0xf0
-      ? 3
-      : b >= 0xf0 && b < 0xf5
-      ? 4
-      : 0;
+    const n = utf8SequenceLength(bytes[i]);
     if (n === 0) return i;
     try {
       STRICT.decode(bytes.subarray(i, i + n));
