@@ -68,15 +68,17 @@ export async function launchChromium(): Promise<HeadlessChromium> {
   const { default: puppeteer } = await import("npm:puppeteer-core@25.16.0");
   await Deno.mkdir(join(ROOT, ".tmp"), { recursive: true });
   const profile = await Deno.makeTempDir({ dir: join(ROOT, ".tmp"), prefix: "chromium-" });
-  const child = new Deno.Command(CHROMIUM, {
-    args: [...FLAGS, `--user-data-dir=${profile}`, "about:blank"],
+  // In a session of its own (setsid), so that stopping it stops its helper processes too: one
+  // left behind writes into the profile after it was removed.
+  const child = new Deno.Command("setsid", {
+    args: [CHROMIUM, ...FLAGS, `--user-data-dir=${profile}`, "about:blank"],
     stdin: "null",
     stdout: "null",
     stderr: "piped",
   }).spawn();
   const stop = async () => {
     try {
-      child.kill("SIGKILL");
+      Deno.kill(-child.pid, "SIGKILL");
     } catch {
       // already gone
     }
