@@ -180,7 +180,7 @@ try {
       `--allow-read=${dataDir},${join(ROOT, "templates")}`,
       `--allow-write=${dataDir}`,
       "--allow-net=127.0.0.1",
-      "--allow-env=FLOWTIME_DATA_DIR,FLOWTIME_TEMPLATES_DIR,FLOWTIME_LOG,SOURCE_DATE_EPOCH,NO_COLOR",
+      "--allow-env=FLOWTIME_DATA_DIR,FLOWTIME_TEMPLATES_DIR,SOURCE_DATE_EPOCH,NO_COLOR",
       join(ROOT, "server.ts"),
       "--port",
       String(port),

@@ -44,7 +44,7 @@ Deno.test({
           `--allow-read=${dataDir},${join(ROOT, "templates")}`,
           `--allow-write=${dataDir}`,
           "--allow-net=127.0.0.1",
-          "--allow-env=FLOWTIME_DATA_DIR,FLOWTIME_TEMPLATES_DIR,FLOWTIME_LOG,SOURCE_DATE_EPOCH,NO_COLOR,LOG_TOKENS,LOG_STREAM",
+          "--allow-env=FLOWTIME_DATA_DIR,FLOWTIME_TEMPLATES_DIR,SOURCE_DATE_EPOCH,NO_COLOR,LOG_TOKENS,LOG_STREAM",
         ],
         entry: ["server.ts"],
         env: { FLOWTIME_DATA_DIR: dataDir, FLOWTIME_TEMPLATES_DIR: join(ROOT, "templates") },
