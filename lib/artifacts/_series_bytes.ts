@@ -2,14 +2,16 @@
 // String() writes them, and the toolkit's own strict layout read straight from the bytes (no
 // text of the file, no string per cell), with anything else left to the lenient text reader.
 import type { ParsedSeries } from "./series_csv.ts";
+import { writeShortestFraction } from "./_shortest_fraction.ts";
 
 const POWERS = [1, 10, 100, 1000, 10000, 100000, 1000000];
 
 /**
  * Write a number's ASCII text exactly as `String(value)` gives it, into `out` at `pos`.
  * Integers and decimals of up to 6 places with at most 15 significant digits are written
- * digit by digit (their shortest round-trip form is then their plain decimal form); anything
- * else goes through String().
+ * digit by digit (their shortest round-trip form is then their plain decimal form), other
+ * values with a fraction between 10 and 2^31 by {@link writeShortestFraction}; anything else
+ * goes through String().
  * @param out the buffer (room for 25 bytes at `pos`)
  * @param pos where to write
  * @param value the number
@@ -31,6 +33,8 @@ export function writeNumber(out: Uint8Array, pos: number, value: number): number
       }
     }
   }
+  const end = writeShortestFraction(out, pos, value);
+  if (end >= 0) return end;
   const text = String(value);
   for (let k = 0; k < text.length; k++) out[pos++] = text.charCodeAt(k);
   return pos;

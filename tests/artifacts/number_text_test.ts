@@ -11,6 +11,7 @@ import {
   parseSeriesCsvBytes,
   writeNumber,
 } from "../../lib/artifacts/series_csv.ts";
+import { writeShortestFraction } from "../../lib/artifacts/_shortest_fraction.ts";
 
 const RUNS = Number(Deno.env.get("FLOWTIME_FUZZ_RUNS") ?? "300") * 30;
 const out = new Uint8Array(64);
@@ -54,6 +55,56 @@ Deno.test("numbers are written exactly as String() writes them", () => {
     fc.property(fc.oneof(decimal, fc.double(), fc.integer()), (v) => text(v) === String(v)),
     { numRuns: RUNS },
   );
+});
+
+Deno.test("values with a fraction between 10 and 2^31 are written as String() writes them, without String()", () => {
+  // 200,000 values of each kind from a fixed generator: log-uniform doubles, decimals and the
+  // doubles next to them (a step of one in the last bit either way), running sums of decimals
+  // (values such as 345.80000000000166), and doubles next to powers of ten and of two
+  let seed = 20261128;
+  const random = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const bits = new Float64Array(1);
+  const word = new BigInt64Array(bits.buffer);
+  const step = (v: number, by: bigint) => {
+    bits[0] = v;
+    word[0] += by;
+    return bits[0];
+  };
+  const values: number[] = [];
+  for (let i = 0; i < 200_000; i++) {
+    values.push(Math.exp(Math.log(10) + random() * Math.log(2 ** 31 / 10)));
+    const decimal = Math.floor(random() * 10 ** (2 + Math.floor(random() * 11))) /
+      10 ** (1 + Math.floor(random() * 8));
+    values.push(decimal, step(decimal, 1n), step(decimal, -1n));
+  }
+  for (let s = 0; s < 200; s++) {
+    let sum = random() * 1000;
+    const by = [0.1, 0.2, 0.3, 0.7, 1.1, 0.02, 0.05][s % 7] * (1 + Math.floor(random() * 50));
+    for (let i = 0; i < 1000; i++) values.push(sum += by);
+  }
+  for (let e = 1; e < 31; e++) {
+    for (let j = -300n; j <= 300n; j++) values.push(step(10 ** Math.min(e, 9), j), step(2 ** e, j));
+  }
+  let fast = 0;
+  let inRange = 0;
+  for (const v of [...values, ...values.map((v) => -v)]) {
+    if (text(v) !== String(v)) assert.equal(text(v), String(v));
+    const x = Math.abs(v);
+    if (x >= 10 && x < 2 ** 31 && !Number.isInteger(x)) {
+      inRange++;
+      const end = writeShortestFraction(out, 0, v);
+      if (end >= 0) {
+        fast++;
+        assert.equal(new TextDecoder().decode(out.subarray(0, end)), String(v));
+      }
+    }
+  }
+  // String() is left only the values on a hair (ties, interval edges, carries)
+  assert.ok(inRange > 1_500_000, `${inRange} values in range`);
+  assert.ok(fast / inRange > 0.999, `${inRange - fast} of ${inRange} fell back to String()`);
 });
 
 Deno.test("integers are written as String() writes them: every one below 1,100,000, and any size", () => {
