@@ -10,7 +10,7 @@ const POWERS = [1, 10, 100, 1000, 10000, 100000, 1000000];
  * Write a number's ASCII text exactly as `String(value)` gives it, into `out` at `pos`.
  * Integers and decimals of up to 6 places with at most 15 significant digits are written
  * digit by digit (their shortest round-trip form is then their plain decimal form), other
- * values with a fraction between 10 and 2^31 by {@link writeShortestFraction}; anything else
+ * values with a fraction between 1 and 2^31 by {@link writeShortestFraction}; anything else
  * goes through String().
  * @param out the buffer (room for 25 bytes at `pos`)
  * @param pos where to write

@@ -1,4 +1,4 @@
-// Shortest round-trip digits of a double with a fraction, 10 <= |v| < 2^31, written without
+// Shortest round-trip digits of a double with a fraction, 1 <= |v| < 2^31, written without
 // making a string: what String() writes for values such as 345.80000000000166 (sums of
 // decimals), which are about a sixth of an engine run's values and, through String(), cost
 // several times more than all its integers.
@@ -29,11 +29,11 @@ for (let i = 0; i < 100; i++) {
 const SPLITTER = 134217729; // 2^27 + 1, Veltkamp's splitting constant
 const MARGIN = 1e-6;
 
-// 10^0 .. 10^15 (exact doubles), each split into high and low halves for Dekker's product.
+// 10^0 .. 10^16 (exact doubles), each split into high and low halves for Dekker's product.
 const POW10: number[] = [];
 const POW10_HIGH: number[] = [];
 const POW10_LOW: number[] = [];
-for (let i = 0; i <= 15; i++) {
+for (let i = 0; i <= 16; i++) {
   const p = 10 ** i;
   const c = SPLITTER * p;
   const high = c - (c - p);
@@ -42,13 +42,13 @@ for (let i = 0; i <= 15; i++) {
   POW10_LOW.push(p - high);
 }
 
-// 2^(E-53) for the exponents E of values in [8, 2^31): E = 3 .. 30.
+// 2^(E-53) for the exponents E of values in [1, 2^31): E = 0 .. 30.
 const HALF_ULP: number[] = [];
 for (let e = 0; e <= 31; e++) HALF_ULP.push(2 ** (e - 53));
 
 /**
  * Write the shortest round-trip text of `value` (as String() gives it) into `out` at `pos`,
- * when 10 <= |value| < 2^31 and value is not an integer and the answer is clear-cut.
+ * when 1 <= |value| < 2^31 and value is not an integer and the answer is clear-cut.
  * @param out the buffer (room for 19 bytes at `pos`)
  * @param pos where to write
  * @param value the number
@@ -56,7 +56,7 @@ for (let e = 0; e <= 31; e++) HALF_ULP.push(2 ** (e - 53));
  */
 export function writeShortestFraction(out: Uint8Array, pos: number, value: number): number {
   const x = value < 0 ? -value : value;
-  if (!(x >= 10 && x < 2147483648)) return -1;
+  if (!(x >= 1 && x < 2147483648)) return -1;
   const ip = Math.floor(x);
   const frac = x - ip; // exact: the fraction bits of a double are a double
   if (frac === 0) return -1;
@@ -65,7 +65,9 @@ export function writeShortestFraction(out: Uint8Array, pos: number, value: numbe
   // a power of two, whose interval would be narrower below than above)
   const exponent = 31 - Math.clz32(ip);
 
-  const digits = ip < 100
+  const digits = ip < 10
+    ? 1
+    : ip < 100
     ? 2
     : ip < 1000
     ? 3
@@ -82,7 +84,7 @@ export function writeShortestFraction(out: Uint8Array, pos: number, value: numbe
     : ip < 1000000000
     ? 9
     : 10;
-  const places = 17 - digits; // fraction digits at 17 significant digits: 7 .. 15
+  const places = 17 - digits; // fraction digits at 17 significant digits: 7 .. 16
 
   // T = frac * 10^places exactly, as t + tLow
   const t = frac * POW10[places];
@@ -94,8 +96,10 @@ export function writeShortestFraction(out: Uint8Array, pos: number, value: numbe
   const tLow = fHigh * pHigh - t + fHigh * pLow + fLow * pHigh + fLow * pLow;
 
   // the nearest integer q and what is left, d = T - q in [-0.5, 0.5]
+  // (below 10 the integers of T may pass 2^53, where doubles skip some: String() then)
+  if (t >= 9007199254740000) return -1;
   let q = Math.round(t);
-  let d = (t - q) + tLow; // t - q is exact (t < 2^50)
+  let d = (t - q) + tLow; // t - q is exact (t < 2^53)
   if (d > 0.5) {
     q += 1;
     d -= 1;
@@ -109,7 +113,7 @@ export function writeShortestFraction(out: Uint8Array, pos: number, value: numbe
   if (dAbs > 0.5 - MARGIN || !(dAbs < h - MARGIN)) return -1;
 
   // the largest k with a candidate inside the interval; q's digits are taken off its end one
-  // by one, from two int32 halves (q < 10^15), r = q mod 10^k built up as they go
+  // by one, from two int32 halves (q < 2^53), r = q mod 10^k built up as they go
   // (as int32s: their divisions by 10 then compile to multiplications)
   let qHigh = Math.floor(q / 100000000);
   let qLow = (q - qHigh * 100000000) | 0;
@@ -165,9 +169,9 @@ export function writeShortestFraction(out: Uint8Array, pos: number, value: numbe
   if (m >= POW10[fractionDigits]) return -1;
 
   if (value < 0) out[pos++] = 45; // -
-  pos = writeIntegerPart(out, pos, ip | 0);
+  pos = writeIntegerPart(out, pos, ip | 0, digits);
   out[pos++] = 46; // .
-  // the fraction digits, with their leading zeros: m < 10^15, in two int32 halves
+  // the fraction digits, with their leading zeros: m < 10^16, in two int32 halves
   const end = pos + fractionDigits;
   const highPart = Math.floor(m / 100000000);
   const lowCount = fractionDigits < 8 ? fractionDigits : 8;
@@ -192,10 +196,8 @@ function writeDigitsBackward(out: Uint8Array, end: number, n: number, count: num
   if (k === stop) out[k] = 48 + n % 10;
 }
 
-// Decimal digits of 10 <= n < 2^31.
-function writeIntegerPart(out: Uint8Array, pos: number, n: number): number {
-  let length = 2;
-  for (let v = (n / 100) | 0; v > 0; v = (v / 10) | 0) length++;
+// The `length` decimal digits of int32 n > 0.
+function writeIntegerPart(out: Uint8Array, pos: number, n: number, length: number): number {
   for (let k = pos + length - 1; k >= pos; k--) {
     const next = (n / 10) | 0;
     out[k] = 48 + n - next * 10;

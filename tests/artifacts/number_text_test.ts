@@ -57,7 +57,7 @@ Deno.test("numbers are written exactly as String() writes them", () => {
   );
 });
 
-Deno.test("values with a fraction between 10 and 2^31 are written as String() writes them, without String()", () => {
+Deno.test("values with a fraction between 1 and 2^31 are written as String() writes them, without String()", () => {
   // 200,000 values of each kind from a fixed generator: log-uniform doubles, decimals and the
   // doubles next to them (a step of one in the last bit either way), running sums of decimals
   // (values such as 345.80000000000166), and doubles next to powers of ten and of two
@@ -75,7 +75,7 @@ Deno.test("values with a fraction between 10 and 2^31 are written as String() wr
   };
   const values: number[] = [];
   for (let i = 0; i < 200_000; i++) {
-    values.push(Math.exp(Math.log(10) + random() * Math.log(2 ** 31 / 10)));
+    values.push(Math.exp(random() * Math.log(2 ** 31)));
     const decimal = Math.floor(random() * 10 ** (2 + Math.floor(random() * 11))) /
       10 ** (1 + Math.floor(random() * 8));
     values.push(decimal, step(decimal, 1n), step(decimal, -1n));
@@ -85,7 +85,7 @@ Deno.test("values with a fraction between 10 and 2^31 are written as String() wr
     const by = [0.1, 0.2, 0.3, 0.7, 1.1, 0.02, 0.05][s % 7] * (1 + Math.floor(random() * 50));
     for (let i = 0; i < 1000; i++) values.push(sum += by);
   }
-  for (let e = 1; e < 31; e++) {
+  for (let e = 0; e < 31; e++) {
     for (let j = -300n; j <= 300n; j++) values.push(step(10 ** Math.min(e, 9), j), step(2 ** e, j));
   }
   let fast = 0;
@@ -93,7 +93,9 @@ Deno.test("values with a fraction between 10 and 2^31 are written as String() wr
   for (const v of [...values, ...values.map((v) => -v)]) {
     if (text(v) !== String(v)) assert.equal(text(v), String(v));
     const x = Math.abs(v);
-    if (x >= 10 && x < 2 ** 31 && !Number.isInteger(x)) {
+    // below 10 a fraction past 0.9007 gives 17-digit integers past 2^53: String() writes those
+    const over53 = x < 10 && (x - Math.floor(x)) * 1e16 >= 9007199254740000;
+    if (x >= 1 && x < 2 ** 31 && !Number.isInteger(x) && !over53) {
       inRange++;
       const end = writeShortestFraction(out, 0, v);
       if (end >= 0) {
