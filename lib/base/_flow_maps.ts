@@ -136,6 +136,13 @@ class FlowReader {
 
   #sequence(): FlowValue[] | undefined {
     const t = this.text;
+    // a long list of plain numbers (a const node's values) is the number lists' to read: the
+    // same numbers as #value reads, in an array sized once, with no object per number
+    const list = readList(t, this.at);
+    if (list !== undefined) {
+      this.at = list.end;
+      return this.#ends() ? list.values : undefined;
+    }
     this.at++; // [
     this.#spaces();
     const out: FlowValue[] = [];
