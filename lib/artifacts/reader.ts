@@ -1,17 +1,18 @@
 // RunArtifactReader: opens a run bundle written by this toolkit or by FlowTime itself, leniently
 // (BOM, CRLF, `t,value` headers, string warnings), and reports a damaged bundle clearly.
-import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
+import { dirname, isAbsolute, join, normalize } from "node:path";
 import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
 import { modelFacts, type ParsedModel, parseModel } from "../model/parse.ts";
 import { sourcePath } from "../model/sources.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
-import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
+import { assertSafeId, isWithin } from "../base/paths.ts";
 import { waitForReplacement } from "../base/tidy.ts";
 import { decodeUtf8, maxSeriesBytes } from "../base/safe_read.ts";
 import { FolderReader } from "../base/folder_read.ts";
 import { type ModelFile, openModelFile } from "./_model_file.ts";
 import { type ParsedSeries, parseSeriesCsv } from "./series_csv.ts";
 import { readPlainSeries } from "./_series_bytes.ts";
+import { seriesPaths } from "./_series_path.ts";
 import type {
   ModelMetadataJson,
   RunJson,
@@ -21,11 +22,6 @@ import type {
 } from "./types.ts";
 import { RUN_FILES } from "./layout.ts";
 import { indexFromRun, modeOf, normaliseIndex, normaliseRunJson, readJson } from "./_documents.ts";
-
-// Relative paths of names that start with a letter, digit, `@`, `_` or `-` (no `.`, so no `..`)
-// and are at most 255 characters.
-const PLAIN_RELATIVE =
-  /^(?:[A-Za-z0-9@_-][A-Za-z0-9@._-]{0,254}\/)*[A-Za-z0-9@_-][A-Za-z0-9@._-]{0,254}$/;
 
 // Series files are read into this buffer and parsed before anything else runs (read and parse
 // are synchronous), so one buffer serves every read; larger files get their own.
@@ -175,14 +171,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   };
   // Series are read with the safe reader's checks, the folders' real paths resolved once.
   const files = new FolderReader(dir);
-  // Where a series file is: a path of plain names (`series/<id>.csv`) lies under the folder's
-  // absolute path as it is; anything else takes resolveInside's checks (5 us a call, a
-  // millisecond of a cold open of 210 series), which give the same path for plain names.
-  const absoluteDir = resolve(dir);
-  const seriesPathOf = (entry: RunSeriesEntry): string =>
-    entry.path.length <= 4096 && PLAIN_RELATIVE.test(entry.path)
-      ? join(absoluteDir, entry.path)
-      : resolveInside(dir, entry.path, `series path of ${entry.id}`);
+  const seriesPathOf = seriesPaths(dir);
   let parsed: ParsedModel | undefined;
   const parsedModel = (): ParsedModel => {
     if (parsed) return parsed;
