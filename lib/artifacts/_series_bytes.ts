@@ -161,11 +161,10 @@ export function readPlainSeries(bytes: Uint8Array, bins: number): ParsedSeries |
       c = bytes[++i];
     } while (c >= 48 && c <= 57 && index < 1e9);
     if (index !== row || c !== 44) return undefined;
-    c = bytes[++i];
-    const value = readValue(bytes, i);
+    const value = readValue(bytes, i + 1);
     if (value === undefined) return undefined;
-    values[row++] = value.value;
-    i = value.next;
+    values[row++] = value;
+    i = valueEnd;
     if (bytes[i] !== 10) return undefined;
     i++;
   }
@@ -177,9 +176,14 @@ export function readPlainSeries(bytes: Uint8Array, bins: number): ParsedSeries |
   return { values, missingBins, emptyBins: [], rowCount: row, observedLength: row };
 }
 
-// One value cell at `i`: its number and where it ends, or undefined for anything but the
+// Where the cell readValue read last ends: a module variable rather than a returned
+// object, as a cold open reads some 60,000 cells and an object for each was a good part of its
+// garbage.
+let valueEnd = 0;
+
+// One value cell at `i`: its number (its end in `valueEnd`), or undefined for anything but the
 // forms the writer uses (an exponent, a leading `+` or `.`, an empty cell...).
-function readValue(bytes: Uint8Array, i: number): { value: number; next: number } | undefined {
+function readValue(bytes: Uint8Array, i: number): number | undefined {
   let c = bytes[i];
   let negative = false;
   if (c === 45) { // -
@@ -189,7 +193,8 @@ function readValue(bytes: Uint8Array, i: number): { value: number; next: number 
   if (c === 73) return literal(bytes, i, "Infinity", negative ? -Infinity : Infinity);
   if (c === 78 && !negative) {
     for (let k = 0; k < 3; k++) if (bytes[i + k] !== NAN[k]) return undefined;
-    return { value: NaN, next: i + 3 };
+    valueEnd = i + 3;
+    return NaN;
   }
   if (c < 48 || c > 57) return undefined;
   let mantissa = 0;
@@ -217,15 +222,12 @@ function readValue(bytes: Uint8Array, i: number): { value: number; next: number 
   // an exact integer over an exact power of ten, divided once (correctly rounded): the double
   // nearest the decimal, as Number() gives it
   const value = places === 0 ? mantissa : mantissa / POW10[places];
-  return { value: negative ? -value : value, next: i };
+  valueEnd = i;
+  return negative ? -value : value;
 }
 
-function literal(
-  bytes: Uint8Array,
-  i: number,
-  text: string,
-  value: number,
-): { value: number; next: number } | undefined {
+function literal(bytes: Uint8Array, i: number, text: string, value: number): number | undefined {
   for (let k = 0; k < text.length; k++) if (bytes[i + k] !== text.charCodeAt(k)) return undefined;
-  return { value, next: i + text.length };
+  valueEnd = i + text.length;
+  return value;
 }

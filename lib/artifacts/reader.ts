@@ -5,13 +5,14 @@ import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
 import { modelFacts, type ParsedModel, parseModel } from "../model/parse.ts";
 import { sourcePath } from "../model/sources.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
-import { assertSafeId, isWithin, resolveInside } from "../base/paths.ts";
+import { assertSafeId, isWithin } from "../base/paths.ts";
 import { waitForReplacement } from "../base/tidy.ts";
 import { decodeUtf8, maxSeriesBytes } from "../base/safe_read.ts";
 import { FolderReader } from "../base/folder_read.ts";
 import { type ModelFile, openModelFile } from "./_model_file.ts";
 import { type ParsedSeries, parseSeriesCsv } from "./series_csv.ts";
 import { readPlainSeries } from "./_series_bytes.ts";
+import { seriesPaths } from "./_series_path.ts";
 import type {
   ModelMetadataJson,
   RunJson,
@@ -170,6 +171,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   };
   // Series are read with the safe reader's checks, the folders' real paths resolved once.
   const files = new FolderReader(dir);
+  const seriesPathOf = seriesPaths(dir);
   let parsed: ParsedModel | undefined;
   const parsedModel = (): ParsedModel => {
     if (parsed) return parsed;
@@ -199,7 +201,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     if (!entry) {
       throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
     }
-    const path = resolveInside(dir, entry.path, `series path of ${entry.id}`);
+    const path = seriesPathOf(entry);
     let text = "";
     let plain: ParsedSeries | undefined;
     try {

@@ -1,11 +1,11 @@
 // A fast path beside the number lists (_number_lists.ts) for the other thing models are made
 // of: one-line flow mappings (`- { id: a, kind: expr, expr: "MIN(a, b)" }`, several per
 // service). The yaml package spends tens of microseconds and kilobytes on each; such a mapping,
-// when every key is a plain word and every value a plain word, a whole or decimal number, a
-// quoted string without escapes, or a flow mapping or sequence of those, is read here and
-// stands in the text as `{}` (on the same line, so every line keeps its number). Anything else
-// (an anchor, a tag, an alias, a plain scalar with spaces, escapes, a repeated key, a mapping
-// over several lines) is left to the yaml package. Whether a `{` really starts a mapping (and not
+// when every key is a plain word and every value plain words (`State benchmark`, `1.0.0`), a
+// whole or decimal number, a quoted string without escapes, or a flow mapping or sequence of
+// those, is read here and stands in the text as `{}` (on the same line, so every line keeps its
+// number). Anything else (an anchor, a tag, an alias, a plain scalar with `:` or `#` in it,
+// escapes, a repeated key, a mapping over several lines) is left to the yaml package. Whether a `{` really starts a mapping (and not
 // text in a quoted or block scalar or a comment) is checked by the caller against the parsed
 // document, as for the number lists.
 import { readList, readNumber } from "./_number_lists.ts";
@@ -136,6 +136,13 @@ class FlowReader {
 
   #sequence(): FlowValue[] | undefined {
     const t = this.text;
+    // a long list of plain numbers (a const node's values) is the number lists' to read: the
+    // same numbers as #value reads, in an array sized once, with no object per number
+    const list = readList(t, this.at);
+    if (list !== undefined) {
+      this.at = list.end;
+      return this.#ends() ? list.values : undefined;
+    }
     this.at++; // [
     this.#spaces();
     const out: FlowValue[] = [];
@@ -166,14 +173,38 @@ class FlowReader {
     if ((c >= 48 && c <= 57) || c === 45) {
       // a number, read in place: it must end where a plain scalar ends here
       const number = readNumber(this.text, this.at);
-      if (number === undefined) return undefined;
-      const next = this.text.charCodeAt(number.end);
-      if (next !== 32 && next !== 44 && next !== 125 && next !== 93) return undefined;
-      this.at = number.end;
-      return number.value;
+      const next = number === undefined ? -1 : this.text.charCodeAt(number.end);
+      if (next === 32 || next === 44 || next === 125 || next === 93) {
+        this.at = number!.end;
+        return number!.value;
+      }
+      // not a number: a word that starts with a digit (`1.0.0`) may still be plain text
+      if (c === 45) return undefined;
     }
-    const token = this.#token();
-    return token === undefined ? undefined : plainValue(token);
+    return this.#plain();
+  }
+
+  // A plain scalar: words of token characters with spaces between them, the first starting
+  // with a letter, `_` or a digit. One word is what the core schema makes of it (`plainWord`);
+  // several are a string (no form of the core schema has a space), their spaces kept.
+  #plain(): FlowValue | undefined {
+    const t = this.text;
+    const start = this.at;
+    const first = this.#token();
+    if (first === undefined) return undefined;
+    let end = this.at;
+    for (;;) {
+      let k = end;
+      while (t.charCodeAt(k) === 32) k++;
+      if (k === end || !isTokenChar(t.charCodeAt(k))) break;
+      this.at = k;
+      if (this.#token() === undefined) return undefined;
+      end = this.at;
+    }
+    this.at = end;
+    if (end - start === first.length) return plainWord(first);
+    const c = first.charCodeAt(0);
+    return isWordStart(c) || isDigit(c) ? t.slice(start, end) : undefined;
   }
 
   // `"..."` without a backslash, a control character or the end of the line inside.
@@ -257,11 +288,26 @@ function isReserved(word: string): boolean {
   return NULLS.has(word) || TRUES.has(word) || FALSES.has(word);
 }
 
-// A plain scalar as YAML 1.2's core schema reads it: a word starting with a letter or `_` is
-// null, a boolean or a string. (Numbers are read in place; a token starting with a digit, `-`
-// or `.` that is not a plain number, `0x1F`, `1.0.0`, `-x`, `.inf`, is left to the yaml package.)
-function plainValue(token: string): FlowValue | undefined {
-  if (!isWordStart(token.charCodeAt(0))) return undefined;
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+// Every plain word of token characters that the core schema reads as a number (integers and
+// floats with their exponents) or might (`0x`, `0o`): such words are numbers, never text.
+const NUMBER_LIKE = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0[xo].*)$/;
+
+/**
+ * One plain word as YAML 1.2's core schema reads it: a word starting with a letter or `_` is
+ * null, a boolean or a string; one starting with a digit is a string when no number form fits
+ * it (`1.0.0`, `5m`, `1_000`). Numbers are read in place by `readNumber`; anything else (`0x1F`,
+ * `007`, `-x`, `.inf`) is left to the yaml package.
+ * @param token the word (token characters only)
+ * @returns its value, or undefined when it is not of the subset
+ */
+export function plainWord(token: string): FlowValue | undefined {
+  const c = token.charCodeAt(0);
+  if (isDigit(c)) return NUMBER_LIKE.test(token) ? undefined : token;
+  if (!isWordStart(c)) return undefined;
   if (NULLS.has(token)) return null;
   if (TRUES.has(token)) return true;
   if (FALSES.has(token)) return false;

@@ -78,12 +78,12 @@ export function readList(text: string, start: number): NumberList | undefined {
   let i = start + 1;
   while (text.charCodeAt(i) === SPACE) i++;
   for (;;) {
-    const token = readNumber(text, i);
-    if (token === undefined) return undefined;
-    i = token.end;
+    const value = plainNumber(text, i);
+    if (value !== value) return undefined;
+    i = numberEnd;
     let c = text.charCodeAt(i);
     if (n === count) return undefined;
-    values[n++] = token.value;
+    values[n++] = value;
     while (c === SPACE) c = text.charCodeAt(++i);
     if (c === CLOSE) return n === count ? { start, end: i + 1, values } : undefined;
     if (c !== COMMA) return undefined;
@@ -103,6 +103,17 @@ export function readList(text: string, start: number): NumberList | undefined {
  * @returns its value and the offset after it, or undefined when no such number starts there
  */
 export function readNumber(text: string, i: number): { value: number; end: number } | undefined {
+  const value = plainNumber(text, i);
+  return value === value ? { value, end: numberEnd } : undefined;
+}
+
+// Where the number plainNumber read last ends: a module variable rather than a returned object,
+// as a model's lists hold tens of thousands of numbers (the state bench's, 28,800).
+let numberEnd = 0;
+
+// readNumber's number, NaN when none starts at `i` (no number read here is NaN), its end in
+// numberEnd.
+function plainNumber(text: string, i: number): number {
   const tokenStart = i;
   let c = text.charCodeAt(i);
   let negative = false;
@@ -120,13 +131,13 @@ export function readNumber(text: string, i: number): { value: number; end: numbe
       digits++;
       c = text.charCodeAt(++i);
     } while (c >= 48 && c <= 57);
-  } else return undefined;
+  } else return NaN;
   let integer = true;
   let places = 0;
   if (c === 46) { // .
     integer = false;
     c = text.charCodeAt(++i);
-    if (!(c >= 48 && c <= 57)) return undefined;
+    if (!(c >= 48 && c <= 57)) return NaN;
     do {
       mantissa = mantissa * 10 + (c - 48);
       if (mantissa !== 0) digits++;
@@ -140,19 +151,20 @@ export function readNumber(text: string, i: number): { value: number; end: numbe
     exponent = true;
     c = text.charCodeAt(++i);
     if (c === 43 || c === 45) c = text.charCodeAt(++i);
-    if (!(c >= 48 && c <= 57)) return undefined;
+    if (!(c >= 48 && c <= 57)) return NaN;
     do c = text.charCodeAt(++i); while (c >= 48 && c <= 57);
   }
-  if (integer && i - tokenStart > 15) return undefined;
+  if (integer && i - tokenStart > 15) return NaN;
   let value: number;
   if (!exponent && digits <= 15 && places <= 22) {
     value = places === 0 ? mantissa : mantissa / POW10[places];
     if (negative) value = -value;
   } else {
     value = Number(text.slice(tokenStart, i));
-    if (!Number.isFinite(value)) return undefined;
+    if (!Number.isFinite(value)) return NaN;
   }
-  return { value, end: i };
+  numberEnd = i;
+  return value;
 }
 
 /**

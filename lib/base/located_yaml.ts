@@ -18,6 +18,7 @@ import {
 import { FlowTimeError, type FlowTimeErrorCode } from "./errors.ts";
 import { findNumberLists, shrinkNumberSequences } from "./_number_lists.ts";
 import { blankFlowItems, findFlowItems, type FlowItem } from "./_flow_maps.ts";
+import { readBlockDocument } from "./_block_yaml.ts";
 
 /** A field path inside a document, e.g. `["nodes", 3, "expr"]`. */
 export type FieldPath = ReadonlyArray<string | number>;
@@ -26,9 +27,6 @@ export type FieldPath = ReadonlyArray<string | number>;
 export interface LocatedYaml {
   /** Plain JavaScript value of the document. */
   value: unknown;
-  /** The YAML document. Long one-line lists of plain numbers are read without the yaml
-   * package and are empty sequences in it; `value` has them. */
-  doc: Document.Parsed;
   /** 1-based line of the field at `path`, or of its closest existing parent. */
   lineOf(path: FieldPath): number | undefined;
 }
@@ -79,6 +77,8 @@ export function parseYamlLocated(
   // that, the yaml package reads the whole text, within the memory budget.
   // First, when the whole text is within the memory budget, one-line flow mappings too
   // (_flow_maps.ts); anything unexpected there and the number lists alone are tried, as before.
+  // What is left once they are emptied is read without the yaml package too when it is plain
+  // block structure (_block_yaml.ts), as a model's usually is.
   let parsed: Parsed | undefined;
   if (text.length * TREE_BYTES_PER_CHAR <= YAML_MEMORY_BUDGET) {
     const items = findFlowItems(text);
@@ -102,8 +102,21 @@ export function parseYamlLocated(
     }
     parsed = parseText(text, { file, code });
   }
-  const { doc, lineCounter, value } = parsed;
-  const lineOf = (path: FieldPath): number | undefined => {
+  return { value: parsed.value, lineOf: parsed.lineOf };
+}
+
+interface Parsed {
+  value: unknown;
+  lineOf(path: FieldPath): number | undefined;
+}
+
+// The line of a path in the yaml package's document: of the node there, or of its closest
+// existing parent (a key with a null value, which has no node, gives the key's line).
+function documentLineOf(
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+): (path: FieldPath) => number | undefined {
+  return (path) => {
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n) as unknown[], true);
       if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
@@ -124,16 +137,17 @@ export function parseYamlLocated(
     }
     return undefined;
   };
-  return { value, doc, lineOf };
 }
 
-interface Parsed {
+// A document of the yaml package, with what parseReduced needs to put values back into it.
+interface ParsedDocument extends Parsed {
   doc: Document.Parsed;
-  lineCounter: LineCounter;
-  value: unknown;
 }
 
-function parseText(text: string, where: { file: string; code: FlowTimeErrorCode }): Parsed {
+function parseText(
+  text: string,
+  where: { file: string; code: FlowTimeErrorCode },
+): ParsedDocument {
   const lineCounter = new LineCounter();
   return finish(parseWith(text, lineCounter, where), lineCounter, where);
 }
@@ -163,7 +177,7 @@ function finish(
   doc: Document.Parsed,
   lineCounter: LineCounter,
   where: { file: string; code: FlowTimeErrorCode },
-): Parsed {
+): ParsedDocument {
   const { file, code } = where;
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
@@ -176,7 +190,7 @@ function finish(
   } catch (err) {
     throw yamlFailure(err, code, file);
   }
-  return { doc, lineCounter, value };
+  return { doc, value, lineOf: documentLineOf(doc, lineCounter) };
 }
 
 // The shrunk text of _number_lists.ts (its multi-line way) parsed, its sequences put back into the document where the
@@ -232,15 +246,22 @@ function parseReduced(
   if (reduced.length * TREE_BYTES_PER_CHAR > YAML_MEMORY_BUDGET) {
     throw overBudget(text, where, blanked);
   }
+  const byStart = new Map(lists.map((l, k) => [starts[k], l]));
+  // What is left is often block structure only (`nodes:`, `- {}`, `key: word` lines): read
+  // without the yaml package when it is of _block_yaml.ts's subset.
+  const block = readBlockDocument(
+    reduced,
+    new Map(lists.map((l, k) => [starts[k], l.value])),
+  );
+  if (block !== undefined) return block;
   const fullFits = text.length * TREE_BYTES_PER_CHAR <= YAML_MEMORY_BUDGET;
-  let parsed: Parsed;
+  let parsed: ParsedDocument;
   try {
     parsed = parseText(reduced, where);
   } catch (err) {
     if (fullFits) return undefined;
     throw err;
   }
-  const byStart = new Map(lists.map((l, k) => [starts[k], l]));
   const places: Array<{ path: Array<string | number>; list: FlowItem }> = [];
   let exact = true;
   // an emptied item found in the document: a flow collection of its kind, empty, with no

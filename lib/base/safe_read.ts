@@ -134,7 +134,7 @@ export function openInsideSync(
  * @returns a view of the bytes
  */
 export function readOpenedSync(
-  file: Deno.FsFile,
+  file: Pick<Deno.FsFile, "readSync">,
   size: number,
   path: string,
   options: SafeReadOptions,

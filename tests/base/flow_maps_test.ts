@@ -36,6 +36,16 @@ const word = fc.constantFrom(
   "NaN",
   "__proto__",
   "a b",
+  // plain scalars of several words
+  "State benchmark",
+  "a  b",
+  "a - b",
+  "1 x",
+  "x 1.5",
+  "a #b",
+  "a b:c",
+  "n0 -1",
+  "true x",
 );
 const number = fc.oneof(
   fc.integer({ min: -1e6, max: 1e6 }).map(String),
@@ -64,6 +74,12 @@ const number = fc.oneof(
     "-x",
     "-",
     "5m",
+    "1.0.0",
+    "2025-10-07",
+    "1_000.5",
+    "0xZ",
+    "1e",
+    "12:30",
   ),
 );
 const quoted = fc.constantFrom(
@@ -259,6 +275,7 @@ Deno.test("flow mappings read by the fast path equal the yaml package's values, 
 
 Deno.test("the forms of model files are read by the fast path", () => {
   const text = [
+    "metadata: { id: bench-state, title: State benchmark, version: 1.0.0 }",
     'grid: { bins: 3, binSize: 5, binUnit: minutes, start: "2025-10-07T00:00:00Z" }',
     "nodes:",
     "  - { id: a, kind: const, values: [1, 2.5, -0] }",
@@ -270,6 +287,6 @@ Deno.test("the forms of model files are read by the fast path", () => {
     "      semantics: { arrivals: a, served: s, errors: null }",
     "",
   ].join("\n");
-  assert.equal(findFlowItems(text).filter((i) => i.kind === "map").length, 5);
+  assert.equal(findFlowItems(text).filter((i) => i.kind === "map").length, 6);
   assert.ok(sameValue(parseYamlLocated(text, "m.yaml").value, parse(text, OPTIONS)));
 });
