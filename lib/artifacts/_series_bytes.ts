@@ -127,6 +127,7 @@ function writeInteger(out: Uint8Array, pos: number, value: number): number {
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const HEADER = "bin_index,value\n";
 const NAN = [78, 97, 78]; // NaN
+const INFINITY = [73, 110, 102, 105, 110, 105, 116, 121]; // Infinity
 
 /**
  * Read a series CSV in the exact layout the toolkit writes (header `bin_index,value`, LF, rows
@@ -160,8 +161,8 @@ export function readPlainSeries(bytes: Uint8Array, bins: number): ParsedSeries |
     c = bytes[++i];
     const value = readValue(bytes, i);
     if (value === undefined) return undefined;
-    values[row++] = value.value;
-    i = value.next;
+    values[row++] = value;
+    i = valueEnd;
     if (bytes[i] !== 10) return undefined;
     i++;
   }
@@ -173,20 +174,22 @@ export function readPlainSeries(bytes: Uint8Array, bins: number): ParsedSeries |
   return { values, missingBins, emptyBins: [], rowCount: row, observedLength: row };
 }
 
-// One value cell at `i`: its number and where it ends, or undefined for anything but the
+// Where the value cell readValue last read ends. A module variable rather than a returned
+// object: the reader calls readValue once per cell, and a result object per call would be
+// hundreds of thousands of allocations in a capture (a collection every few files).
+let valueEnd = 0;
+
+// One value cell at `i`: its number (its end in `valueEnd`), or undefined for anything but the
 // forms the writer uses (an exponent, a leading `+` or `.`, an empty cell...).
-function readValue(bytes: Uint8Array, i: number): { value: number; next: number } | undefined {
+function readValue(bytes: Uint8Array, i: number): number | undefined {
   let c = bytes[i];
   let negative = false;
   if (c === 45) { // -
     negative = true;
     c = bytes[++i];
   }
-  if (c === 73) return literal(bytes, i, "Infinity", negative ? -Infinity : Infinity);
-  if (c === 78 && !negative) {
-    for (let k = 0; k < 3; k++) if (bytes[i + k] !== NAN[k]) return undefined;
-    return { value: NaN, next: i + 3 };
-  }
+  if (c === 73) return literal(bytes, i, INFINITY) ? (negative ? -Infinity : Infinity) : undefined;
+  if (c === 78 && !negative) return literal(bytes, i, NAN) ? NaN : undefined;
   if (c < 48 || c > 57) return undefined;
   let mantissa = 0;
   let digits = 0;
@@ -210,18 +213,16 @@ function readValue(bytes: Uint8Array, i: number): { value: number; next: number 
     } while (c >= 48 && c <= 57);
   }
   if (c === 101 || c === 69 || digits > 15 || places > 22) return undefined;
+  valueEnd = i;
   // an exact integer over an exact power of ten, divided once (correctly rounded): the double
   // nearest the decimal, as Number() gives it
   const value = places === 0 ? mantissa : mantissa / POW10[places];
-  return { value: negative ? -value : value, next: i };
+  return negative ? -value : value;
 }
 
-function literal(
-  bytes: Uint8Array,
-  i: number,
-  text: string,
-  value: number,
-): { value: number; next: number } | undefined {
-  for (let k = 0; k < text.length; k++) if (bytes[i + k] !== text.charCodeAt(k)) return undefined;
-  return { value, next: i + text.length };
+// Whether the ASCII `text` is at `i` (then `valueEnd` is set past it).
+function literal(bytes: Uint8Array, i: number, text: readonly number[]): boolean {
+  for (let k = 0; k < text.length; k++) if (bytes[i + k] !== text[k]) return false;
+  valueEnd = i + text.length;
+  return true;
 }

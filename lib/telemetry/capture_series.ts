@@ -45,9 +45,14 @@ export function captureSeries(
   target: CaptureSeriesTarget,
 ): CapturedSeries {
   const bins = target.bins;
-  const present = new Uint8Array(bins).fill(1);
-  for (const b of source.missingBins) if (b < bins) present[b] = 0;
-  const values = Float64Array.from(source.values.subarray(0, bins));
+  // bins the source has no row for (most sources have a row for every bin)
+  let present: Uint8Array | undefined;
+  if (source.missingBins.length > 0) {
+    present = new Uint8Array(bins).fill(1);
+    for (const b of source.missingBins) if (b < bins) present[b] = 0;
+  }
+  // a copy (gap zeros are written into it): slice copies the memory, `from` would iterate
+  const values = source.values.slice(0, bins);
   const leaveOut = new Set<number>();
   const empty = new Set<number>();
   const hit: Record<CaptureWarningCode, number[]> = {
@@ -58,13 +63,14 @@ export function captureSeries(
     length_mismatch: [],
   };
   for (let b = 0; b < bins; b++) {
-    if (present[b] === 0) {
+    if (present !== undefined && present[b] === 0) {
       leaveOut.add(b);
       hit.length_mismatch.push(b);
       continue;
     }
     if (!Number.isFinite(values[b])) hit.nan_detected.push(b);
-    const action = plan?.[b] ?? 0;
+    if (plan === undefined) continue;
+    const action = plan[b] ?? 0;
     if (action === GAP_DROP) {
       leaveOut.add(b);
       hit.data_gap.push(b);
