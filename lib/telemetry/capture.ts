@@ -6,7 +6,7 @@ import { writeFolderAtomically } from "../base/atomic.ts";
 import { resolveTimestamp } from "../base/clock.ts";
 import { hashOf } from "../base/hash.ts";
 import { toJsonText } from "../base/json.ts";
-import { resolveInside } from "../base/paths.ts";
+import { insideResolver } from "../base/paths.ts";
 import { maxSeriesBytes } from "../base/safe_read.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import { RUN_FILES } from "../artifacts/layout.ts";
@@ -251,6 +251,8 @@ async function produceFiles(
 ): Promise<{ manifest: TelemetryManifest; manifestHash: string }> {
   const { bundle, bins, options, log } = job;
   const reader = new ReusingReader();
+  // series paths resolved against the run folder's absolute path, found once
+  const inRun = insideResolver(bundle.dir);
   let scratch = new Uint8Array(64 * 1024);
   const files: TelemetryManifestFile[] = [];
   const warnings: CaptureWarning[] = [];
@@ -262,7 +264,7 @@ async function produceFiles(
         `capture of run ${bundle.runId} interrupted; nothing was written`,
       );
     }
-    const source = readSourceSeries(reader, bundle, binding, bins);
+    const source = readSourceSeries(reader, inRun, bundle, binding, bins);
     const plan = options.gaps
       ? gapPlanFor(options.gaps.config, {
         nodeId: binding.nodeId,
@@ -328,15 +330,12 @@ async function produceFiles(
 
 function readSourceSeries(
   reader: ReusingReader,
+  inRun: (ref: string, what: string) => string,
   bundle: RunBundle,
   binding: CaptureBinding,
   bins: number,
 ): ParsedSeries {
-  const path = resolveInside(
-    bundle.dir,
-    binding.seriesPath,
-    `series path of ${binding.sourceSeries}`,
-  );
+  const path = inRun(binding.seriesPath, `series path of ${binding.sourceSeries}`);
   let bytes: Uint8Array;
   try {
     bytes = reader.read(path, { root: bundle.dir, maxBytes: maxSeriesBytes(bins) });
