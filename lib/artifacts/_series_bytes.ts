@@ -129,6 +129,14 @@ const HEADER = "bin_index,value\n";
 const NAN = [78, 97, 78]; // NaN
 const INFINITY = [73, 110, 102, 105, 110, 105, 116, 121]; // Infinity
 
+/** What {@link readPlainSeries} found about a series' text besides its values. */
+export interface PlainSeriesText {
+  /** Whether the bytes are exactly those `encodeSeriesCsv(values)` writes: a row for every
+   * bin, each value as String() writes it. A capture then copies them instead of writing the
+   * values out again. */
+  canonical: boolean;
+}
+
 /**
  * Read a series CSV in the exact layout the toolkit writes (header `bin_index,value`, LF, rows
  * `0..n-1` in order, each value a plain decimal, `NaN`, `Infinity` or `-Infinity`) straight from
@@ -136,15 +144,22 @@ const INFINITY = [73, 110, 102, 105, 110, 105, 116, 121]; // Infinity
  * `bins`, exponents) returns undefined, for the text reader, which reads every layout.
  * @param bytes the file
  * @param bins the grid length
+ * @param text receives whether the bytes are the canonical text of the values read
  * @returns the series as the text reader would give it, or undefined
  */
-export function readPlainSeries(bytes: Uint8Array, bins: number): ParsedSeries | undefined {
+export function readPlainSeries(
+  bytes: Uint8Array,
+  bins: number,
+  text?: PlainSeriesText,
+): ParsedSeries | undefined {
+  if (text) text.canonical = false;
   for (let k = 0; k < HEADER.length; k++) {
     if (bytes[k] !== HEADER.charCodeAt(k)) return undefined;
   }
   const values = new Float64Array(bins);
   let i = HEADER.length;
   let row = 0;
+  let canonical = true;
   const end = bytes.length;
   while (i < end) {
     if (row >= bins) return undefined;
@@ -162,6 +177,7 @@ export function readPlainSeries(bytes: Uint8Array, bins: number): ParsedSeries |
     const value = readValue(bytes, i);
     if (value === undefined) return undefined;
     values[row++] = value;
+    canonical &&= valueCanonical;
     i = valueEnd;
     if (bytes[i] !== 10) return undefined;
     i++;
@@ -171,13 +187,17 @@ export function readPlainSeries(bytes: Uint8Array, bins: number): ParsedSeries |
     values[b] = NaN;
     missingBins.push(b);
   }
+  // the index of each row is already written as String() writes it (no leading zeros)
+  if (text) text.canonical = canonical && row === bins;
   return { values, missingBins, emptyBins: [], rowCount: row, observedLength: row };
 }
 
-// Where the value cell readValue last read ends. A module variable rather than a returned
-// object: the reader calls readValue once per cell, and a result object per call would be
-// hundreds of thousands of allocations in a capture (a collection every few files).
+// Where the value cell readValue last read ends, and whether the cell is written as String()
+// writes its value. Module variables rather than a returned object: the reader calls readValue
+// once per cell, and a result object per call would be hundreds of thousands of allocations in
+// a capture (a collection every few files).
 let valueEnd = 0;
+let valueCanonical = false;
 
 // One value cell at `i`: its number (its end in `valueEnd`), or undefined for anything but the
 // forms the writer uses (an exponent, a leading `+` or `.`, an empty cell...).
@@ -214,15 +234,22 @@ function readValue(bytes: Uint8Array, i: number): number | undefined {
   }
   if (c === 101 || c === 69 || digits > 15 || places > 22) return undefined;
   valueEnd = i;
+  // String() writes a decimal of at most 15 significant digits with those digits (no shorter
+  // decimal reads as the same double), in fixed notation from 1e-6 on: the cell is its text
+  // unless the fraction ends in 0, has more than 6 places (1e-7 is written so), or it is -0.
+  valueCanonical = places <= 6 && (places === 0 || bytes[i - 1] !== 48) &&
+    !(negative && mantissa === 0);
   // an exact integer over an exact power of ten, divided once (correctly rounded): the double
   // nearest the decimal, as Number() gives it
   const value = places === 0 ? mantissa : mantissa / POW10[places];
   return negative ? -value : value;
 }
 
-// Whether the ASCII `text` is at `i` (then `valueEnd` is set past it).
+// Whether the ASCII `text` is at `i` (then `valueEnd` is set past it): NaN, Infinity and
+// -Infinity are written as String() writes them.
 function literal(bytes: Uint8Array, i: number, text: readonly number[]): boolean {
   for (let k = 0; k < text.length; k++) if (bytes[i + k] !== text[k]) return false;
   valueEnd = i + text.length;
+  valueCanonical = true;
   return true;
 }

@@ -183,7 +183,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
             try {
               const result = await produceFiles(
                 job,
-                (path, encode) => writer.write(join(tmp, path), encode),
+                (path, encode, hash) => writer.write(join(tmp, path), encode, hash),
               );
               await writer.drain();
               return result;
@@ -240,8 +240,13 @@ interface CaptureJob {
   log: (level: CaptureLogEvent["level"], event: string, fields?: object) => void;
 }
 
-/** Stores one file (encoding it into the buffer it is handed) and returns its hash. */
-type FileSink = (path: string, encode: (buffer: Uint8Array) => Uint8Array) => Promise<string>;
+/** Stores one file (encoding it into the buffer it is handed) and returns its hash (`hash`
+ * when the caller knows it already). */
+type FileSink = (
+  path: string,
+  encode: (buffer: Uint8Array) => Uint8Array,
+  hash?: string,
+) => Promise<string>;
 
 // Builds every file in capture order, then the manifest; `write` (absent in a dry run) stores
 // them. One series is in memory at a time.
@@ -264,7 +269,13 @@ async function produceFiles(
         `capture of run ${bundle.runId} interrupted; nothing was written`,
       );
     }
-    const source = readSourceSeries(reader, inRun, bundle, binding, bins);
+    const { source, bytes: sourceBytes, canonical } = readSourceSeries(
+      reader,
+      inRun,
+      bundle,
+      binding,
+      bins,
+    );
     const plan = options.gaps
       ? gapPlanFor(options.gaps.config, {
         nodeId: binding.nodeId,
@@ -278,14 +289,20 @@ async function produceFiles(
       sourceSeries: binding.sourceSeries,
       bins,
     });
-    const encode = (buffer: Uint8Array) =>
-      encodeSeriesCsv(captured.values, captured.format, buffer);
+    // Without a gap plan, a source with a row for every bin in the writer's own text (what
+    // the engine writes) is captured unchanged: its bytes are copied rather than the values
+    // written out again, and the hash the run's index records for them, just checked, is theirs.
+    const unchanged = canonical && plan === undefined;
+    const encode = unchanged
+      ? (buffer: Uint8Array) => copyInto(sourceBytes, buffer)
+      : (buffer: Uint8Array) => encodeSeriesCsv(captured.values, captured.format, buffer);
+    const knownHash = unchanged && binding.seriesHash ? binding.seriesHash : undefined;
     let hash: string;
-    if (write) hash = await write(binding.path, encode);
+    if (write) hash = await write(binding.path, encode, knownHash);
     else {
       const bytes = encode(scratch);
       scratch = new Uint8Array(bytes.buffer as ArrayBuffer);
-      hash = hashOf(bytes);
+      hash = knownHash ?? hashOf(bytes);
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         // a dry run does no IO of its own to wait on: let the event loop breathe
         await new Promise((resolve) => setTimeout(resolve, 0));
@@ -328,13 +345,15 @@ async function produceFiles(
   return { manifest, manifestHash: hashOf(manifestText) };
 }
 
+// A run series read and checked: its values, its bytes (valid until the reader's next read),
+// and whether they are exactly what encodeSeriesCsv writes for the values.
 function readSourceSeries(
   reader: ReusingReader,
   inRun: (ref: string, what: string) => string,
   bundle: RunBundle,
   binding: CaptureBinding,
   bins: number,
-): ParsedSeries {
+): { source: ParsedSeries; bytes: Uint8Array; canonical: boolean } {
   const path = inRun(binding.seriesPath, `series path of ${binding.sourceSeries}`);
   let bytes: Uint8Array;
   try {
@@ -350,8 +369,9 @@ function readSourceSeries(
     throw fsError(err, "reading", path);
   }
   let parsed: ParsedSeries;
+  const text = { canonical: false };
   try {
-    parsed = parseSeriesCsvBytes(bytes, { file: path, bins, allowExtraRows: true });
+    parsed = parseSeriesCsvBytes(bytes, { file: path, bins, allowExtraRows: true }, text);
   } catch (err) {
     if (err instanceof FlowTimeError) {
       throw new FlowTimeError(
@@ -369,5 +389,12 @@ function readSourceSeries(
       { file: path },
     );
   }
-  return parsed;
+  return { source: parsed, bytes, canonical: text.canonical };
+}
+
+// `bytes` in `buffer` when they fit, else a copy of their own.
+function copyInto(bytes: Uint8Array, buffer: Uint8Array): Uint8Array {
+  if (buffer.length < bytes.length) return bytes.slice();
+  buffer.set(bytes);
+  return buffer.subarray(0, bytes.length);
 }
