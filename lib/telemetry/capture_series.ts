@@ -19,8 +19,8 @@ export interface CaptureSeriesTarget {
 
 /** A capture file's content and what happened on the way. */
 export interface CapturedSeries {
-  /** Values to write, gap zeros applied; write them with `encodeSeriesCsv(values, format)` (or
-   * `formatSeriesCsv` for text). */
+  /** Values to write, gap zeros applied (without a plan, a view of the source's values);
+   * write them with `encodeSeriesCsv(values, format)` (or `formatSeriesCsv` for text). */
   values: Float64Array;
   /** Rows to leave out and cells to leave empty. */
   format: FormatSeriesOptions;
@@ -51,8 +51,10 @@ export function captureSeries(
     present = new Uint8Array(bins).fill(1);
     for (const b of source.missingBins) if (b < bins) present[b] = 0;
   }
-  // a copy (gap zeros are written into it): slice copies the memory, `from` would iterate
-  const values = source.values.slice(0, bins);
+  // a copy when gap zeros may be written into it (slice copies the memory), else a view
+  const values = plan === undefined
+    ? source.values.subarray(0, bins)
+    : source.values.slice(0, bins);
   const leaveOut = new Set<number>();
   const empty = new Set<number>();
   const hit: Record<CaptureWarningCode, number[]> = {
