@@ -135,6 +135,9 @@ export interface PlainSeriesText {
    * bin, each value as String() writes it. A capture then copies them instead of writing the
    * values out again. */
   canonical: boolean;
+  /** Whether every bin has a row and every value is finite (no NaN or infinity cell): a
+   * capture then has nothing to report of the series without looking at its values. */
+  finite: boolean;
 }
 
 /**
@@ -144,7 +147,8 @@ export interface PlainSeriesText {
  * `bins`, exponents) returns undefined, for the text reader, which reads every layout.
  * @param bytes the file
  * @param bins the grid length
- * @param text receives whether the bytes are the canonical text of the values read
+ * @param text receives whether the bytes are the canonical text of the values read, and
+ *   whether the values are all there and finite
  * @returns the series as the text reader would give it, or undefined
  */
 export function readPlainSeries(
@@ -152,7 +156,8 @@ export function readPlainSeries(
   bins: number,
   text?: PlainSeriesText,
 ): ParsedSeries | undefined {
-  if (text) text.canonical = false;
+  if (text) text.canonical = text.finite = false;
+  literalRead = false;
   for (let k = 0; k < HEADER.length; k++) {
     if (bytes[k] !== HEADER.charCodeAt(k)) return undefined;
   }
@@ -188,7 +193,10 @@ export function readPlainSeries(
     missingBins.push(b);
   }
   // the index of each row is already written as String() writes it (no leading zeros)
-  if (text) text.canonical = canonical && row === bins;
+  if (text) {
+    text.canonical = canonical && row === bins;
+    text.finite = !literalRead && row === bins;
+  }
   return { values, missingBins, emptyBins: [], rowCount: row, observedLength: row };
 }
 
@@ -198,6 +206,9 @@ export function readPlainSeries(
 // a capture (a collection every few files).
 let valueEnd = 0;
 let valueCanonical = false;
+// Whether a NaN or infinity cell was read since readPlainSeries began (decimals of at most 15
+// digits are finite): known without testing every value.
+let literalRead = false;
 
 // One value cell at `i`: its number (its end in `valueEnd`), or undefined for anything but the
 // forms the writer uses (an exponent, a leading `+` or `.`, an empty cell...).
@@ -251,5 +262,6 @@ function literal(bytes: Uint8Array, i: number, text: readonly number[]): boolean
   for (let k = 0; k < text.length; k++) if (bytes[i + k] !== text[k]) return false;
   valueEnd = i + text.length;
   valueCanonical = true;
+  literalRead = true;
   return true;
 }

@@ -323,7 +323,7 @@ const DECODER = new TextDecoder();
  * @param bytes the file content
  * @param options file name and expected length
  * @param text receives whether the bytes are exactly what {@link encodeSeriesCsv} writes for
- *   the values (false when not known)
+ *   the values, and whether every value is there and finite (false when not known)
  * @returns the values and what was missing
  */
 export function parseSeriesCsvBytes(
@@ -331,7 +331,7 @@ export function parseSeriesCsvBytes(
   options: ParseSeriesOptions = {},
   text?: PlainSeriesText,
 ): ParsedSeries {
-  if (text) text.canonical = false;
+  if (text) text.canonical = text.finite = false;
   const plain = options.bins === undefined ? undefined : readPlainSeries(bytes, options.bins, text);
   return plain ?? parseSeriesCsv(DECODER.decode(bytes), options);
 }

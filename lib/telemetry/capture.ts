@@ -15,6 +15,7 @@ import {
   MAX_SERIES_BINS,
   type ParsedSeries,
   parseSeriesCsvBytes,
+  type PlainSeriesText,
 } from "../artifacts/series_csv.ts";
 import { type CaptureBinding, captureBindings } from "./bindings.ts";
 import { captureSeries } from "./capture_series.ts";
@@ -269,7 +270,7 @@ async function produceFiles(
         `capture of run ${bundle.runId} interrupted; nothing was written`,
       );
     }
-    const { source, bytes: sourceBytes, canonical } = readSourceSeries(
+    const { source, bytes: sourceBytes, text } = readSourceSeries(
       reader,
       inRun,
       bundle,
@@ -283,19 +284,28 @@ async function produceFiles(
         bins,
       })
       : undefined;
-    const captured = captureSeries(source, plan, {
+    // Without a gap plan, a source with a row for every bin in the writer's own text (what
+    // the engine writes) is captured unchanged: its bytes are copied rather than the values
+    // written out again, and the hash the run's index records for them, just checked, is theirs.
+    const unchanged = text.canonical && plan === undefined;
+    const target = {
       nodeId: binding.nodeId,
       metric: binding.metric,
       sourceSeries: binding.sourceSeries,
       bins,
-    });
-    // Without a gap plan, a source with a row for every bin in the writer's own text (what
-    // the engine writes) is captured unchanged: its bytes are copied rather than the values
-    // written out again, and the hash the run's index records for them, just checked, is theirs.
-    const unchanged = canonical && plan === undefined;
-    const encode = unchanged
-      ? (buffer: Uint8Array) => copyInto(sourceBytes, buffer)
-      : (buffer: Uint8Array) => encodeSeriesCsv(captured.values, captured.format, buffer);
+    };
+    let encode: (buffer: Uint8Array) => Uint8Array;
+    let captured: { points: number; warnings: CaptureWarning[] };
+    if (unchanged) {
+      encode = (buffer) => copyInto(sourceBytes, buffer);
+      // with only finite values there is nothing to report, every bin a point and no warning
+      // (what captureSeries finds going through every value)
+      captured = text.finite ? { points: bins, warnings: [] } : captureSeries(source, plan, target);
+    } else {
+      const series = captureSeries(source, plan, target);
+      encode = (buffer) => encodeSeriesCsv(series.values, series.format, buffer);
+      captured = series;
+    }
     const knownHash = unchanged && binding.seriesHash ? binding.seriesHash : undefined;
     let hash: string;
     if (write) hash = await write(binding.path, encode, knownHash);
@@ -346,14 +356,14 @@ async function produceFiles(
 }
 
 // A run series read and checked: its values, its bytes (valid until the reader's next read),
-// and whether they are exactly what encodeSeriesCsv writes for the values.
+// and whether they are exactly what encodeSeriesCsv writes for the values, all of them finite.
 function readSourceSeries(
   reader: ReusingReader,
   inRun: (ref: string, what: string) => string,
   bundle: RunBundle,
   binding: CaptureBinding,
   bins: number,
-): { source: ParsedSeries; bytes: Uint8Array; canonical: boolean } {
+): { source: ParsedSeries; bytes: Uint8Array; text: PlainSeriesText } {
   const path = inRun(binding.seriesPath, `series path of ${binding.sourceSeries}`);
   let bytes: Uint8Array;
   try {
@@ -369,7 +379,7 @@ function readSourceSeries(
     throw fsError(err, "reading", path);
   }
   let parsed: ParsedSeries;
-  const text = { canonical: false };
+  const text: PlainSeriesText = { canonical: false, finite: false };
   try {
     parsed = parseSeriesCsvBytes(bytes, { file: path, bins, allowExtraRows: true }, text);
   } catch (err) {
@@ -389,7 +399,7 @@ function readSourceSeries(
       { file: path },
     );
   }
-  return { source: parsed, bytes, canonical: text.canonical };
+  return { source: parsed, bytes, text };
 }
 
 // `bytes` in `buffer` when they fit, else a copy of their own.

@@ -157,7 +157,7 @@ Deno.test("series bytes read as their text reads, whatever the layout", () => {
   );
 });
 
-Deno.test("series bytes read as canonical are exactly what encodeSeriesCsv writes for their values", () => {
+Deno.test("series bytes read as canonical are exactly what encodeSeriesCsv writes for their values; finite ones have all their values, finite", () => {
   const enc = new TextEncoder();
   // cells the reader takes whose text String() would write otherwise, beside ones it writes so
   const cells = fc.constantFrom(
@@ -188,16 +188,20 @@ Deno.test("series bytes read as canonical are exactly what encodeSeriesCsv write
           rows[row] = `${row - 1},${cell}`;
         }
         const bytes = enc.encode(rows.join("\n"));
-        const text = { canonical: true };
+        const text = { canonical: true, finite: true };
         const bins = values.length + extra;
         const parsed = parseSeriesCsvBytes(bytes, { bins, allowExtraRows: true }, text);
         if (text.canonical) assert.deepEqual(encodeSeriesCsv(parsed.values), bytes);
+        if (text.finite) {
+          assert.deepEqual(parsed.missingBins, []);
+          assert.ok(parsed.values.every(Number.isFinite));
+        }
       },
     ),
     { numRuns: RUNS / 3 },
   );
   // what the writer writes for decimals of up to 15 digits and 6 places, and for NaN and the
-  // infinities, is read as canonical (a capture copies it)
+  // infinities, is read as canonical (a capture copies it), finite without NaN and infinities
   const plain = fc.tuple(
     fc.integer({ min: -(10 ** 15) + 1, max: 10 ** 15 - 1 }),
     fc.integer({ min: 0, max: 6 }),
@@ -206,18 +210,19 @@ Deno.test("series bytes read as canonical are exactly what encodeSeriesCsv write
     fc.property(
       fc.array(fc.oneof(plain, fc.constantFrom(NaN, Infinity, -Infinity)), { maxLength: 40 }),
       (values) => {
-        const text = { canonical: false };
+        const text = { canonical: false, finite: false };
         parseSeriesCsvBytes(encodeSeriesCsv(values), { bins: values.length }, text);
         assert.ok(text.canonical, formatSeriesCsv(values));
+        assert.equal(text.finite, values.every(Number.isFinite), formatSeriesCsv(values));
       },
     ),
     { numRuns: RUNS / 3 },
   );
   // a row missing, or the text reader's layouts, are never canonical
-  const missing = { canonical: true };
+  const missing = { canonical: true, finite: true };
   parseSeriesCsvBytes(enc.encode("bin_index,value\n0,1\n"), { bins: 2 }, missing);
-  assert.equal(missing.canonical, false);
-  const crlf = { canonical: true };
+  assert.deepEqual(missing, { canonical: false, finite: false });
+  const crlf = { canonical: true, finite: true };
   parseSeriesCsvBytes(enc.encode("bin_index,value\r\n0,1\r\n"), { bins: 1 }, crlf);
-  assert.equal(crlf.canonical, false);
+  assert.deepEqual(crlf, { canonical: false, finite: false });
 });
