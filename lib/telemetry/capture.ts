@@ -7,18 +7,11 @@ import { resolveTimestamp } from "../base/clock.ts";
 import { hashOf } from "../base/hash.ts";
 import { toJsonText } from "../base/json.ts";
 import { insideResolver } from "../base/paths.ts";
-import { maxSeriesBytes } from "../base/safe_read.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import { RUN_FILES } from "../artifacts/layout.ts";
-import {
-  encodeSeriesCsv,
-  MAX_SERIES_BINS,
-  type ParsedSeries,
-  parseSeriesCsvBytes,
-  type PlainSeriesText,
-} from "../artifacts/series_csv.ts";
+import { MAX_SERIES_BINS } from "../artifacts/series_csv.ts";
 import { type CaptureBinding, captureBindings } from "./bindings.ts";
-import { captureSeries } from "./capture_series.ts";
+import { captureFile, type SeriesSource } from "./_capture_file.ts";
 import { checkGapConfig } from "./gap_config.ts";
 import { encodeText, PooledWriter, ReusingReader } from "./_file_io.ts";
 import { gapPlanFor } from "./gaps.ts";
@@ -256,9 +249,14 @@ async function produceFiles(
   write?: FileSink,
 ): Promise<{ manifest: TelemetryManifest; manifestHash: string }> {
   const { bundle, bins, options, log } = job;
-  const reader = new ReusingReader();
-  // series paths resolved against the run folder's absolute path, found once
-  const inRun = insideResolver(bundle.dir);
+  // the run's series read into one reused buffer, their paths resolved against the run
+  // folder's absolute path, found once
+  const source: SeriesSource = {
+    bundle,
+    reader: new ReusingReader(),
+    inRun: insideResolver(bundle.dir),
+    bins,
+  };
   let scratch = new Uint8Array(64 * 1024);
   const files: TelemetryManifestFile[] = [];
   const warnings: CaptureWarning[] = [];
@@ -270,13 +268,6 @@ async function produceFiles(
         `capture of run ${bundle.runId} interrupted; nothing was written`,
       );
     }
-    const { source, bytes: sourceBytes, text } = readSourceSeries(
-      reader,
-      inRun,
-      bundle,
-      binding,
-      bins,
-    );
     const plan = options.gaps
       ? gapPlanFor(options.gaps.config, {
         nodeId: binding.nodeId,
@@ -284,35 +275,13 @@ async function produceFiles(
         bins,
       })
       : undefined;
-    // Without a gap plan, a source with a row for every bin in the writer's own text (what
-    // the engine writes) is captured unchanged: its bytes are copied rather than the values
-    // written out again, and the hash the run's index records for them, just checked, is theirs.
-    const unchanged = text.canonical && plan === undefined;
-    const target = {
-      nodeId: binding.nodeId,
-      metric: binding.metric,
-      sourceSeries: binding.sourceSeries,
-      bins,
-    };
-    let encode: (buffer: Uint8Array) => Uint8Array;
-    let captured: { points: number; warnings: CaptureWarning[] };
-    if (unchanged) {
-      encode = (buffer) => copyInto(sourceBytes, buffer);
-      // with only finite values there is nothing to report, every bin a point and no warning
-      // (what captureSeries finds going through every value)
-      captured = text.finite ? { points: bins, warnings: [] } : captureSeries(source, plan, target);
-    } else {
-      const series = captureSeries(source, plan, target);
-      encode = (buffer) => encodeSeriesCsv(series.values, series.format, buffer);
-      captured = series;
-    }
-    const knownHash = unchanged && binding.seriesHash ? binding.seriesHash : undefined;
+    const captured = captureFile(source, binding, plan);
     let hash: string;
-    if (write) hash = await write(binding.path, encode, knownHash);
+    if (write) hash = await write(binding.path, captured.encode, captured.hash);
     else {
-      const bytes = encode(scratch);
+      const bytes = captured.encode(scratch);
       scratch = new Uint8Array(bytes.buffer as ArrayBuffer);
-      hash = knownHash ?? hashOf(bytes);
+      hash = captured.hash ?? hashOf(bytes);
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         // a dry run does no IO of its own to wait on: let the event loop breathe
         await new Promise((resolve) => setTimeout(resolve, 0));
@@ -353,58 +322,4 @@ async function produceFiles(
   const manifestText = toJsonText(manifest);
   if (write) await write(CAPTURE_MANIFEST_FILE, (buffer) => encodeText(manifestText, buffer));
   return { manifest, manifestHash: hashOf(manifestText) };
-}
-
-// A run series read and checked: its values, its bytes (valid until the reader's next read),
-// and whether they are exactly what encodeSeriesCsv writes for the values, all of them finite.
-function readSourceSeries(
-  reader: ReusingReader,
-  inRun: (ref: string, what: string) => string,
-  bundle: RunBundle,
-  binding: CaptureBinding,
-  bins: number,
-): { source: ParsedSeries; bytes: Uint8Array; text: PlainSeriesText } {
-  const path = inRun(binding.seriesPath, `series path of ${binding.sourceSeries}`);
-  let bytes: Uint8Array;
-  try {
-    bytes = reader.read(path, { root: bundle.dir, maxBytes: maxSeriesBytes(bins) });
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new FlowTimeError(
-        "bundle_invalid",
-        `series file ${binding.seriesPath} of ${binding.nodeId} ${binding.metric} is missing from run folder ${bundle.dir}; the run is incomplete, run the model again`,
-        { file: path },
-      );
-    }
-    throw fsError(err, "reading", path);
-  }
-  let parsed: ParsedSeries;
-  const text: PlainSeriesText = { canonical: false, finite: false };
-  try {
-    parsed = parseSeriesCsvBytes(bytes, { file: path, bins, allowExtraRows: true }, text);
-  } catch (err) {
-    if (err instanceof FlowTimeError) {
-      throw new FlowTimeError(
-        "bundle_invalid",
-        `${err.message}; the run's series ${binding.sourceSeries} is damaged, run the model again`,
-        { cause: err },
-      );
-    }
-    throw err;
-  }
-  if (binding.seriesHash && hashOf(bytes) !== binding.seriesHash) {
-    throw new FlowTimeError(
-      "hash_mismatch",
-      `series file does not match the hash recorded in series/index.json (it was truncated or changed after the run was written); run the model again`,
-      { file: path },
-    );
-  }
-  return { source: parsed, bytes, text };
-}
-
-// `bytes` in `buffer` when they fit, else a copy of their own.
-function copyInto(bytes: Uint8Array, buffer: Uint8Array): Uint8Array {
-  if (buffer.length < bytes.length) return bytes.slice();
-  buffer.set(bytes);
-  return buffer.subarray(0, bytes.length);
 }
