@@ -131,6 +131,18 @@ function writeInteger(out: Uint8Array, pos: number, value: number): number {
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const HEADER = "bin_index,value\n";
 const NAN = [78, 97, 78]; // NaN
+const INFINITY = [73, 110, 102, 105, 110, 105, 116, 121]; // Infinity
+
+/** What {@link readPlainSeries} found about a series' text besides its values. */
+export interface PlainSeriesText {
+  /** Whether the bytes are exactly those `encodeSeriesCsv(values)` writes: a row for every
+   * bin, each value as String() writes it. A capture then copies them instead of writing the
+   * values out again. */
+  canonical: boolean;
+  /** Whether every bin has a row and every value is finite (no NaN or infinity cell): a
+   * capture then has nothing to report of the series without looking at its values. */
+  finite: boolean;
+}
 
 /**
  * Read a series CSV in the exact layout the toolkit writes (header `bin_index,value`, LF, rows
@@ -139,15 +151,24 @@ const NAN = [78, 97, 78]; // NaN
  * `bins`, exponents) returns undefined, for the text reader, which reads every layout.
  * @param bytes the file
  * @param bins the grid length
+ * @param text receives whether the bytes are the canonical text of the values read, and
+ *   whether the values are all there and finite
  * @returns the series as the text reader would give it, or undefined
  */
-export function readPlainSeries(bytes: Uint8Array, bins: number): ParsedSeries | undefined {
+export function readPlainSeries(
+  bytes: Uint8Array,
+  bins: number,
+  text?: PlainSeriesText,
+): ParsedSeries | undefined {
+  if (text) text.canonical = text.finite = false;
+  literalRead = false;
   for (let k = 0; k < HEADER.length; k++) {
     if (bytes[k] !== HEADER.charCodeAt(k)) return undefined;
   }
   const values = new Float64Array(bins);
   let i = HEADER.length;
   let row = 0;
+  let canonical = true;
   const end = bytes.length;
   while (i < end) {
     if (row >= bins) return undefined;
@@ -161,9 +182,11 @@ export function readPlainSeries(bytes: Uint8Array, bins: number): ParsedSeries |
       c = bytes[++i];
     } while (c >= 48 && c <= 57 && index < 1e9);
     if (index !== row || c !== 44) return undefined;
-    const value = readValue(bytes, i + 1);
+    c = bytes[++i];
+    const value = readValue(bytes, i);
     if (value === undefined) return undefined;
     values[row++] = value;
+    canonical &&= valueCanonical;
     i = valueEnd;
     if (bytes[i] !== 10) return undefined;
     i++;
@@ -173,13 +196,23 @@ export function readPlainSeries(bytes: Uint8Array, bins: number): ParsedSeries |
     values[b] = NaN;
     missingBins.push(b);
   }
+  // the index of each row is already written as String() writes it (no leading zeros)
+  if (text) {
+    text.canonical = canonical && row === bins;
+    text.finite = !literalRead && row === bins;
+  }
   return { values, missingBins, emptyBins: [], rowCount: row, observedLength: row };
 }
 
-// Where the cell readValue read last ends: a module variable rather than a returned
-// object, as a cold open reads some 60,000 cells and an object for each was a good part of its
-// garbage.
+// Where the value cell readValue last read ends, and whether the cell is written as String()
+// writes its value. Module variables rather than a returned object: the reader calls readValue
+// once per cell, and a result object per call would be hundreds of thousands of allocations in
+// a capture (a collection every few files).
 let valueEnd = 0;
+let valueCanonical = false;
+// Whether a NaN or infinity cell was read since readPlainSeries began (decimals of at most 15
+// digits are finite): known without testing every value.
+let literalRead = false;
 
 // One value cell at `i`: its number (its end in `valueEnd`), or undefined for anything but the
 // forms the writer uses (an exponent, a leading `+` or `.`, an empty cell...).
@@ -190,12 +223,8 @@ function readValue(bytes: Uint8Array, i: number): number | undefined {
     negative = true;
     c = bytes[++i];
   }
-  if (c === 73) return literal(bytes, i, "Infinity", negative ? -Infinity : Infinity);
-  if (c === 78 && !negative) {
-    for (let k = 0; k < 3; k++) if (bytes[i + k] !== NAN[k]) return undefined;
-    valueEnd = i + 3;
-    return NaN;
-  }
+  if (c === 73) return literal(bytes, i, INFINITY) ? (negative ? -Infinity : Infinity) : undefined;
+  if (c === 78 && !negative) return literal(bytes, i, NAN) ? NaN : undefined;
   if (c < 48 || c > 57) return undefined;
   let mantissa = 0;
   let digits = 0;
@@ -219,15 +248,24 @@ function readValue(bytes: Uint8Array, i: number): number | undefined {
     } while (c >= 48 && c <= 57);
   }
   if (c === 101 || c === 69 || digits > 15 || places > 22) return undefined;
+  valueEnd = i;
+  // String() writes a decimal of at most 15 significant digits with those digits (no shorter
+  // decimal reads as the same double), in fixed notation from 1e-6 on: the cell is its text
+  // unless the fraction ends in 0, has more than 6 places (1e-7 is written so), or it is -0.
+  valueCanonical = places <= 6 && (places === 0 || bytes[i - 1] !== 48) &&
+    !(negative && mantissa === 0);
   // an exact integer over an exact power of ten, divided once (correctly rounded): the double
   // nearest the decimal, as Number() gives it
   const value = places === 0 ? mantissa : mantissa / POW10[places];
-  valueEnd = i;
   return negative ? -value : value;
 }
 
-function literal(bytes: Uint8Array, i: number, text: string, value: number): number | undefined {
-  for (let k = 0; k < text.length; k++) if (bytes[i + k] !== text.charCodeAt(k)) return undefined;
+// Whether the ASCII `text` is at `i` (then `valueEnd` is set past it): NaN, Infinity and
+// -Infinity are written as String() writes them.
+function literal(bytes: Uint8Array, i: number, text: readonly number[]): boolean {
+  for (let k = 0; k < text.length; k++) if (bytes[i + k] !== text[k]) return false;
   valueEnd = i + text.length;
-  return value;
+  valueCanonical = true;
+  literalRead = true;
+  return true;
 }

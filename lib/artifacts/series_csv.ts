@@ -1,7 +1,12 @@
 // The one series CSV module. Writers are strict (header `bin_index,value`, LF, shortest
 // round-trip numbers); readers are lenient (BOM, CRLF, `t,value` header, empty cell = NaN).
 import { FlowTimeError } from "../base/errors.ts";
-import { readPlainSeries, writeNumber, writeSmallInteger } from "./_series_bytes.ts";
+import {
+  type PlainSeriesText,
+  readPlainSeries,
+  writeNumber,
+  writeSmallInteger,
+} from "./_series_bytes.ts";
 import {
   blank,
   classCell,
@@ -12,7 +17,7 @@ import {
   trimmed,
 } from "./_series_cells.ts";
 
-export { writeNumber };
+export { type PlainSeriesText, writeNumber };
 
 /** Header every series CSV written by the toolkit starts with. */
 export const SERIES_CSV_HEADER = "bin_index,value";
@@ -317,12 +322,16 @@ const DECODER = new TextDecoder();
  * toolkit's own layout straight from the bytes (captures and state read thousands of files).
  * @param bytes the file content
  * @param options file name and expected length
+ * @param text receives whether the bytes are exactly what {@link encodeSeriesCsv} writes for
+ *   the values, and whether every value is there and finite (false when not known)
  * @returns the values and what was missing
  */
 export function parseSeriesCsvBytes(
   bytes: Uint8Array,
   options: ParseSeriesOptions = {},
+  text?: PlainSeriesText,
 ): ParsedSeries {
-  const plain = options.bins === undefined ? undefined : readPlainSeries(bytes, options.bins);
+  if (text) text.canonical = text.finite = false;
+  const plain = options.bins === undefined ? undefined : readPlainSeries(bytes, options.bins, text);
   return plain ?? parseSeriesCsv(DECODER.decode(bytes), options);
 }

@@ -7,6 +7,11 @@
 // writer was killed between the renames) puts the new copy in place when its temp folder is
 // still there and the old one back otherwise (`tidyFolder`, run before every write and by
 // `flowtime gc`). One copy always survives, whatever step a kill lands on.
+//
+// The steps are small file-system calls (stat, mkdir, rename) made synchronously: through the
+// event loop each costs a fifth of a millisecond or more, and the first one starts the IO
+// threads, which together was a tenth of a small capture's time. Removing a folder tree, which
+// may take long, stays asynchronous.
 import { basename, dirname, join } from "node:path";
 import { FlowTimeError, type FlowTimeErrorCode, fsError } from "./errors.ts";
 import { tidyFolder } from "./tidy.ts";
@@ -63,16 +68,16 @@ export async function writeFolderAtomically<T>(
   const parent = dirname(target);
   const name = basename(target);
   try {
-    await Deno.mkdir(parent, { recursive: true });
+    Deno.mkdirSync(parent, { recursive: true });
   } catch (err) {
     throw fsError(err, "creating", parent);
   }
   await tidyFolder(parent).catch(() => {});
-  checkReplaceable(await folderState(target, options.marker), target, options, false);
+  checkReplaceable(folderState(target, options.marker), target, options, false);
   const hex = randomHex(6);
   const temp = join(parent, `${TEMP_PREFIX}${name}-${hex}`);
   try {
-    await Deno.mkdir(temp);
+    Deno.mkdirSync(temp);
   } catch (err) {
     throw fsError(err, "creating", temp);
   }
@@ -117,20 +122,20 @@ async function swapIn(
   options: AtomicWriteOptions,
 ): Promise<string | undefined> {
   await options.onStep?.("locked");
-  const state = await folderState(target, options.marker);
+  const state = folderState(target, options.marker);
   checkReplaceable(state, target, options, true);
   let trash: string | undefined;
   if (state === "bundle") {
     trash = join(dirname(target), `${TRASH_PREFIX}${basename(target)}-${hex}`);
     try {
-      await Deno.rename(target, trash);
+      Deno.renameSync(target, trash);
     } catch (err) {
       throw fsError(err, "renaming", target);
     }
     await options.onStep?.("moved-old");
   }
   try {
-    await Deno.rename(temp, target);
+    Deno.renameSync(temp, target);
   } catch (err) {
     throw fsError(err, "renaming into", target);
   }
@@ -174,11 +179,11 @@ function checkReplaceable(
 // marker is asked for), "other" when it does not. Another writer may swap the folder while it
 // is looked at (its marker then seems missing): the answer counts only when the same folder is
 // still there afterwards, else it is looked at again.
-async function folderState(path: string, marker?: string): Promise<FolderState> {
+function folderState(path: string, marker?: string): FolderState {
   for (let attempt = 1;; attempt++) {
     let before: Deno.FileInfo;
     try {
-      before = await Deno.stat(path);
+      before = Deno.statSync(path);
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) return "absent";
       throw fsError(err, "reading", path);
@@ -186,11 +191,11 @@ async function folderState(path: string, marker?: string): Promise<FolderState> 
     if (!before.isDirectory) return "file";
     let state: FolderState = "empty";
     try {
-      for await (const _ of Deno.readDir(path)) {
+      for (const _ of Deno.readDirSync(path)) {
         state = "bundle";
         if (marker) {
           try {
-            await Deno.stat(join(path, marker));
+            Deno.statSync(join(path, marker));
           } catch (err) {
             if (!(err instanceof Deno.errors.NotFound)) throw err;
             state = "other";
@@ -202,7 +207,12 @@ async function folderState(path: string, marker?: string): Promise<FolderState> 
       if (!(err instanceof Deno.errors.NotFound)) throw fsError(err, "reading", path);
       state = "absent"; // moved away while read: look again
     }
-    const after = await Deno.stat(path).catch(() => undefined);
+    let after: Deno.FileInfo | undefined;
+    try {
+      after = Deno.statSync(path);
+    } catch {
+      after = undefined;
+    }
     const same = after !== undefined && after.ino === before.ino && after.dev === before.dev;
     if (same && state !== "absent") return state;
     if (attempt >= 20) return after === undefined ? "absent" : state;
@@ -227,7 +237,7 @@ export async function withLock(
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      await Deno.mkdir(lock);
+      Deno.mkdirSync(lock);
       break;
     } catch (err) {
       if (!(err instanceof Deno.errors.AlreadyExists)) throw fsError(err, "creating", lock);
@@ -244,7 +254,11 @@ export async function withLock(
   try {
     await fn();
   } finally {
-    await Deno.remove(lock).catch(() => {});
+    try {
+      Deno.removeSync(lock);
+    } catch {
+      // already gone (broken as stale by another writer)
+    }
   }
 }
 

@@ -38,7 +38,8 @@ export async function tidyFolder(parent: string, minAgeMs = STALE_TEMP_MS): Prom
   const report: TidyReport = { removed: [], recovered: [] };
   let names: string[];
   try {
-    names = (await Array.fromAsync(Deno.readDir(parent))).map((e) => e.name);
+    // synchronous calls for the look around (see atomic.ts), asynchronous ones for removals
+    names = Array.from(Deno.readDirSync(parent), (e) => e.name);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return report;
     throw fsError(err, "reading", parent);
@@ -74,7 +75,7 @@ export async function tidyFolder(parent: string, minAgeMs = STALE_TEMP_MS): Prom
     const lock = entry.startsWith(LOCK_PREFIX);
     if (!temp && !lock) continue;
     try {
-      const info = await Deno.stat(join(parent, entry));
+      const info = Deno.statSync(join(parent, entry));
       const age = now - (info.mtime?.getTime() ?? 0);
       if (age >= (lock ? Math.max(minAgeMs, STALE_LOCK_MS) : minAgeMs)) {
         await Deno.remove(join(parent, entry), { recursive: true });

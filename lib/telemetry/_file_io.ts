@@ -77,14 +77,19 @@ export class PooledWriter {
    * (waiting first while `limit` writes are in flight).
    * @param path destination file
    * @param encode writes the content into the buffer it is given (or a larger one it returns)
+   * @param knownHash `sha256:` of the bytes `encode` writes, when the caller has it already
    * @returns `sha256:` of the bytes written
    */
-  async write(path: string, encode: (buffer: Uint8Array) => Uint8Array): Promise<string> {
+  async write(
+    path: string,
+    encode: (buffer: Uint8Array) => Uint8Array,
+    knownHash?: string,
+  ): Promise<string> {
     this.#throwIfFailed();
     while (this.#inFlight.size >= this.#limit) await Promise.race(this.#inFlight);
     this.#throwIfFailed();
     const bytes = encode(this.#free.pop() ?? new Uint8Array(64 * 1024));
-    const hash = hashOf(bytes);
+    const hash = knownHash ?? hashOf(bytes);
     if (bytes.length <= SYNC_WRITE_BYTES) {
       // A small file is written at once: creating it is most of the cost, and through the IO
       // threads it costs several times more (250 files of 4 KB: 35-100 ms against 115-175 ms).

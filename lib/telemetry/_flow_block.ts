@@ -143,7 +143,7 @@ class Reader {
   #word(): string | undefined {
     const t = this.#text;
     const start = this.at;
-    while (this.at < t.length && /[A-Za-z0-9_-]/.test(t[this.at])) this.at++;
+    while (this.at < t.length && isWordChar(t.charCodeAt(this.at))) this.at++;
     if (this.at === start) return undefined;
     const next = t[this.at];
     if (next !== undefined && next !== " " && next !== "," && next !== "}" && next !== ":") {
@@ -155,6 +155,13 @@ class Reader {
   #spaces(): void {
     while (this.#text[this.at] === " ") this.at++;
   }
+}
+
+// [A-Za-z0-9_-] by character code: a regular expression tested on each character of a thousand
+// lines costs milliseconds before it is compiled for good.
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 ||
+    c === 45;
 }
 
 function isReserved(word: string): boolean {

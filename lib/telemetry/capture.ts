@@ -6,18 +6,12 @@ import { writeFolderAtomically } from "../base/atomic.ts";
 import { resolveTimestamp } from "../base/clock.ts";
 import { hashOf } from "../base/hash.ts";
 import { toJsonText } from "../base/json.ts";
-import { resolveInside } from "../base/paths.ts";
-import { maxSeriesBytes } from "../base/safe_read.ts";
+import { insideResolver } from "../base/paths.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import { RUN_FILES } from "../artifacts/layout.ts";
-import {
-  encodeSeriesCsv,
-  MAX_SERIES_BINS,
-  type ParsedSeries,
-  parseSeriesCsvBytes,
-} from "../artifacts/series_csv.ts";
+import { MAX_SERIES_BINS } from "../artifacts/series_csv.ts";
 import { type CaptureBinding, captureBindings } from "./bindings.ts";
-import { captureSeries } from "./capture_series.ts";
+import { captureFile, type SeriesSource } from "./_capture_file.ts";
 import { checkGapConfig } from "./gap_config.ts";
 import { encodeText, PooledWriter, ReusingReader } from "./_file_io.ts";
 import { gapPlanFor } from "./gaps.ts";
@@ -183,7 +177,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
             try {
               const result = await produceFiles(
                 job,
-                (path, encode) => writer.write(join(tmp, path), encode),
+                (path, encode, hash) => writer.write(join(tmp, path), encode, hash),
               );
               await writer.drain();
               return result;
@@ -240,8 +234,13 @@ interface CaptureJob {
   log: (level: CaptureLogEvent["level"], event: string, fields?: object) => void;
 }
 
-/** Stores one file (encoding it into the buffer it is handed) and returns its hash. */
-type FileSink = (path: string, encode: (buffer: Uint8Array) => Uint8Array) => Promise<string>;
+/** Stores one file (encoding it into the buffer it is handed) and returns its hash (`hash`
+ * when the caller knows it already). */
+type FileSink = (
+  path: string,
+  encode: (buffer: Uint8Array) => Uint8Array,
+  hash?: string,
+) => Promise<string>;
 
 // Builds every file in capture order, then the manifest; `write` (absent in a dry run) stores
 // them. One series is in memory at a time.
@@ -250,7 +249,14 @@ async function produceFiles(
   write?: FileSink,
 ): Promise<{ manifest: TelemetryManifest; manifestHash: string }> {
   const { bundle, bins, options, log } = job;
-  const reader = new ReusingReader();
+  // the run's series read into one reused buffer, their paths resolved against the run
+  // folder's absolute path, found once
+  const source: SeriesSource = {
+    bundle,
+    reader: new ReusingReader(),
+    inRun: insideResolver(bundle.dir),
+    bins,
+  };
   let scratch = new Uint8Array(64 * 1024);
   const files: TelemetryManifestFile[] = [];
   const warnings: CaptureWarning[] = [];
@@ -262,7 +268,6 @@ async function produceFiles(
         `capture of run ${bundle.runId} interrupted; nothing was written`,
       );
     }
-    const source = readSourceSeries(reader, bundle, binding, bins);
     const plan = options.gaps
       ? gapPlanFor(options.gaps.config, {
         nodeId: binding.nodeId,
@@ -270,20 +275,13 @@ async function produceFiles(
         bins,
       })
       : undefined;
-    const captured = captureSeries(source, plan, {
-      nodeId: binding.nodeId,
-      metric: binding.metric,
-      sourceSeries: binding.sourceSeries,
-      bins,
-    });
-    const encode = (buffer: Uint8Array) =>
-      encodeSeriesCsv(captured.values, captured.format, buffer);
+    const captured = captureFile(source, binding, plan);
     let hash: string;
-    if (write) hash = await write(binding.path, encode);
+    if (write) hash = await write(binding.path, captured.encode, captured.hash);
     else {
-      const bytes = encode(scratch);
+      const bytes = captured.encode(scratch);
       scratch = new Uint8Array(bytes.buffer as ArrayBuffer);
-      hash = hashOf(bytes);
+      hash = captured.hash ?? hashOf(bytes);
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         // a dry run does no IO of its own to wait on: let the event loop breathe
         await new Promise((resolve) => setTimeout(resolve, 0));
@@ -324,51 +322,4 @@ async function produceFiles(
   const manifestText = toJsonText(manifest);
   if (write) await write(CAPTURE_MANIFEST_FILE, (buffer) => encodeText(manifestText, buffer));
   return { manifest, manifestHash: hashOf(manifestText) };
-}
-
-function readSourceSeries(
-  reader: ReusingReader,
-  bundle: RunBundle,
-  binding: CaptureBinding,
-  bins: number,
-): ParsedSeries {
-  const path = resolveInside(
-    bundle.dir,
-    binding.seriesPath,
-    `series path of ${binding.sourceSeries}`,
-  );
-  let bytes: Uint8Array;
-  try {
-    bytes = reader.read(path, { root: bundle.dir, maxBytes: maxSeriesBytes(bins) });
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new FlowTimeError(
-        "bundle_invalid",
-        `series file ${binding.seriesPath} of ${binding.nodeId} ${binding.metric} is missing from run folder ${bundle.dir}; the run is incomplete, run the model again`,
-        { file: path },
-      );
-    }
-    throw fsError(err, "reading", path);
-  }
-  let parsed: ParsedSeries;
-  try {
-    parsed = parseSeriesCsvBytes(bytes, { file: path, bins, allowExtraRows: true });
-  } catch (err) {
-    if (err instanceof FlowTimeError) {
-      throw new FlowTimeError(
-        "bundle_invalid",
-        `${err.message}; the run's series ${binding.sourceSeries} is damaged, run the model again`,
-        { cause: err },
-      );
-    }
-    throw err;
-  }
-  if (binding.seriesHash && hashOf(bytes) !== binding.seriesHash) {
-    throw new FlowTimeError(
-      "hash_mismatch",
-      `series file does not match the hash recorded in series/index.json (it was truncated or changed after the run was written); run the model again`,
-      { file: path },
-    );
-  }
-  return parsed;
 }

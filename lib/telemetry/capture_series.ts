@@ -19,8 +19,8 @@ export interface CaptureSeriesTarget {
 
 /** A capture file's content and what happened on the way. */
 export interface CapturedSeries {
-  /** Values to write, gap zeros applied; write them with `encodeSeriesCsv(values, format)` (or
-   * `formatSeriesCsv` for text). */
+  /** Values to write, gap zeros applied (without a plan, a view of the source's values);
+   * write them with `encodeSeriesCsv(values, format)` (or `formatSeriesCsv` for text). */
   values: Float64Array;
   /** Rows to leave out and cells to leave empty. */
   format: FormatSeriesOptions;
@@ -45,9 +45,16 @@ export function captureSeries(
   target: CaptureSeriesTarget,
 ): CapturedSeries {
   const bins = target.bins;
-  const present = new Uint8Array(bins).fill(1);
-  for (const b of source.missingBins) if (b < bins) present[b] = 0;
-  const values = Float64Array.from(source.values.subarray(0, bins));
+  // bins the source has no row for (most sources have a row for every bin)
+  let present: Uint8Array | undefined;
+  if (source.missingBins.length > 0) {
+    present = new Uint8Array(bins).fill(1);
+    for (const b of source.missingBins) if (b < bins) present[b] = 0;
+  }
+  // a copy when gap zeros may be written into it (slice copies the memory), else a view
+  const values = plan === undefined
+    ? source.values.subarray(0, bins)
+    : source.values.slice(0, bins);
   const leaveOut = new Set<number>();
   const empty = new Set<number>();
   const hit: Record<CaptureWarningCode, number[]> = {
@@ -57,23 +64,31 @@ export function captureSeries(
     nan_detected: [],
     length_mismatch: [],
   };
-  for (let b = 0; b < bins; b++) {
-    if (present[b] === 0) {
-      leaveOut.add(b);
-      hit.length_mismatch.push(b);
-      continue;
-    }
-    if (!Number.isFinite(values[b])) hit.nan_detected.push(b);
-    const action = plan?.[b] ?? 0;
-    if (action === GAP_DROP) {
-      leaveOut.add(b);
-      hit.data_gap.push(b);
-    } else if (action === GAP_NAN) {
-      empty.add(b);
-      hit.nan_fill.push(b);
-    } else if (action === GAP_ZERO) {
-      values[b] = 0;
-      hit.zero_fill.push(b);
+  if (present === undefined && plan === undefined) {
+    // The usual series (a row for every bin, no gap rule) only needs its non-finite values
+    // found: a loop of its own, which runs for every value of the capture, at first in code
+    // not yet compiled, where every test in the loop counts.
+    for (let b = 0; b < bins; b++) if (!Number.isFinite(values[b])) hit.nan_detected.push(b);
+  } else {
+    for (let b = 0; b < bins; b++) {
+      if (present !== undefined && present[b] === 0) {
+        leaveOut.add(b);
+        hit.length_mismatch.push(b);
+        continue;
+      }
+      if (!Number.isFinite(values[b])) hit.nan_detected.push(b);
+      if (plan === undefined) continue;
+      const action = plan[b] ?? 0;
+      if (action === GAP_DROP) {
+        leaveOut.add(b);
+        hit.data_gap.push(b);
+      } else if (action === GAP_NAN) {
+        empty.add(b);
+        hit.nan_fill.push(b);
+      } else if (action === GAP_ZERO) {
+        values[b] = 0;
+        hit.zero_fill.push(b);
+      }
     }
   }
   const format: FormatSeriesOptions = {

@@ -209,3 +209,73 @@ Deno.test("series bytes read as their text reads, whatever the layout", () => {
     { numRuns: RUNS / 3 },
   );
 });
+
+Deno.test("series bytes read as canonical are exactly what encodeSeriesCsv writes for their values; finite ones have all their values, finite", () => {
+  const enc = new TextEncoder();
+  // cells the reader takes whose text String() would write otherwise, beside ones it writes so
+  const cells = fc.constantFrom(
+    "1.50",
+    "-0",
+    "-0.0",
+    "0.0",
+    "2.000",
+    "0.0000001",
+    "1.0000001",
+    "123456.1234567",
+    "-Infinity",
+    "NaN",
+    "0",
+    "0.000001",
+    "999999999999999",
+    "-0.5",
+  );
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(decimal, fc.double()), { minLength: 1, maxLength: 40 }),
+      fc.array(fc.tuple(fc.nat(), cells), { maxLength: 3 }),
+      fc.integer({ min: -1, max: 1 }),
+      (values, replaced, extra) => {
+        const rows = formatSeriesCsv(values).split("\n");
+        for (const [at, cell] of replaced) {
+          const row = 1 + (at % values.length);
+          rows[row] = `${row - 1},${cell}`;
+        }
+        const bytes = enc.encode(rows.join("\n"));
+        const text = { canonical: true, finite: true };
+        const bins = values.length + extra;
+        const parsed = parseSeriesCsvBytes(bytes, { bins, allowExtraRows: true }, text);
+        if (text.canonical) assert.deepEqual(encodeSeriesCsv(parsed.values), bytes);
+        if (text.finite) {
+          assert.deepEqual(parsed.missingBins, []);
+          assert.ok(parsed.values.every(Number.isFinite));
+        }
+      },
+    ),
+    { numRuns: RUNS / 3 },
+  );
+  // what the writer writes for decimals of up to 15 digits and 6 places, and for NaN and the
+  // infinities, is read as canonical (a capture copies it), finite without NaN and infinities
+  const plain = fc.tuple(
+    fc.integer({ min: -(10 ** 15) + 1, max: 10 ** 15 - 1 }),
+    fc.integer({ min: 0, max: 6 }),
+  ).map(([m, d]) => m / 10 ** d);
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(plain, fc.constantFrom(NaN, Infinity, -Infinity)), { maxLength: 40 }),
+      (values) => {
+        const text = { canonical: false, finite: false };
+        parseSeriesCsvBytes(encodeSeriesCsv(values), { bins: values.length }, text);
+        assert.ok(text.canonical, formatSeriesCsv(values));
+        assert.equal(text.finite, values.every(Number.isFinite), formatSeriesCsv(values));
+      },
+    ),
+    { numRuns: RUNS / 3 },
+  );
+  // a row missing, or the text reader's layouts, are never canonical
+  const missing = { canonical: true, finite: true };
+  parseSeriesCsvBytes(enc.encode("bin_index,value\n0,1\n"), { bins: 2 }, missing);
+  assert.deepEqual(missing, { canonical: false, finite: false });
+  const crlf = { canonical: true, finite: true };
+  parseSeriesCsvBytes(enc.encode("bin_index,value\r\n0,1\r\n"), { bins: 1 }, crlf);
+  assert.deepEqual(crlf, { canonical: false, finite: false });
+});

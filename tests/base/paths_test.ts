@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { assertSafeId, isSafeId, resolveInside } from "../../lib/base/paths.ts";
+import { isAbsolute, join, normalize, relative, resolve } from "node:path";
+import { assertSafeId, insideResolver, isSafeId, resolveInside } from "../../lib/base/paths.ts";
+import { fc } from "../_dev_deps.ts";
 import { assertThrowsCode } from "../_helpers.ts";
 
 Deno.test("safe ids: letters, digits, dot, underscore, dash", () => {
@@ -41,4 +43,57 @@ Deno.test("resolveInside keeps references inside the root", () => {
       JSON.stringify(ref),
     );
   }
+});
+
+// resolveInside's checks as they were before plain paths were joined directly: every reference
+// normalised, resolved and made relative again.
+function resolvedTheLongWay(root: string, ref: string): string {
+  if (
+    // deno-lint-ignore no-control-regex
+    ref.length === 0 || /[\u0000-\u001f\\]/.test(ref) || ref.length > 4096 ||
+    ref.split("/").some((segment) => segment.length > 255) || isAbsolute(ref)
+  ) return "path_escape";
+  const rootAbs = resolve(root);
+  const rel = relative(rootAbs, resolve(rootAbs, normalize(ref)));
+  if (rel === "" || rel === ".." || rel.startsWith("../") || isAbsolute(rel)) return "path_escape";
+  return join(rootAbs, rel);
+}
+
+Deno.test("property: resolveInside and insideResolver give what the full checks give", () => {
+  const segment = fc.constantFrom(
+    "a",
+    "b.csv",
+    "a@A@DEFAULT.csv",
+    ".",
+    "..",
+    "",
+    ".hidden",
+    "...",
+    "x".repeat(255),
+    "x".repeat(256),
+    "a\\b",
+    "a\u0001",
+    "\u007f",
+  );
+  const outcome = (f: () => string) => {
+    try {
+      return f();
+    } catch (err) {
+      return (err as { code?: string }).code ?? String(err);
+    }
+  };
+  fc.assert(
+    fc.property(
+      fc.constantFrom("/data/run", "/", "data/run", "./data/../run/"),
+      fc.array(segment, { minLength: 1, maxLength: 6 }),
+      fc.boolean(),
+      (root, segments, long) => {
+        const ref = long ? segments.join("/").padEnd(4097, "y") : segments.join("/");
+        const want = resolvedTheLongWay(root, ref);
+        assert.equal(outcome(() => resolveInside(root, ref, "source")), want, ref);
+        assert.equal(outcome(() => insideResolver(root)(ref, "source")), want, ref);
+      },
+    ),
+    { numRuns: 2000 },
+  );
 });
