@@ -110,9 +110,14 @@ interface Parsed {
   lineOf(path: FieldPath): number | undefined;
 }
 
-// The line of a path in the yaml package's document: of the node there, or of its closest
-// existing parent (a key with a null value, which has no node, gives the key's line).
-function documentLineOf(
+/**
+ * The line of a path in the yaml package's document: of the node there, or of its closest
+ * existing parent (a key with a null value, which has no node, gives the key's line).
+ * @param doc the document
+ * @param lineCounter the line counter it was parsed with
+ * @returns the path's line, or undefined when neither it nor a parent is in the document
+ */
+export function documentLineOf(
   doc: Document.Parsed,
   lineCounter: LineCounter,
 ): (path: FieldPath) => number | undefined {

@@ -3,6 +3,7 @@
 // read in bounded memory, and texts over the memory budget refused by name.
 import assert from "node:assert/strict";
 import { fc } from "../_dev_deps.ts";
+import { sameValue } from "./_yaml_oracle.ts";
 import { parseYamlLocated, YAML_MEMORY_BUDGET } from "../../lib/base/located_yaml.ts";
 import { findNumberLists } from "../../lib/base/_number_lists.ts";
 import { LineCounter, parse, parseDocument } from "../../lib/base/yaml.ts";
@@ -80,23 +81,6 @@ const documentOf = fc.tuple(list, list, fc.nat(9)).map(([a, b, where]) => {
       return `values: ${a}\n  bad: indentation\n`;
   }
 });
-
-function sameValue(actual: unknown, expected: unknown): boolean {
-  if (typeof expected === "number") return Object.is(actual, expected);
-  if (Array.isArray(expected)) {
-    return Array.isArray(actual) && actual.length === expected.length &&
-      expected.every((e, i) => sameValue(actual[i], e));
-  }
-  if (expected !== null && typeof expected === "object") {
-    if (actual === null || typeof actual !== "object" || Array.isArray(actual)) return false;
-    const keys = Object.keys(expected);
-    return keys.length === Object.keys(actual).length &&
-      keys.every((k) =>
-        sameValue((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k])
-      );
-  }
-  return Object.is(actual, expected);
-}
 
 function packageLine(text: string): number | undefined {
   const lineCounter = new LineCounter();
