@@ -2,6 +2,7 @@
 // (BOM, string warnings, missing optional fields), and normalised to the toolkit's shapes.
 import { dirname, join } from "node:path";
 import { decodeUtf8, MAX_DOCUMENT_BYTES, readFileInsideSync } from "../base/safe_read.ts";
+import type { FolderReader } from "../base/folder_read.ts";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import type { BinUnit, RunMode } from "../model/types.ts";
 import { isSafeId } from "../base/paths.ts";
@@ -14,27 +15,36 @@ import type { RunGrid, RunJson, SeriesIndex } from "./types.ts";
 export const BOM = /^\uFEFF/;
 
 /** A file's text, or undefined when it does not exist: read safely (a regular file inside its
- * folder, at most `maxBytes`, UTF-8). */
+ * folder, or inside the folder of `reader` when given, at most `maxBytes`, UTF-8). */
 export function readTextIfExists(
   path: string,
   maxBytes = MAX_DOCUMENT_BYTES,
+  reader?: FolderReader,
 ): Promise<string | undefined> {
   try {
     // read synchronously: a few small documents, whose checks cost far less than through the
-    // event loop
-    return Promise.resolve(
-      decodeUtf8(readFileInsideSync(path, { root: dirname(path), maxBytes }), path),
-    );
+    // event loop; through the run's FolderReader the run folder's real path is resolved once
+    // for all of them and the series
+    const bytes = reader !== undefined
+      ? reader.read(path, { maxBytes })
+      : readFileInsideSync(path, { root: dirname(path), maxBytes });
+    return Promise.resolve(decodeUtf8(bytes, path));
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
     return Promise.reject(fsError(err, "reading", path));
   }
 }
 
-/** A JSON object file of a run folder (BOM stripped); undefined when absent and not required. */
-export async function readJson(dir: string, rel: string, required: boolean): Promise<unknown> {
+/** A JSON object file of a run folder (BOM stripped); undefined when absent and not required.
+ * `reader`, a FolderReader of `dir`, makes several documents cheaper to read. */
+export async function readJson(
+  dir: string,
+  rel: string,
+  required: boolean,
+  reader?: FolderReader,
+): Promise<unknown> {
   const path = join(dir, rel);
-  const text = await readTextIfExists(path);
+  const text = await readTextIfExists(path, MAX_DOCUMENT_BYTES, reader);
   if (text === undefined) {
     if (required) {
       throw new FlowTimeError("bundle_invalid", `${rel} is missing from run folder ${dir}`, {

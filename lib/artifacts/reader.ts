@@ -110,14 +110,14 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     throw fsError(err, "reading", dir);
   }
   const folderName = dir.replace(/\/+$/, "").split("/").pop() ?? dir;
-  const rawRun = await readJson(dir, RUN_FILES.run, true);
-  const manifest = (await readJson(dir, RUN_FILES.manifest, false)) as RunManifest | undefined;
-  const metadata = (await readJson(dir, RUN_FILES.metadata, false)) as
-    | ModelMetadataJson
-    | undefined;
-  const provenance = (await readJson(dir, RUN_FILES.provenance, false)) as
-    | Record<string, unknown>
-    | undefined;
+  // Documents and series are read with the safe reader's checks, the folders' real paths
+  // resolved once.
+  const files = new FolderReader(dir);
+  const doc = (rel: string, required = false) => readJson(dir, rel, required, files);
+  const rawRun = await doc(RUN_FILES.run, true);
+  const manifest = (await doc(RUN_FILES.manifest)) as RunManifest | undefined;
+  const metadata = (await doc(RUN_FILES.metadata)) as ModelMetadataJson | undefined;
+  const provenance = (await doc(RUN_FILES.provenance)) as Record<string, unknown> | undefined;
   let model: ModelFile | undefined;
   for (const rel of [RUN_FILES.model, RUN_FILES.spec]) {
     model = openModelFile(dir, rel);
@@ -134,7 +134,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     mode: modeOf(metadata?.mode) ?? facts.mode,
     start: facts.start,
   });
-  const rawIndex = await readJson(dir, RUN_FILES.seriesIndex, false);
+  const rawIndex = await doc(RUN_FILES.seriesIndex);
   const index = rawIndex
     ? normaliseIndex(rawIndex as Record<string, unknown>, runJson)
     : indexFromRun(runJson);
@@ -171,8 +171,6 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     const files = fileEntries();
     return files.get(idOrNode) ?? [...files.values()].find((e) => e.id === idOrNode);
   };
-  // Series are read with the safe reader's checks, the folders' real paths resolved once.
-  const files = new FolderReader(dir);
   const seriesPathOf = seriesPaths(dir);
   let parsed: ParsedModel | undefined;
   const parsedModel = (): ParsedModel => {
