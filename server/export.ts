@@ -3,8 +3,8 @@
 import { Hono } from "hono";
 import { FlowTimeError } from "../lib/base/errors.ts";
 import { parseUtc } from "../lib/base/clock.ts";
-import { runFolder } from "../lib/artifacts/reader.ts";
-import { OPENMETRICS_CONTENT_TYPE, openMetricsOfRun } from "../lib/export/openmetrics.ts";
+import { withRun } from "../lib/artifacts/reader.ts";
+import { OPENMETRICS_CONTENT_TYPE, openMetricsOfBundle } from "../lib/export/openmetrics.ts";
 import type { AppEnv, ServerSettings } from "./app.ts";
 
 /**
@@ -23,8 +23,13 @@ export function exportRoutes(settings: ServerSettings): Hono<AppEnv> {
     }
     const start = starts[0];
     if (start !== undefined) parseUtc(start, "start");
-    // the run is opened and checked before the first byte, so errors keep their status
-    const exported = await openMetricsOfRun(await runFolder(settings.runsDir, runId), { start });
+    // the run is opened and every series read once before the first byte, so errors keep their
+    // status; a run replaced during that read is opened again from its new copy
+    const exported = await withRun(
+      settings.runsDir,
+      runId,
+      (bundle) => openMetricsOfBundle(bundle, { start }),
+    );
     c.get("logFields").series = exported.summary.series;
     const encoder = new TextEncoder();
     const chunks = exported.chunks;

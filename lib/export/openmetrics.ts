@@ -56,7 +56,20 @@ export async function openMetricsOfRun(
   runDir: string,
   options: OpenMetricsOptions = {},
 ): Promise<OpenMetricsExport> {
-  const bundle = await readRunBundle(runDir);
+  return await openMetricsOfBundle(await readRunBundle(runDir), options);
+}
+
+/**
+ * {@link openMetricsOfRun} of a bundle already open (the server opens it with `withRun`, which
+ * opens it again when the run was replaced during this first read of every series).
+ * @param bundle the run
+ * @param options the start of bin 0 when the run has none (or to move the run in time)
+ * @returns the summary and the text chunks
+ */
+export async function openMetricsOfBundle(
+  bundle: RunBundle,
+  options: OpenMetricsOptions = {},
+): Promise<OpenMetricsExport> {
   const grid = bundle.runJson.grid;
   const startText = options.start ?? grid.start;
   if (startText === undefined) {
@@ -72,7 +85,18 @@ export async function openMetricsOfRun(
   // Every series is read once before the first byte (and again, one at a time, while the text
   // is produced), so a file that is refused (a link out, a device, a pipe, too large, not a
   // series) is an error with its status, not a 200 cut off half-way.
-  for (const binding of bindings) await bundle.readSeries(binding.sourceSeries);
+  // Up to KEPT_VALUES values are kept from that read, so that the text of most runs is made
+  // from it alone: a replacement of the run while the answer is being sent cannot cut it off.
+  // (Larger runs are read again series by series, for memory that stays flat.)
+  const kept = new Map<string, Float64Array>();
+  let keptValues = 0;
+  for (const binding of bindings) {
+    const values = await bundle.readSeries(binding.sourceSeries);
+    if (keptValues + values.length <= KEPT_VALUES) {
+      kept.set(binding.sourceSeries, values);
+      keptValues += values.length;
+    }
+  }
   const families = SEMANTIC_METRICS.filter((m) => bindings.some((b) => b.semantic === m));
   const summary: OpenMetricsSummary = {
     runId: bundle.runId,
@@ -81,7 +105,7 @@ export async function openMetricsOfRun(
     samples: 0,
     omitted: 0,
   };
-  return { summary, chunks: produce(bundle, bindings, { startMs, binMs, summary }) };
+  return { summary, chunks: produce(bundle, bindings, kept, { startMs, binMs, summary }) };
 }
 
 /**
@@ -151,9 +175,13 @@ export function familyName(semantic: string): string {
 
 const CHUNK_CHARS = 64 * 1024;
 
+// Values kept from the first read of a run's series (16 MB as doubles).
+const KEPT_VALUES = 2_000_000;
+
 async function* produce(
   bundle: RunBundle,
   bindings: CaptureBinding[],
+  kept: ReadonlyMap<string, Float64Array>,
   at: { startMs: number; binMs: number; summary: OpenMetricsSummary },
 ): AsyncGenerator<string> {
   const runLabel = escapeLabel(bundle.runId);
@@ -165,7 +193,8 @@ async function* produce(
     out +=
       `# TYPE ${family} gauge\n# HELP ${family} FlowTime ${semantic} of each topology node per bin, sampled at the bin's end\n`;
     for (const binding of members) {
-      const values = await bundle.readSeries(binding.sourceSeries);
+      const values = kept.get(binding.sourceSeries) ??
+        await bundle.readSeries(binding.sourceSeries);
       const prefix = `${family}{node="${escapeLabel(binding.nodeId)}",run_id="${runLabel}"} `;
       for (let i = 0; i < values.length; i++) {
         const v = values[i];

@@ -199,6 +199,7 @@ Deno.test("over HTTP: rounds of concurrent overwrites all succeed while readers 
       "/model",
       "/index",
       "/series/http_arrivals",
+      "/openmetrics",
     ];
     const readers = [0, 1, 2].map(async (k) => {
       for (let n = k; reading; n++) {
