@@ -2,10 +2,16 @@
 // (BOM, CRLF, `t,value` headers, string warnings), and reports a damaged bundle clearly.
 import { dirname, isAbsolute, join, normalize } from "node:path";
 import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
+import {
+  identityOf,
+  MAX_READ_ATTEMPTS,
+  REPLACED_RUN_CODES,
+  runFolder,
+  runNotFound,
+} from "./_run_folder.ts";
 import { modelFacts, type ParsedModel, parseModel } from "../model/parse.ts";
 import { sourcePath } from "../model/sources.ts";
 import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
-import { assertSafeId, isWithin } from "../base/paths.ts";
 import { waitForReplacement } from "../base/tidy.ts";
 import { decodeUtf8, maxSeriesBytes } from "../base/safe_read.ts";
 import { FolderReader } from "../base/folder_read.ts";
@@ -305,8 +311,9 @@ export async function openRun(runsDir: string, runId: string): Promise<RunBundle
  * copy, or be missing in the gap between the two renames of a replacement.
  * @param runsDir the runs folder
  * @param runId the run id
- * @param use what to do with the opened bundle; its `run_not_found`, `bundle_invalid` and
- *   `not_found` errors (and a file not found) make it start over when the run was replaced
+ * @param use what to do with the opened bundle; its `run_not_found`, `bundle_invalid`,
+ *   `not_found`, `hash_mismatch` and `provenance_mismatch` errors (and a file not found) make it
+ *   start over when the run was replaced
  * @returns what `use` returned
  * @throws FlowTimeError as {@link openRun}, and whatever `use` throws
  */
@@ -326,7 +333,7 @@ export async function withRun<T>(
     } catch (err) {
       const replaced = attempt < MAX_READ_ATTEMPTS &&
         (err instanceof Deno.errors.NotFound ||
-          isFlowTimeError(err, "run_not_found", "bundle_invalid", "not_found")) &&
+          isFlowTimeError(err, ...REPLACED_RUN_CODES)) &&
         ((await waitForReplacement(dir)) ||
           (await identityOf(join(dir, RUN_FILES.run))) !== before);
       if (!replaced) {
@@ -337,62 +344,4 @@ export async function withRun<T>(
   }
 }
 
-// How many times a reader looks again at a run being replaced before giving up.
-const MAX_READ_ATTEMPTS = 20;
-
-// Which file is at a path (inode and modification time), or "" when none.
-async function identityOf(path: string): Promise<string> {
-  try {
-    const info = await Deno.stat(path);
-    return `${info.ino}:${info.mtime?.getTime()}`;
-  } catch {
-    return "";
-  }
-}
-
-/**
- * The folder of a run id inside a runs folder. The id must be a single safe name, and the
- * folder it names must really lie inside the runs folder: a symlink pointing elsewhere counts
- * as no run at all, so a request by id can never read a run outside the folder.
- * @param runsDir the runs folder
- * @param runId the run id
- * @returns `<runsDir>/<runId>`
- * @throws FlowTimeError `invalid_id` for ids that are not a single safe name, `run_not_found`
- *   when no run folder of that id lies inside the runs folder
- */
-export async function runFolder(runsDir: string, runId: string): Promise<string> {
-  assertSafeId(runId, "run id");
-  const dir = join(runsDir, runId);
-  let real: string;
-  let realRoot: string;
-  try {
-    realRoot = await Deno.realPath(runsDir);
-    real = await realPathOf(dir);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) throw runNotFound(runId);
-    throw fsError(err, "opening", dir);
-  }
-  if (!isWithin(realRoot, real) || real === realRoot) throw runNotFound(runId);
-  return dir;
-}
-
-// The real path of a run folder. Not there while a replacement is in progress: look again once
-// it is in place (writers of one name take turns, so a reader may meet several in a row).
-async function realPathOf(dir: string): Promise<string> {
-  for (let attempt = 1;; attempt++) {
-    try {
-      return await Deno.realPath(dir);
-    } catch (err) {
-      const again = err instanceof Deno.errors.NotFound && attempt < MAX_READ_ATTEMPTS &&
-        await waitForReplacement(dir);
-      if (!again) throw err;
-    }
-  }
-}
-
-function runNotFound(runId: string): FlowTimeError {
-  return new FlowTimeError(
-    "run_not_found",
-    `no run '${runId}' in the runs folder`,
-  );
-}
+export { runFolder };

@@ -173,7 +173,7 @@ Deno.test("concurrent overwrites of one run all succeed while readers never see 
   }
 });
 
-Deno.test("over HTTP: rounds of concurrent overwrites all succeed while readers of the run always get 200", async () => {
+Deno.test("over HTTP: rounds of concurrent overwrites all succeed while readers and captures of the run always get 200", async () => {
   const dir = (await tempDir("overwrite-http-race")).path;
   try {
     const app = createApp({ dataDir: dir, templatesDir: join(ROOT, "templates"), logger: false });
@@ -201,12 +201,22 @@ Deno.test("over HTTP: rounds of concurrent overwrites all succeed while readers 
       "/series/http_arrivals",
       "/openmetrics",
     ];
+    // every eighth read is a dry-run capture of the run (it reads every series of it)
+    const capture = () =>
+      app.request("/v1/telemetry/captures", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ runId, dryRun: true }),
+      });
     const readers = [0, 1, 2].map(async (k) => {
       for (let n = k; reading; n++) {
-        const res = await app.request(`/v1/runs/${runId}${paths[n % paths.length]}`);
+        const what = n % 8 === 7 ? "POST capture" : `GET ${paths[n % paths.length] || "/"}`;
+        const res = n % 8 === 7
+          ? await capture()
+          : await app.request(`/v1/runs/${runId}${paths[n % paths.length]}`);
         const text = await res.text();
         statuses.set(String(res.status), (statuses.get(String(res.status)) ?? 0) + 1);
-        if (res.status !== 200) failures.push(`GET ${res.status}: ${text.slice(0, 200)}`);
+        if (res.status !== 200) failures.push(`${what} ${res.status}: ${text.slice(0, 200)}`);
         // a cached answer comes without a macrotask: let the writers' file operations run
         await new Promise((r) => setTimeout(r, 1));
       }
