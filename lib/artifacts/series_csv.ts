@@ -103,8 +103,10 @@ export function encodeSeriesCsv(
     pos += indexLength;
     out[pos++] = 44; // ,
     const v = values[i];
-    if (!((nanAsEmpty && v !== v) || (empty !== undefined && empty.has(i)))) {
-      pos = writeNumber(out, pos, v);
+    if (empty === undefined || !empty.has(i)) {
+      // a small integer, the commonest value, has its digits straight from the table
+      if (v >= 0 && v < 10000 && (v | 0) === v) pos = writeSmallInteger(out, pos, v);
+      else if (!(nanAsEmpty && v !== v)) pos = writeNumber(out, pos, v);
     }
     out[pos++] = 10; // \n
   }

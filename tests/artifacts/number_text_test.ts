@@ -130,12 +130,27 @@ Deno.test("integers are written as String() writes them: every one below 1,100,0
   );
 });
 
-Deno.test("a series encodes to the UTF-8 of its text", () => {
+Deno.test("a series encodes to the UTF-8 of its text, with empty cells and NaN as empty too", () => {
+  const value = fc.oneof(
+    decimal,
+    fc.double(),
+    fc.integer({ min: -5, max: 12_000 }),
+    fc.constantFrom(NaN, -0, 9999, 10000),
+  );
   fc.assert(
-    fc.property(fc.array(fc.oneof(decimal, fc.double()), { maxLength: 50 }), (values) => {
-      const bytes = encodeSeriesCsv(values);
-      assert.equal(new TextDecoder().decode(bytes), formatSeriesCsv(values));
-    }),
+    fc.property(
+      fc.array(value, { maxLength: 50 }),
+      fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 10 }),
+      fc.boolean(),
+      (values, empty, nanAsEmpty) => {
+        assert.equal(new TextDecoder().decode(encodeSeriesCsv(values)), formatSeriesCsv(values));
+        const options = { emptyBins: new Set(empty), nanAsEmpty };
+        assert.equal(
+          new TextDecoder().decode(encodeSeriesCsv(values, options)),
+          formatSeriesCsv(values, options),
+        );
+      },
+    ),
     { numRuns: 300 },
   );
 });
