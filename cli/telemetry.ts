@@ -1,10 +1,11 @@
 // `flowtime telemetry ...`: the telemetry command group. `telemetry capture` (also reachable as
 // `flowtime capture`) turns a run into a telemetry bundle; later verbs join the same group.
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
-import { isWithin } from "../lib/base/paths.ts";
+import { isSafeId, isWithin } from "../lib/base/paths.ts";
 
-import { readRunBundle } from "../lib/artifacts/reader.ts";
+import { readRunBundle, withRun } from "../lib/artifacts/reader.ts";
 import { type CaptureOptions, captureRun, defaultCaptureDir } from "../lib/telemetry/capture.ts";
 import { loadGapConfig } from "../lib/telemetry/gap_config.ts";
 import type { CaptureLogEvent, CaptureResult } from "../lib/telemetry/types.ts";
@@ -101,17 +102,26 @@ async function runCapture(ctx: CommandContext, name: string): Promise<number> {
   const log = logPath === undefined ? undefined : await openLog(logPath);
   let result: CaptureResult;
   try {
-    result = await captureRun({
-      runDir,
-      outputDir: output,
-      dataDir: ctx.env.dataDir,
-      gaps,
-      dryRun,
-      capturedAt,
-      overwrite: ctx.flags.overwrite === true,
-      onLog: log?.write,
-      onProgress: ctx.interactive && !ctx.flags.json ? progressPrinter(ctx) : undefined,
-    });
+    const capture = (dir: string) =>
+      captureRun({
+        runDir: dir,
+        outputDir: output,
+        dataDir: ctx.env.dataDir,
+        gaps,
+        dryRun,
+        capturedAt,
+        overwrite: ctx.flags.overwrite === true,
+        onLog: log?.write,
+        onProgress: ctx.interactive && !ctx.flags.json ? progressPrinter(ctx) : undefined,
+      });
+    // A run of the data folder's runs is captured through withRun, as the server does: one
+    // replaced while the capture read it (nothing written) is captured again from its new copy.
+    const runsDir = join(ctx.env.dataDir, "runs");
+    const runId = basename(runDir);
+    result = resolve(dirname(runDir)) === resolve(runsDir) && isSafeId(runId) &&
+        existsSync(runDir)
+      ? await withRun(runsDir, runId, (bundle) => capture(bundle.dir))
+      : await capture(runDir);
   } finally {
     log?.close();
   }

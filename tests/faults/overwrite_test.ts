@@ -14,6 +14,7 @@ import { createApp } from "../../server/app.ts";
 import { syntheticModel } from "../../scripts/synthetic_model.ts";
 import {
   assertSameTree,
+  cli,
   CLI_TEST_PERMISSIONS,
   copyTree,
   FIXED_TIME,
@@ -168,6 +169,52 @@ Deno.test("concurrent overwrites of one run all succeed while readers never see 
     assert.ok(reads > 0);
     assert.deepEqual(entries(runs), ["shared"]);
     assert.equal((await listRuns(runs)).length, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("flowtime telemetry capture of a run of the data folder being overwritten captures a whole copy", async () => {
+  const dir = (await tempDir("overwrite-cli-capture")).path;
+  try {
+    const runs = join(dir, "runs");
+    const models = [];
+    for (let i = 0; i < 4; i++) {
+      const path = join(dir, `m${i}.yaml`);
+      await Deno.writeTextFile(path, syntheticModel(13 + i, 48));
+      models.push(path);
+    }
+    await runModelFile(models[0], { runsDir: runs, runId: "shared", createdAt: FIXED_TIME });
+    let capturing = true;
+    const failures: string[] = [];
+    let captures = 0;
+    const capturer = (async () => {
+      while (capturing) {
+        const r = await cli(
+          ["telemetry", "capture", "--run-dir", "shared", "--dry-run", "--json"],
+          { env: { FLOWTIME_DATA_DIR: dir } },
+        );
+        captures++;
+        if (r.code !== 0) failures.push(r.stderr.slice(0, 300));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    })();
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(
+        models.map((m) =>
+          runModelFile(m, {
+            runsDir: runs,
+            runId: "shared",
+            overwrite: true,
+            createdAt: FIXED_TIME,
+          })
+        ),
+      );
+    }
+    capturing = false;
+    await capturer;
+    assert.deepEqual(failures, [], `${failures.length} of ${captures} captures failed`);
+    assert.ok(captures > 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
