@@ -15,10 +15,10 @@ import { nodeIdOfSeries, seriesIdOf } from "./ids.ts";
 import { waitForReplacement } from "../base/tidy.ts";
 import { decodeUtf8, maxSeriesBytes } from "../base/safe_read.ts";
 import { FolderReader } from "../base/folder_read.ts";
+import { insideResolver } from "../base/paths.ts";
 import { type ModelFile, openModelFile } from "./_model_file.ts";
 import { type ParsedSeries, parseSeriesCsv } from "./series_csv.ts";
 import { readPlainSeries } from "./_series_bytes.ts";
-import { seriesPaths } from "./_series_path.ts";
 import type {
   ModelMetadataJson,
   RunJson,
@@ -177,7 +177,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     const files = fileEntries();
     return files.get(idOrNode) ?? [...files.values()].find((e) => e.id === idOrNode);
   };
-  const seriesPathOf = seriesPaths(dir);
+  const inRun = insideResolver(dir);
   let parsed: ParsedModel | undefined;
   const parsedModel = (): ParsedModel => {
     if (parsed) return parsed;
@@ -207,7 +207,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     if (!entry) {
       throw new FlowTimeError("not_found", `run ${runJson.runId} has no series '${idOrNode}'`);
     }
-    const path = seriesPathOf(entry);
+    const path = inRun(entry.path, `series path of ${entry.id}`);
     let text = "";
     let plain: ParsedSeries | undefined;
     try {

@@ -97,3 +97,42 @@ Deno.test("property: resolveInside and insideResolver give what the full checks 
     { numRuns: 2000 },
   );
 });
+
+Deno.test("insideResolver gives resolveInside's answer for a run's series paths, plain names or not", () => {
+  const paths = [
+    "series/n0_in@N0_IN@DEFAULT.csv",
+    "series/a.b.csv",
+    "a",
+    "-x/_y/@z",
+    "series/../series/a.csv",
+    "series/./a.csv",
+    "series//a.csv",
+    "series/.hidden.csv",
+    "series/a.csv/",
+    "../outside.csv",
+    "/etc/passwd",
+    "series\\a.csv",
+    "series/a\u0000.csv",
+    "",
+    `series/${"x".repeat(255)}.csv`,
+    `series/${"x".repeat(256)}`,
+    `${"a/".repeat(2100)}a`,
+  ];
+  for (const dir of ["/tmp/run", "/tmp/run/", "runs/run", "./run", "/"]) {
+    const inRun = insideResolver(dir);
+    for (const path of paths) {
+      const outcome = (f: () => string): string => {
+        try {
+          return f();
+        } catch (err) {
+          return `${(err as { code?: string }).code}: ${(err as Error).message}`;
+        }
+      };
+      assert.equal(
+        outcome(() => inRun(path, "series path of s")),
+        outcome(() => resolveInside(dir, path, "series path of s")),
+        `${dir} ${path.slice(0, 40)}`,
+      );
+    }
+  }
+});
