@@ -4,7 +4,8 @@
 // ways the caller (located_yaml.ts) tries in turn:
 // - each one-line flow sequence of plain numbers is replaced by `[]` (on its own line, so every
 //   line keeps its number); the yaml package then parses a text with empty lists, and the values
-//   are put back into the parsed value (findNumberLists, blankNumberLists);
+//   are put back into the parsed value (findNumberLists here, blanked with the flow mappings by
+//   blankFlowItems in _flow_maps.ts);
 // - failing that, every long flow sequence of plain numbers that starts a value, over one line or
 //   several, stands in the text as `[0]` with its line breaks kept, and the values are put back
 //   into the document where the parser reports a flow sequence at that very place
@@ -165,34 +166,6 @@ function plainNumber(text: string, i: number): number {
   }
   numberEnd = i;
   return value;
-}
-
-/**
- * The text with each list replaced by `[]`. Lists are on one line, so every line keeps its
- * number; `starts` receives each list's offset in the reduced text.
- * @param text the YAML text
- * @param lists lists found by {@link findNumberLists}
- * @param starts receives the offset of each `[]` in the reduced text, in list order
- * @returns the reduced text
- */
-export function blankNumberLists(
-  text: string,
-  lists: readonly NumberList[],
-  starts: number[],
-): string {
-  const parts: string[] = [];
-  let at = 0;
-  let length = 0;
-  for (const list of lists) {
-    const before = text.slice(at, list.start);
-    parts.push(before, "[]");
-    length += before.length;
-    starts.push(length);
-    length += 2;
-    at = list.end;
-  }
-  parts.push(text.slice(at));
-  return parts.join("");
 }
 
 // Long flow sequences over one line or several (the second way).
