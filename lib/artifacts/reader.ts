@@ -344,4 +344,4 @@ export async function withRun<T>(
   }
 }
 
-export { runFolder };
+export { REPLACED_RUN_CODES, runFolder };
