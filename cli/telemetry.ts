@@ -5,8 +5,13 @@ import { existsSync } from "node:fs";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
 import { isSafeId, isWithin } from "../lib/base/paths.ts";
 
-import { readRunBundle, withRun } from "../lib/artifacts/reader.ts";
-import { type CaptureOptions, captureRun, defaultCaptureDir } from "../lib/telemetry/capture.ts";
+import { readRunBundle } from "../lib/artifacts/reader.ts";
+import {
+  type CaptureOptions,
+  captureRun,
+  captureRunById,
+  defaultCaptureDir,
+} from "../lib/telemetry/capture.ts";
 import { loadGapConfig } from "../lib/telemetry/gap_config.ts";
 import type { CaptureLogEvent, CaptureResult } from "../lib/telemetry/types.ts";
 import {
@@ -102,26 +107,24 @@ async function runCapture(ctx: CommandContext, name: string): Promise<number> {
   const log = logPath === undefined ? undefined : await openLog(logPath);
   let result: CaptureResult;
   try {
-    const capture = (dir: string) =>
-      captureRun({
-        runDir: dir,
-        outputDir: output,
-        dataDir: ctx.env.dataDir,
-        gaps,
-        dryRun,
-        capturedAt,
-        overwrite: ctx.flags.overwrite === true,
-        onLog: log?.write,
-        onProgress: ctx.interactive && !ctx.flags.json ? progressPrinter(ctx) : undefined,
-      });
-    // A run of the data folder's runs is captured through withRun, as the server does: one
-    // replaced while the capture read it (nothing written) is captured again from its new copy.
+    const options = {
+      outputDir: output,
+      dataDir: ctx.env.dataDir,
+      gaps,
+      dryRun,
+      capturedAt,
+      overwrite: ctx.flags.overwrite === true,
+      onLog: log?.write,
+      onProgress: ctx.interactive && !ctx.flags.json ? progressPrinter(ctx) : undefined,
+    };
+    // A run of the data folder's runs is captured by id, as the server does: one replaced while
+    // the capture read it is captured again from its new copy.
     const runsDir = join(ctx.env.dataDir, "runs");
     const runId = basename(runDir);
     result = resolve(dirname(runDir)) === resolve(runsDir) && isSafeId(runId) &&
         existsSync(runDir)
-      ? await withRun(runsDir, runId, (bundle) => capture(bundle.dir))
-      : await capture(runDir);
+      ? await captureRunById(runsDir, runId, options)
+      : await captureRun({ ...options, runDir });
   } finally {
     log?.close();
   }

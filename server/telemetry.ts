@@ -5,8 +5,7 @@ import { join } from "node:path";
 import { FlowTimeError } from "../lib/base/errors.ts";
 import { parseUtc } from "../lib/base/clock.ts";
 import { assertSafeId } from "../lib/base/paths.ts";
-import { withRun } from "../lib/artifacts/reader.ts";
-import { captureRun } from "../lib/telemetry/capture.ts";
+import { captureRunById } from "../lib/telemetry/capture.ts";
 import { gapConfigFromValue } from "../lib/telemetry/gap_config.ts";
 import { describeValue, isRawMap } from "../lib/base/issues.ts";
 import type { AppEnv, ServerSettings } from "./app.ts";
@@ -31,17 +30,13 @@ export function telemetryRoutes(settings: ServerSettings): Hono<AppEnv> {
       c.get("logFields").runId = runId;
       const gaps = body.gaps === undefined ? undefined : gapConfigFromValue(body.gaps, "gaps");
       if (body.capturedAt !== undefined) parseUtc(body.capturedAt, "capturedAt");
-      // through withRun, like the run routes: a capture that failed because the run was
-      // replaced while it read it (nothing of it was written) is made again from the new copy
-      const result = await withRun(settings.runsDir, runId, (bundle) =>
-        captureRun({
-          runDir: bundle.dir,
-          outputDir: join(settings.dataDir, "telemetry", runId),
-          gaps,
-          dryRun: body.dryRun,
-          capturedAt: body.capturedAt ?? settings.fixedTime,
-          overwrite: body.overwrite,
-        }));
+      const result = await captureRunById(settings.runsDir, runId, {
+        outputDir: join(settings.dataDir, "telemetry", runId),
+        gaps,
+        dryRun: body.dryRun,
+        capturedAt: body.capturedAt ?? settings.fixedTime,
+        overwrite: body.overwrite,
+      });
       c.get("logFields").files = result.manifest.files.length;
       c.get("logFields").warnings = result.manifest.warnings.length;
       // the same capture already there is kept: 200 instead of 201

@@ -7,7 +7,7 @@ import { resolveTimestamp } from "../base/clock.ts";
 import { hashOf } from "../base/hash.ts";
 import { toJsonText } from "../base/json.ts";
 import { insideResolver } from "../base/paths.ts";
-import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
+import { readRunBundle, type RunBundle, withRun } from "../artifacts/reader.ts";
 import { RUN_FILES } from "../artifacts/layout.ts";
 import { MAX_SERIES_BINS } from "../artifacts/series_csv.ts";
 import { type CaptureBinding, captureBindings } from "./bindings.ts";
@@ -86,6 +86,24 @@ export interface CaptureOptions {
  */
 export function defaultCaptureDir(runId: string, base = "./data"): string {
   return join(base, "telemetry", runId);
+}
+
+/**
+ * {@link captureRun} of the run `runId` of a runs folder, made again from the new copy when the
+ * run was replaced while the capture read it (a failed capture writes nothing). The server's
+ * captures and the CLI's capture of a data-folder run go through here.
+ * @param runsDir the runs folder
+ * @param runId the run id (a single safe name)
+ * @param options output, gaps, timestamps and callbacks
+ * @returns as captureRun
+ * @throws FlowTimeError `invalid_id`, and as captureRun
+ */
+export async function captureRunById(
+  runsDir: string,
+  runId: string,
+  options: Omit<CaptureOptions, "runDir">,
+): Promise<CaptureResult> {
+  return await withRun(runsDir, runId, (bundle) => captureRun({ ...options, runDir: bundle.dir }));
 }
 
 /**
