@@ -38,8 +38,11 @@ export async function tidyFolder(parent: string, minAgeMs = STALE_TEMP_MS): Prom
   const report: TidyReport = { removed: [], recovered: [] };
   let names: string[];
   try {
-    // synchronous calls for the look around (see atomic.ts), asynchronous ones for removals
-    names = Array.from(Deno.readDirSync(parent), (e) => e.name);
+    // Listed through the event loop: a runs folder may hold tens of thousands of runs (20,000
+    // take some 75 ms to list), which a synchronous listing would keep every other request
+    // waiting for on each write. The single-file calls below are synchronous (see atomic.ts).
+    names = [];
+    for await (const e of Deno.readDir(parent)) names.push(e.name);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return report;
     throw fsError(err, "reading", parent);
