@@ -82,6 +82,9 @@ export function stateSchemaInfo(): StateSchemaInfo {
   return schemaInfo;
 }
 
+// How long a cold open reads series before it lets the event loop run.
+const TURN_EVERY_MS = 50;
+
 /**
  * Open a run folder for state queries.
  * @param runDir the run folder
@@ -127,7 +130,13 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
   const loaded = new Map<string, Float64Array>();
   const seriesHashes: Array<[string, string]> = [];
   const fileProblems = new Map<string, NodeTelemetryWarning>();
+  let lastTurn = performance.now();
   for (const w of wanted) {
+    if (performance.now() - lastTurn > TURN_EVERY_MS) {
+      // a large run takes a while to read: a server keeps answering other requests meanwhile
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastTurn = performance.now();
+    }
     const values = w.source
       ? await readBesideModel(bundle, w.id, { ref: w.ref, fileProblems })
       : await bundle.readSeries(w.id);
