@@ -85,17 +85,17 @@ export async function openMetricsOfBundle(
   // Every series is read once before the first byte (and again, one at a time, while the text
   // is produced), so a file that is refused (a link out, a device, a pipe, too large, not a
   // series) is an error with its status, not a 200 cut off half-way.
-  // Up to KEPT_VALUES values are kept from that read, so that the text of most runs is made
+  // A run of at most KEPT_VALUES values is kept whole from that read, so that its text is made
   // from it alone: a replacement of the run while the answer is being sent cannot cut it off.
-  // (Larger runs are read again series by series, for memory that stays flat.)
-  const kept = new Map<string, Float64Array>();
+  // A larger run is kept not at all (never half, which would mix two copies) and read again
+  // series by series, for memory that stays flat.
+  let kept: Map<string, Float64Array> | undefined = new Map();
   let keptValues = 0;
   for (const binding of bindings) {
     const values = await bundle.readSeries(binding.sourceSeries);
-    if (keptValues + values.length <= KEPT_VALUES) {
-      kept.set(binding.sourceSeries, values);
-      keptValues += values.length;
-    }
+    keptValues += values.length;
+    if (keptValues > KEPT_VALUES) kept = undefined;
+    kept?.set(binding.sourceSeries, values);
   }
   const families = SEMANTIC_METRICS.filter((m) => bindings.some((b) => b.semantic === m));
   const summary: OpenMetricsSummary = {
@@ -105,7 +105,10 @@ export async function openMetricsOfBundle(
     samples: 0,
     omitted: 0,
   };
-  return { summary, chunks: produce(bundle, bindings, kept, { startMs, binMs, summary }) };
+  return {
+    summary,
+    chunks: produce(bundle, bindings, kept ?? new Map(), { startMs, binMs, summary }),
+  };
 }
 
 /**
@@ -175,8 +178,9 @@ export function familyName(semantic: string): string {
 
 const CHUNK_CHARS = 64 * 1024;
 
-// Values kept from the first read of a run's series (16 MB as doubles).
-const KEPT_VALUES = 2_000_000;
+// Values kept from the first read of a run's series: 2 MB as doubles, per request (a flood of
+// concurrent requests for a large run must not hold a copy of it each).
+const KEPT_VALUES = 250_000;
 
 async function* produce(
   bundle: RunBundle,
