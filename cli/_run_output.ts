@@ -1,6 +1,8 @@
 // What every command that writes a run shares: the naming flags and how the written run is
 // reported (text, or one JSON object with --json).
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { isSafeId } from "../lib/base/paths.ts";
 import type { WrittenRun } from "../lib/artifacts/writer.ts";
 import type { RunNaming } from "../lib/artifacts/writer.ts";
 import { parseUtc } from "../lib/base/clock.ts";
@@ -95,6 +97,22 @@ export function printWrittenRun(ctx: CommandContext, written: WrittenRun): void 
  */
 export function runRef(ctx: CommandContext, runDir: string, runId: string): string {
   return resolve(dirname(runDir)) === resolve(ctx.env.runsDir) ? runId : runDir;
+}
+
+/**
+ * The id of a run folder that lies in the data folder's runs, so that a command reads it by id
+ * as the server does (`withRun`: a run replaced while it is read is read again from its new
+ * copy); undefined for any other folder, which is read as found.
+ * @param ctx command context
+ * @param runDir the run folder a `--run-dir` named
+ * @returns the run id, or undefined
+ */
+export function dataFolderRunId(ctx: CommandContext, runDir: string): string | undefined {
+  const runId = basename(runDir);
+  return resolve(dirname(runDir)) === resolve(ctx.env.runsDir) && isSafeId(runId) &&
+      existsSync(runDir)
+    ? runId
+    : undefined;
 }
 
 /**

@@ -1,8 +1,14 @@
 // `flowtime export openmetrics`: a run's topology node metrics as OpenMetrics text, for
 // `promtool tsdb create-blocks-from openmetrics` to backfill into Prometheus.
-import { openMetricsOfRun, writeOpenMetrics } from "../lib/export/openmetrics.ts";
+import {
+  openMetricsOfBundle,
+  openMetricsOfRun,
+  writeOpenMetrics,
+} from "../lib/export/openmetrics.ts";
+import { type RunBundle, withRun } from "../lib/artifacts/reader.ts";
 import { parseUtc } from "../lib/base/clock.ts";
 import { type Command, printJson, requireFlag, stringFlag } from "./command.ts";
+import { dataFolderRunId } from "./_run_output.ts";
 
 export const exportOpenMetricsCommand: Command = {
   name: "export openmetrics",
@@ -39,16 +45,23 @@ Backfill into Prometheus (then start it with that storage folder):
     const start = stringFlag(ctx, "start");
     if (start !== undefined) parseUtc(start, "--start");
     const output = stringFlag(ctx, "output");
+    // A run of the data folder's runs is read by id, as the server does: one replaced while it is
+    // read is read again from its new copy (to stdout, up to the first line; to a file, whole).
+    const runId = dataFolderRunId(ctx, runDir);
+    const byId = <T>(use: (run: string | RunBundle) => Promise<T>): Promise<T> =>
+      runId === undefined ? use(runDir) : withRun(ctx.env.runsDir, runId, use);
     if (output === undefined) {
-      const exported = await openMetricsOfRun(runDir, { start });
+      const exported = await byId((run) =>
+        typeof run === "string"
+          ? openMetricsOfRun(run, { start })
+          : openMetricsOfBundle(run, { start })
+      );
       for await (const chunk of exported.chunks) ctx.out(chunk.replace(/\n$/, ""));
       return 0;
     }
-    const summary = await writeOpenMetrics(runDir, {
-      output,
-      start,
-      overwrite: ctx.flags.overwrite === true,
-    });
+    const summary = await byId((run) =>
+      writeOpenMetrics(run, { output, start, overwrite: ctx.flags.overwrite === true })
+    );
     if (ctx.flags.json) {
       printJson(ctx, { ...summary, output });
       return 0;

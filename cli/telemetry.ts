@@ -1,9 +1,8 @@
 // `flowtime telemetry ...`: the telemetry command group. `telemetry capture` (also reachable as
 // `flowtime capture`) turns a run into a telemetry bundle; later verbs join the same group.
-import { basename, dirname, join, resolve } from "node:path";
-import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
-import { isSafeId, isWithin } from "../lib/base/paths.ts";
+import { isWithin } from "../lib/base/paths.ts";
 
 import { readRunBundle } from "../lib/artifacts/reader.ts";
 import {
@@ -22,7 +21,7 @@ import {
   requireFlag,
   stringFlag,
 } from "./command.ts";
-import { printNext, timestampFlag } from "./_run_output.ts";
+import { dataFolderRunId, printNext, timestampFlag } from "./_run_output.ts";
 
 /** Captures with at least this many files show progress on a terminal. */
 const PROGRESS_MIN_FILES = 100;
@@ -119,11 +118,9 @@ async function runCapture(ctx: CommandContext, name: string): Promise<number> {
     };
     // A run of the data folder's runs is captured by id, as the server does: one replaced while
     // the capture read it is captured again from its new copy.
-    const runsDir = join(ctx.env.dataDir, "runs");
-    const runId = basename(runDir);
-    result = resolve(dirname(runDir)) === resolve(runsDir) && isSafeId(runId) &&
-        existsSync(runDir)
-      ? await captureRunById(runsDir, runId, options)
+    const runId = dataFolderRunId(ctx, runDir);
+    result = runId !== undefined
+      ? await captureRunById(ctx.env.runsDir, runId, options)
       : await captureRun({ ...options, runDir });
   } finally {
     log?.close();

@@ -113,13 +113,14 @@ export async function openMetricsOfBundle(
 
 /**
  * Write a run's OpenMetrics export to a file, atomically (a temp file renamed into place).
- * @param runDir the run folder
+ * @param run the run folder, or a bundle already open (e.g. by `withRun`, which writes the file
+ *   again from the run's new copy when the run was replaced while it was read)
  * @param options output file, start and overwrite policy
  * @returns the summary
  * @throws FlowTimeError as {@link openMetricsOfRun}, `output_exists`, IO codes
  */
 export async function writeOpenMetrics(
-  runDir: string,
+  run: string | RunBundle,
   options: OpenMetricsOptions & {
     /** The file to write. */
     output: string;
@@ -129,7 +130,9 @@ export async function writeOpenMetrics(
     overwrite?: boolean;
   },
 ): Promise<OpenMetricsSummary> {
-  const exported = await openMetricsOfRun(runDir, options);
+  const exported = typeof run === "string"
+    ? await openMetricsOfRun(run, options)
+    : await openMetricsOfBundle(run, options);
   try {
     const info = await Deno.stat(options.output);
     if (info.isDirectory) {

@@ -174,7 +174,7 @@ Deno.test("concurrent overwrites of one run all succeed while readers never see 
   }
 });
 
-Deno.test("flowtime telemetry capture of a run of the data folder being overwritten captures a whole copy", async () => {
+Deno.test("flowtime telemetry capture and export openmetrics of a run of the data folder being overwritten read a whole copy", async () => {
   const dir = (await tempDir("overwrite-cli-capture")).path;
   try {
     const runs = join(dir, "runs");
@@ -188,14 +188,29 @@ Deno.test("flowtime telemetry capture of a run of the data folder being overwrit
     let capturing = true;
     const failures: string[] = [];
     let captures = 0;
+    // a dry-run capture, an export to stdout and an export to a file, in turn
+    const commands = [
+      ["telemetry", "capture", "--run-dir", "shared", "--dry-run", "--json"],
+      ["export", "openmetrics", "--run-dir", "shared"],
+      [
+        "export",
+        "openmetrics",
+        "--run-dir",
+        "shared",
+        "--output",
+        join(dir, "om.txt"),
+        "--overwrite",
+      ],
+    ];
     const capturer = (async () => {
       while (capturing) {
-        const r = await cli(
-          ["telemetry", "capture", "--run-dir", "shared", "--dry-run", "--json"],
-          { env: { FLOWTIME_DATA_DIR: dir } },
-        );
+        const args = commands[captures % commands.length];
+        const r = await cli(args, { env: { FLOWTIME_DATA_DIR: dir } });
         captures++;
-        if (r.code !== 0) failures.push(r.stderr.slice(0, 300));
+        if (r.code !== 0) failures.push(`${args[0]} ${args[1]}: ${r.stderr.slice(0, 300)}`);
+        else if (args[0] === "export" && args.length === 4 && !r.stdout.endsWith("# EOF\n")) {
+          failures.push(`export openmetrics: stdout does not end with # EOF`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
     })();
@@ -213,8 +228,9 @@ Deno.test("flowtime telemetry capture of a run of the data folder being overwrit
     }
     capturing = false;
     await capturer;
-    assert.deepEqual(failures, [], `${failures.length} of ${captures} captures failed`);
-    assert.ok(captures > 0);
+    assert.deepEqual(failures, [], `${failures.length} of ${captures} commands failed`);
+    assert.ok(captures >= commands.length, `only ${captures} commands ran`);
+    assert.match(await Deno.readTextFile(join(dir, "om.txt")), /# EOF\n$/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
