@@ -3,9 +3,9 @@
 // model is mostly that structure (`nodes:`, `- {}` lines, topology entries of `key: word`), and
 // the yaml package spent some 5 ms of a 50-node model's parse on it, a few microseconds a line.
 // A text made only of block mappings and sequences whose keys are plain words and whose values
-// are plain text, numbers, quoted strings without escapes, the stand-ins or nested blocks is
-// read here, with the line of every node as the yaml package's document gives it. Anything
-// else (a comment after a value, an empty value, an anchor, a tag, a block scalar, a flow
+// are plain text, numbers, quoted strings without escapes, the stand-ins, nested blocks or
+// nothing (null), with comments on lines of their own or after the content, is read here, with the line of every node as the yaml package's document gives it. Anything
+// else (a comment after a quoted value, an empty item, an anchor, a tag, a block scalar, a flow
 // collection the fast paths left, a repeated key, a tab, a document marker, an indentation the
 // structure does not expect) returns undefined, and the yaml package reads the text, so values,
 // lines and errors are always its own.
@@ -98,6 +98,7 @@ class BlockReader {
   readonly #lines: Line[] = [];
   #k = 0;
   #used = 0;
+  #quotedComment = false;
 
   constructor(text: string, standIns: ReadonlyMap<number, FlowValue>) {
     this.#text = text;
@@ -109,6 +110,16 @@ class BlockReader {
       let start = from;
       while (text.charCodeAt(start) === 32) start++;
       let end = to;
+      // A comment after the content (` #`) ends it; after a quote, the `#` might be inside the
+      // quoted string, which is left to the yaml package.
+      const comment = text.indexOf(" #", start);
+      if (comment >= 0 && comment < to) {
+        for (let k = start; k < comment; k++) {
+          const c = text.charCodeAt(k);
+          if (c === 34 || c === 39) this.#quotedComment = true;
+        }
+        end = comment;
+      }
       while (end > start && text.charCodeAt(end - 1) === 32) end--;
       if (start < end && text.charCodeAt(start) !== 35) { // not blank, not a # comment
         this.#lines.push({ number, from, start, end });
@@ -119,7 +130,7 @@ class BlockReader {
 
   // The whole text as one node; every stand-in must have been one of its values.
   document(): Read | undefined {
-    if (this.#lines.length === 0) return undefined;
+    if (this.#lines.length === 0 || this.#quotedComment) return undefined;
     const root = this.#node(this.#lines[0].start - this.#lines[0].from);
     if (root === undefined || this.#k < this.#lines.length) return undefined;
     return this.#used === this.#standIns.size ? root : undefined;
@@ -180,14 +191,14 @@ class BlockReader {
       let entry: Read | undefined;
       if (colon + 1 === at.end) {
         // nothing after the colon: a nested block, more indented, or a sequence at the key's
-        // column; anything else leaves the value empty (null), not of the subset
+        // column; anything else (another key, a line less indented, the end) leaves the value
+        // empty, null, whose line is the key's
         this.#k++;
         const next = this.#lines[this.#k];
-        if (next === undefined) return undefined;
-        const indent = next.start - next.from;
+        const indent = next === undefined ? -1 : next.start - next.from;
         if (indent > column || (indent === column && this.#isItem(next.start, next.end))) {
           entry = this.#node(indent);
-        }
+        } else entry = { value: null, place: { line: at.number } };
       } else {
         let v = colon + 2;
         while (t.charCodeAt(v) === 32) v++;

@@ -1,8 +1,8 @@
 // The topology of a captured run: node ids and the model node each metric names. Read from the
 // `topology:` block alone when that is unambiguous, because composing a model's large const
 // arrays costs more than the whole capture; anything unusual takes the full model parse.
-import { parse } from "../base/yaml.ts";
-import { readFlowBlock } from "./_flow_block.ts";
+import { parseYamlLocated } from "../base/located_yaml.ts";
+import { RUN_FILES } from "../artifacts/layout.ts";
 import type { RunBundle } from "../artifacts/reader.ts";
 import { isRawMap } from "../base/issues.ts";
 import { SEMANTIC_METRICS, type SemanticMetric } from "../model/types.ts";
@@ -97,51 +97,10 @@ function topologyBlock(bundle: RunBundle): RunTopologyNode[] | undefined {
   return out;
 }
 
-const YAML_OPTIONS = { uniqueKeys: true, strict: true, logLevel: "error" } as const;
-// `nodes:` of the block, and an item of it written as a one-line flow mapping (no anchor, alias
-// or tag, which could tie it to the rest of the text).
-const NODES_LINE = /^( +)nodes:[ \t]*\r?$/;
-const FLOW_ITEM = /^( +)- (\{[^&*!]*\})[ \t]*\r?$/;
-
-// The block's value. A `nodes:` list of one-line flow mappings (a thousand services are a
-// thousand such lines) is parsed an item at a time, each alone giving the value it has in the
-// list, so the yaml package's tree is never built for all of them at once (some 300 bytes per
-// character); anything else parses as one text.
+// The block's value, through the toolkit's YAML reader: the one-line flow mappings generated
+// models list their nodes as, and the block structure around them, are read without the yaml
+// package (lib/base/_flow_maps.ts, _block_yaml.ts), so neither its first-parse compiling nor its
+// tree (some 300 bytes per character) is paid for a plain topology; anything else goes to it.
 function parseBlock(block: string[]): unknown {
-  // the plainest form without the yaml package at all
-  const plain = readFlowBlock(block);
-  if (plain !== undefined) return plain;
-  const at = block.findIndex((line) => NODES_LINE.test(line));
-  const indent = at < 0 ? "" : NODES_LINE.exec(block[at])![1];
-  let end = at + 1;
-  let itemIndent: string | undefined;
-  for (; at >= 0 && end < block.length; end++) {
-    const item = FLOW_ITEM.exec(block[end]);
-    if (!item || (itemIndent ?? item[1]) !== item[1] || item[1].length < indent.length) break;
-    itemIndent = item[1];
-  }
-  // the list must end where a line less indented than its items starts (or the block ends)
-  const next = block[end];
-  if (
-    itemIndent === undefined || end - at < 16 ||
-    (next !== undefined && (/^\s*\r?$/.test(next) || leading(next) > indent.length))
-  ) {
-    return parse(block.join("\n"), YAML_OPTIONS);
-  }
-  const rest = [...block.slice(0, at), `${indent}nodes: []`, ...block.slice(end)];
-  const value = parse(rest.join("\n"), YAML_OPTIONS);
-  const topology = isRawMap(value) ? value.topology : undefined;
-  if (!isRawMap(topology) || !Array.isArray(topology.nodes) || topology.nodes.length > 0) {
-    return parse(block.join("\n"), YAML_OPTIONS);
-  }
-  topology.nodes = block.slice(at + 1, end).map((line) =>
-    parse(FLOW_ITEM.exec(line)![2], YAML_OPTIONS)
-  );
-  return value;
-}
-
-function leading(line: string): number {
-  let n = 0;
-  while (line[n] === " ") n++;
-  return n;
+  return parseYamlLocated(block.join("\n"), RUN_FILES.model).value;
 }

@@ -1,9 +1,11 @@
 // What the yaml package alone gives, for the property tests of the YAML fast paths
-// (flow_maps_test, block_yaml_test, number_lists_test): values compared as the package builds
+// (flow_maps_test, block_yaml_test, number_lists_test, topology_yaml_test): values compared as the package builds
 // them, and the line of a field in the package's own document of the whole text.
 import assert from "node:assert/strict";
 import { documentLineOf, type FieldPath, parseYamlLocated } from "../../lib/base/located_yaml.ts";
 import { LineCounter, parse, parseDocument } from "../../lib/base/yaml.ts";
+import { blankFlowItems, findFlowItems } from "../../lib/base/_flow_maps.ts";
+import { readBlockDocument } from "../../lib/base/_block_yaml.ts";
 import { FlowTimeError } from "../../lib/base/errors.ts";
 
 /** The options every YAML text of the toolkit is parsed with. */
@@ -82,4 +84,27 @@ function packageError(text: string): number | undefined {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, ...OPTIONS });
   const e = doc.errors[0];
   return e === undefined ? undefined : lineCounter.linePos(e.pos[0]).line;
+}
+
+/**
+ * Every path of a value, and beside each one paths that are not there: a missing key, an index
+ * past the end, and indexes written as text.
+ */
+export function fieldPathsOf(value: unknown, at: Array<string | number> = []): FieldPath[] {
+  const out: FieldPath[] = [at, [...at, "missing"], [...at, 99], [...at, "0"], [...at, -1]];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...fieldPathsOf(v, [...at, i])));
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) out.push(...fieldPathsOf(v, [...at, k]));
+  }
+  return out;
+}
+
+/** Whether the block reader reads the text (after the fast paths' stand-ins), without the
+ * yaml package. */
+export function takenByBlockReader(text: string): boolean {
+  const items = findFlowItems(text);
+  const starts: number[] = [];
+  const reduced = blankFlowItems(text, items, starts);
+  return readBlockDocument(reduced, new Map(items.map((item, k) => [starts[k], item.value]))) !==
+    undefined;
 }

@@ -6,10 +6,14 @@
 // exactly what the yaml package alone gives.
 import assert from "node:assert/strict";
 import { fc } from "../_dev_deps.ts";
-import { assertReadAsThePackage, OPTIONS, sameValue } from "./_yaml_oracle.ts";
-import { type FieldPath, parseYamlLocated } from "../../lib/base/located_yaml.ts";
-import { blankFlowItems, findFlowItems } from "../../lib/base/_flow_maps.ts";
-import { readBlockDocument } from "../../lib/base/_block_yaml.ts";
+import {
+  assertReadAsThePackage,
+  fieldPathsOf,
+  OPTIONS,
+  sameValue,
+  takenByBlockReader,
+} from "./_yaml_oracle.ts";
+import { parseYamlLocated } from "../../lib/base/located_yaml.ts";
 import { parse } from "../../lib/base/yaml.ts";
 
 const RUNS = Number(Deno.env.get("FLOWTIME_FUZZ_RUNS") ?? "300") * 10;
@@ -226,32 +230,12 @@ const documentOf = fc.tuple(
   return lines.join("\n") + (changes.length % 2 === 0 ? "\n" : "");
 });
 
-// Every path of the value, and beside each one paths that are not there: a missing key, an
-// index past the end, and indexes written as text.
-function pathsOf(value: unknown, at: Array<string | number> = []): FieldPath[] {
-  const out: FieldPath[] = [at, [...at, "missing"], [...at, 99], [...at, "0"], [...at, -1]];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...at, i])));
-  else if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...at, k]));
-  }
-  return out;
-}
-
-// Whether the block reader reads the text (after the fast paths' stand-ins).
-function takenByBlockReader(text: string): boolean {
-  const items = findFlowItems(text);
-  const starts: number[] = [];
-  const reduced = blankFlowItems(text, items, starts);
-  return readBlockDocument(reduced, new Map(items.map((item, k) => [starts[k], item.value]))) !==
-    undefined;
-}
-
 Deno.test("block documents read without the yaml package equal its values, lines and errors", () => {
   let taken = 0;
   fc.assert(
     fc.property(documentOf, (text) => {
       if (takenByBlockReader(text)) taken++;
-      assertReadAsThePackage(text, pathsOf);
+      assertReadAsThePackage(text, fieldPathsOf);
     }),
     { numRuns: RUNS },
   );

@@ -4,8 +4,8 @@
 // the yaml package alone gives.
 import assert from "node:assert/strict";
 import { fc } from "../_dev_deps.ts";
-import { assertReadAsThePackage, OPTIONS, sameValue } from "./_yaml_oracle.ts";
-import { type FieldPath, parseYamlLocated } from "../../lib/base/located_yaml.ts";
+import { assertReadAsThePackage, fieldPathsOf, OPTIONS, sameValue } from "./_yaml_oracle.ts";
+import { parseYamlLocated } from "../../lib/base/located_yaml.ts";
 import { findFlowItems } from "../../lib/base/_flow_maps.ts";
 import { parse } from "../../lib/base/yaml.ts";
 
@@ -178,21 +178,12 @@ const documentOf = fc.tuple(mapping, mapping, fc.nat(13)).map(([a, b, where]) =>
   }
 });
 
-function pathsOf(value: unknown, at: Array<string | number> = []): FieldPath[] {
-  const out: FieldPath[] = [at];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...at, i])));
-  else if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...at, k]));
-  }
-  return out;
-}
-
 Deno.test("flow mappings read by the fast path equal the yaml package's values, lines and errors", () => {
   let taken = 0;
   fc.assert(
     fc.property(documentOf, (text) => {
       if (findFlowItems(text).some((item) => item.kind === "map")) taken++;
-      assertReadAsThePackage(text, pathsOf);
+      assertReadAsThePackage(text, fieldPathsOf);
     }),
     { numRuns: RUNS },
   );
