@@ -104,6 +104,7 @@ class BlockReader {
     this.#text = text;
     this.#standIns = standIns;
     let from = 0;
+    let nextComment = -1;
     for (let number = 1; from <= text.length; number++) {
       let to = text.indexOf("\n", from);
       if (to < 0) to = text.length;
@@ -112,8 +113,10 @@ class BlockReader {
       let end = to;
       // A comment after the content (` #`) ends it; after a quote, the `#` might be inside the
       // quoted string, which is left to the yaml package.
-      const comment = text.indexOf(" #", start);
-      if (comment >= 0 && comment < to) {
+      // (the next ` #` of the text is looked for once, not from every line to the end)
+      if (nextComment < start) nextComment = text.indexOf(" #", start) >>> 0;
+      const comment = nextComment;
+      if (comment < to) {
         for (let k = start; k < comment; k++) {
           const c = text.charCodeAt(k);
           if (c === 34 || c === 39) this.#quotedComment = true;
