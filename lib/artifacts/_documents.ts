@@ -16,11 +16,20 @@ export const BOM = /^\uFEFF/;
 
 /** A file's text, or undefined when it does not exist: read safely (a regular file inside its
  * folder, or inside the folder of `reader` when given, at most `maxBytes`, UTF-8). */
-export function readTextIfExists(
+export async function readTextIfExists(
   path: string,
   maxBytes = MAX_DOCUMENT_BYTES,
   reader?: FolderReader,
 ): Promise<string | undefined> {
+  return (await readBytesIfExists(path, maxBytes, reader))?.text;
+}
+
+// A file's bytes and text, or undefined when it does not exist (as readTextIfExists).
+function readBytesIfExists(
+  path: string,
+  maxBytes: number,
+  reader?: FolderReader,
+): Promise<{ bytes: Uint8Array; text: string } | undefined> {
   try {
     // read synchronously: a few small documents, whose checks cost far less than through the
     // event loop; through the run's FolderReader the run folder's real path is resolved once
@@ -28,7 +37,7 @@ export function readTextIfExists(
     const bytes = reader !== undefined
       ? reader.read(path, { maxBytes })
       : readFileInsideSync(path, { root: dirname(path), maxBytes });
-    return Promise.resolve(decodeUtf8(bytes, path));
+    return Promise.resolve({ bytes, text: decodeUtf8(bytes, path) });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
     return Promise.reject(fsError(err, "reading", path));
@@ -43,9 +52,19 @@ export async function readJson(
   required: boolean,
   reader?: FolderReader,
 ): Promise<unknown> {
+  return (await readJsonBytes(dir, rel, required, reader))?.value;
+}
+
+/** {@link readJson}, with the file's bytes as read (e.g. to hash exactly what was parsed). */
+export async function readJsonBytes(
+  dir: string,
+  rel: string,
+  required: boolean,
+  reader?: FolderReader,
+): Promise<{ value: unknown; bytes: Uint8Array } | undefined> {
   const path = join(dir, rel);
-  const text = await readTextIfExists(path, MAX_DOCUMENT_BYTES, reader);
-  if (text === undefined) {
+  const read = await readBytesIfExists(path, MAX_DOCUMENT_BYTES, reader);
+  if (read === undefined) {
     if (required) {
       throw new FlowTimeError("bundle_invalid", `${rel} is missing from run folder ${dir}`, {
         file: path,
@@ -53,6 +72,10 @@ export async function readJson(
     }
     return undefined;
   }
+  return { value: parseJsonDocument(read.text, rel, path), bytes: read.bytes };
+}
+
+function parseJsonDocument(text: string, rel: string, path: string): unknown {
   try {
     const value = JSON.parse(text.replace(BOM, ""));
     if (typeof value !== "object" || value === null || Array.isArray(value)) {

@@ -16,6 +16,7 @@ import { waitForReplacement } from "../base/tidy.ts";
 import { decodeUtf8, maxSeriesBytes } from "../base/safe_read.ts";
 import { FolderReader } from "../base/folder_read.ts";
 import { insideResolver } from "../base/paths.ts";
+import { hashOf } from "../base/hash.ts";
 import { type ModelFile, openModelFile } from "./_model_file.ts";
 import { type ParsedSeries, parseSeriesCsv } from "./series_csv.ts";
 import { readPlainSeries } from "./_series_bytes.ts";
@@ -27,7 +28,14 @@ import type {
   SeriesIndexEntry,
 } from "./types.ts";
 import { RUN_FILES } from "./layout.ts";
-import { indexFromRun, modeOf, normaliseIndex, normaliseRunJson, readJson } from "./_documents.ts";
+import {
+  indexFromRun,
+  modeOf,
+  normaliseIndex,
+  normaliseRunJson,
+  readJson,
+  readJsonBytes,
+} from "./_documents.ts";
 
 // Series files are read into this buffer and parsed before anything else runs (read and parse
 // are synchronous), so one buffer serves every read; larger files get their own.
@@ -61,6 +69,8 @@ export interface RunBundle {
   metadata?: ModelMetadataJson;
   /** model/provenance.json, if present. */
   provenance?: Record<string, unknown>;
+  /** `sha256:` of model/provenance.json's bytes as read, if present. */
+  provenanceHash?: string;
   /** Text of model/model.yaml (or spec.yaml), if present. A model larger than 1 MiB is not
    * kept: reading this reads the file again (and checks it is the file the run was opened
    * with); {@link RunBundle.modelLines} goes through it without holding it whole. */
@@ -123,7 +133,8 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   const rawRun = await doc(RUN_FILES.run, true);
   const manifest = (await doc(RUN_FILES.manifest)) as RunManifest | undefined;
   const metadata = (await doc(RUN_FILES.metadata)) as ModelMetadataJson | undefined;
-  const provenance = (await doc(RUN_FILES.provenance)) as Record<string, unknown> | undefined;
+  const provenanceRead = await readJsonBytes(dir, RUN_FILES.provenance, false, files);
+  const provenance = provenanceRead?.value as Record<string, unknown> | undefined;
   let model: ModelFile | undefined;
   for (const rel of [RUN_FILES.model, RUN_FILES.spec]) {
     model = openModelFile(dir, rel);
@@ -262,6 +273,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     manifest,
     metadata,
     provenance,
+    ...(provenanceRead ? { provenanceHash: hashOf(provenanceRead.bytes) } : {}),
     get modelText() {
       return model?.text();
     },

@@ -3,7 +3,6 @@
 import { join } from "node:path";
 import { FlowTimeError } from "../base/errors.ts";
 import { hashOf } from "../base/hash.ts";
-import { MAX_DOCUMENT_BYTES, readFileInside } from "../base/safe_read.ts";
 import { canonicalJson } from "../base/json.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import type { RunMode, SemanticMetric, TopologyEdge, TopologyNodeKind } from "../model/types.ts";
@@ -215,16 +214,7 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
     templateTitle: bundle.metadata?.templateTitle ?? adhocTitle(model.metadata),
     templateVersion: bundle.metadata?.templateVersion ?? "0.0.0",
     mode: runJson.mode,
-    ...(bundle.provenance
-      ? {
-        provenanceHash: hashOf(
-          await readFileInside(join(bundle.dir, RUN_FILES.provenance), {
-            root: bundle.dir,
-            maxBytes: MAX_DOCUMENT_BYTES,
-          }),
-        ),
-      }
-      : {}),
+    ...(bundle.provenanceHash ? { provenanceHash: bundle.provenanceHash } : {}),
     telemetrySourcesResolved: !unresolved && !noSources,
     schema: stateSchemaInfo(),
     storage: {
