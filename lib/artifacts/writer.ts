@@ -27,6 +27,7 @@ import type {
 import { RUN_FILES, seriesPath } from "./layout.ts";
 import { originFromModel, type TemplateOrigin } from "./origin.ts";
 import { holdsFiles, readWrittenDocuments, RunComparison } from "./_unchanged.ts";
+import { eventLoopTurn } from "../base/turn.ts";
 
 /** How a run is named and stamped; shared by every entry point that writes a run. */
 export interface RunNaming {
@@ -180,7 +181,7 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
       if (failure !== undefined) break;
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         // a server writing a large run keeps answering other requests
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await eventLoopTurn();
         lastYield = performance.now();
       }
       const id = seriesIdOf(nodeId);

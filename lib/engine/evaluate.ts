@@ -7,6 +7,7 @@ import type { RunWarning } from "../base/warnings.ts";
 import { compileExpr } from "./compile.ts";
 import { type Expr, parseExpr } from "../expr/parse.ts";
 import { evaluationOrder } from "../model/graph.ts";
+import { eventLoopTurn } from "../base/turn.ts";
 
 /** Options for {@link evaluateModel}. */
 export interface EvaluateOptions {
@@ -57,7 +58,7 @@ export async function evaluateModelYielding(
 ): Promise<Evaluation> {
   const evaluation = new Evaluator(model, options);
   while (!evaluation.step(performance.now() + SLICE_MS)) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await eventLoopTurn();
   }
   return evaluation.result();
 }

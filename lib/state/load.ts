@@ -19,6 +19,7 @@ import type {
 import { routeRunWarnings } from "./warnings.ts";
 import { RUN_FILES } from "../artifacts/layout.ts";
 import { TOOLKIT_VERSION } from "../base/version.ts";
+import { eventLoopTurn } from "../base/turn.ts";
 
 /** A topology node with the series its semantics name. */
 export interface StateNode {
@@ -133,7 +134,7 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
   for (const w of wanted) {
     if (performance.now() - lastTurn > TURN_EVERY_MS) {
       // a large run takes a while to read: a server keeps answering other requests meanwhile
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await eventLoopTurn();
       lastTurn = performance.now();
     }
     const values = w.source

@@ -4,6 +4,7 @@
 import { hashOf } from "../base/hash.ts";
 import type { SafeReadOptions } from "../base/safe_read.ts";
 import { FolderReader } from "../base/folder_read.ts";
+import { eventLoopTurn } from "../base/turn.ts";
 
 const ENCODER = new TextEncoder();
 // Files up to this size are written synchronously.
@@ -101,7 +102,7 @@ export class PooledWriter {
       }
       this.#free.push(new Uint8Array(bytes.buffer as ArrayBuffer));
       if (performance.now() - this.#lastTurn > TURN_EVERY_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await eventLoopTurn();
         this.#lastTurn = performance.now();
       }
       this.#throwIfFailed();

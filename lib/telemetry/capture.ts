@@ -30,6 +30,7 @@ import type {
   TelemetryManifest,
   TelemetryManifestFile,
 } from "./types.ts";
+import { eventLoopTurn } from "../base/turn.ts";
 
 // Series files are read with synchronous calls into one reused buffer (small files, several
 // times faster than the async calls, and no buffer per file for the garbage collector) and
@@ -302,7 +303,7 @@ async function produceFiles(
       hash = captured.hash ?? hashOf(bytes);
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         // a dry run does no IO of its own to wait on: let the event loop breathe
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await eventLoopTurn();
         lastYield = performance.now();
       }
     }
