@@ -46,18 +46,21 @@ function writeDecimal(out: Uint8Array, pos: number, m: number, places: number): 
     out[pos++] = 45; // -
     m = -m;
   }
-  while (m % 10 === 0) {
-    m /= 10;
-    places--;
-  }
+  // |m| < 10^15 and m / 10^places < 10^9, so the quotient's floor is exact, and the fraction
+  // (not 0: the value is not an integer) is below 10^6, a small integer for integer arithmetic
   const p = POWERS[places];
   const whole = Math.floor(m / p);
-  let fraction = m - whole * p;
+  let fraction = (m - whole * p) | 0;
+  while (fraction % 10 === 0) {
+    fraction = (fraction / 10) | 0;
+    places--;
+  }
   pos = writeInteger(out, pos, whole);
   out[pos++] = 46; // .
   for (let k = pos + places - 1; k >= pos; k--) {
-    out[k] = 48 + (fraction % 10);
-    fraction = Math.floor(fraction / 10);
+    const q = (fraction / 10) | 0;
+    out[k] = 48 + fraction - q * 10;
+    fraction = q;
   }
   return pos + places;
 }
@@ -70,6 +73,9 @@ function writeDecimal(out: Uint8Array, pos: number, m: number, places: number): 
  * @returns the position after it
  */
 export function writeSmallInteger(out: Uint8Array, pos: number, value: number): number {
+  if (value >= 0x7fffffff) return writeInteger(out, pos, value);
+  // an int32 from here on: table lookups by a double index take V8's slow path
+  value |= 0;
   if (value < 10) {
     out[pos] = 48 + value;
     return pos + 1;
@@ -92,7 +98,6 @@ export function writeSmallInteger(out: Uint8Array, pos: number, value: number): 
     out[pos + 3] = DIGITS[from + 3];
     return pos + 4;
   }
-  if (value >= 0x7fffffff) return writeInteger(out, pos, value);
   let digits = 1;
   for (let v = value; v >= 10; v = (v / 10) | 0) digits++;
   for (let k = pos + digits - 1; k >= pos; k--) {

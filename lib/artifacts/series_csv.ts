@@ -105,7 +105,7 @@ export function encodeSeriesCsv(
     const v = values[i];
     if (empty === undefined || !empty.has(i)) {
       // a small integer, the commonest value, has its digits straight from the table
-      if (v >= 0 && v < 10000 && (v | 0) === v) pos = writeSmallInteger(out, pos, v);
+      if (v >= 0 && v < 10000 && (v | 0) === v) pos = writeSmallInteger(out, pos, v | 0);
       else if (!(nanAsEmpty && v !== v)) pos = writeNumber(out, pos, v);
     }
     out[pos++] = 10; // \n
