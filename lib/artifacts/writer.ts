@@ -83,6 +83,13 @@ export interface WrittenRun {
 const UNIT = "entities/bin";
 const YIELD_EVERY_MS = 50;
 const WRITES_IN_FLIGHT = 4;
+// Files up to this size (a series of some 3,000 bins) are written synchronously: creating a small
+// file is most of its cost, and through Deno's IO threads it costs more. Measured, a 50 x 288 run
+// (60 files of 2-3 KB): the model files 7-10 -> 0.7-0.9 ms, the series 29-69 -> 14-33 ms. Larger
+// series go through the IO threads, overlapping the encoding of the next (1,000 series of 93 KB:
+// 380 ms so, 841 ms written synchronously).
+const SYNC_WRITE_BYTES = 32 * 1024;
+const ENCODER = new TextEncoder();
 
 /** The seed written into manifest.json when the model sets none (FlowTime HEAD's default). */
 export const DEFAULT_RNG_SEED = 123;
@@ -139,7 +146,7 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
   const createdUtc = resolveTimestamp(req.createdAt, "createdAt");
   const seed = model.rng?.seed;
   const scenarioHash = scenarioHashOf(modelText, seed);
-  const modelBytes = new TextEncoder().encode(modelText);
+  const modelBytes = ENCODER.encode(modelText);
   const modelHash = hashOf(modelBytes);
   const origin = req.template ?? originFromModel(model);
   const runId = chooseRunId({
@@ -168,8 +175,8 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
     const entries: SeriesIndexEntry[] = [];
     const seriesHashes: Record<string, string> = {};
     // Series go straight to bytes (no text per series for the collector) in a few pooled
-    // buffers, each stored while the next series is encoded: the writes run on Deno's IO
-    // threads, the encoding (most of the time) on this one.
+    // buffers; a large one is stored while the next series is encoded (the write runs on Deno's
+    // IO threads, the encoding on this one), a small one at once (SYNC_WRITE_BYTES).
     const free: Uint8Array[] = [];
     const inFlight = new Set<Promise<void>>();
     let failure: { error: unknown } | undefined;
@@ -318,11 +325,12 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
       try {
         const dir = dirname(path);
         if (!made.has(dir)) {
-          await Deno.mkdir(dir, { recursive: true });
+          Deno.mkdirSync(dir, { recursive: true });
           made.add(dir);
         }
-        if (typeof data === "string") await Deno.writeTextFile(path, data);
-        else await Deno.writeFile(path, data);
+        const bytes = typeof data === "string" ? ENCODER.encode(data) : data;
+        if (bytes.length <= SYNC_WRITE_BYTES) Deno.writeFileSync(path, bytes);
+        else await Deno.writeFile(path, bytes);
       } catch (err) {
         throw fsError(err, "writing", join(runDir, rel));
       }
