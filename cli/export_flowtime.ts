@@ -1,7 +1,6 @@
 // `flowtime export flowtime`: a copy of a run that FlowTime itself reads (its /state and its
 // capture).
 import { basename, join } from "node:path";
-import { exportForFlowTime } from "../lib/export/mod.ts";
 import { type Command, printJson, requireFlag, stringFlag } from "./command.ts";
 
 export const exportFlowTimeCommand: Command = {
@@ -35,6 +34,7 @@ series and is listed under 'unset'. See docs/interop.md.
     const runDir = requireFlag(ctx, "run-dir", "export flowtime");
     const outputDir = stringFlag(ctx, "out") ??
       join(ctx.env.dataDir, "export", basename(runDir.replace(/\/+$/, "")));
+    const { exportForFlowTime } = await import("../lib/export/mod.ts");
     const result = await exportForFlowTime(runDir, {
       outputDir,
       overwrite: ctx.flags.overwrite === true,

@@ -1,11 +1,6 @@
 // `flowtime export openmetrics`: a run's topology node metrics as OpenMetrics text, for
 // `promtool tsdb create-blocks-from openmetrics` to backfill into Prometheus.
-import {
-  openMetricsOfBundle,
-  openMetricsOfRun,
-  writeOpenMetrics,
-} from "../lib/export/openmetrics.ts";
-import { type RunBundle, withRun } from "../lib/artifacts/reader.ts";
+import type { RunBundle } from "../lib/artifacts/reader.ts";
 import { parseUtc } from "../lib/base/clock.ts";
 import { type Command, printJson, requireFlag, stringFlag } from "./command.ts";
 import { dataFolderRunId } from "./_run_output.ts";
@@ -45,6 +40,10 @@ Backfill into Prometheus (then start it with that storage folder):
     const start = stringFlag(ctx, "start");
     if (start !== undefined) parseUtc(start, "--start");
     const output = stringFlag(ctx, "output");
+    const { withRun } = await import("../lib/artifacts/reader.ts");
+    const { openMetricsOfBundle, openMetricsOfRun, writeOpenMetrics } = await import(
+      "../lib/export/openmetrics.ts"
+    );
     // A run of the data folder's runs is read by id, as the server does: one replaced while it is
     // read is read again from its new copy (to stdout, up to the first line; to a file, whole).
     const runId = dataFolderRunId(ctx, runDir);

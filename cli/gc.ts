@@ -1,8 +1,8 @@
 // `flowtime gc`: finish or undo replacements a killed writer left half done, and remove temp
 // folders left behind by interrupted writes.
 import { join } from "node:path";
+// atomic.ts is light (no packages; cli/process.ts loads it anyway) and the help text needs it.
 import { STALE_TEMP_MS } from "../lib/base/atomic.ts";
-import { tidyFolder } from "../lib/base/tidy.ts";
 import { type Command, integerFlag, printJson, stringFlag } from "./command.ts";
 
 const DEFAULT_MIN_AGE_S = STALE_TEMP_MS / 1000;
@@ -33,6 +33,7 @@ Options:
   async run(ctx) {
     const base = stringFlag(ctx, "data-dir") ?? ctx.env.dataDir;
     const minAge = (integerFlag(ctx, "min-age", 0) ?? DEFAULT_MIN_AGE_S) * 1000;
+    const { tidyFolder } = await import("../lib/base/tidy.ts");
     const removed: string[] = [];
     const recovered: string[] = [];
     for (const sub of ["runs", "telemetry"]) {

@@ -1,4 +1,8 @@
-// Every CLI command, in the order `flowtime --help` lists them.
+// Every CLI command, in the order `flowtime --help` lists them. Everything imported here is
+// loaded by every invocation, `--help` too, so a command module imports at its top only what
+// its help and flags need and loads the library in `run` with `await import(...)`: the npm
+// packages behind the library (yaml, ajv, hono) took most of the startup time
+// (tests/cli/light_start_test.ts).
 import type { Command } from "./command.ts";
 import { runCommand } from "./run.ts";
 import { validateCommand } from "./validate.ts";

@@ -1,11 +1,7 @@
 // `flowtime run`: evaluate a model (or a template) and write its run bundle.
 import { resolve } from "node:path";
 import { FlowTimeError } from "../lib/base/errors.ts";
-import { runModelFile } from "../lib/workflow/run_model.ts";
-import { runTemplate } from "../lib/workflow/run_template.ts";
-import { replayCapture } from "../lib/workflow/replay.ts";
 import type { WrittenRun } from "../lib/artifacts/writer.ts";
-import { collectParameters } from "../lib/sim/parameters.ts";
 import { type Command, type CommandContext, stringFlag } from "./command.ts";
 import { printWrittenRun, RUN_WRITE_FLAGS, runWriteOptions } from "./_run_output.ts";
 import { modeFlag, paramFlags, simClientFor } from "./templates.ts";
@@ -88,6 +84,7 @@ async function runModelOrTemplate(ctx: CommandContext): Promise<WrittenRun> {
         throw new FlowTimeError("usage", `--${flag} applies to --template runs only`);
       }
     }
+    const { runModelFile } = await import("../lib/workflow/run_model.ts");
     return await runModelFile(model, options);
   }
   const telemetryDir = stringFlag(ctx, "telemetry-dir");
@@ -107,13 +104,15 @@ async function runModelOrTemplate(ctx: CommandContext): Promise<WrittenRun> {
   if (ctx.flags["allow-template-mismatch"] && telemetryDir === undefined) {
     throw new FlowTimeError("usage", "--allow-template-mismatch applies to --telemetry-dir only");
   }
-  const sim = simClientFor(ctx, options.createdAt);
+  const sim = await simClientFor(ctx, options.createdAt);
+  const { collectParameters } = await import("../lib/sim/parameters.ts");
   const params = await collectParameters(sim, {
     templateId: template!,
     file: stringFlag(ctx, "params"),
     assignments: paramFlags(ctx),
   });
   if (mode === "telemetry") {
+    const { replayCapture } = await import("../lib/workflow/replay.ts");
     // The capture is named relative to the data folder when it lies there (as the server and
     // the demo name it), so the same capture gives the same deterministic run id.
     return (await replayCapture(sim, {
@@ -125,6 +124,7 @@ async function runModelOrTemplate(ctx: CommandContext): Promise<WrittenRun> {
       allowTemplateMismatch: ctx.flags["allow-template-mismatch"] === true,
     })).written!;
   }
+  const { runTemplate } = await import("../lib/workflow/run_template.ts");
   return (await runTemplate(sim, { ...options, templateId: template!, parameters: params, mode }))
     .written;
 }

@@ -1,7 +1,5 @@
 // `flowtime runs list|delete`: the runs of the data folder, and removing them (their captures
 // only when asked).
-import { listRuns } from "../lib/artifacts/listing.ts";
-import { deleteRun } from "../lib/workflow/delete_run.ts";
 import { type Command, printJson } from "./command.ts";
 
 export const runsListCommand: Command = {
@@ -19,6 +17,7 @@ GET /v1/runs does.
 `,
   flags: {},
   async run(ctx) {
+    const { listRuns } = await import("../lib/artifacts/listing.ts");
     const runs = await listRuns(ctx.env.runsDir);
     if (ctx.flags.json) {
       printJson(ctx, { runs });
@@ -68,6 +67,7 @@ link. Every id is checked before anything is deleted; an unknown id (exit 1) del
   },
   positionals: { min: 1, max: 1000, names: "<runId>" },
   async run(ctx) {
+    const { deleteRun } = await import("../lib/workflow/delete_run.ts");
     const withCaptures = ctx.flags["with-captures"] === true;
     const data = ctx.env.dataDir;
     // check all first, so a typo in the third id does not leave two runs deleted

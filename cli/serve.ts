@@ -3,9 +3,6 @@
 // and what to change.
 import { resolve } from "node:path";
 import { FlowTimeError } from "../lib/base/errors.ts";
-import { startServer } from "../server/listen.ts";
-import { createLogger } from "../server/logger.ts";
-import { createSimClient } from "../lib/sim/select.ts";
 import { type Command, integerFlag, stringFlag } from "./command.ts";
 import type { CliEnvironment } from "./config.ts";
 import { PROMETHEUS_ENV, prometheusCredentials } from "./telemetry_import.ts";
@@ -70,6 +67,9 @@ before it listens, with one line naming the problem (exit 1). Under 'deno task',
         `the data folder ${dataDir} may not be read by this process; run with --allow-read=${dataDir} (the serve task grants ./data)`,
       );
     }
+    const { startServer } = await import("../server/listen.ts");
+    const { createLogger } = await import("../server/logger.ts");
+    const { createSimClient } = await import("../lib/sim/select.ts");
     // buffered request log; Ctrl-C and SIGTERM exit through Deno.exit, which writes it out
     const logger = createLogger();
     let server;

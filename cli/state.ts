@@ -1,9 +1,6 @@
 // `flowtime state`: print the time-travel state of a run, one bin or a window: as exactly the
 // JSON `GET /v1/runs/{runId}/state` and `/state_window` return, as a table, or as CSV.
 import { FlowTimeError } from "../lib/base/errors.ts";
-import { loadStateRun } from "../lib/state/load.ts";
-import { parseBinIndex, parseWindowSpec } from "../lib/state/query.ts";
-import { queryState, stateResponseText } from "../lib/state/service.ts";
 import type { StateQuery } from "../lib/state/types.ts";
 import { type Command, requireFlag, stringFlag } from "./command.ts";
 import { stateCsv, stateTable } from "./_state_text.ts";
@@ -62,6 +59,9 @@ Examples:
     if (ctx.flags.json && format !== "json") {
       throw new FlowTimeError("usage", `--json and --format ${format} disagree; give one of them`);
     }
+    const { loadStateRun } = await import("../lib/state/load.ts");
+    const { parseBinIndex, parseWindowSpec } = await import("../lib/state/query.ts");
+    const { queryState, stateResponseText } = await import("../lib/state/service.ts");
     const run = await loadStateRun(runDir);
     const bins = run.timeline.bins;
     const query: StateQuery = bin !== undefined

@@ -3,15 +3,7 @@
 import { dirname, join, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
 import { isWithin } from "../lib/base/paths.ts";
-
-import { readRunBundle } from "../lib/artifacts/reader.ts";
-import {
-  type CaptureOptions,
-  captureRun,
-  captureRunById,
-  defaultCaptureDir,
-} from "../lib/telemetry/capture.ts";
-import { loadGapConfig } from "../lib/telemetry/gap_config.ts";
+import type { CaptureOptions } from "../lib/telemetry/capture.ts";
 import type { CaptureLogEvent, CaptureResult } from "../lib/telemetry/types.ts";
 import {
   type Command,
@@ -86,12 +78,17 @@ async function runCapture(ctx: CommandContext, name: string): Promise<number> {
       `--log cannot be combined with --dry-run: a dry run writes nothing (use --json to keep the plan)`,
     );
   }
+  const { captureRun, captureRunById, defaultCaptureDir } = await import(
+    "../lib/telemetry/capture.ts"
+  );
+  const { loadGapConfig } = await import("../lib/telemetry/gap_config.ts");
   const gapsPath = stringFlag(ctx, "gaps");
   const gaps = gapsPath === undefined ? undefined : await loadGapConfig(gapsPath);
   let output = stringFlag(ctx, "output");
   if (logPath !== undefined) {
     // The capture folder is replaced as a whole and the run must stay unchanged, so the log
     // may live in neither; the default folder is known once the run id is.
+    const { readRunBundle } = await import("../lib/artifacts/reader.ts");
     output ??= defaultCaptureDir((await readRunBundle(runDir)).runId, ctx.env.dataDir);
     for (const [folder, what] of [[output, "capture folder"], [runDir, "run folder"]]) {
       if (isWithin(folder, logPath)) {

@@ -2,12 +2,6 @@
 // lower-level form of `flowtime run --mode telemetry`).
 import { dirname, resolve } from "node:path";
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
-import { MAX_DOCUMENT_BYTES, readUserText } from "../lib/base/safe_read.ts";
-import { MAX_YAML_BYTES } from "../lib/base/located_yaml.ts";
-import { bundleTelemetryRun, readCaptureFolder } from "../lib/workflow/bundle_capture.ts";
-import { canonicalCaptureRef } from "../lib/workflow/replay.ts";
-import { originFromModel } from "../lib/artifacts/origin.ts";
-import { parseModel } from "../lib/model/parse.ts";
 import { type Command, requireFlag, stringFlag } from "./command.ts";
 import { printWrittenRun, RUN_WRITE_FLAGS, runWriteOptions } from "./_run_output.ts";
 
@@ -55,6 +49,14 @@ telemetry_sources_unresolved warning that /state shows on the node.
   async run(ctx) {
     const captureDir = requireFlag(ctx, "capture-dir", "telemetry bundle");
     const modelPath = requireFlag(ctx, "model", "telemetry bundle");
+    const { MAX_DOCUMENT_BYTES, readUserText } = await import("../lib/base/safe_read.ts");
+    const { MAX_YAML_BYTES } = await import("../lib/base/located_yaml.ts");
+    const { parseModel } = await import("../lib/model/parse.ts");
+    const { originFromModel } = await import("../lib/artifacts/origin.ts");
+    const { bundleTelemetryRun, readCaptureFolder } = await import(
+      "../lib/workflow/bundle_capture.ts"
+    );
+    const { canonicalCaptureRef } = await import("../lib/workflow/replay.ts");
     let modelText: string;
     try {
       // a regular file of strict UTF-8, like every model file a user names

@@ -1,13 +1,11 @@
 // `flowtime telemetry import prometheus|csv`: real telemetry into a telemetry folder exactly like
 // a capture's. Credentials come from the environment only (never flags, never written).
 import { FlowTimeError, fsError } from "../lib/base/errors.ts";
-import { MINUTES_PER_UNIT } from "../lib/model/types.ts";
 import type { BinUnit } from "../lib/model/types.ts";
 import type { ImportGrid } from "../lib/import/grid.ts";
-import { loadPrometheusMapping } from "../lib/import/mapping.ts";
-import { importPrometheus, type PrometheusImportResult } from "../lib/import/prometheus.ts";
+import type { PrometheusImportResult } from "../lib/import/prometheus.ts";
 import type { PrometheusCredentials } from "../lib/import/prometheus_client.ts";
-import { type CsvColumns, type CsvImportResult, importCsv } from "../lib/import/csv.ts";
+import type { CsvColumns, CsvImportResult } from "../lib/import/csv.ts";
 import type { ImportResult } from "../lib/import/types.ts";
 import type { ImportAggregation } from "../lib/telemetry/types.ts";
 import {
@@ -84,7 +82,7 @@ export function prometheusCredentials(ctx: CommandContext): PrometheusCredential
   return { username, password };
 }
 
-function gridFlags(ctx: CommandContext, name: string): ImportGrid {
+async function gridFlags(ctx: CommandContext, name: string): Promise<ImportGrid> {
   const start = requireFlag(ctx, "start", name);
   const bins = integerFlag(ctx, "bins", 1);
   const binSize = integerFlag(ctx, "bin-size", 1);
@@ -99,6 +97,7 @@ function gridFlags(ctx: CommandContext, name: string): ImportGrid {
     throw new FlowTimeError("usage", `--bin-size must be at most 1000, got ${binSize}`);
   }
   const binUnit = stringFlag(ctx, "bin-unit") ?? "minutes";
+  const { MINUTES_PER_UNIT } = await import("../lib/model/types.ts");
   if (!Object.hasOwn(MINUTES_PER_UNIT, binUnit)) {
     throw new FlowTimeError(
       "usage",
@@ -173,7 +172,7 @@ Examples:
       );
     }
     const mappingPath = requireFlag(ctx, "mapping", name);
-    const grid = gridFlags(ctx, name);
+    const grid = await gridFlags(ctx, name);
     const importedAt = timestampFlag(ctx, "imported-at");
     const timeout = integerFlag(ctx, "timeout", 1);
     const caCertificates: string[] = [];
@@ -184,6 +183,8 @@ Examples:
         throw fsError(err, "reading CA certificate", path);
       }
     }
+    const { loadPrometheusMapping } = await import("../lib/import/mapping.ts");
+    const { importPrometheus } = await import("../lib/import/prometheus.ts");
     const mapping = await loadPrometheusMapping(mappingPath);
     const result = await importPrometheus({
       url,
@@ -270,9 +271,10 @@ Examples:
         );
       }
     }
+    const { importCsv } = await import("../lib/import/csv.ts");
     const result = await importCsv({
       file,
-      grid: gridFlags(ctx, name),
+      grid: await gridFlags(ctx, name),
       aggregations,
       columns: columns as CsvColumns | undefined,
       delimiter: stringFlag(ctx, "delimiter"),

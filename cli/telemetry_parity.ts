@@ -1,7 +1,5 @@
 // `flowtime telemetry parity`: compare two runs bin by bin for every topology node and metric.
 import { FlowTimeError } from "../lib/base/errors.ts";
-import { readRunBundle } from "../lib/artifacts/reader.ts";
-import { compareRuns } from "../lib/workflow/parity.ts";
 import { type Command, printJson, stringFlag } from "./command.ts";
 
 export const telemetryParityCommand: Command = {
@@ -40,6 +38,8 @@ from one run), 2 usage.
     }
     const tolerance = numberFlag(stringFlag(ctx, "tolerance") ?? "0", "--tolerance");
     const top = numberFlag(stringFlag(ctx, "top") ?? "10", "--top");
+    const { readRunBundle } = await import("../lib/artifacts/reader.ts");
+    const { compareRuns } = await import("../lib/workflow/parity.ts");
     const [a, b] = await Promise.all(runs.map((r) => readRunBundle(r)));
     const report = await compareRuns([a, b], { tolerance });
     if (ctx.flags.json) printJson(ctx, report);

@@ -3,12 +3,12 @@
 import { join } from "node:path";
 import { FlowTimeError } from "../lib/base/errors.ts";
 import type { RunMode } from "../lib/model/types.ts";
-import { collectParameters } from "../lib/sim/parameters.ts";
-import { createSimClient } from "../lib/sim/select.ts";
 import type { SimClient } from "../lib/sim/client.ts";
-import type { TemplateDetailParameter, TemplateProblem } from "../lib/templates/types.ts";
-import { interpolationText } from "../lib/templates/placeholders.ts";
-import { writeGeneratedFiles } from "../lib/templates/output.ts";
+import type {
+  ParameterValue,
+  TemplateDetailParameter,
+  TemplateProblem,
+} from "../lib/templates/types.ts";
 import { type Command, type CommandContext, printJson, stringFlag } from "./command.ts";
 
 const SIM_HELP =
@@ -21,7 +21,8 @@ const SIM_HELP =
  * @param generatedAt fixed generation time for the in-process Sim
  * @returns the client
  */
-export function simClientFor(ctx: CommandContext, generatedAt?: string): SimClient {
+export async function simClientFor(ctx: CommandContext, generatedAt?: string): Promise<SimClient> {
+  const { createSimClient } = await import("../lib/sim/select.ts");
   return createSimClient({
     simUrl: stringFlag(ctx, "sim-url") ?? ctx.env.simUrl,
     templatesDir: ctx.env.templatesDir,
@@ -80,7 +81,7 @@ still listed); the exit code is then 1.
 `,
   flags: { "sim-url": { type: "string" }, json: { type: "boolean" } },
   async run(ctx) {
-    const list = await simClientFor(ctx).listTemplates();
+    const list = await (await simClientFor(ctx)).listTemplates();
     if (ctx.flags.json) printJson(ctx, list);
     else {
       const width = Math.max(0, ...list.templates.map((t) => t.id.length));
@@ -112,7 +113,7 @@ Also lists the FlowTime features the template uses that the engine does not impl
   flags: { "sim-url": { type: "string" }, json: { type: "boolean" } },
   positionals: { min: 1, max: 1, names: "<id>" },
   async run(ctx) {
-    const detail = await simClientFor(ctx).getTemplate(ctx.positionals[0]);
+    const detail = await (await simClientFor(ctx)).getTemplate(ctx.positionals[0]);
     if (ctx.flags.json) {
       printJson(ctx, detail);
       return 0;
@@ -122,7 +123,8 @@ Also lists the FlowTime features the template uses that the engine does not impl
     if (detail.tags.length > 0) ctx.out(`  tags: ${detail.tags.join(", ")}`);
     if (detail.narrative) ctx.out(`  ${detail.narrative}`);
     ctx.out(detail.parameters.length > 0 ? "\nParameters:" : "\nNo parameters.");
-    for (const p of detail.parameters) ctx.out(`  ${parameterLine(p)}`);
+    const { interpolationText } = await import("../lib/templates/placeholders.ts");
+    for (const p of detail.parameters) ctx.out(`  ${parameterLine(p, interpolationText)}`);
     if (detail.unsupported && detail.unsupported.length > 0) {
       ctx.out("\nNot supported by the engine (generation refuses this template):");
       for (const u of detail.unsupported) ctx.out(`  ${u.path}: ${u.message}`);
@@ -176,7 +178,8 @@ Examples:
   async run(ctx) {
     const id = ctx.positionals[0];
     const mode = modeFlag(ctx, "templates generate");
-    const sim = simClientFor(ctx);
+    const sim = await simClientFor(ctx);
+    const { collectParameters } = await import("../lib/sim/parameters.ts");
     const params = await collectParameters(sim, {
       templateId: id,
       file: stringFlag(ctx, "params"),
@@ -185,6 +188,7 @@ Examples:
     const generated = await sim.generate(id, { parameters: params, mode });
     const out = stringFlag(ctx, "out");
     const provenance = stringFlag(ctx, "provenance");
+    const { writeGeneratedFiles } = await import("../lib/templates/output.ts");
     await writeGeneratedFiles(generated, { model: out, provenance });
     if (!out) {
       if (ctx.flags.json) printJson(ctx, generated);
@@ -210,11 +214,16 @@ function problemText(ctx: CommandContext, p: TemplateProblem): string {
   return `${place}: ${p.path ? `${p.path}: ` : ""}${p.message}`;
 }
 
-function parameterLine(p: TemplateDetailParameter): string {
+// `valueText` is interpolationText of lib/templates/placeholders.ts, handed in by the command
+// that loaded it.
+function parameterLine(
+  p: TemplateDetailParameter,
+  valueText: (value: ParameterValue) => string,
+): string {
   const facts: string[] = [p.type === "array" ? `array of ${p.arrayOf ?? "number"}` : p.type];
   if (p.required) facts.push("required");
   if (p.default !== undefined) {
-    facts.push(`default ${p.default === "" ? '""' : interpolationText(p.default)}`);
+    facts.push(`default ${p.default === "" ? '""' : valueText(p.default)}`);
   }
   if (p.min !== undefined || p.max !== undefined) {
     facts.push(`${p.min ?? "-inf"}..${p.max ?? "inf"}`);

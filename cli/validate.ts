@@ -1,6 +1,5 @@
 // `flowtime validate`: check a model without running it, and list every problem found.
 import { FlowTimeError } from "../lib/base/errors.ts";
-import { loadModel } from "../lib/model/parse.ts";
 import { type Command, printJson, problemLine, requireFlag } from "./command.ts";
 
 export const validateCommand: Command = {
@@ -21,6 +20,7 @@ they do not fail validation.
   flags: { model: { type: "string", path: "read" }, json: { type: "boolean" } },
   async run(ctx) {
     const path = requireFlag(ctx, "model", "validate");
+    const { loadModel } = await import("../lib/model/parse.ts");
     let parsed;
     try {
       parsed = await loadModel(path);
