@@ -14,6 +14,10 @@ import { CliEnvironment, type EnvReader } from "./config.ts";
 import { permissionLine, type Refusal, refusalOf } from "./permissions.ts";
 import { closest } from "./suggest.ts";
 
+// Deno's errors for an npm package a command loads when it runs and that cannot be had.
+const PACKAGE_LOAD_FAILURE =
+  /Failed caching npm package|npm specifiers were requested|Could not find npm package|error sending request for url/;
+
 /** Where a CLI invocation writes. */
 export interface CliIo {
   /** stdout line writer. */
@@ -255,6 +259,18 @@ export function reportError(err: unknown, io: CliIo, verbose: boolean): number {
     return 1;
   }
   const message = err instanceof Error ? err.message : String(err);
+  if (PACKAGE_LOAD_FAILURE.test(message)) {
+    // the environment's problem (no network on a first run, a cleared cache), not a bug
+    // its first line, and the innermost cause Deno lists under it (`3: Connection refused`)
+    const causes = [...message.matchAll(/^\s*\d+: (.*)$/gm)];
+    const cause = causes.length > 0 ? ` (${causes[causes.length - 1][1]})` : "";
+    io.err(`error: could not load the toolkit's npm packages: ${message.split("\n")[0]}${cause}`);
+    io.err(
+      "(a first run downloads them from the npm registry: check the network, or see the README, " +
+        "What the first run downloads)",
+    );
+    return 1;
+  }
   io.err(`error: internal error: ${message}`);
   if (verbose && err instanceof Error && err.stack) io.err(err.stack);
   else io.err("(run again with --verbose for details, and please report it)");

@@ -55,4 +55,7 @@ Deno.test("the check sees an npm package a command loads when it runs", async ()
   });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /--no-npm/);
+  // an environment's problem, said as one: not an internal error to report
+  assert.match(result.stderr, /could not load the toolkit's npm packages/);
+  assert.doesNotMatch(result.stderr, /internal error|please report/);
 });
