@@ -7,7 +7,7 @@ import { canonicalJson } from "../base/json.ts";
 import { readRunBundle, type RunBundle } from "../artifacts/reader.ts";
 import type { RunMode, SemanticMetric, TopologyEdge, TopologyNodeKind } from "../model/types.ts";
 import { SEMANTIC_METRICS } from "../model/types.ts";
-import { SCHEMAS } from "../schema/validator.ts";
+import { SCHEMAS } from "../schema/schemas.ts";
 import { readCaptureFacts } from "./_capture.ts";
 import { type Timeline, timelineOf } from "./timeline.ts";
 import type {
