@@ -101,24 +101,28 @@ export function runRef(ctx: CommandContext, runDir: string, runId: string): stri
 /**
  * The id of a run folder that lies in the data folder's runs, so that a command reads it by id
  * as the server does (`withRun`: a run replaced while it is read is read again from its new
- * copy); undefined for any other folder, which is read as found.
+ * copy); undefined for any other folder, which is read as found. Reading by id needs the runs
+ * folder itself readable and the run a real folder in it (a link to a run elsewhere is no run
+ * by id), so a link, or permission to read the run alone, means the folder is read as found.
  * @param ctx command context
  * @param runDir the run folder a `--run-dir` named
  * @returns the run id, or undefined
  */
 export function dataFolderRunId(ctx: CommandContext, runDir: string): string | undefined {
   const runId = basename(runDir);
-  return resolve(dirname(runDir)) === resolve(ctx.env.runsDir) && isSafeId(runId) &&
-      exists(runDir)
+  const runsDir = ctx.env.runsDir;
+  return resolve(dirname(runDir)) === resolve(runsDir) && isSafeId(runId) &&
+      Deno.permissions.querySync({ name: "read", path: runsDir }).state === "granted" &&
+      isFolder(runDir)
     ? runId
     : undefined;
 }
 
-// (Deno's own call: node:fs would cost every command's start some 60 ms to load)
-function exists(path: string): boolean {
+// A folder, not a link to one (Deno's own call: node:fs would cost every command's start some
+// 60 ms to load).
+function isFolder(path: string): boolean {
   try {
-    Deno.statSync(path);
-    return true;
+    return Deno.lstatSync(path).isDirectory;
   } catch {
     return false;
   }

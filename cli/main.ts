@@ -16,7 +16,7 @@ import { closest } from "./suggest.ts";
 
 // Deno's errors for an npm package a command loads when it runs and that cannot be had.
 const PACKAGE_LOAD_FAILURE =
-  /Failed caching npm package|npm specifiers were requested|Could not find npm package|error sending request for url/;
+  /Failed caching npm package|npm specifiers were requested|Could not find npm package|npm package not found in cache/;
 
 /** Where a CLI invocation writes. */
 export interface CliIo {

@@ -4,8 +4,9 @@
 // the yaml package spent some 5 ms of a 50-node model's parse on it, a few microseconds a line.
 // A text made only of block mappings and sequences whose keys are plain words and whose values
 // are plain text, numbers, quoted strings without escapes, the stand-ins, nested blocks or
-// nothing (null), with comments on lines of their own or after the content, is read here, with the line of every node as the yaml package's document gives it. Anything
-// else (a comment after a quoted value, an empty item, an anchor, a tag, a block scalar, a flow
+// nothing (null), with comments on lines of their own or after the content, is read here, with
+// the line of every node as the yaml package's document gives it. Anything else (a comment on a
+// line with a quote before it, an empty item, an anchor, a tag, a block scalar, a flow
 // collection the fast paths left, a repeated key, a tab, a document marker, an indentation the
 // structure does not expect) returns undefined, and the yaml package reads the text, so values,
 // lines and errors are always its own.
@@ -290,13 +291,13 @@ class BlockReader {
       if (number !== undefined && number.end === end) return number.value;
       if (c === 45) return undefined;
     }
-    // Plain text to the end of the line, starting with a letter, `_` or a digit (no indicator),
-    // with no `: ` or `:` at its end (a mapping) and no ` #` (a comment). One word of token
+    // Plain text to the end of the line (a comment after it is already cut off), starting with a
+    // letter, `_` or a digit (no indicator), with no `: ` or `:` at its end (a mapping). One word of token
     // characters is what the core schema makes of it; anything longer, or with another
     // character, is a string (every other form of the core schema is one such word).
     if (!isWordStart(c) && !(c >= 48 && c <= 57)) return undefined;
     const plain = t.slice(at, end);
-    if (plain.includes(": ") || plain.includes(" #") || plain.endsWith(":")) return undefined;
+    if (plain.includes(": ") || plain.endsWith(":")) return undefined;
     return WORD.test(plain) ? plainWord(plain) : plain;
   }
 }

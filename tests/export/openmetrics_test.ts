@@ -6,7 +6,15 @@ import { join } from "node:path";
 import { openMetricsOfRun, writeOpenMetrics } from "../../lib/export/openmetrics.ts";
 import { runModelFile } from "../../lib/workflow/run_model.ts";
 import { createApp } from "../../server/app.ts";
-import { assertRejectsCode, cli, copyTree, FIXED_TIME, ROOT, tempDir } from "../_helpers.ts";
+import {
+  assertRejectsCode,
+  cli,
+  copyTree,
+  FIXED_TIME,
+  ROOT,
+  runCli,
+  tempDir,
+} from "../_helpers.ts";
 import { backfill, PROMETHEUS_MISSING } from "../import/_prometheus.ts";
 
 const LOOP_RUNS: Record<string, string> = {
@@ -166,4 +174,51 @@ Deno.test("the CLI and GET /v1/runs/{runId}/openmetrics give the library's bytes
     "/v1/runs/run_order-system_33f57b3c93dd62e1/openmetrics?start=soon",
   );
   assert.equal(badStart.status, 400);
+});
+
+Deno.test("a run in the data folder that is a link to a run elsewhere exports and captures as found (CLI)", async () => {
+  // By id (withRun) needs the runs folder readable and the run a real folder in it; otherwise
+  // the folder named is exported as it is, as before runs were read by id.
+  const dir = (await tempDir("openmetrics-link")).path;
+  try {
+    const runs = join(dir, "data", "runs");
+    await Deno.mkdir(runs, { recursive: true });
+    await copyTree(ORDER_RUN, join(dir, "elsewhere", "run_order-system_33f57b3c93dd62e1"));
+    const linked = join(runs, "run_order-system_33f57b3c93dd62e1");
+    const ln = await new Deno.Command("ln", {
+      args: ["-s", join(dir, "elsewhere", "run_order-system_33f57b3c93dd62e1"), linked],
+    }).output();
+    assert.ok(ln.success, "ln -s");
+    const expected = await textOf(ORDER_RUN);
+    const viaLink = await cli(["export", "openmetrics", "--run-dir", linked], {
+      env: { FLOWTIME_DATA_DIR: join(dir, "data") },
+    });
+    assert.equal(viaLink.code, 0, viaLink.stderr);
+    assert.equal(viaLink.stdout, expected);
+    const captured = await cli(
+      ["telemetry", "capture", "--run-dir", linked, "--dry-run", "--json"],
+      { env: { FLOWTIME_DATA_DIR: join(dir, "data") } },
+    );
+    assert.equal(captured.code, 0, captured.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a run in the data folder readable alone (not its runs folder) exports as found (CLI)", async () => {
+  const dir = (await tempDir("openmetrics-narrow")).path;
+  try {
+    const expected = await textOf(ORDER_RUN);
+    // permission to read that one run, not its runs folder
+    const real = join(dir, "data", "runs", "real");
+    await copyTree(ORDER_RUN, real);
+    const narrow = await runCli(["export", "openmetrics", "--run-dir", real], {
+      permissions: [`--allow-read=${real}`, "--allow-env"],
+      env: { FLOWTIME_DATA_DIR: join(dir, "data") },
+    });
+    assert.equal(narrow.code, 0, narrow.stderr);
+    assert.equal(narrow.stdout, expected.replaceAll("run_order-system_33f57b3c93dd62e1", "real"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
