@@ -10,7 +10,7 @@
 // collection the fast paths left, a repeated key, a tab, a document marker, an indentation the
 // structure does not expect) returns undefined, and the yaml package reads the text, so values,
 // lines and errors are always its own.
-import { type FlowValue, plainWord } from "./_flow_maps.ts";
+import { type FlowValue, isTokenChar, isWordStart, plainWord } from "./_flow_maps.ts";
 import { readNumber } from "./_number_lists.ts";
 
 /** A block document read here: its value and the line of every field path. */
@@ -292,8 +292,8 @@ class BlockReader {
       if (c === 45) return undefined;
     }
     // Plain text to the end of the line (a comment after it is already cut off), starting with a
-    // letter, `_` or a digit (no indicator), with no `: ` or `:` at its end (a mapping). One word of token
-    // characters is what the core schema makes of it; anything longer, or with another
+    // letter, `_` or a digit (no indicator), with no `: ` or `:` at its end (a mapping). One word
+    // of token characters is what the core schema makes of it; anything longer, or with another
     // character, is a string (every other form of the core schema is one such word).
     if (!isWordStart(c) && !(c >= 48 && c <= 57)) return undefined;
     const plain = t.slice(at, end);
@@ -307,13 +307,4 @@ class BlockReader {
 function itemIndex(key: string | number): number {
   const index = typeof key === "string" && key !== "" ? Number(key) : key;
   return typeof index === "number" && Number.isInteger(index) && index >= 0 ? index : -1;
-}
-
-function isTokenChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 ||
-    c === 46 || c === 45;
-}
-
-function isWordStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }

@@ -5,9 +5,9 @@
 // whole or decimal number, a quoted string without escapes, or a flow mapping or sequence of
 // those, is read here and stands in the text as `{}` (on the same line, so every line keeps its
 // number). Anything else (an anchor, a tag, an alias, a plain scalar with `:` or `#` in it,
-// escapes, a repeated key, a mapping over several lines) is left to the yaml package. Whether a `{` really starts a mapping (and not
-// text in a quoted or block scalar or a comment) is checked by the caller against the parsed
-// document, as for the number lists.
+// escapes, a repeated key, a mapping over several lines) is left to the yaml package. Whether a
+// `{` really starts a mapping (and not text in a quoted or block scalar or a comment) is checked
+// by the caller against the parsed document, as for the number lists.
 import { readList, readNumber } from "./_number_lists.ts";
 
 /** A value of the subset read here. */
@@ -275,12 +275,22 @@ class FlowReader {
   }
 }
 
-function isTokenChar(c: number): boolean {
+/**
+ * A character of a plain word: a letter, a digit, `_`, `.` or `-`.
+ * @param c a character code
+ * @returns whether it is one
+ */
+export function isTokenChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 ||
     c === 46 || c === 45;
 }
 
-function isWordStart(c: number): boolean {
+/**
+ * A character a plain word of text starts with: a letter or `_`.
+ * @param c a character code
+ * @returns whether it is one
+ */
+export function isWordStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
 

@@ -198,9 +198,9 @@ function finish(
   return { doc, value, lineOf: documentLineOf(doc, lineCounter) };
 }
 
-// The shrunk text of _number_lists.ts (its multi-line way) parsed, its sequences put back into the document where the
-// parser confirms them; undefined (parse the text as it is) when there is nothing to shrink or
-// anything is unexpected.
+// The shrunk text of _number_lists.ts (its multi-line way) parsed, its sequences put back into
+// the document where the parser confirms them; undefined (parse the text as it is) when there is
+// nothing to shrink or anything is unexpected.
 function parseShrunk(
   text: string,
   where: { file: string; code: FlowTimeErrorCode },

@@ -1,5 +1,6 @@
 // The published JSON Schemas (schemas/*.schema.json) by name, without the validator: what needs
-// only a schema's text (the state's schema hash) does not load ajv, some 70 ms at a process's start.
+// only a schema's text (the state's schema hash) does not load ajv, some 70 ms at a process's
+// start.
 import modelSchema from "../../schemas/model.schema.json" with { type: "json" };
 import runSchema from "../../schemas/run.schema.json" with { type: "json" };
 import seriesIndexSchema from "../../schemas/series-index.schema.json" with { type: "json" };

@@ -1,6 +1,7 @@
 // What the yaml package alone gives, for the property tests of the YAML fast paths
-// (flow_maps_test, block_yaml_test, number_lists_test, topology_yaml_test): values compared as the package builds
-// them, and the line of a field in the package's own document of the whole text.
+// (flow_maps_test, block_yaml_test, number_lists_test, topology_yaml_test): values compared as
+// the package builds them, and the line of a field in the package's own document of the whole
+// text.
 import assert from "node:assert/strict";
 import { documentLineOf, type FieldPath, parseYamlLocated } from "../../lib/base/located_yaml.ts";
 import { LineCounter, parse, parseDocument } from "../../lib/base/yaml.ts";

@@ -1,5 +1,6 @@
-// Help, completions and unknown commands or flags start without the npm packages (yaml, ajv, hono, uplot,
-// dagre): loading them through Deno's CommonJS loader took most of `flowtime --help`'s time.
+// Help, completions and unknown commands or flags start without the npm packages (yaml, ajv,
+// hono, uplot, dagre): loading them through Deno's CommonJS loader took most of `flowtime
+// --help`'s time.
 // Each command module imports only light modules at its top and loads its work in `run`.
 // The check is Deno's own: with --no-npm any npm package in the graph loaded so far is an error,
 // at startup for a static import and at the import() for a dynamic one, so a help that works
