@@ -41,20 +41,14 @@ Backfill into Prometheus (then start it with that storage folder):
     if (start !== undefined) parseUtc(start, "--start");
     const output = stringFlag(ctx, "output");
     const { withRun } = await import("../lib/artifacts/reader.ts");
-    const { openMetricsOfBundle, openMetricsOfRun, writeOpenMetrics } = await import(
-      "../lib/export/openmetrics.ts"
-    );
+    const { openMetricsOfRun, writeOpenMetrics } = await import("../lib/export/openmetrics.ts");
     // A run of the data folder's runs is read by id, as the server does: one replaced while it is
     // read is read again from its new copy (to stdout, up to the first line; to a file, whole).
     const runId = dataFolderRunId(ctx, runDir);
     const byId = <T>(use: (run: string | RunBundle) => Promise<T>): Promise<T> =>
       runId === undefined ? use(runDir) : withRun(ctx.env.runsDir, runId, use);
     if (output === undefined) {
-      const exported = await byId((run) =>
-        typeof run === "string"
-          ? openMetricsOfRun(run, { start })
-          : openMetricsOfBundle(run, { start })
-      );
+      const exported = await byId((run) => openMetricsOfRun(run, { start }));
       for await (const chunk of exported.chunks) ctx.out(chunk.replace(/\n$/, ""));
       return 0;
     }

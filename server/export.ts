@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { FlowTimeError } from "../lib/base/errors.ts";
 import { parseUtc } from "../lib/base/clock.ts";
 import { withRun } from "../lib/artifacts/reader.ts";
-import { OPENMETRICS_CONTENT_TYPE, openMetricsOfBundle } from "../lib/export/openmetrics.ts";
+import { OPENMETRICS_CONTENT_TYPE, openMetricsOfRun } from "../lib/export/openmetrics.ts";
 import type { AppEnv, ServerSettings } from "./app.ts";
 
 /**
@@ -28,7 +28,7 @@ export function exportRoutes(settings: ServerSettings): Hono<AppEnv> {
     const exported = await withRun(
       settings.runsDir,
       runId,
-      (bundle) => openMetricsOfBundle(bundle, { start }),
+      (bundle) => openMetricsOfRun(bundle, { start }),
     );
     c.get("logFields").series = exported.summary.series;
     const encoder = new TextEncoder();

@@ -43,33 +43,22 @@ export interface OpenMetricsExport {
 }
 
 /**
- * Export every topology node metric of a run as OpenMetrics text. The run is opened and checked
- * before anything is produced, so errors come before the first chunk; series are then read one at
- * a time, so memory stays flat.
- * @param runDir the run folder
+ * Export every topology node metric of a run as OpenMetrics text. The run is opened and checked,
+ * and every series read once, before anything is produced, so errors come before the first
+ * chunk; a run of at most 250,000 values is kept from that read, a larger one read again a series
+ * at a time while the text is produced, so memory stays flat.
+ * @param run the run folder, or a bundle already open (the server and the CLI open a run of the
+ *   data folder with `withRun`, which opens it again when it was replaced during that first read)
  * @param options the start of bin 0 when the run has none (or to move the run in time)
  * @returns the summary and the text chunks
  * @throws FlowTimeError `run_not_found`, `bundle_invalid`, `capture_invalid` (nothing to
  *   export), `usage` (no start)
  */
 export async function openMetricsOfRun(
-  runDir: string,
+  run: string | RunBundle,
   options: OpenMetricsOptions = {},
 ): Promise<OpenMetricsExport> {
-  return await openMetricsOfBundle(await readRunBundle(runDir), options);
-}
-
-/**
- * {@link openMetricsOfRun} of a bundle already open (the server opens it with `withRun`, which
- * opens it again when the run was replaced during this first read of every series).
- * @param bundle the run
- * @param options the start of bin 0 when the run has none (or to move the run in time)
- * @returns the summary and the text chunks
- */
-export async function openMetricsOfBundle(
-  bundle: RunBundle,
-  options: OpenMetricsOptions = {},
-): Promise<OpenMetricsExport> {
+  const bundle = typeof run === "string" ? await readRunBundle(run) : run;
   const grid = bundle.runJson.grid;
   const startText = options.start ?? grid.start;
   if (startText === undefined) {
@@ -130,9 +119,7 @@ export async function writeOpenMetrics(
     overwrite?: boolean;
   },
 ): Promise<OpenMetricsSummary> {
-  const exported = typeof run === "string"
-    ? await openMetricsOfRun(run, options)
-    : await openMetricsOfBundle(run, options);
+  const exported = await openMetricsOfRun(run, options);
   try {
     const info = await Deno.stat(options.output);
     if (info.isDirectory) {
