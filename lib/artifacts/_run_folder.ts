@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { FlowTimeError, fsError } from "../base/errors.ts";
 import { assertSafeId, isWithin } from "../base/paths.ts";
 import { waitForReplacement } from "../base/tidy.ts";
+import { exists } from "../base/atomic.ts";
 
 /** What a read of two copies of a run (or of none, between the renames) fails with. */
 export const REPLACED_RUN_CODES = [
@@ -61,8 +62,10 @@ async function realPathOf(dir: string): Promise<string> {
     try {
       return await Deno.realPath(dir);
     } catch (err) {
+      // (a replacement may also have ended between this look and the wait: the folder is then
+      // back; the readers' other retries see that by run.json's identity instead)
       const again = err instanceof Deno.errors.NotFound && attempt < MAX_READ_ATTEMPTS &&
-        await waitForReplacement(dir);
+        (await waitForReplacement(dir) || await exists(dir));
       if (!again) throw err;
     }
   }

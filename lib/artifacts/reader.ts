@@ -356,4 +356,4 @@ export async function withRun<T>(
   }
 }
 
-export { REPLACED_RUN_CODES, runFolder };
+export { MAX_READ_ATTEMPTS, REPLACED_RUN_CODES, runFolder };

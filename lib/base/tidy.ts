@@ -98,7 +98,7 @@ export async function tidyFolder(parent: string, minAgeMs = STALE_TEMP_MS): Prom
  * or undone here (where this process may write) once its lock has gone stale, six seconds at
  * most after the kill.
  * @param path a folder that was not found
- * @returns whether a replacement was seen or has just ended (worth looking again)
+ * @returns whether a replacement was seen (worth looking again)
  */
 export async function waitForReplacement(path: string): Promise<boolean> {
   const parent = dirname(path);
@@ -114,10 +114,7 @@ export async function waitForReplacement(path: string): Promise<boolean> {
     }
     return false;
   };
-  // No replacement in progress: one may have ended between the caller's look and this one
-  // (its lock released, its old copy removed), so the folder is worth a second look if it is
-  // there now.
-  if (!(await replacing())) return await exists(path);
+  if (!(await replacing())) return false;
   // Longer than a lock stays fresh: a swap whose writer was killed is recoverable by then.
   const deadline = Date.now() + STALE_LOCK_MS + 1000;
   while (Date.now() < deadline) {

@@ -2,7 +2,7 @@
 // folder, keeping recently opened runs so repeated queries only slice series already in memory.
 import { join } from "node:path";
 import { FlowTimeError, fsError, isFlowTimeError } from "../base/errors.ts";
-import { REPLACED_RUN_CODES, runFolder } from "../artifacts/reader.ts";
+import { MAX_READ_ATTEMPTS, REPLACED_RUN_CODES, runFolder } from "../artifacts/reader.ts";
 import { isSafeId } from "../base/paths.ts";
 import { waitForReplacement } from "../base/tidy.ts";
 import { loadStateRun, type StateRun } from "./load.ts";
@@ -121,7 +121,7 @@ export class StateQueryService {
         const vanished = err instanceof Deno.errors.NotFound;
         // what a read of two copies (or of none) fails with
         const retryable = vanished || isFlowTimeError(err, ...REPLACED_RUN_CODES);
-        if (!retryable || attempt >= 20) throw this.#vanished(err, runId);
+        if (!retryable || attempt >= MAX_READ_ATTEMPTS) throw this.#vanished(err, runId);
         const replaced = (await waitForReplacement(join(this.runsDir, runId))) ||
           (await this.#stampNow(runId)) !== used.stamp;
         if (!replaced) throw this.#vanished(err, runId);

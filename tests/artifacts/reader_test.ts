@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openRun, readRunBundle } from "../../lib/artifacts/reader.ts";
+import { openRun, readRunBundle, withRun } from "../../lib/artifacts/reader.ts";
 import { listRuns } from "../../lib/artifacts/listing.ts";
 import { assertRejectsCode, ROOT, tempDir } from "../_helpers.ts";
 import { FlowTimeError } from "../../lib/base/errors.ts";
@@ -118,6 +118,35 @@ Deno.test("a model over 1 MiB is not kept: its text, hash and lines are those of
       () => readRunBundle(run.runDir),
       (e) => e instanceof FlowTimeError && e.message === expected,
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("withRun uses a damaged run once (only a replacement is retried); the service reports an empty run folder", async () => {
+  const { StateQueryService } = await import("../../lib/state/service.ts");
+  const dir = (await tempDir("damaged-run")).path;
+  try {
+    const runs = join(dir, "runs");
+    await Deno.mkdir(runs);
+    const written = await runModelFile(join(ROOT, "fixtures/models/queue-buffer.yaml"), {
+      runsDir: runs,
+      runId: "damaged",
+    });
+    let uses = 0;
+    await assertRejectsCode(
+      withRun(runs, "damaged", () => {
+        uses++;
+        throw new FlowTimeError("bundle_invalid", "damaged for the test");
+      }),
+      "bundle_invalid",
+    );
+    assert.equal(uses, 1);
+    // a run folder left empty
+    await Deno.remove(written.runDir, { recursive: true });
+    await Deno.mkdir(written.runDir);
+    const service = new StateQueryService({ runsDir: runs });
+    await assertRejectsCode(service.openRun("damaged"), "bundle_invalid", /run\.json/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
