@@ -104,7 +104,11 @@ export async function captureRunById(
   runId: string,
   options: Omit<CaptureOptions, "runDir">,
 ): Promise<CaptureResult> {
-  return await withRun(runsDir, runId, (bundle) => captureRun({ ...options, runDir: bundle.dir }));
+  return await withRun(
+    runsDir,
+    runId,
+    (bundle) => capture({ ...options, runDir: bundle.dir }, () => Promise.resolve(bundle)),
+  );
 }
 
 /**
@@ -120,6 +124,14 @@ export async function captureRunById(
  *   `gaps_invalid`, `output_exists`, `interrupted`, IO codes
  */
 export async function captureRun(options: CaptureOptions): Promise<CaptureResult> {
+  return await capture(options, () => readRunBundle(options.runDir));
+}
+
+// The capture of the run `open` gives (read here, or already open by captureRunById's withRun).
+async function capture(
+  options: CaptureOptions,
+  open: () => Promise<RunBundle>,
+): Promise<CaptureResult> {
   const started = performance.now();
   const base: Record<string, unknown> = { runId: basename(resolve(options.runDir)) };
   const log = (level: CaptureLogEvent["level"], event: string, fields: object = {}) =>
@@ -128,7 +140,7 @@ export async function captureRun(options: CaptureOptions): Promise<CaptureResult
     );
   try {
     const capturedAtUtc = resolveTimestamp(options.capturedAt, "capturedAt");
-    const bundle = await readRunBundle(options.runDir);
+    const bundle = await open();
     base.runId = bundle.runId;
     const template = templateOf(bundle);
     if (template) base.templateId = template.templateId;
