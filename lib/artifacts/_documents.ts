@@ -14,56 +14,48 @@ import type { RunGrid, RunJson, SeriesIndex } from "./types.ts";
 /** A leading byte order mark. */
 export const BOM = /^\uFEFF/;
 
-/** A file's text, or undefined when it does not exist: read safely (a regular file inside its
- * folder, or inside the folder of `reader` when given, at most `maxBytes`, UTF-8). */
-export async function readTextIfExists(
-  path: string,
-  maxBytes = MAX_DOCUMENT_BYTES,
-  reader?: FolderReader,
-): Promise<string | undefined> {
-  return (await readBytesIfExists(path, maxBytes, reader))?.text;
-}
-
-// A file's bytes and text, or undefined when it does not exist (as readTextIfExists).
+// A file's bytes and text, or undefined when it does not exist: read safely (a regular file inside
+// its folder, or inside the folder of `reader` when given, at most `maxBytes`, UTF-8), and
+// synchronously: a few small documents, whose checks cost far less than through the event loop;
+// through the run's FolderReader the run folder's real path is resolved once for all of them and
+// the series.
 function readBytesIfExists(
   path: string,
   maxBytes: number,
   reader?: FolderReader,
-): Promise<{ bytes: Uint8Array; text: string } | undefined> {
+): { bytes: Uint8Array; text: string } | undefined {
+  let bytes: Uint8Array;
   try {
-    // read synchronously: a few small documents, whose checks cost far less than through the
-    // event loop; through the run's FolderReader the run folder's real path is resolved once
-    // for all of them and the series
-    const bytes = reader !== undefined
+    bytes = reader !== undefined
       ? reader.read(path, { maxBytes })
       : readFileInsideSync(path, { root: dirname(path), maxBytes });
-    return Promise.resolve({ bytes, text: decodeUtf8(bytes, path) });
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return Promise.resolve(undefined);
-    return Promise.reject(fsError(err, "reading", path));
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw fsError(err, "reading", path);
   }
+  return { bytes, text: decodeUtf8(bytes, path) };
 }
 
 /** A JSON object file of a run folder (BOM stripped); undefined when absent and not required.
  * `reader`, a FolderReader of `dir`, makes several documents cheaper to read. */
-export async function readJson(
+export function readJson(
   dir: string,
   rel: string,
   required: boolean,
   reader?: FolderReader,
-): Promise<unknown> {
-  return (await readJsonBytes(dir, rel, required, reader))?.value;
+): unknown {
+  return readJsonBytes(dir, rel, required, reader)?.value;
 }
 
 /** {@link readJson}, with the file's bytes as read (e.g. to hash exactly what was parsed). */
-export async function readJsonBytes(
+export function readJsonBytes(
   dir: string,
   rel: string,
   required: boolean,
   reader?: FolderReader,
-): Promise<{ value: unknown; bytes: Uint8Array } | undefined> {
+): { value: unknown; bytes: Uint8Array } | undefined {
   const path = join(dir, rel);
-  const read = await readBytesIfExists(path, MAX_DOCUMENT_BYTES, reader);
+  const read = readBytesIfExists(path, MAX_DOCUMENT_BYTES, reader);
   if (read === undefined) {
     if (required) {
       throw new FlowTimeError("bundle_invalid", `${rel} is missing from run folder ${dir}`, {

@@ -45,11 +45,11 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
       !isSafeId(e.name)
     ) continue;
     try {
-      const raw = await readJson(join(runsDir, e.name), RUN_FILES.run, true) as Record<
+      const raw = readJson(join(runsDir, e.name), RUN_FILES.run, true) as Record<
         string,
         unknown
       >;
-      const meta = await readJson(join(runsDir, e.name), RUN_FILES.metadata, false) as
+      const meta = readJson(join(runsDir, e.name), RUN_FILES.metadata, false) as
         | ModelMetadataJson
         | undefined;
       // FlowTime's run.json has no mode; its metadata.json has (as FlowTime reads it).

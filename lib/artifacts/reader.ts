@@ -113,7 +113,10 @@ export interface ModelLine {
  * @throws FlowTimeError `run_not_found` when the folder is missing, `bundle_invalid` when
  *   run.json or another document is missing or malformed
  */
+// deno-lint-ignore require-await
 export async function readRunBundle(dir: string): Promise<RunBundle> {
+  // Asynchronous for its callers (a failure is a rejection), though every read in it is
+  // synchronous: a few small documents cost far less so (_documents.ts).
   try {
     // synchronous, as the documents are read: through the event loop the look costs several
     // times more, the first one in a process starting Deno's IO threads (a few ms)
@@ -130,10 +133,10 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   // resolved once.
   const files = new FolderReader(dir);
   const doc = (rel: string, required = false) => readJson(dir, rel, required, files);
-  const rawRun = await doc(RUN_FILES.run, true);
-  const manifest = (await doc(RUN_FILES.manifest)) as RunManifest | undefined;
-  const metadata = (await doc(RUN_FILES.metadata)) as ModelMetadataJson | undefined;
-  const provenanceRead = await readJsonBytes(dir, RUN_FILES.provenance, false, files);
+  const rawRun = doc(RUN_FILES.run, true);
+  const manifest = doc(RUN_FILES.manifest) as RunManifest | undefined;
+  const metadata = doc(RUN_FILES.metadata) as ModelMetadataJson | undefined;
+  const provenanceRead = readJsonBytes(dir, RUN_FILES.provenance, false, files);
   const provenance = provenanceRead?.value as Record<string, unknown> | undefined;
   let model: ModelFile | undefined;
   for (const rel of [RUN_FILES.model, RUN_FILES.spec]) {
@@ -151,7 +154,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
     mode: modeOf(metadata?.mode) ?? facts.mode,
     start: facts.start,
   });
-  const rawIndex = await doc(RUN_FILES.seriesIndex);
+  const rawIndex = doc(RUN_FILES.seriesIndex);
   const index = rawIndex
     ? normaliseIndex(rawIndex as Record<string, unknown>, runJson)
     : indexFromRun(runJson);
