@@ -20,22 +20,10 @@ import type { TelemetryManifest } from "./types.ts";
  * @returns true when a capture is there and `overwrite` is off: the caller keeps it only if it
  *   holds the same capture
  */
-export function checkOutput(
-  runDir: string,
-  outputDir: string,
-  overwrite: boolean,
-): Promise<boolean> {
-  try {
-    return Promise.resolve(checkOutputSync(runDir, outputDir, overwrite));
-  } catch (err) {
-    return Promise.reject(err);
-  }
-}
-
-// The checks look at a few paths, with synchronous calls: through the event loop each costs
-// several times more (a fifth of a millisecond, more for a path that is not there), and a
-// capture makes a dozen of them before it writes anything.
-function checkOutputSync(runDir: string, outputDir: string, overwrite: boolean): boolean {
+export function checkOutput(runDir: string, outputDir: string, overwrite: boolean): boolean {
+  // The checks look at a few paths, with synchronous calls: through the event loop each costs
+  // several times more (a fifth of a millisecond, more for a path that is not there), and a
+  // capture makes a dozen of them before it writes anything.
   const run = realPathOrSelf(runDir);
   const out = realPathOrSelf(outputDir);
   if (isWithin(run, out)) {
@@ -52,7 +40,7 @@ function checkOutputSync(runDir: string, outputDir: string, overwrite: boolean):
   }
   // a capture there without overwrite: the caller keeps it if it holds the same capture
   if (!overwrite && holdsManifest(outputDir)) return true;
-  checkReplaceableSync(outputDir, overwrite, "capture folder");
+  checkReplaceable(outputDir, overwrite, "capture folder");
   return false;
 }
 
@@ -75,15 +63,7 @@ export function checkReplaceable(
   outputDir: string,
   overwrite: boolean,
   what = "capture folder",
-): Promise<void> {
-  try {
-    return Promise.resolve(checkReplaceableSync(outputDir, overwrite, what));
-  } catch (err) {
-    return Promise.reject(err);
-  }
-}
-
-function checkReplaceableSync(outputDir: string, overwrite: boolean, what: string): void {
+): void {
   let entries: string[];
   try {
     const info = Deno.statSync(outputDir);
@@ -121,7 +101,7 @@ function checkReplaceableSync(outputDir: string, overwrite: boolean, what: strin
  * @param path the capture folder
  * @returns absolute folder paths
  */
-export function missingAncestors(path: string): Promise<string[]> {
+export function missingAncestors(path: string): string[] {
   const missing: string[] = [];
   for (let dir = dirname(resolve(path)); dir !== dirname(dir); dir = dirname(dir)) {
     try {
@@ -133,7 +113,7 @@ export function missingAncestors(path: string): Promise<string[]> {
       missing.push(dir);
     }
   }
-  return Promise.resolve(missing);
+  return missing;
 }
 
 // The real path of a folder that may not exist yet: resolve its nearest existing ancestor.

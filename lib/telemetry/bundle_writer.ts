@@ -146,8 +146,8 @@ export async function writeTelemetryFolder(
       return Promise.resolve(hashOf(bytes));
     });
   }
-  await checkReplaceable(outputDir, options.overwrite === true, what);
-  const missing = await missingAncestors(outputDir);
+  checkReplaceable(outputDir, options.overwrite === true, what);
+  const missing = missingAncestors(outputDir);
   try {
     return await writeFolderAtomically(outputDir, async (tmp) => {
       const writer = new PooledWriter(

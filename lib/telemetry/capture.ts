@@ -166,7 +166,7 @@ async function capture(
     }
     const outputDir = options.outputDir ??
       defaultCaptureDir(bundle.runId, options.dataDir);
-    const existing = await checkOutput(bundle.dir, outputDir, options.overwrite === true);
+    const existing = checkOutput(bundle.dir, outputDir, options.overwrite === true);
 
     log("info", "capture.start", {
       outputDir,
@@ -196,7 +196,7 @@ async function capture(
       written = kept;
       unchanged = true;
     } else {
-      const missing = await missingAncestors(outputDir);
+      const missing = missingAncestors(outputDir);
       try {
         written = await writeFolderAtomically(
           outputDir,
