@@ -27,7 +27,7 @@ import type {
 import { RUN_FILES, seriesPath } from "./layout.ts";
 import { originFromModel, type TemplateOrigin } from "./origin.ts";
 import { holdsFiles, readWrittenDocuments, RunComparison } from "./_unchanged.ts";
-import { eventLoopTurn } from "../base/turn.ts";
+import { EventLoopTurns } from "../base/turn.ts";
 
 /** How a run is named and stamped; shared by every entry point that writes a run. */
 export interface RunNaming {
@@ -81,7 +81,6 @@ export interface WrittenRun {
 }
 
 const UNIT = "entities/bin";
-const YIELD_EVERY_MS = 50;
 const WRITES_IN_FLIGHT = 4;
 // Files up to this size (a series of some 3,000 bins) are written synchronously: creating a small
 // file is most of its cost, and through Deno's IO threads it costs more. Measured, a 50 x 288 run
@@ -180,17 +179,14 @@ export async function writeRunBundle(req: WriteRunRequest): Promise<WrittenRun> 
     const free: Uint8Array[] = [];
     const inFlight = new Set<Promise<void>>();
     let failure: { error: unknown } | undefined;
-    let lastYield = performance.now();
+    const turns = new EventLoopTurns();
     for (const nodeId of seriesToWrite(model)) {
       const values = req.evaluation.series.get(nodeId);
       if (!values) continue;
       while (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
       if (failure !== undefined) break;
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        // a server writing a large run keeps answering other requests
-        await eventLoopTurn();
-        lastYield = performance.now();
-      }
+      // a server writing a large run keeps answering other requests
+      await turns.maybe();
       const id = seriesIdOf(nodeId);
       const path = seriesPath(id);
       const csv = encodeSeriesCsv(values, {}, free.pop() ?? new Uint8Array(64 * 1024));

@@ -19,7 +19,7 @@ import type {
 import { routeRunWarnings } from "./warnings.ts";
 import { RUN_FILES } from "../artifacts/layout.ts";
 import { TOOLKIT_VERSION } from "../base/version.ts";
-import { eventLoopTurn } from "../base/turn.ts";
+import { EventLoopTurns } from "../base/turn.ts";
 
 /** A topology node with the series its semantics name. */
 export interface StateNode {
@@ -82,9 +82,6 @@ export function stateSchemaInfo(): StateSchemaInfo {
   return schemaInfo;
 }
 
-// How long a cold open reads series before it lets the event loop run.
-const TURN_EVERY_MS = 50;
-
 /**
  * Open a run folder for state queries.
  * @param runDir the run folder
@@ -130,13 +127,10 @@ export async function loadStateRun(runDir: string): Promise<StateRun> {
   const loaded = new Map<string, Float64Array>();
   const seriesHashes: Array<[string, string]> = [];
   const fileProblems = new Map<string, NodeTelemetryWarning>();
-  let lastTurn = performance.now();
+  const turns = new EventLoopTurns();
   for (const w of wanted) {
-    if (performance.now() - lastTurn > TURN_EVERY_MS) {
-      // a large run takes a while to read: a server keeps answering other requests meanwhile
-      await eventLoopTurn();
-      lastTurn = performance.now();
-    }
+    // a large run takes a while to read: a server keeps answering other requests meanwhile
+    await turns.maybe();
     const values = w.source
       ? await readBesideModel(bundle, w.id, { ref: w.ref, fileProblems })
       : await bundle.readSeries(w.id);

@@ -4,12 +4,11 @@
 import { hashOf } from "../base/hash.ts";
 import type { SafeReadOptions } from "../base/safe_read.ts";
 import { FolderReader } from "../base/folder_read.ts";
-import { eventLoopTurn } from "../base/turn.ts";
+import { EventLoopTurns } from "../base/turn.ts";
 
 const ENCODER = new TextEncoder();
 // Files up to this size are written synchronously.
 const SYNC_WRITE_BYTES = 128 * 1024;
-const TURN_EVERY_MS = 50;
 
 /**
  * Reads whole files into one buffer that is reused from call to call, so reading thousands of
@@ -61,7 +60,7 @@ export class PooledWriter {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #describe: (err: unknown, path: string) => unknown;
   #failure: { error: unknown } | undefined;
-  #lastTurn = performance.now();
+  readonly #turns = new EventLoopTurns();
 
   /**
    * Create a writer.
@@ -101,10 +100,7 @@ export class PooledWriter {
         this.#failure ??= { error: this.#describe(err, path) };
       }
       this.#free.push(new Uint8Array(bytes.buffer as ArrayBuffer));
-      if (performance.now() - this.#lastTurn > TURN_EVERY_MS) {
-        await eventLoopTurn();
-        this.#lastTurn = performance.now();
-      }
+      await this.#turns.maybe();
       this.#throwIfFailed();
       return hash;
     }

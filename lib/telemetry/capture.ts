@@ -30,14 +30,13 @@ import type {
   TelemetryManifest,
   TelemetryManifestFile,
 } from "./types.ts";
-import { eventLoopTurn } from "../base/turn.ts";
+import { EventLoopTurns } from "../base/turn.ts";
 
 // Series files are read with synchronous calls into one reused buffer (small files, several
 // times faster than the async calls, and no buffer per file for the garbage collector) and
 // written a few at a time from pooled buffers, which keeps file-system latency from dominating.
 // A dry run yields to the event loop now and then instead.
 const WRITES_IN_FLIGHT = 8;
-const YIELD_EVERY_MS = 50;
 
 /** Progress of a capture, reported after each file. */
 export interface CaptureProgress {
@@ -291,7 +290,7 @@ async function produceFiles(
   let scratch = new Uint8Array(64 * 1024);
   const files: TelemetryManifestFile[] = [];
   const warnings: CaptureWarning[] = [];
-  let lastYield = performance.now();
+  const turns = new EventLoopTurns();
   for (const binding of job.bindings) {
     if (options.signal?.aborted) {
       throw new FlowTimeError(
@@ -313,11 +312,8 @@ async function produceFiles(
       const bytes = captured.encode(scratch);
       scratch = new Uint8Array(bytes.buffer as ArrayBuffer);
       hash = captured.hash ?? hashOf(bytes);
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        // a dry run does no IO of its own to wait on: let the event loop breathe
-        await eventLoopTurn();
-        lastYield = performance.now();
-      }
+      // a dry run does no IO of its own to wait on: let the event loop breathe
+      await turns.maybe();
     }
     const file: TelemetryManifestFile = {
       nodeId: binding.nodeId,
