@@ -86,7 +86,8 @@ const WRITES_IN_FLIGHT = 4;
 // file is most of its cost, and through Deno's IO threads it costs more. Measured, a 50 x 288 run
 // (60 files of 2-3 KB): the model files 7-10 -> 0.7-0.9 ms, the series 29-69 -> 14-33 ms. Larger
 // series go through the IO threads, overlapping the encoding of the next (1,000 series of 93 KB:
-// 380 ms so, 841 ms written synchronously).
+// 380 ms so, 841 ms written synchronously). The capture, which copies series and has no encoding
+// to overlap, writes files up to 128 KB synchronously (lib/telemetry/_file_io.ts).
 const SYNC_WRITE_BYTES = 32 * 1024;
 const ENCODER = new TextEncoder();
 
