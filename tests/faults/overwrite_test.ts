@@ -129,17 +129,28 @@ Deno.test("gc alone recovers an overwrite killed between its renames", async () 
   }
 });
 
+// `count` models of different sizes (from `nodes` nodes up) in `dir`, and the first written as
+// the run "shared" of `dir`/runs, for writers to overwrite with the others.
+async function sharedRun(dir: string, count: number, nodes: number): Promise<string[]> {
+  const models = [];
+  for (let i = 0; i < count; i++) {
+    const path = join(dir, `m${i}.yaml`);
+    await Deno.writeTextFile(path, syntheticModel(nodes + i, 48));
+    models.push(path);
+  }
+  await runModelFile(models[0], {
+    runsDir: join(dir, "runs"),
+    runId: "shared",
+    createdAt: FIXED_TIME,
+  });
+  return models;
+}
+
 Deno.test("concurrent overwrites of one run all succeed while readers never see it missing", async () => {
   const dir = (await tempDir("overwrite-race")).path;
   try {
     const runs = join(dir, "runs");
-    const models = [];
-    for (let i = 0; i < 6; i++) {
-      const path = join(dir, `m${i}.yaml`);
-      await Deno.writeTextFile(path, syntheticModel(3 + i, 48));
-      models.push(path);
-    }
-    await runModelFile(models[0], { runsDir: runs, runId: "shared", createdAt: FIXED_TIME });
+    const models = await sharedRun(dir, 6, 3);
     let reading = true;
     let reads = 0;
     const failures: string[] = [];
@@ -178,13 +189,7 @@ Deno.test("flowtime telemetry capture and export openmetrics of a run of the dat
   const dir = (await tempDir("overwrite-cli-capture")).path;
   try {
     const runs = join(dir, "runs");
-    const models = [];
-    for (let i = 0; i < 4; i++) {
-      const path = join(dir, `m${i}.yaml`);
-      await Deno.writeTextFile(path, syntheticModel(13 + i, 48));
-      models.push(path);
-    }
-    await runModelFile(models[0], { runsDir: runs, runId: "shared", createdAt: FIXED_TIME });
+    const models = await sharedRun(dir, 4, 13);
     let capturing = true;
     const failures: string[] = [];
     let captures = 0;
